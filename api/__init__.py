@@ -1,0 +1,1 @@
+"""The edge and composition root: the Starlette app, auth, REST routes, the `secgov` command."""

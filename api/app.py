@@ -1,0 +1,77 @@
+"""The Starlette app factory: pool in the lifespan, GraphQL, REST and health routes."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route, WebSocketRoute
+
+from api.auth import KeyResolver
+from api.edge import Edge, error_response
+from api.graphql_view import SecgovGraphQL
+from api.resources import Resources
+from api.settings import Settings
+from schema.context import Enqueue
+from schema.root import build_schema
+from sql import db
+from sql.db import Pool
+
+Ping = Callable[[], Awaitable[object]]
+
+
+def create_app(settings: Settings, *, pool: Pool | None = None, enqueue: Enqueue | None = None,
+               broker_ping: Ping | None = None) -> Starlette:
+    """The app; given a pool (tests) it uses that one, otherwise it opens one from DATABASE_URL."""
+    resources = Resources(_pool=pool, enqueue=enqueue)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        owned = None
+        if resources._pool is None:
+            if not settings.database_url:
+                raise RuntimeError("DATABASE_URL is not set")
+            owned = resources._pool = await db.create_pool(settings.database_url, min_size=2, max_size=20)
+        try:
+            yield
+        finally:
+            if owned is not None:
+                resources._pool = None
+                await owned.close()
+
+    async def healthz(request: Request) -> Response:
+        return JSONResponse({"status": "ok"})
+
+    async def readyz(request: Request) -> Response:
+        problems: dict[str, str] = {}
+        try:
+            async with resources.pool.acquire(timeout=2) as conn:
+                await conn.fetchval("SELECT 1")
+        except Exception as e:  # noqa: BLE001 - any failure means not ready
+            problems["database"] = type(e).__name__
+        if broker_ping is not None:
+            try:
+                await broker_ping()
+            except Exception as e:  # noqa: BLE001
+                problems["broker"] = type(e).__name__
+        if problems:
+            return error_response(503, "UNAVAILABLE", f"not ready: {problems}")
+        return JSONResponse({"status": "ready"})
+
+    view = SecgovGraphQL(build_schema(), resources=resources, ide=not settings.production)
+    app = Starlette(
+        routes=[
+            Route("/graphql", view, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", view),
+            Route("/healthz", healthz),
+            Route("/readyz", readyz),
+        ],
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.resources = resources
+    app.add_middleware(Edge, keys=KeyResolver(resources))
+    return app

@@ -1,0 +1,47 @@
+"""Bearer API keys → the Viewer; lookups cached for a few seconds in the process."""
+
+from __future__ import annotations
+
+import time
+
+from sql import keys
+from api.resources import Resources
+from sql.viewer import PUBLIC, Viewer
+
+CACHE_SECONDS = 5.0
+
+
+class InvalidKey(Exception):
+    """A key was presented and is not live: 401, never the public's view."""
+
+
+class KeyResolver:
+    def __init__(self, resources: Resources) -> None:
+        self.resources = resources
+        self._cache: dict[str, tuple[float, Viewer | None]] = {}
+
+    async def viewer(self, authorization: str | None) -> Viewer:
+        if not authorization:
+            return PUBLIC
+        scheme, _, key = authorization.strip().partition(" ")
+        if scheme.lower() != "bearer" or not key.strip():
+            raise InvalidKey("the Authorization header must be 'Bearer <api key>'")
+        key = key.strip()
+        now = time.monotonic()
+        hit = self._cache.get(key)
+        if hit is None or hit[0] < now:
+            async with self.resources.pool.acquire() as conn:
+                holder = await keys.holder(conn, key=key)
+            found = None if holder is None else Viewer(
+                role=holder.role, bodies=tuple(holder.bodies), party_id=holder.party_id, key_id=holder.id,
+                name=holder.name)
+            if len(self._cache) > 10_000:
+                self._cache.clear()
+            hit = (now + CACHE_SECONDS, found)
+            self._cache[key] = hit
+        if hit[1] is None:
+            raise InvalidKey("the API key is unknown, revoked or expired")
+        return hit[1]
+
+    def forget(self) -> None:
+        self._cache.clear()

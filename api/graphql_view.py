@@ -1,0 +1,28 @@
+"""The GraphQL endpoint: context per request (viewer, loaders, request id)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+
+from api.resources import Resources
+from schema.context import Context, build_context
+from sql.viewer import PUBLIC
+
+
+class SecgovGraphQL(GraphQL[Context, None]):
+    def __init__(self, schema: Any, *, resources: Resources, ide: bool, **kwargs: Any) -> None:
+        super().__init__(schema, graphql_ide="graphiql" if ide else None, multipart_uploads_enabled=True, **kwargs)
+        self.resources = resources
+
+    async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
+        # The edge middleware has resolved the key and the request id already.
+        viewer = getattr(request.state, "viewer", PUBLIC)
+        request_id = getattr(request.state, "request_id", "")
+        client = request.client.host if request.client else None
+        return build_context(self.resources.pool, viewer, request_id, enqueue=self.resources.enqueue, request=request,
+                             response=response, client=client)

@@ -1,0 +1,20 @@
+"""What the app's lifespan opens and its parts share: the database pool (and the broker's bell)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from schema.context import Enqueue
+from sql.db import Pool
+
+
+@dataclass
+class Resources:
+    _pool: Pool | None = None
+    enqueue: Enqueue | None = None
+
+    @property
+    def pool(self) -> Pool:
+        if self._pool is None:
+            raise RuntimeError("the database pool is not open yet")
+        return self._pool

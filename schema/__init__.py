@@ -1,0 +1,1 @@
+"""The GraphQL schema: per-area types, queries and mutations merged at the root."""

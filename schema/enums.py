@@ -1,0 +1,127 @@
+"""The enums CONTRACT.md fixes; values are the names, as stored."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+import strawberry
+
+
+@strawberry.enum
+class PartyCategory(Enum):
+    LARGE_SUPPLIER = "LARGE_SUPPLIER"
+    SMALL_SUPPLIER = "SMALL_SUPPLIER"
+    ELECTRICITY_NETWORK = "ELECTRICITY_NETWORK"
+    GAS_NETWORK = "GAS_NETWORK"
+    OTHER_SEC_PARTY = "OTHER_SEC_PARTY"
+    DCC = "DCC"
+
+
+@strawberry.enum
+class PartyStatus(Enum):
+    APPLICANT = "APPLICANT"
+    ACTIVE = "ACTIVE"
+    IN_DEFAULT = "IN_DEFAULT"
+    WITHDRAWN = "WITHDRAWN"
+    EXPELLED = "EXPELLED"
+
+
+@strawberry.enum
+class PartyEventKind(Enum):
+    APPLICATION = "APPLICATION"
+    ACCESSION = "ACCESSION"
+    UEP_COMPLETED = "UEP_COMPLETED"
+    SREPT_COMPLETED = "SREPT_COMPLETED"
+    UEPT_COMPLETED = "UEPT_COMPLETED"
+    DEFAULT_ENTERED = "DEFAULT_ENTERED"
+    DEFAULT_CURED = "DEFAULT_CURED"
+    WITHDRAWAL = "WITHDRAWAL"
+    EXPULSION = "EXPULSION"
+    CATEGORY_CHANGE = "CATEGORY_CHANGE"
+    VOTING_GROUP_CHANGE = "VOTING_GROUP_CHANGE"
+
+
+@strawberry.enum
+class DccUserRole(Enum):
+    IMPORT_SUPPLIER = "IMPORT_SUPPLIER"
+    EXPORT_SUPPLIER = "EXPORT_SUPPLIER"
+    GAS_SUPPLIER = "GAS_SUPPLIER"
+    ELECTRICITY_DISTRIBUTOR = "ELECTRICITY_DISTRIBUTOR"
+    GAS_TRANSPORTER = "GAS_TRANSPORTER"
+    REGISTERED_SUPPLIER_AGENT = "REGISTERED_SUPPLIER_AGENT"
+    OTHER_USER = "OTHER_USER"
+
+
+@strawberry.enum
+class ModificationPath(Enum):
+    PATH_1_AUTHORITY_LED = "PATH_1_AUTHORITY_LED"
+    PATH_2_AUTHORITY_DETERMINATION = "PATH_2_AUTHORITY_DETERMINATION"
+    PATH_3_SELF_GOVERNANCE = "PATH_3_SELF_GOVERNANCE"
+    FAST_TRACK_SELF_GOVERNANCE = "FAST_TRACK_SELF_GOVERNANCE"
+    URGENT = "URGENT"
+
+
+@strawberry.enum
+class ModificationStage(Enum):
+    DRAFT_PROPOSAL = "DRAFT_PROPOSAL"
+    DEVELOPMENT = "DEVELOPMENT"
+    REFINEMENT = "REFINEMENT"
+    REPORT_PHASE = "REPORT_PHASE"
+    MODIFICATION_REPORT_CONSULTATION = "MODIFICATION_REPORT_CONSULTATION"
+    CHANGE_BOARD = "CHANGE_BOARD"
+    AUTHORITY_DETERMINATION = "AUTHORITY_DETERMINATION"
+    APPROVED = "APPROVED"
+    REJECTED = "REJECTED"
+    IMPLEMENTED = "IMPLEMENTED"
+    WITHDRAWN = "WITHDRAWN"
+
+
+@strawberry.enum
+class ModificationEventKind(Enum):
+    RAISED = "RAISED"
+    CONVERTED = "CONVERTED"
+    STAGE_CHANGED = "STAGE_CHANGED"
+    WORKING_GROUP = "WORKING_GROUP"
+    CONSULTATION = "CONSULTATION"
+    PRELIMINARY_ASSESSMENT = "PRELIMINARY_ASSESSMENT"
+    IMPACT_ASSESSMENT = "IMPACT_ASSESSMENT"
+    CHANGE_BOARD_VOTE = "CHANGE_BOARD_VOTE"
+    PANEL_DECISION = "PANEL_DECISION"
+    AUTHORITY_DECISION = "AUTHORITY_DECISION"
+    IMPLEMENTED = "IMPLEMENTED"
+    WITHDRAWN = "WITHDRAWN"
+    SPLIT = "SPLIT"
+
+
+@strawberry.enum
+class Classification(Enum):
+    WHITE = "WHITE"
+    GREEN = "GREEN"
+    AMBER = "AMBER"
+    RED = "RED"
+
+
+@strawberry.enum
+class ActionKind(Enum):
+    ACTION = "ACTION"
+    DECISION = "DECISION"
+
+
+@strawberry.enum
+class ActionStatus(Enum):
+    OPEN = "OPEN"
+    CLOSED = "CLOSED"
+
+
+@strawberry.enum
+class DecisionOutcome(Enum):
+    NOTED = "NOTED"
+    AGREED = "AGREED"
+    APPROVED = "APPROVED"
+    REJECTED = "REJECTED"
+    DEFERRED = "DEFERRED"
+
+
+def value(member: Enum | None) -> str | None:
+    """The stored text of an optional enum argument."""
+    return None if member is None else str(member.value)

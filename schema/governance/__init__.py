@@ -1,0 +1,1 @@
+"""Governance bodies, their meetings, highlights and Panel actions."""

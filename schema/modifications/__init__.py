@@ -1,0 +1,1 @@
+"""Modifications to the Code and their dated events."""

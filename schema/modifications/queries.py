@@ -1,0 +1,48 @@
+"""Queries of modifications."""
+
+from __future__ import annotations
+
+import strawberry
+
+from schema.context import Info
+from schema.enums import value
+from schema.errors import BadId, bad_user_input
+from schema.modifications.types import Modification, ModificationFilter
+from schema.relay import Connection, connection, decode_cursor, page_size
+from sql import modifications
+from sql.errors import InvalidInput
+
+
+@strawberry.type
+class ModificationQuery:
+    @strawberry.field(description="Modifications by reference.")
+    async def modifications(self, info: Info, filter: ModificationFilter | None = None, first: int | None = None,
+                            after: str | None = None) -> Connection[Modification]:
+        limit = page_size(first)
+        f = filter or ModificationFilter()
+        try:
+            cursor = decode_cursor(after, 1) if after else None
+        except BadId as e:
+            raise bad_user_input(e.message) from e
+        args = dict(stage=value(f.stage), path=value(f.path), text_contains=f.text_contains,
+                    raised_from=f.raised_from, raised_to=f.raised_to)
+        async with info.context.connection() as conn:
+            rows = await modifications.page(conn, after=str(cursor[0]) if cursor else None, limit=limit + 1,
+                                            **args)  # type: ignore[arg-type]
+
+        async def total() -> int:
+            async with info.context.connection() as conn:
+                return await modifications.count(conn, **args)  # type: ignore[arg-type]
+
+        return connection(rows, limit=limit, after=after, key=lambda r: [r.reference], node=Modification.from_row,
+                          counter=total)
+
+    @strawberry.field(description='"SECMP0019", "MP118", "MP134A"; a former reference finds the same one.')
+    async def modification(self, info: Info, reference: str) -> Modification | None:
+        try:
+            ref = modifications.check_reference(reference)
+        except InvalidInput as e:
+            raise bad_user_input(e.message) from e
+        async with info.context.connection() as conn:
+            row = await modifications.by_reference(conn, reference=ref)
+        return Modification.from_row(row) if row else None

@@ -1,0 +1,43 @@
+"""Running a mutation: role check, one transaction, expected failures returned as payload errors."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Collection
+from typing import TypeVar
+
+import asyncpg
+
+from schema.context import Info
+from schema.errors import UserError, user_error
+from sql.db import Conn
+from sql.errors import StoreError
+
+T = TypeVar("T")
+STAFF = frozenset({"secas", "admin"})
+
+
+def refusal(info: Info, roles: Collection[str]) -> UserError | None:
+    role = info.context.viewer.role
+    if role in roles:
+        return None
+    if role == "public":
+        return UserError(code="UNAUTHENTICATED", message="an API key is needed for this")
+    return UserError(code="FORBIDDEN", message=f"the {role} role may not do this")
+
+
+async def run(
+    info: Info, roles: Collection[str], action: Callable[[Conn], Awaitable[T]]
+) -> tuple[T | None, list[UserError]]:
+    """(result, []) after committing, or (None, [errors]) with nothing changed."""
+    refused = refusal(info, roles)
+    if refused:
+        return None, [refused]
+    try:
+        async with info.context.connection() as conn, conn.transaction():
+            return await action(conn), []
+    except StoreError as e:
+        return None, [user_error(e)]
+    except asyncpg.UniqueViolationError as e:
+        return None, [UserError(code="CONFLICT", message=f"already exists: {e.detail or e}")]
+    except (asyncpg.CheckViolationError, asyncpg.ForeignKeyViolationError, asyncpg.DataError) as e:
+        return None, [UserError(code="INVALID_INPUT", message=f"not accepted: {e.detail or e}")]

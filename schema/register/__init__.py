@@ -1,0 +1,1 @@
+"""The register: Parties, their events, Voting Groups and membership statistics."""

@@ -1,0 +1,95 @@
+"""Queries of the register."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import strawberry
+
+from schema.clock import today
+from schema.context import Info
+from schema.enums import PartyCategory, value
+from schema.errors import BadId, bad_user_input
+from schema.register.types import (
+    CategoryCount,
+    MembershipMonth,
+    Party,
+    PartyFilter,
+    VotingGroup,
+)
+from schema.relay import Connection, connection, decode_cursor, page_size, pk_of
+from sql import parties
+
+
+def _month(text: str, name: str) -> date:
+    try:
+        year, month = text.split("-")
+        if len(year) != 4 or len(month) != 2:
+            raise ValueError(text)
+        return date(int(year), int(month), 1)
+    except ValueError as e:
+        raise bad_user_input(f"{name}: {text!r} is not a month (YYYY-MM)") from e
+
+
+@strawberry.type
+class RegisterQuery:
+    @strawberry.field(description="Parties; with asOf, those that were Parties at the end of that day.")
+    async def parties(
+        self, info: Info, filter: PartyFilter | None = None, as_of: date | None = None, first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[Party]:
+        limit = page_size(first)
+        f = filter or PartyFilter()
+        try:
+            group = pk_of(f.voting_group_id, "VotingGroup", field="votingGroupId") if f.voting_group_id else None
+            cursor = decode_cursor(after, 2) if after else None
+        except BadId as e:
+            raise bad_user_input(e.message) from e
+        day = as_of or today()
+        args = dict(as_of=day, members_only=as_of is not None, category=value(f.category), status=value(f.status),
+                    name_contains=f.name_contains, voting_group_id=group)
+        async with info.context.connection() as conn:
+            rows = await parties.page(conn, after=(cursor[0], cursor[1]) if cursor else None, limit=limit + 1,
+                                      **args)  # type: ignore[arg-type]
+
+        async def total() -> int:
+            async with info.context.connection() as conn:
+                return await parties.count(conn, **args)  # type: ignore[arg-type]
+
+        return connection(rows, limit=limit, after=after, key=lambda r: [r.name, r.id],
+                          node=lambda r: Party.from_row(r, day, explicit=as_of is not None), counter=total)
+
+    @strawberry.field
+    async def party(self, info: Info, id: strawberry.ID) -> Party | None:
+        try:
+            pk = pk_of(id, "Party")
+        except BadId as e:
+            raise bad_user_input(e.message) from e
+        return await Party.load(info, pk, None)
+
+    @strawberry.field(description="Voting Groups; with asOf, those that had a member Party at the end of that day.")
+    async def voting_groups(self, info: Info, category: PartyCategory | None = None, as_of: date | None = None
+                            ) -> list[VotingGroup]:
+        async with info.context.connection() as conn:
+            rows = await parties.voting_groups(conn, category=value(category), as_of=as_of)
+        return [VotingGroup.from_row(r, as_of or today(), explicit=as_of is not None) for r in rows]
+
+    @strawberry.field(description="Table 3 of the Operations Report, month by month, from the dated events.")
+    async def membership_statistics(self, info: Info, from_month: str, to_month: str) -> list[MembershipMonth]:
+        start, end = _month(from_month, "fromMonth"), _month(to_month, "toMonth")
+        if end < start:
+            raise bad_user_input("toMonth is before fromMonth")
+        if (end.year - start.year) * 12 + end.month - start.month >= 600:
+            raise bad_user_input("at most 50 years of months at once")
+        async with info.context.connection() as conn:
+            rows = await parties.membership_statistics(conn, from_month=start, to_month=end)
+        return [
+            MembershipMonth(
+                month=r.month, accessions=r.accessions, in_default=r.in_default, withdrawals=r.withdrawals,
+                expulsions=r.expulsions, parties_at_month_end=r.parties_at_month_end,
+                voting_groups_at_month_end=r.voting_groups_at_month_end,
+                voting_groups_by_category=[CategoryCount(category=PartyCategory(c), count=n)
+                                           for c, n in r.voting_groups_by_category.items()],
+            )
+            for r in rows
+        ]

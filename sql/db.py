@@ -1,0 +1,45 @@
+"""Connections: a pool with the codecs the store relies on."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import asyncpg
+import orjson
+
+if TYPE_CHECKING:
+    Conn = asyncpg.Connection[Any]
+    Pool = asyncpg.Pool[Any]
+else:  # asyncpg's classes are generic only in its type stubs
+    Conn = asyncpg.Connection
+    Pool = asyncpg.Pool
+
+
+async def _init(conn: Conn) -> None:
+    for name in ("json", "jsonb"):
+        await conn.set_type_codec(
+            name, schema="pg_catalog", encoder=lambda v: orjson.dumps(v).decode(), decoder=orjson.loads
+        )
+
+
+async def create_pool(
+    dsn: str, *, min_size: int = 1, max_size: int = 10, on_query: Callable[[str], None] | None = None,
+    **kwargs: Any,
+) -> Pool:
+    """A pool whose connections decode JSON; `on_query` sees every statement (tests count them)."""
+
+    async def init(conn: Conn) -> None:
+        await _init(conn)
+        if on_query is not None:
+            conn.add_query_logger(lambda logged: on_query(logged.query))
+
+    pool = await asyncpg.create_pool(dsn, min_size=min_size, max_size=max_size, init=init, **kwargs)
+    assert pool is not None
+    return pool
+
+
+async def connect(dsn: str) -> Conn:
+    conn: Conn = await asyncpg.connect(dsn)
+    await _init(conn)
+    return conn

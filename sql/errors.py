@@ -1,0 +1,28 @@
+"""Expected failures of the store, raised by its functions and turned into payload errors by callers."""
+
+
+class StoreError(Exception):
+    """Base of the store's expected errors: `code` is the public error code."""
+
+    code = "INVALID_INPUT"
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class NotFound(StoreError):
+    code = "NOT_FOUND"
+
+
+class Conflict(StoreError):
+    code = "CONFLICT"
+
+
+class LifecycleViolation(StoreError):
+    code = "LIFECYCLE_VIOLATION"
+
+
+class InvalidInput(StoreError):
+    code = "INVALID_INPUT"

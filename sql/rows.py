@@ -1,0 +1,147 @@
+"""Row dataclasses: what the store's functions return."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from datetime import date
+from typing import TypeVar
+
+import asyncpg
+
+T = TypeVar("T")
+
+
+def from_record(cls: type[T], record: asyncpg.Record) -> T:
+    """Build a row dataclass from the record's columns of the same names."""
+    names = {f.name for f in fields(cls)}  # type: ignore[arg-type]
+    return cls(**{k: v for k, v in record.items() if k in names})
+
+
+def from_records(cls: type[T], records: list[asyncpg.Record]) -> list[T]:
+    return [from_record(cls, r) for r in records]
+
+
+@dataclass(frozen=True, slots=True)
+class PartyRow:
+    id: int
+    name: str
+    status: str
+    category: str
+    voting_group_id: int
+    acceded_on: date | None
+    note: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class PartyEventRow:
+    id: int
+    party_id: int
+    kind: str
+    occurred_on: date
+    user_role: str | None
+    user_id: str | None
+    category: str | None
+    voting_group_id: int | None
+    note: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class VotingGroupRow:
+    id: int
+    name: str
+    category: str
+
+
+@dataclass(frozen=True, slots=True)
+class MembershipMonthRow:
+    month: str
+    accessions: int
+    in_default: int
+    withdrawals: int
+    expulsions: int
+    parties_at_month_end: int
+    voting_groups_at_month_end: int
+    voting_groups_by_category: dict[str, int]
+
+
+@dataclass(frozen=True, slots=True)
+class BodyRow:
+    id: int
+    code: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingRow:
+    id: int
+    body_id: int
+    body_code: str
+    reference: str
+    held_on: date
+    title: str | None
+    classification: str
+
+
+@dataclass(frozen=True, slots=True)
+class HighlightRow:
+    id: int
+    body_id: int
+    body_code: str
+    meeting_id: int | None
+    title: str
+    body: str
+    classification: str
+    published_on: date
+
+
+@dataclass(frozen=True, slots=True)
+class ActionRow:
+    id: int
+    reference: str
+    meeting_id: int
+    kind: str
+    text: str
+    owner: str | None
+    status: str
+    outcome: str | None
+    due_on: date | None
+    classification: str
+
+
+@dataclass(frozen=True, slots=True)
+class ModificationRow:
+    id: int
+    reference: str
+    former_references: list[str]
+    title: str
+    path: str | None
+    stage: str
+    proposer: str | None
+    raised_on: date | None
+    working_group: str | None
+    release: str | None
+    implemented_on: date | None
+    parties_impacted: list[str]
+    sec_sections: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class ModificationEventRow:
+    id: int
+    modification_id: int
+    kind: str
+    occurred_on: date
+    note: str | None
+    stage: str | None
+    body_id: int | None
+    outcome: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ApiKeyHolder:
+    id: int
+    name: str
+    role: str
+    bodies: list[str]
+    party_id: int | None
+

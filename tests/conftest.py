@@ -1,0 +1,118 @@
+"""Shared fixtures: a fresh migrated database per test on real PostgreSQL, the app, keys and a GraphQL client."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+import pytest
+
+from api.app import create_app
+from api.settings import Settings
+from sql import db, keys
+from sql.db import Pool
+from tests.support.databases import Server
+
+IN_CI = bool(os.environ.get("CI"))
+
+
+def need_tool(available: bool, what: str) -> None:
+    """Skip locally when a tool is missing; under CI a missing tool is a failure."""
+    if available:
+        return
+    if IN_CI:
+        pytest.fail(f"{what} is required under CI")
+    pytest.skip(f"{what} is not installed here")
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[Server]:
+    server = Server()
+    yield server
+    server.close()
+
+
+@pytest.fixture
+async def dsn(pg_server: Server) -> AsyncIterator[str]:
+    url = await pg_server.create()
+    yield url
+    await pg_server.drop(url)
+
+
+@dataclass
+class StatementLog:
+    statements: list[str] = field(default_factory=list)
+
+    def __call__(self, query: str) -> None:
+        self.statements.append(query)
+
+    def count(self) -> int:
+        return len(self.statements)
+
+    def reset(self) -> None:
+        self.statements.clear()
+
+
+@pytest.fixture
+def statements() -> StatementLog:
+    return StatementLog()
+
+
+@pytest.fixture
+async def pool(dsn: str, statements: StatementLog) -> AsyncIterator[Pool]:
+    p = await db.create_pool(dsn, min_size=1, max_size=8, on_query=statements)
+    yield p
+    await p.close()
+
+
+@pytest.fixture
+async def client(pool: Pool) -> AsyncIterator[httpx.AsyncClient]:
+    app = create_app(Settings(), pool=pool)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+        yield c
+
+
+class Keys:
+    """Makes API keys for roles on demand: keys.get("opsg"), keys.get("party", party_id=1)."""
+
+    def __init__(self, pool: Pool) -> None:
+        self.pool = pool
+        self.made: dict[tuple[Any, ...], str] = {}
+
+    async def get(self, role: str, *, bodies: tuple[str, ...] = (), party_id: int | None = None) -> str | None:
+        if role == "public":
+            return None
+        k = (role, bodies, party_id)
+        if k not in self.made:
+            async with self.pool.acquire() as conn:
+                self.made[k] = await keys.create(conn, name=f"{role}-{len(self.made)}", role=role,
+                                                 bodies=list(bodies), party_id=party_id)
+        return self.made[k]
+
+
+@pytest.fixture
+def api_keys(pool: Pool) -> Keys:
+    return Keys(pool)
+
+
+class GraphQLClient:
+    def __init__(self, http: httpx.AsyncClient) -> None:
+        self.http = http
+
+    async def __call__(self, query: str, variables: dict[str, Any] | None = None, *, key: str | None = None,
+                       expect_errors: bool = False) -> dict[str, Any]:
+        headers = {"Authorization": f"Bearer {key}"} if key else {}
+        r = await self.http.post("/graphql", json={"query": query, "variables": variables or {}}, headers=headers)
+        body: dict[str, Any] = r.json()
+        if not expect_errors:
+            assert "errors" not in body, body
+        return body
+
+
+@pytest.fixture
+def gql(client: httpx.AsyncClient) -> GraphQLClient:
+    return GraphQLClient(client)

@@ -1,0 +1,126 @@
+"""Type the string columns of a report and locate every bad value by row, vectorised.
+
+Casting is done here with polars (a failed cast becomes null and is flagged); the pandera model then checks
+nullability, ranges and allowed values on the typed frame and reports each failure with its row index.
+pandera's own coercion is not used: on a failed cast its polars backend loses the row and the column.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+from pandera.errors import SchemaErrors
+
+from validation.schemas import ColumnSpec, ReportSchema
+
+# The kinds of problem a bad cell can have; the message depends on it.
+TYPE, RANGE, MISSING = "type", "range", "missing"
+
+
+@dataclass(frozen=True, slots=True)
+class Coerced:
+    """The typed frame (every schema column present, `row` kept) and its bad cells."""
+
+    typed: pl.DataFrame
+    # pos (UInt32, index into typed), column, value (the text as written, or null), problem
+    bad: pl.DataFrame
+    # schema failures pandera could not place on a row (should not happen; reported against the file)
+    unplaced: tuple[str, ...] = ()
+
+
+_BAD_SCHEMA = {"pos": pl.UInt32, "column": pl.String, "value": pl.String, "problem": pl.String}
+
+
+def _typed(spec: ColumnSpec) -> pl.Expr:
+    text = pl.col(spec.name)
+    if spec.kind == "count":
+        return text.cast(pl.Int64, strict=False)
+    if spec.kind == "percent":
+        number = text.str.strip_suffix("%").str.strip_chars().cast(pl.Float64, strict=False)
+        # nan and inf parse as floats but are not percentages: treat them as unreadable values.
+        return pl.when(number.is_finite()).then(number)
+    if spec.kind == "date":
+        return text.str.to_date("%Y-%m-%d", strict=False)
+    if spec.kind == "choice":
+        return text.str.to_uppercase()  # allowed values are matched case-insensitively
+    return text
+
+
+def coerce(frame: pl.DataFrame, schema: ReportSchema) -> Coerced:
+    """Cast `frame` (pl.String columns plus `row`) to the schema's types and find its bad cells."""
+    specs = schema.columns
+    present = [spec for spec in specs if spec.name in frame.columns]
+    castable = [spec for spec in present if spec.kind in ("count", "percent", "date")]
+    typed = frame.with_columns(
+        *(_typed(spec).alias(spec.name) for spec in present),
+        *(pl.lit(None, dtype=spec.dtype).alias(spec.name) for spec in specs if spec.name not in frame.columns),
+    )
+    failed = [
+        (pl.col(spec.name).is_not_null() & typed.get_column(spec.name).is_null()).alias(spec.name)
+        for spec in castable
+    ]
+    parts: list[pl.DataFrame] = []
+    if failed:
+        masks = frame.select(failed)
+        if masks.select(pl.any_horizontal(pl.all()).any()).item():
+            parts.extend(_cells(frame, masks, spec.name, TYPE) for spec in castable)
+    unplaced: tuple[str, ...] = ()
+    try:
+        schema.schema.validate(typed.select(spec.name for spec in specs), lazy=True)
+    except SchemaErrors as errors:
+        cases = errors.failure_cases
+        placed = cases.filter(pl.col("index").is_not_null())
+        unplaced = tuple(
+            sorted({f"{c['column']}: {c['check']}" for c in cases.filter(pl.col("index").is_null()).to_dicts()})
+        )
+        if placed.height:
+            parts.append(_pandera_cells(frame, placed))
+    if not parts:
+        return Coerced(typed, pl.DataFrame(schema=_BAD_SCHEMA), unplaced)
+    order = {spec.name: i for i, spec in enumerate(specs)}
+    bad = (
+        pl.concat(parts)
+        .unique(subset=["pos", "column"], keep="first", maintain_order=True)
+        .sort(by=[pl.col("pos"), pl.col("column").replace_strict(order, default=len(order))])
+    )
+    return Coerced(typed, bad, unplaced)
+
+
+def _cells(frame: pl.DataFrame, masks: pl.DataFrame, column: str, problem: str) -> pl.DataFrame:
+    positions = masks.get_column(column).arg_true()
+    return pl.DataFrame(
+        {
+            "pos": positions.cast(pl.UInt32),
+            "column": pl.Series([column] * positions.len(), dtype=pl.String),
+            "value": frame.get_column(column).gather(positions),
+            "problem": pl.Series([problem] * positions.len(), dtype=pl.String),
+        },
+        schema=_BAD_SCHEMA,
+    )
+
+
+def _pandera_cells(frame: pl.DataFrame, cases: pl.DataFrame) -> pl.DataFrame:
+    """pandera's failures as cells, with the text as written; a null there means the value was missing."""
+    found: list[pl.DataFrame] = []
+    for (column,), group in cases.select("column", "index").group_by("column", maintain_order=True):
+        name = str(column)
+        positions = group.get_column("index").cast(pl.UInt32).unique(maintain_order=True)
+        values = (
+            frame.get_column(name).gather(positions)
+            if name in frame.columns
+            else pl.Series(name, [None] * positions.len(), dtype=pl.String)
+        )
+        found.append(
+            pl.DataFrame({"pos": positions, "value": values.cast(pl.String)}).select(
+                "pos",
+                pl.lit(name, dtype=pl.String).alias("column"),
+                "value",
+                pl.when(pl.col("value").is_null())
+                .then(pl.lit(MISSING))
+                .otherwise(pl.lit(RANGE))
+                .alias("problem"),
+            )
+        )
+    return pl.concat(found).cast(_BAD_SCHEMA)  # type: ignore[arg-type]
+

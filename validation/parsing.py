@@ -1,0 +1,96 @@
+"""Bytes to a polars DataFrame of strings: CSV, XLSX or JSON, detected from the bytes.
+
+Row numbers are implicit: the data row at frame index i is row i + 1 (header excluded) in every format.
+Blank lines and empty spreadsheet rows are kept as all-null rows so that this numbering holds.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Literal
+
+import polars as pl
+
+from validation.readers import read_json, read_xlsx
+from validation.sheet import UnreadableFile, normalise_frame
+
+Format = Literal["xlsx", "json", "csv"]
+
+__all__ = ["Format", "UnreadableFile", "detect_format", "parse"]
+
+_BOM = b"\xef\xbb\xbf"
+_ZIP_MAGIC = b"PK\x03\x04"
+
+
+def detect_format(data: bytes) -> Format:
+    """XLSX for a zip, JSON when the first non-blank byte is [ or {, CSV for anything else."""
+    if data.startswith(_ZIP_MAGIC):
+        return "xlsx"
+    head = data.removeprefix(_BOM).lstrip()
+    if head[:1] in (b"[", b"{"):
+        return "json"
+    return "csv"
+
+
+def parse(data: bytes) -> pl.DataFrame:
+    """Parse a report file; every column is a stripped pl.String (empty -> null); raises UnreadableFile."""
+    if not data.removeprefix(_BOM).strip():
+        raise UnreadableFile("the file is empty")
+    fmt = detect_format(data)
+    if fmt == "xlsx":
+        return read_xlsx(data)
+    text = _decode(data)
+    if fmt == "json":
+        return read_json(text)
+    return _read_csv(text)
+
+
+def _decode(data: bytes) -> str:
+    """UTF-8 text without its BOM; undecodable bytes and NULs are named by line."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise UnreadableFile(
+            f"the file is not UTF-8 text: byte 0x{data[exc.start]:02x} cannot be decoded"
+            " (save it as UTF-8 CSV, XLSX or JSON)",
+            line=line,
+        ) from None
+    nul = text.find("\x00")
+    if nul >= 0:
+        line = text.count("\n", 0, nul) + 1
+        raise UnreadableFile("the file contains NUL bytes: it looks binary, not text", line=line)
+    return text.removeprefix("\ufeff")
+
+
+def _read_csv(text: str) -> pl.DataFrame:
+    """Comma-separated text whose first row is the header."""
+    try:
+        # The header is read as data so that names come through exactly as written (no renaming).
+        raw = pl.read_csv(
+            io.StringIO(text), has_header=False, infer_schema=False, separator=",", raise_if_empty=False
+        )
+    except (Exception, pl.exceptions.PanicException) as exc:
+        raise _csv_diagnosis(text, exc) from None
+    if raw.height == 0 or raw.width == 0:
+        raise UnreadableFile("the file has no header row")
+    return normalise_frame(raw.slice(1), raw.row(0))
+
+
+def _csv_diagnosis(text: str, exc: BaseException) -> UnreadableFile:
+    """Name the line that broke the CSV reader, using the csv module on this rare path only."""
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    width: int | None = None
+    try:
+        for fields in reader:
+            if width is None:
+                width = len(fields)
+            elif len(fields) > width:
+                return UnreadableFile(
+                    f"a row has {len(fields)} fields but the header has {width}", line=reader.line_num
+                )
+    except csv.Error as err:
+        return UnreadableFile(f"malformed CSV: {err}", line=reader.line_num)
+    detail = str(exc).strip().splitlines()
+    return UnreadableFile(f"malformed CSV: {detail[0] if detail else type(exc).__name__}")

@@ -1,0 +1,244 @@
+"""The content rules: each a pure function of the valid rows (with `row` and `subject`) and its parameters."""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime
+from fractions import Fraction
+
+import polars as pl
+
+from validation import text
+from validation.findings import Finding, Severity
+from validation.spec import ReportSpec
+
+SUMMED = ("forecast", "actual")
+# Tolerances are compared as exact fractions; a bound with more decimals than this is rounded to it.
+_BOUND_DENOMINATOR = 10_000
+
+
+def _has(frame: pl.DataFrame, *columns: str) -> bool:
+    return all(column in frame.columns for column in columns)
+
+
+def _exact(bound: float) -> tuple[int, int]:
+    """A tolerance as numerator/denominator, so 110.1% is compared exactly, not as a binary float."""
+    fraction = Fraction(repr(float(bound))).limit_denominator(_BOUND_DENOMINATOR)
+    return fraction.numerator, fraction.denominator
+
+
+def _outside(actual: pl.Expr, forecast: pl.Expr, bound: float, above: bool) -> pl.Expr:
+    # actual / forecast * 100 > p / q  <=>  actual * 100 * q > p * forecast (forecast > 0), in Int128.
+    numerator, denominator = _exact(bound)
+    left = actual * (100 * denominator)
+    right = forecast * numerator
+    return left > right if above else left < right
+
+
+def _variance_message(actual: int, forecast: int, ratio: float, side: str, bound: float, spec: ReportSpec) -> str:
+    return (
+        f"{text.count(actual)} requests sent against a forecast of {text.count(forecast)}: "
+        f"{ratio:.1f}% of forecast, {side} the {text.pct(bound)} tolerance{text.clause(spec.sec_clause)}"
+    )
+
+
+def variance(frame: pl.DataFrame, spec: ReportSpec) -> list[Finding]:
+    """VARIANCE_ABOVE/BELOW_TOLERANCE per subject (WARNING) and for the sum of the rows (HIGH)."""
+    if not _has(frame, "forecast", "actual", "subject", "row"):
+        return []
+    lower, upper = spec.tolerance_lower_pct, spec.tolerance_upper_pct
+    actual, forecast = pl.col("actual").cast(pl.Int128), pl.col("forecast").cast(pl.Int128)
+    checks: list[tuple[str, str, float, pl.Expr]] = []
+    if upper is not None and math.isfinite(upper):
+        checks.append(("VARIANCE_ABOVE_TOLERANCE", "above", upper, _outside(actual, forecast, upper, True)))
+    if lower is not None and math.isfinite(lower):
+        checks.append(("VARIANCE_BELOW_TOLERANCE", "below", lower, _outside(actual, forecast, lower, False)))
+    if not checks:
+        return []
+    flagged = (
+        frame.lazy()
+        .filter(forecast > 0, actual.is_not_null())
+        .with_columns(
+            ((actual * 2000 + forecast) // (2 * forecast) / 10).alias("__ratio"),
+            *(pl.when(test).then(pl.lit(code)).alias(f"__{code}") for code, _, _, test in checks),
+        )
+        .select(
+            "subject",
+            "row",
+            "actual",
+            "forecast",
+            "__ratio",
+            pl.coalesce([f"__{code}" for code, _, _, _ in checks]).alias("__rule"),
+        )
+        .filter(pl.col("__rule").is_not_null())
+        .collect()
+    )
+    sides = {code: (side, bound) for code, side, bound, _ in checks}
+    findings = [
+        _variance(rule, str(subject), int(a), int(f), float(r), sides[rule], spec, Severity.WARNING, int(row))
+        for subject, row, a, f, r, rule in flagged.iter_rows()
+    ]
+    sums = frame.select(pl.col("actual", "forecast").cast(pl.Int128).sum())
+    total_actual, total_forecast = (int(v) for v in sums.row(0))
+    if total_forecast > 0:
+        ratio = Fraction(total_actual * 100, total_forecast)
+        for code, side, bound, _ in checks:
+            limit = Fraction(*_exact(bound))
+            if ratio > limit if side == "above" else ratio < limit:
+                display = text.ratio_pct(total_actual, total_forecast)
+                findings.append(
+                    _variance(
+                        code, "TOTAL", total_actual, total_forecast, display, (side, bound), spec, Severity.HIGH, None
+                    )
+                )
+    return findings
+
+
+def _variance(
+    rule: str,
+    subject: str,
+    actual: int,
+    forecast: int,
+    ratio: float,
+    side_bound: tuple[str, float],
+    spec: ReportSpec,
+    severity: Severity,
+    row: int | None,
+) -> Finding:
+    side, bound = side_bound
+    message = _variance_message(actual, forecast, ratio, side, bound, spec)
+    if row is None:
+        message = f"All rows together: {message}"
+    return Finding(
+        rule_code=rule,
+        severity=severity,
+        subject=subject,
+        message=message,
+        sec_clause=spec.sec_clause,
+        details={
+            "actual": actual,
+            "forecast": forecast,
+            "ratio": ratio,
+            "lower": spec.tolerance_lower_pct,
+            "upper": spec.tolerance_upper_pct,
+        },
+        row=row,
+    )
+
+
+def forecast_zero(frame: pl.DataFrame, spec: ReportSpec) -> list[Finding]:
+    """FORECAST_ZERO: requests sent where none were forecast, per subject and for the sum of the rows."""
+    if not _has(frame, "forecast", "actual", "subject", "row"):
+        return []
+    rows = frame.filter(pl.col("forecast") == 0, pl.col("actual") > 0).select("subject", "row", "actual")
+    found = [_zero(str(subject), int(actual), int(row), spec) for subject, row, actual in rows.iter_rows()]
+    sums = frame.select(pl.col("actual", "forecast").cast(pl.Int128).sum())
+    total_actual, total_forecast = (int(v) for v in sums.row(0))
+    if total_forecast == 0 and total_actual > 0:
+        found.append(_zero("TOTAL", total_actual, None, spec))
+    return found
+
+
+def _zero(subject: str, actual: int, row: int | None, spec: ReportSpec) -> Finding:
+    lead = "All rows together: " if row is None else ""
+    return Finding(
+        rule_code="FORECAST_ZERO",
+        severity=Severity.WARNING,
+        subject=subject,
+        message=(
+            f"{lead}{text.count(actual)} requests sent against a forecast of 0: no percentage of forecast"
+            f" can be given{text.clause(spec.sec_clause)}"
+        ),
+        sec_clause=spec.sec_clause,
+        details={"actual": actual, "forecast": 0},
+        row=row,
+    )
+
+
+def duplicate_subjects(frame: pl.DataFrame, spec: ReportSpec) -> list[Finding]:
+    """DUPLICATE_SUBJECT: one finding per subject that appears on more than one row, listing the rows."""
+    if not _has(frame, "subject", "row"):
+        return []
+    groups = (
+        frame.lazy()
+        .filter(pl.col("subject").is_not_null() & pl.col("subject").is_duplicated())
+        .group_by("subject")
+        .agg(pl.col("row").sort())
+        .sort(pl.col("row").list.first())
+        .collect()
+    )
+    found = []
+    for subject, rows in groups.iter_rows():
+        shown = ", ".join(map(str, rows[:10])) + (f" and {len(rows) - 10} more" if len(rows) > 10 else "")
+        found.append(
+            Finding(
+                rule_code="DUPLICATE_SUBJECT",
+                severity=Severity.WARNING,
+                subject=str(subject),
+                message=f"{subject} appears on {len(rows)} rows ({shown}): each subject should appear once",
+                sec_clause=spec.sec_clause,
+                details={"rows": [int(r) for r in rows], "count": len(rows)},
+                row=int(rows[0]),
+            )
+        )
+    return found
+
+
+def total_mismatch(frame: pl.DataFrame, total_row: dict[str, object] | None, spec: ReportSpec) -> list[Finding]:
+    """TOTAL_MISMATCH: the file's own TOTAL row against the sum of the other rows, for forecast and actual."""
+    if total_row is None:
+        return []
+    columns = [c for c in SUMMED if c in frame.columns and isinstance(total_row.get(c), int)]
+    if not columns:
+        return []
+    sums = frame.select(pl.col(columns).cast(pl.Int128).sum()).row(0, named=True)
+    details: dict[str, object] = {"row": total_row.get("row")}
+    mismatched: list[str] = []
+    parts = []
+    for column in columns:
+        stated, summed = _int(total_row[column]), _int(sums[column])
+        details[f"{column}_stated"], details[f"{column}_sum"] = stated, summed
+        if stated != summed:
+            mismatched.append(column)
+            parts.append(f"{column} {text.count(stated)} but the rows add up to {text.count(summed)}")
+    details["columns"] = mismatched
+    if not parts:
+        return []
+    row = total_row.get("row")
+    return [
+        Finding(
+            rule_code="TOTAL_MISMATCH",
+            severity=Severity.WARNING,
+            subject="TOTAL",
+            message=f"The TOTAL row gives {'; '.join(parts)}{text.clause(spec.sec_clause)}",
+            sec_clause=spec.sec_clause,
+            details=details,
+            row=row if isinstance(row, int) else None,
+        )
+    ]
+
+
+def _int(value: object) -> int:
+    return value if isinstance(value, int) else 0
+
+
+def late_delivery(received_at: datetime | None, due_at: datetime | None, spec: ReportSpec) -> list[Finding]:
+    """LATE_DELIVERY: received after the end of the due day (both instants as given by the caller)."""
+    if received_at is None or due_at is None:
+        return []
+    received, due = text.as_utc(received_at), text.as_utc(due_at)
+    if received <= due:
+        return []
+    return [
+        Finding(
+            rule_code="LATE_DELIVERY",
+            severity=Severity.WARNING,
+            subject="FILE",
+            message=(
+                f"Late: received {text.london(received)}, after the deadline at the end of"
+                f" {text.london_day(due)}{text.clause(spec.sec_clause)}"
+            ),
+            sec_clause=spec.sec_clause,
+            details={"due_at": due.isoformat(), "received_at": received.isoformat()},
+        )
+    ]

@@ -60,7 +60,7 @@ async def events_by_modifications(conn: Conn, *, ids: list[int]) -> list[Modific
 
 
 async def create(
-    conn: Conn, *, reference: str, title: str, path: str | None, stage: str, proposer: str | None,
+    conn: Conn, *, reference: str, title: str, path: str | None, stage: str | None, proposer: str | None,
     raised_on: date | None, working_group: str | None, release: str | None, implemented_on: date | None = None,
     former_references: list[str] | None = None, parties_impacted: list[str] | None = None,
     sec_sections: list[str] | None = None,

@@ -115,7 +115,7 @@ class ModificationRow:
     former_references: list[str]
     title: str
     path: str | None
-    stage: str
+    stage: str | None
     proposer: str | None
     raised_on: date | None
     working_group: str | None

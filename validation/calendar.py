@@ -78,9 +78,7 @@ class Period:
         """Parse "YYYY-MM" or "YYYY-Qn"; anything else raises InvalidPeriod."""
         match = _PERIOD.fullmatch(text) if isinstance(text, str) else None
         if match is None:
-            raise InvalidPeriod(
-                f"invalid period {text!r}: expected YYYY-MM (e.g. 2018-04) or YYYY-Qn (e.g. 2018-Q2)"
-            )
+            raise InvalidPeriod(f"invalid period {text!r}: expected YYYY-MM (e.g. 2018-04) or YYYY-Qn (e.g. 2018-Q2)")
         year = int(match["year"])
         if year == 0:
             raise InvalidPeriod(f"invalid period {text!r}: year 0000 does not exist")

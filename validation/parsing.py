@@ -68,9 +68,7 @@ def _read_csv(text: str) -> pl.DataFrame:
     """Comma-separated text whose first row is the header."""
     try:
         # The header is read as data so that names come through exactly as written (no renaming).
-        raw = pl.read_csv(
-            io.StringIO(text), has_header=False, infer_schema=False, separator=",", raise_if_empty=False
-        )
+        raw = pl.read_csv(io.StringIO(text), has_header=False, infer_schema=False, separator=",", raise_if_empty=False)
     except (Exception, pl.exceptions.PanicException) as exc:
         raise _csv_diagnosis(text, exc) from None
     if raw.height == 0 or raw.width == 0:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Sequence
 
 import polars as pl
 import python_calamine
@@ -55,14 +56,12 @@ def read_json(text: str) -> pl.DataFrame:
     if not keys:
         raise UnreadableFile("the JSON objects have no keys: no columns")
     names = list(keys)
-    frame = pl.DataFrame(
-        [text_series(f"c{i}", [item.get(name) for item in items]) for i, name in enumerate(names)]
-    )
+    frame = pl.DataFrame([text_series(f"c{i}", [item.get(name) for item in items]) for i, name in enumerate(names)])
     return normalise_frame(frame, names)
 
 
-def _pad(row: list[object], width: int) -> list[object]:
-    return row if len(row) == width else (row + [None] * width)[:width]
+def _pad(row: Sequence[object], width: int) -> Sequence[object]:
+    return row if len(row) == width else ([*row] + [None] * width)[:width]
 
 
 def _first_line(exc: BaseException) -> str:

@@ -26,7 +26,7 @@ class CreateModificationInput:
     reference: str
     title: str
     path: ModificationPath | None = None
-    stage: ModificationStage = ModificationStage.DRAFT_PROPOSAL
+    stage: ModificationStage | None = ModificationStage.DRAFT_PROPOSAL
     proposer: str | None = None
     raised_on: date | None = None
     working_group: str | None = None
@@ -85,7 +85,7 @@ class ModificationMutation:
         async def act(conn: Conn) -> int:
             return await modifications.create(
                 conn, reference=input.reference, title=input.title, path=value(input.path),
-                stage=input.stage.value, proposer=input.proposer, raised_on=input.raised_on,
+                stage=value(input.stage), proposer=input.proposer, raised_on=input.raised_on,
                 working_group=input.working_group, release=input.release,
                 former_references=input.former_references, parties_impacted=input.parties_impacted,
                 sec_sections=input.sec_sections)

@@ -88,8 +88,9 @@ class RegisterQuery:
                 month=r.month, accessions=r.accessions, in_default=r.in_default, withdrawals=r.withdrawals,
                 expulsions=r.expulsions, parties_at_month_end=r.parties_at_month_end,
                 voting_groups_at_month_end=r.voting_groups_at_month_end,
-                voting_groups_by_category=[CategoryCount(category=PartyCategory(c), count=n)
-                                           for c, n in r.voting_groups_by_category.items()],
+                voting_groups_by_category=[
+                    CategoryCount(category=c, count=r.voting_groups_by_category.get(c.value, 0))
+                    for c in PartyCategory if c is not PartyCategory.DCC],
             )
             for r in rows
         ]

@@ -51,7 +51,7 @@ CREATE TABLE modifications (
     title             text NOT NULL CHECK (length(trim(title)) > 0),
     path              text CHECK (path IN ('PATH_1_AUTHORITY_LED', 'PATH_2_AUTHORITY_DETERMINATION',
                       'PATH_3_SELF_GOVERNANCE', 'FAST_TRACK_SELF_GOVERNANCE', 'URGENT')),
-    stage             text NOT NULL DEFAULT 'DRAFT_PROPOSAL' CHECK (stage IN ('DRAFT_PROPOSAL', 'DEVELOPMENT',
+    stage             text CHECK (stage IN ('DRAFT_PROPOSAL', 'DEVELOPMENT',
                       'REFINEMENT', 'REPORT_PHASE', 'MODIFICATION_REPORT_CONSULTATION', 'CHANGE_BOARD',
                       'AUTHORITY_DETERMINATION', 'APPROVED', 'REJECTED', 'IMPLEMENTED', 'WITHDRAWN')),
     proposer          text,

@@ -1,0 +1,15 @@
+# secgov: one image for the API, the worker and the scheduler (the command picks the role).
+FROM python:3.12-slim AS base
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
+WORKDIR /app
+COPY pyproject.toml README.md ./
+COPY api ./api
+COPY schema ./schema
+COPY sql ./sql
+COPY validation ./validation
+COPY workers ./workers
+RUN pip install . && useradd --system --uid 10001 --home /app secgov
+USER secgov
+EXPOSE 8000
+HEALTHCHECK --interval=10s --timeout=3s --retries=5 CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz')"
+CMD ["secgov", "serve", "--host", "0.0.0.0", "--port", "8000"]

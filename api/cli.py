@@ -1,0 +1,245 @@
+"""The `secgov` command (CONTRACT.md, "Command line")."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from api import embedded
+from api.settings import Settings
+from sql import db, keys, migrate
+from sql.errors import StoreError
+
+Command = Callable[[argparse.Namespace, Settings], int]
+
+
+def fail(message: str) -> int:
+    print(f"secgov: {message}", file=sys.stderr)
+    return 2
+
+
+def resolve_urls(settings: Settings, *, need_broker: bool = False) -> Settings:
+    """DATABASE_URL / BROKER_URL, else those of a running `secgov up` under SECGOV_DATA, else a clear failure."""
+    database_url, broker_url = settings.database_url, settings.broker_url
+    if not database_url or (need_broker and not broker_url):
+        found = embedded.running(settings.data_dir)
+        if found:
+            database_url = database_url or found["database_url"]
+            broker_url = broker_url or found["broker_url"]
+    if not database_url:
+        raise SystemExit(fail(
+            "no database: set DATABASE_URL (e.g. postgresql://user@host/db) or start `secgov up` "
+            f"with SECGOV_DATA={settings.data_dir}"))
+    if need_broker and not broker_url:
+        raise SystemExit(fail("no broker: set BROKER_URL (amqp://... or redis://...) or start `secgov up`"))
+    return Settings(**{**settings.__dict__, "database_url": database_url, "broker_url": broker_url})
+
+
+def run_async(coro: Coroutine[Any, Any, int]) -> int:
+    return asyncio.run(coro)
+
+
+async def _migrate(database_url: str) -> list[str]:
+    conn = await db.connect(database_url)
+    try:
+        return await migrate.apply(conn)
+    finally:
+        await conn.close()
+
+
+def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
+    settings = resolve_urls(settings)
+    assert settings.database_url
+    applied = asyncio.run(_migrate(settings.database_url))
+    print(f"applied {len(applied)} migration(s): {', '.join(applied)}" if applied else "database is up to date")
+    return 0
+
+
+async def _demo(database_url: str, *, only_if_empty: bool) -> dict[str, int] | None:
+    from api import demo_data
+
+    conn = await db.connect(database_url)
+    try:
+        if only_if_empty and await conn.fetchval("SELECT EXISTS (SELECT 1 FROM parties)"):
+            return None
+        return await demo_data.load(conn)
+    finally:
+        await conn.close()
+
+
+def cmd_demo_data(args: argparse.Namespace, settings: Settings) -> int:
+    settings = resolve_urls(settings)
+    assert settings.database_url
+    counts = asyncio.run(_demo(settings.database_url, only_if_empty=False))
+    print("loaded demo data: " + ", ".join(f"{v} {k}" for k, v in (counts or {}).items()))
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn
+
+    from api.app import create_app
+
+    settings = resolve_urls(settings)
+    app = create_app(settings)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="info", proxy_headers=True)
+    return 0
+
+
+def cmd_api_key(args: argparse.Namespace, settings: Settings) -> int:
+    settings = resolve_urls(settings)
+    assert settings.database_url
+
+    async def act() -> str | None:
+        conn = await db.connect(settings.database_url or "")
+        try:
+            if args.key_command == "create":
+                party = None
+                if args.party:
+                    from api.ids import party_pk
+
+                    party = party_pk(args.party)
+                return await keys.create(conn, name=args.name, role=args.role, bodies=list(args.body or []),
+                                         party_id=party)
+            await keys.revoke(conn, name=args.name)
+            return None
+        finally:
+            await conn.close()
+
+    try:
+        key = asyncio.run(act())
+    except (StoreError, ValueError) as e:
+        return fail(str(e))
+    if key is None:
+        print(f"revoked key {args.name!r}")
+    else:
+        print(f"created key {args.name!r} (role {args.role}); it is shown only this once:")
+        print(key)
+    return 0
+
+
+def _wait_ready(url: str, timeout: float = 60) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as r:  # noqa: S310 - our own loopback URL
+                if r.status == 200:
+                    return True
+        except OSError:
+            time.sleep(0.3)
+    return False
+
+
+def cmd_up(args: argparse.Namespace, settings: Settings) -> int:
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    services = embedded.Embedded(settings.data_dir)
+    children: list[subprocess.Popen[bytes]] = []
+    stopping = False
+
+    def stop(signum: int, frame: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        database_url = settings.database_url or services.start_postgres()
+        broker_url = settings.broker_url or services.start_redis()
+        services.database_url, services.broker_url = database_url, broker_url
+        services.publish()
+        applied = asyncio.run(_migrate(database_url))
+        print(f"database ready ({len(applied)} migration(s) applied)", flush=True)
+        load_demo = args.demo if args.demo is not None else not settings.production
+        if load_demo:
+            counts = asyncio.run(_demo(database_url, only_if_empty=args.demo is None))
+            if counts:
+                print("loaded demo data: " + ", ".join(f"{v} {k}" for k, v in counts.items()), flush=True)
+        env = {**os.environ, "DATABASE_URL": database_url, "BROKER_URL": broker_url,
+               "SECGOV_DATA": str(settings.data_dir)}
+        me = [sys.executable, "-m", "api.cli"]
+        children.append(subprocess.Popen([*me, "serve", "--host", args.host, "--port", str(args.port)], env=env))
+        for role in available_background_roles():
+            children.append(subprocess.Popen([*me, role], env=env))
+        base = f"http://{args.host}:{args.port}"
+        if _wait_ready(f"{base}/readyz"):
+            print(f"secgov is up: GraphQL and GraphiQL at {base}/graphql", flush=True)
+            print(f"  console {base}/console · health {base}/healthz · readiness {base}/readyz", flush=True)
+            print("  Ctrl-C stops everything this command started.", flush=True)
+        while not stopping:
+            if any(c.poll() is not None for c in children):
+                print("secgov: a component stopped; shutting down", file=sys.stderr)
+                break
+            time.sleep(0.3)
+        return 0
+    finally:
+        for child in children:
+            if child.poll() is None:
+                child.terminate()
+        for child in children:
+            try:
+                child.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                child.kill()
+        services.stop()
+        print("secgov stopped", flush=True)
+
+
+def available_background_roles() -> list[str]:
+    """The worker and scheduler, once those rooms exist in this installation."""
+    roles = []
+    for role, module in (("worker", "workers.actors"), ("scheduler", "workers.scheduler")):
+        try:
+            __import__(module)
+        except ImportError:
+            continue
+        roles.append(role)
+    return roles
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="secgov", description="Smart Energy Code governance data platform")
+    sub = p.add_subparsers(dest="command", required=True)
+    up = sub.add_parser("up", help="run everything on this machine (embedded services unless URLs are set)")
+    up.add_argument("--host", default="127.0.0.1")
+    up.add_argument("--port", type=int, default=8000)
+    up.add_argument("--demo", dest="demo", action="store_true", default=None, help="load the demo data")
+    up.add_argument("--no-demo", dest="demo", action="store_false", help="never load the demo data")
+    sub.add_parser("migrate", help="apply database migrations")
+    sub.add_parser("demo-data", help="load the demo data set from the seed papers")
+    serve = sub.add_parser("serve", help="run the API server")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    key = sub.add_parser("api-key", help="create or revoke API keys")
+    key_sub = key.add_subparsers(dest="key_command", required=True)
+    create = key_sub.add_parser("create")
+    create.add_argument("--name", required=True)
+    create.add_argument("--role", required=True)
+    create.add_argument("--body", action="append", help="a body the key's holder belongs to (repeatable)")
+    create.add_argument("--party", help="the Party's ID, for a party key")
+    revoke = key_sub.add_parser("revoke")
+    revoke.add_argument("name")
+    return p
+
+
+COMMANDS: dict[str, Command] = {
+    "up": cmd_up, "migrate": cmd_migrate, "demo-data": cmd_demo_data, "serve": cmd_serve,
+    "api-key": cmd_api_key,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    settings = Settings.from_env()
+    return COMMANDS[args.command](args, settings)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,124 @@
+"""Time parsing and validation of SR_VARIANCE files beside a bare-polars floor doing the same checks.
+
+python bench/bench_validation.py [--rows 100000 1000000] [--bad 0.0] [--runs 3]
+Writes bench/results/validation.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import polars as pl
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from gen_sr_variance import generate  # noqa: E402
+
+from validation import ReportSpec, parse, validate_frame  # noqa: E402
+
+SPEC = ReportSpec("SR_VARIANCE", "H3.24")
+RESULTS = Path(__file__).resolve().parent / "results" / "validation.json"
+
+
+def floor(frame: pl.DataFrame) -> tuple[pl.DataFrame, ...]:
+    """The same checks written by hand in bare polars: cast, null/negative checks, ratio, duplicates, sums."""
+    counts = ("forecast", "actual")
+    typed = frame.with_columns(pl.col(counts).cast(pl.Int64, strict=False), pl.int_range(1, pl.len() + 1).alias("row"))
+    cast_failed = [frame.get_column(c).is_not_null() & typed.get_column(c).is_null() for c in counts]
+    bad = (
+        cast_failed[0]
+        | cast_failed[1]
+        | typed.get_column("forecast").lt(0).fill_null(False)
+        | typed.get_column("actual").lt(0).fill_null(False)
+        | typed.get_column("user_id").is_null()
+        | typed.get_column("forecast").is_null()
+        | typed.get_column("actual").is_null()
+    )
+    bad_rows = typed.filter(bad).select("row", "user_id", "forecast", "actual")
+    valid = typed.filter(~bad).with_columns(
+        pl.when(pl.col("service").is_null())
+        .then(pl.col("user_id"))
+        .otherwise(pl.col("user_id") + "/" + pl.col("service"))
+        .alias("subject")
+    )
+    actual, forecast = pl.col("actual").cast(pl.Int128), pl.col("forecast").cast(pl.Int128)
+    flagged = (
+        valid.lazy()
+        .filter(forecast > 0)
+        .with_columns(((actual * 2000 + forecast) // (2 * forecast) / 10).alias("ratio"))
+        .filter((actual * 100 > forecast * 110) | (actual * 100 < forecast * 90))
+        .select("subject", "row", "actual", "forecast", "ratio")
+        .collect()
+    )
+    zero = valid.filter(pl.col("forecast") == 0, pl.col("actual") > 0).select("subject", "row")
+    dups = valid.filter(pl.col("subject").is_duplicated()).group_by("subject").agg(pl.col("row").sort())
+    sums = valid.select(pl.col(counts).cast(pl.Int128).sum())
+    return bad_rows, flagged, zero, dups, sums
+
+
+def timed(fn: Callable[[], object], runs: int) -> float:
+    fn()  # warm-up
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rows", type=int, nargs="+", default=[100_000, 1_000_000])
+    parser.add_argument("--bad", type=float, nargs="+", default=[0.0, 0.01])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--output", type=Path, default=RESULTS)
+    args = parser.parse_args(argv)
+    results = []
+    for rows in args.rows:
+        for bad in args.bad:
+            data = generate(rows, bad_fraction=bad, seed=1)
+            frame = parse(data)
+            outcome = validate_frame(frame, SPEC)
+            parse_s = timed(lambda data=data: parse(data), args.runs)
+            validate_s = timed(lambda frame=frame: validate_frame(frame, SPEC), args.runs)
+            floor_s = timed(lambda frame=frame: floor(frame), args.runs)
+            entry = {
+                "rows": rows,
+                "bad_fraction": bad,
+                "bytes": len(data),
+                "findings": len(outcome.findings),
+                "status": outcome.status,
+                "parse_s": round(parse_s, 4),
+                "validate_s": round(validate_s, 4),
+                "floor_s": round(floor_s, 4),
+                "validate_over_floor": round(validate_s / floor_s, 2),
+            }
+            results.append(entry)
+            print(
+                f"{rows:>9,} rows bad={bad:<5} parse {parse_s * 1000:8.1f} ms  validate {validate_s * 1000:8.1f} ms"
+                f"  floor {floor_s * 1000:8.1f} ms  ratio {validate_s / floor_s:5.2f}  findings {len(outcome.findings):,}"
+            )
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    report = {
+        "python": platform.python_version(),
+        "polars": pl.__version__,
+        "machine": platform.machine(),
+        "runs": args.runs,
+        "statistic": "median after one warm-up",
+        "results": results,
+    }
+    args.output.write_text(json.dumps(report, indent=2) + "\n")
+    print(f"wrote {args.output}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,245 @@
+"""validate_report: bytes and catalogue parameters in, a status, findings and the typed rows out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Literal
+
+import polars as pl
+
+from validation import rules, text
+from validation.coerce import MISSING, RANGE, TYPE, coerce
+from validation.findings import Finding, Severity
+from validation.parsing import UnreadableFile, parse
+from validation.schemas import SCHEMAS, ColumnSpec, ReportSchema
+from validation.service_levels import service_levels
+from validation.spec import ReportSpec, ServiceLevel
+
+__all__ = ["ReportSpec", "ServiceLevel", "ValidationResult", "validate_frame", "validate_report"]
+
+Status = Literal["PASSED", "FLAGGED", "REJECTED"]
+DEFAULT_MAX_ROWS = 10_000_000
+_RESERVED = ("row", "subject")
+_TOTAL = "(?i)^total$"  # columns the result adds; a file's own columns of these names are dropped
+
+
+@dataclass
+class ValidationResult:
+    """The outcome of one validation run."""
+
+    status: Status
+    findings: list[Finding]
+    # The typed, valid rows (SCHEMA-bad and TOTAL rows removed) with `row` (1-based source row, Int64) and
+    # `subject`; None when REJECTED. Types without a schema give their string columns with a null subject.
+    rows: pl.DataFrame | None
+    row_count: int  # data rows in the file, header and blank lines excluded
+    total_row: dict[str, object] | None  # the file's own TOTAL row (typed, dates as ISO text), if valid
+
+
+def validate_report(
+    data: bytes,
+    spec: ReportSpec,
+    *,
+    received_at: datetime | None = None,
+    due_at: datetime | None = None,
+    max_rows: int = DEFAULT_MAX_ROWS,
+) -> ValidationResult:
+    """Parse and validate one report file; never raises for anything about the file's content."""
+    try:
+        frame = parse(data)
+    except UnreadableFile as exc:
+        return _rejected([_unreadable(exc, spec)], 0)
+    return validate_frame(frame, spec, received_at=received_at, due_at=due_at, max_rows=max_rows)
+
+
+def validate_frame(
+    frame: pl.DataFrame,
+    spec: ReportSpec,
+    *,
+    received_at: datetime | None = None,
+    due_at: datetime | None = None,
+    max_rows: int = DEFAULT_MAX_ROWS,
+) -> ValidationResult:
+    """Validate a frame as `parse` returns it (string columns; row = position + 1)."""
+    if frame.height > max_rows:
+        return _rejected(
+            [
+                _file(
+                    "TOO_MANY_ROWS",
+                    _too_many(frame.height, max_rows),
+                    spec,
+                    {"rows": frame.height, "max_rows": max_rows},
+                )
+            ],
+            frame.height,
+        )
+    frame = _numbered(frame)
+    row_count = frame.height
+    schema = SCHEMAS.get(spec.code)
+    late = rules.late_delivery(received_at, due_at, spec)
+    if schema is None:
+        # No schema yet for this type: a readable file is accepted and checked for delivery only.
+        return _result(late, frame.with_columns(pl.lit(None, dtype=pl.String).alias("subject")), row_count, None)
+    missing = [c.name for c in schema.columns if c.required and c.name not in frame.columns]
+    if missing:
+        return _rejected([_missing_columns(missing, frame, spec)], row_count)
+    coerced = coerce(frame, schema)
+    findings = _schema_findings(coerced.bad, coerced.typed, schema, spec)
+    if coerced.unplaced:
+        message = f"The file does not match the {spec.code} schema: {'; '.join(coerced.unplaced)}"
+        return _rejected([_file("SCHEMA", message, spec, {"failures": list(coerced.unplaced)}), *findings], row_count)
+    valid = coerced.typed
+    if coerced.bad.height:
+        valid = valid.with_row_index("__pos").filter(~pl.col("__pos").is_in(coerced.bad.get_column("pos").unique()))
+        valid = valid.drop("__pos")
+    # A regex is several times faster than upper-casing every key just to find the TOTAL row.
+    valid = valid.with_columns(schema.subject(), pl.col(schema.key).str.contains(_TOTAL).alias("__total"))
+    totals = valid.filter(pl.col("__total")).with_columns(pl.lit("TOTAL").alias("subject"))
+    rows = valid.filter(~pl.col("__total")) if totals.height else valid
+    totals, rows = totals.drop("__total"), rows.drop("__total")
+    if rows.height == 0:
+        note = _no_valid_row(row_count, coerced.bad, spec)
+        return _rejected([*findings, note], row_count)
+    named = [c.name for c in schema.columns]
+    rows = rows.select("row", "subject", *named, *(c for c in rows.columns if c not in (*_RESERVED, *named)))
+    total_row = _total_row(totals)
+    findings += rules.duplicate_subjects(
+        pl.concat([rows.select("subject", "row"), totals.select("subject", "row")]), spec
+    )
+    if total_row is not None:
+        if _bad_outside_totals(coerced.bad, coerced.typed, schema):
+            findings.append(_total_not_checked(total_row, spec))
+        else:
+            findings += rules.total_mismatch(rows, total_row, spec)
+    findings += rules.forecast_zero(rows, spec)
+    findings += rules.variance(rows, spec)
+    findings += service_levels(rows, spec)
+    findings += late
+    return _result(findings, rows, row_count, total_row)
+
+
+def _numbered(frame: pl.DataFrame) -> pl.DataFrame:
+    """String columns plus `row`, with blank rows (every value null) left out but still counted in numbering."""
+    frame = frame.drop([c for c in _RESERVED if c in frame.columns])
+    frame = frame.with_columns(pl.col(c).cast(pl.String) for c, t in frame.schema.items() if t != pl.String)
+    frame = frame.with_columns(pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias("row"))
+    if frame.width == 1:
+        return frame.clear()
+    blank = ~pl.any_horizontal(pl.exclude("row").is_not_null())
+    if frame.select(blank.any()).item():
+        frame = frame.filter(~blank)
+    return frame
+
+
+def _result(
+    findings: list[Finding], rows: pl.DataFrame, row_count: int, total: dict[str, object] | None
+) -> ValidationResult:
+    flagged = any(f.severity is not Severity.INFO for f in findings)
+    return ValidationResult("FLAGGED" if flagged else "PASSED", findings, rows, row_count, total)
+
+
+def _rejected(findings: list[Finding], row_count: int) -> ValidationResult:
+    return ValidationResult("REJECTED", findings, None, row_count, None)
+
+
+def _file(rule: str, message: str, spec: ReportSpec, details: dict[str, object]) -> Finding:
+    return Finding(rule, Severity.HIGH, "FILE", message, spec.sec_clause, details)
+
+
+def _unreadable(exc: UnreadableFile, spec: ReportSpec) -> Finding:
+    where = f" (line {exc.line})" if exc.line is not None else ""
+    return _file(
+        "UNREADABLE_FILE",
+        f"The file could not be read: {exc.reason}{where}",
+        spec,
+        {"reason": exc.reason, "line": exc.line},
+    )
+
+
+def _too_many(rows: int, limit: int) -> str:
+    return f"The file has {text.count(rows)} data rows, more than the limit of {text.count(limit)}: not validated"
+
+
+def _missing_columns(missing: list[str], frame: pl.DataFrame, spec: ReportSpec) -> Finding:
+    found = [c for c in frame.columns if c != "row"]
+    names = ", ".join(missing)
+    plural = "columns" if len(missing) > 1 else "column"
+    message = f"Required {plural} missing: {names} (the file's columns are: {', '.join(found) or 'none'})"
+    return _file("SCHEMA", message, spec, {"missing": missing, "columns": found})
+
+
+def _no_valid_row(row_count: int, bad: pl.DataFrame, spec: ReportSpec) -> Finding:
+    bad_rows = bad.get_column("pos").n_unique() if bad.height else 0
+    message = (
+        f"No valid data row: {text.count(bad_rows)} of {text.count(row_count)} rows have invalid values"
+        if row_count
+        else "No data rows below the header"
+    )
+    return _file("SCHEMA", message, spec, {"rows": row_count, "invalid_rows": bad_rows})
+
+
+def _problem(spec: ColumnSpec, value: str | None, problem: str) -> str:
+    if problem == MISSING or value is None:
+        return "is empty: a value is required"
+    if spec.kind == "count":
+        return "is negative: a count cannot be below 0" if problem == RANGE else "is not a whole number"
+    if spec.kind == "percent":
+        return "is outside 0 to 100: a percentage must be between 0 and 100" if problem == RANGE else "is not a number"
+    if spec.kind == "date":
+        return "is not a date in the form YYYY-MM-DD"
+    if spec.kind == "choice":
+        return f"is not one of {', '.join(spec.choices)}"
+    return "is not valid"
+
+
+def _schema_findings(bad: pl.DataFrame, typed: pl.DataFrame, schema: ReportSchema, spec: ReportSpec) -> list[Finding]:
+    """One SCHEMA finding per bad cell, subject the column, in row then column order."""
+    if not bad.height:
+        return []
+    specs = {c.name: c for c in schema.columns}
+    located = bad.with_columns(typed.get_column("row").gather(bad.get_column("pos")).alias("row"))
+    findings = []
+    for column, value, problem, row in located.select("column", "value", "problem", "row").iter_rows():
+        shown = "" if value is None else f" {value!r}" if problem == TYPE else f" {value}"
+        message = f"{column}{shown} on row {row} {_problem(specs[column], value, problem)}"
+        findings.append(
+            Finding(
+                "SCHEMA",
+                Severity.HIGH,
+                str(column),
+                message,
+                spec.sec_clause,
+                {"column": column, "value": value},
+                int(row),
+            )
+        )
+    return findings
+
+
+def _total_row(totals: pl.DataFrame) -> dict[str, object] | None:
+    if not totals.height:
+        return None
+    first = totals.row(0, named=True)
+    return {k: v.isoformat() if isinstance(v, date) else v for k, v in first.items()}
+
+
+def _bad_outside_totals(bad: pl.DataFrame, typed: pl.DataFrame, schema: ReportSchema) -> bool:
+    """Were rows other than TOTAL rows left out? Then the TOTAL row cannot be checked fairly."""
+    if not bad.height:
+        return False
+    keys = typed.get_column(schema.key).gather(bad.get_column("pos").unique())
+    return bool((keys.is_null() | (keys.str.to_uppercase() != "TOTAL")).any())
+
+
+def _total_not_checked(total_row: dict[str, object], spec: ReportSpec) -> Finding:
+    row = total_row.get("row")
+    return Finding(
+        "TOTAL_NOT_CHECKED",
+        Severity.INFO,
+        "TOTAL",
+        "The TOTAL row was not checked against the sum of the rows: some rows were left out for invalid values",
+        spec.sec_clause,
+        {"row": row},
+        row if isinstance(row, int) else None,
+    )

@@ -14,6 +14,8 @@ from api.auth import KeyResolver
 from api.edge import Edge, error_response
 from api.graphql_view import SecgovGraphQL
 from api.resources import Resources
+from api.rest import make_routes
+from api.csrf import CsrfGuard
 from api.settings import Settings
 from schema.context import Enqueue
 from schema.root import build_schema
@@ -27,6 +29,13 @@ def create_app(settings: Settings, *, pool: Pool | None = None, enqueue: Enqueue
                broker_ping: Ping | None = None) -> Starlette:
     """The app; given a pool (tests) it uses that one, otherwise it opens one from DATABASE_URL."""
     resources = Resources(_pool=pool, enqueue=enqueue)
+    if enqueue is None and settings.broker_url:
+        from api.bell import make_enqueue, make_ping
+        from workers.broker import make_broker
+
+        broker = make_broker(settings.broker_url)
+        resources.enqueue = make_enqueue(broker, lambda: resources.pool)
+        broker_ping = broker_ping or make_ping(broker)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -61,11 +70,14 @@ def create_app(settings: Settings, *, pool: Pool | None = None, enqueue: Enqueue
             return error_response(503, "UNAVAILABLE", f"not ready: {problems}")
         return JSONResponse({"status": "ready"})
 
-    view = SecgovGraphQL(build_schema(), resources=resources, ide=not settings.production)
+    view = SecgovGraphQL(build_schema(), resources=resources, settings=settings)
+    upload, submission = make_routes(settings, resources)
     app = Starlette(
         routes=[
-            Route("/graphql", view, methods=["GET", "POST"]),
+            Route("/graphql", CsrfGuard(view), methods=["GET", "POST"]),
             WebSocketRoute("/graphql", view),
+            Route("/api/v1/reports/{code}/{period}", upload, methods=["POST"]),  # type: ignore[arg-type]
+            Route("/api/v1/submissions/{id}", submission, methods=["GET"]),  # type: ignore[arg-type]
             Route("/healthz", healthz),
             Route("/readyz", readyz),
         ],

@@ -15,7 +15,7 @@ from typing import Any
 
 from api import embedded
 from api.settings import Settings
-from sql import db, keys, migrate
+from sql import db, keys
 from sql.errors import StoreError
 
 Command = Callable[[argparse.Namespace, Settings], int]
@@ -48,9 +48,11 @@ def run_async(coro: Coroutine[Any, Any, int]) -> int:
 
 
 async def _migrate(database_url: str) -> list[str]:
+    from api.setup import prepare
+
     conn = await db.connect(database_url)
     try:
-        return await migrate.apply(conn)
+        return await prepare(conn)
     finally:
         await conn.close()
 
@@ -126,6 +128,63 @@ def cmd_api_key(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _export(settings: Settings) -> None:
+    os.environ["DATABASE_URL"] = settings.database_url or ""
+    os.environ["BROKER_URL"] = settings.broker_url or ""
+
+
+def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
+    from dramatiq import cli as dramatiq_cli
+
+    settings = resolve_urls(settings, need_broker=True)
+    _export(settings)
+    if not (settings.broker_url or "").startswith("amqp"):
+        # Redis's default prefetch of 2 per thread leaves the worker idle between messages (10x slower).
+        os.environ.setdefault("dramatiq_queue_prefetch", "32")
+    argv = ["workers.actors", "--processes", str(args.processes), "--threads", str(args.threads),
+            "--queues", os.environ.get("SECGOV_QUEUE", "validation"), "--worker-shutdown-timeout", "30000"]
+    result: int = dramatiq_cli.main(dramatiq_cli.make_argument_parser().parse_args(argv))
+    return result
+
+
+def cmd_scheduler(args: argparse.Namespace, settings: Settings) -> int:
+    from workers import scheduler
+
+    settings = resolve_urls(settings, need_broker=True)
+    _export(settings)
+    scheduler.run()
+    return 0
+
+
+def cmd_revalidate(args: argparse.Namespace, settings: Settings) -> int:
+    from schema.relay import pk_of
+    from sql import submissions
+    from workers.broker import enqueue_message, make_broker
+
+    settings = resolve_urls(settings, need_broker=True)
+    try:
+        pk = pk_of(args.submission_id, "ReportSubmission")
+    except StoreError as e:
+        return fail(e.message)
+
+    async def reset() -> None:
+        conn = await db.connect(settings.database_url or "")
+        try:
+            await submissions.reset_for_revalidation(conn, id=pk)
+        finally:
+            await conn.close()
+
+    try:
+        asyncio.run(reset())
+    except StoreError as e:
+        return fail(e.message)
+    broker = make_broker(settings.broker_url or "")
+    enqueue_message(broker, pk)
+    broker.close()
+    print(f"submission {args.submission_id} queued for validation under the current catalogue")
+    return 0
+
+
 def _wait_ready(url: str, timeout: float = 60) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -165,18 +224,20 @@ def cmd_up(args: argparse.Namespace, settings: Settings) -> int:
         env = {**os.environ, "DATABASE_URL": database_url, "BROKER_URL": broker_url,
                "SECGOV_DATA": str(settings.data_dir)}
         me = [sys.executable, "-m", "api.cli"]
-        children.append(subprocess.Popen([*me, "serve", "--host", args.host, "--port", str(args.port)], env=env))
-        for role in available_background_roles():
-            children.append(subprocess.Popen([*me, role], env=env))
+        commands = [[*me, "serve", "--host", args.host, "--port", str(args.port)], [*me, "worker"], [*me, "scheduler"]]
+        children.extend(subprocess.Popen(c, env=env) for c in commands)
         base = f"http://{args.host}:{args.port}"
         if _wait_ready(f"{base}/readyz"):
             print(f"secgov is up: GraphQL and GraphiQL at {base}/graphql", flush=True)
             print(f"  console {base}/console · health {base}/healthz · readiness {base}/readyz", flush=True)
             print("  Ctrl-C stops everything this command started.", flush=True)
         while not stopping:
-            if any(c.poll() is not None for c in children):
-                print("secgov: a component stopped; shutting down", file=sys.stderr)
-                break
+            for i, child in enumerate(children):
+                if child.poll() is not None and not stopping:
+                    # A crashed worker (killed, out of memory) is started again; its message is redelivered.
+                    print(f"secgov: {' '.join(commands[i][3:])} stopped (code {child.returncode}); restarting",
+                          file=sys.stderr, flush=True)
+                    children[i] = subprocess.Popen(commands[i], env=env)
             time.sleep(0.3)
         return 0
     finally:
@@ -192,18 +253,6 @@ def cmd_up(args: argparse.Namespace, settings: Settings) -> int:
         print("secgov stopped", flush=True)
 
 
-def available_background_roles() -> list[str]:
-    """The worker and scheduler, once those rooms exist in this installation."""
-    roles = []
-    for role, module in (("worker", "workers.actors"), ("scheduler", "workers.scheduler")):
-        try:
-            __import__(module)
-        except ImportError:
-            continue
-        roles.append(role)
-    return roles
-
-
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="secgov", description="Smart Energy Code governance data platform")
     sub = p.add_subparsers(dest="command", required=True)
@@ -217,6 +266,12 @@ def parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="run the API server")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
+    worker = sub.add_parser("worker", help="run a validation worker (Dramatiq)")
+    worker.add_argument("--processes", type=int, default=1)
+    worker.add_argument("--threads", type=int, default=2)
+    sub.add_parser("scheduler", help="run the periodic jobs (missing reports, stuck submissions)")
+    reval = sub.add_parser("revalidate", help="validate a submission again under the current catalogue")
+    reval.add_argument("submission_id")
     key = sub.add_parser("api-key", help="create or revoke API keys")
     key_sub = key.add_subparsers(dest="key_command", required=True)
     create = key_sub.add_parser("create")
@@ -231,7 +286,7 @@ def parser() -> argparse.ArgumentParser:
 
 COMMANDS: dict[str, Command] = {
     "up": cmd_up, "migrate": cmd_migrate, "demo-data": cmd_demo_data, "serve": cmd_serve,
-    "api-key": cmd_api_key,
+    "api-key": cmd_api_key, "worker": cmd_worker, "scheduler": cmd_scheduler, "revalidate": cmd_revalidate,
 }
 
 

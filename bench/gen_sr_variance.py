@@ -28,7 +28,10 @@ def generate(rows: int, bad_fraction: float = 0.0, seed: int = 0) -> bytes:
     frame = frame.select(
         pl.format("U{}", (pl.col("i") // len(SERVICES)).cast(pl.String).str.zfill(7)).alias("user_id"),
         pl.col("i").mod(len(ROLES)).replace_strict(dict(enumerate(ROLES)), return_dtype=pl.String).alias("user_role"),
-        pl.col("i").mod(len(SERVICES)).replace_strict(dict(enumerate(SERVICES)), return_dtype=pl.String).alias("service"),
+        pl.col("i")
+        .mod(len(SERVICES))
+        .replace_strict(dict(enumerate(SERVICES)), return_dtype=pl.String)
+        .alias("service"),
         forecast.cast(pl.String).alias("forecast"),
         actual.cast(pl.String).alias("actual"),
         u[3].alias("_u"),

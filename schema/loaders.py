@@ -9,7 +9,7 @@ from typing import Any, Generic, TypeVar
 
 from strawberry.dataloader import DataLoader
 
-from sql import governance, modifications, parties
+from sql import catalogue, exceptions, governance, modifications, parties, submissions
 from sql.db import Conn, Pool
 from sql.rows import (
     ActionRow,
@@ -114,3 +114,17 @@ class Loaders:
             pool, lambda c, ids: modifications.by_ids(c, ids=ids), lambda r: r.id)
         self.modification_events: DataLoader[int, list[ModificationEventRow]] = many_each(
             pool, lambda c, ids: modifications.events_by_modifications(c, ids=ids), lambda r: r.modification_id)
+        self.report_type: DataLoader[int, ReportTypeRow | None] = one_each(
+            pool, lambda c, ids: catalogue.report_types_by_ids(c, ids=ids), lambda r: r.id)
+        self.service_levels: DataLoader[int, list[ServiceLevelRow]] = many_each(
+            pool, lambda c, ids: catalogue.service_levels(c, ids=ids), lambda r: r.report_type_id)
+        self.submission: DataLoader[int, SubmissionRow | None] = one_each(
+            pool, lambda c, ids: submissions.by_ids(c, ids=ids), lambda r: r.id)
+        self.runs: DataLoader[int, list[RunRow]] = many_each(
+            pool, lambda c, ids: submissions.runs(c, ids=ids), lambda r: r.submission_id)
+        self.exception: DataLoader[int, ExceptionRow | None] = one_each(
+            pool, lambda c, ids: exceptions.by_ids(c, ids=ids), lambda r: r.id)
+        self.submission_exceptions: DataLoader[int, list[ExceptionRow]] = many_each(
+            pool, lambda c, ids: exceptions.of_submissions(c, ids=ids), lambda r: r.submission_id or 0)
+        self.history: DataLoader[int, list[HistoryRow]] = many_each(
+            pool, lambda c, ids: exceptions.history(c, ids=ids), lambda r: r.exception_id)

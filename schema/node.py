@@ -12,6 +12,8 @@ from schema.governance.types import Action, Body, Highlight, Meeting
 from schema.modifications.types import Modification
 from schema.register.types import FOREVER, Party, PartyEvent, VotingGroup
 from schema.relay import Node, parse_global_id
+from schema.reports import READERS
+from schema.reports.types import ReportException, ReportSubmission, ReportType
 
 
 async def _party(info: Info, pk: int) -> Node | None:
@@ -53,9 +55,25 @@ async def _modification(info: Info, pk: int) -> Node | None:
     return Modification.from_row(row) if row else None
 
 
+async def _report_type(info: Info, pk: int) -> Node | None:
+    row = await info.context.loaders.report_type.load(pk)
+    return ReportType.from_row(row) if row else None
+
+
+async def _submission(info: Info, pk: int) -> Node | None:
+    row = await info.context.loaders.submission.load(pk) if info.context.viewer.role in READERS else None
+    return ReportSubmission.from_row(row) if row else None
+
+
+async def _exception(info: Info, pk: int) -> Node | None:
+    row = await info.context.loaders.exception.load(pk) if info.context.viewer.role in READERS else None
+    return ReportException.from_row(row) if row else None
+
+
 RESOLVERS: dict[str, Callable[[Info, int], Awaitable[Node | None]]] = {
     "Party": _party, "PartyEvent": _party_event, "VotingGroup": _voting_group, "Body": _body,
     "Meeting": _meeting, "Highlight": _highlight, "Action": _action, "Modification": _modification,
+    "ReportType": _report_type, "ReportSubmission": _submission, "ReportException": _exception,
 }
 
 

@@ -10,7 +10,7 @@ from typing import Any, Generic, TypeVar
 import orjson
 import strawberry
 
-from schema.errors import BadId, too_complex
+from schema.errors import BadId, bad_user_input, too_complex
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -41,7 +41,10 @@ def parse_global_id(value: str) -> tuple[str, int]:
 
 def pk_of(value: str, type_name: str, *, field: str = "id") -> int:
     """The primary key of a global ID that must name `type_name`."""
-    kind, pk = parse_global_id(value)
+    try:
+        kind, pk = parse_global_id(value)
+    except BadId as e:
+        raise BadId(e.message, field=field) from e
     if kind != type_name:
         raise BadId(f"{value!r} is not the ID of a {type_name}", field=field)
     return pk
@@ -68,7 +71,7 @@ def page_size(first: int | None) -> int:
     if first > MAX_PAGE:
         raise too_complex(f"first: {first} is more than the maximum page size of {MAX_PAGE}")
     if first < 0:
-        raise BadId("first must not be negative", field="first")
+        raise bad_user_input(f"first: {first} must not be negative")
     return first
 
 
@@ -122,7 +125,12 @@ def in_memory(items: Sequence[R], *, first: int | None, after: str | None, key: 
     limit = page_size(first)
     start = 0
     if after is not None:
-        (last,) = decode_cursor(after, 1)
+        try:
+            (last,) = decode_cursor(after, 1)
+        except BadId as e:
+            raise bad_user_input(e.message) from e
+        if not isinstance(last, int) or isinstance(last, bool):
+            raise bad_user_input(f"{after!r} is not a valid cursor")
         start = next((i + 1 for i, item in enumerate(items) if key(item) == last), len(items))
     rows = list(items[start:start + limit + 1])
 

@@ -15,15 +15,17 @@ from schema.node import NodeQuery
 from schema.register.mutations import RegisterMutation
 from schema.register.queries import RegisterQuery
 from schema.register.types import Party, PartyEvent, VotingGroup
+from schema.reports.mutations import ReportMutation
+from schema.reports.queries import ReportQuery
 
 
 @strawberry.type
-class Query(NodeQuery, RegisterQuery, ModificationQuery, GovernanceQuery):
+class Query(NodeQuery, RegisterQuery, ModificationQuery, GovernanceQuery, ReportQuery):
     pass
 
 
 @strawberry.type
-class Mutation(RegisterMutation, ModificationMutation, GovernanceMutation):
+class Mutation(RegisterMutation, ModificationMutation, GovernanceMutation, ReportMutation):
     pass
 
 

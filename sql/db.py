@@ -17,10 +17,12 @@ else:  # asyncpg's classes are generic only in its type stubs
 
 
 async def _init(conn: Conn) -> None:
-    for name in ("json", "jsonb"):
-        await conn.set_type_codec(
-            name, schema="pg_catalog", encoder=lambda v: orjson.dumps(v).decode(), decoder=orjson.loads
-        )
+    await conn.set_type_codec(
+        "json", schema="pg_catalog", encoder=lambda v: orjson.dumps(v).decode(), decoder=orjson.loads)
+    # Binary, so COPY can carry jsonb too: version byte 1, then the JSON text.
+    await conn.set_type_codec(
+        "jsonb", schema="pg_catalog", format="binary", encoder=lambda v: b"\x01" + orjson.dumps(v),
+        decoder=lambda b: orjson.loads(b[1:]))
 
 
 async def create_pool(

@@ -26,3 +26,19 @@ class LifecycleViolation(StoreError):
 
 class InvalidInput(StoreError):
     code = "INVALID_INPUT"
+
+
+class UnknownReportType(StoreError):
+    code = "UNKNOWN_REPORT_TYPE"
+
+
+class InvalidPeriod(StoreError):
+    code = "INVALID_PERIOD"
+
+
+class IllegalTransition(StoreError):
+    code = "ILLEGAL_TRANSITION"
+
+
+class Forbidden(StoreError):
+    code = "FORBIDDEN"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import asyncpg
+
 from sql.db import Conn
 from sql.errors import Conflict, NotFound
 from sql.loader import fetch, fetchrow, fetchval
@@ -111,10 +113,15 @@ async def create_highlight(
     conn: Conn, *, body_id: int, meeting_id: int | None, title: str, body: str, classification: str,
     published_on: date,
 ) -> int:
-    highlight_id: int = await fetchval(
-        conn, "highlights.insert", body_id=body_id, meeting_id=meeting_id, title=title, body=body,
-        classification=classification, published_on=published_on,
-    )
+    try:
+        highlight_id: int = await fetchval(
+            conn, "highlights.insert", body_id=body_id, meeting_id=meeting_id, title=title, body=body,
+            classification=classification, published_on=published_on,
+        )
+    except asyncpg.ForeignKeyViolationError as e:
+        if e.constraint_name == "highlights_meeting_id_fkey":
+            raise NotFound("no such meeting", field="meetingId") from e
+        raise
     return highlight_id
 
 
@@ -141,10 +148,15 @@ async def create_action(
     conn: Conn, *, reference: str, meeting_id: int, kind: str, text: str, owner: str | None, status: str,
     outcome: str | None, due_on: date | None, classification: str,
 ) -> int:
-    action_id: int | None = await fetchval(
-        conn, "actions.insert", reference=reference, meeting_id=meeting_id, kind=kind, text=text, owner=owner,
-        status=status, outcome=outcome, due_on=due_on, classification=classification,
-    )
+    try:
+        action_id: int | None = await fetchval(
+            conn, "actions.insert", reference=reference, meeting_id=meeting_id, kind=kind, text=text, owner=owner,
+            status=status, outcome=outcome, due_on=due_on, classification=classification,
+        )
+    except asyncpg.ForeignKeyViolationError as e:
+        if e.constraint_name == "actions_meeting_id_fkey":
+            raise NotFound("no such meeting", field="meetingId") from e
+        raise
     if action_id is None:
         raise Conflict(f"an action with reference {reference!r} already exists", field="reference")
     return action_id

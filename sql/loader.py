@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from collections.abc import Iterable
 from typing import Any
 
 import asyncpg
@@ -36,6 +37,8 @@ class Query:
 
 
 def _compile(name: str, body: str) -> Query:
+    # Whole-line comments go first: an apostrophe in one must not look like a string.
+    body = "\n".join(line for line in body.splitlines() if not line.lstrip().startswith("--"))
     params: list[str] = []
     quoted = {m.start(): m.end() for m in _QUOTED.finditer(body)}
 
@@ -93,3 +96,8 @@ async def fetchval(conn: Conn, name: str, /, **values: Any) -> Any:
 async def execute(conn: Conn, name: str, /, **values: Any) -> str:
     q = QUERIES[name]
     return await conn.execute(q.text, *q.args(values))
+
+
+async def executemany(conn: Conn, name: str, /, rows: Iterable[dict[str, Any]]) -> None:
+    q = QUERIES[name]
+    await conn.executemany(q.text, [q.args(r) for r in rows])

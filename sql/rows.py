@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from datetime import date
+from datetime import date, datetime
 from typing import TypeVar
 
 import asyncpg
@@ -145,3 +145,106 @@ class ApiKeyHolder:
     bodies: list[str]
     party_id: int | None
 
+
+
+@dataclass(frozen=True, slots=True)
+class ReportTypeRow:
+    id: int
+    code: str
+    name: str
+    sec_clause: str | None
+    cadence: str
+    due_working_days: int | None
+    tolerance_lower_pct: float | None
+    tolerance_upper_pct: float | None
+    obligation_from: str
+    tbc: list[str]
+    version: int
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceLevelRow:
+    report_type_id: int
+    measure: str
+    provider: str | None
+    name: str | None
+    target_pct: float | None
+    minimum_pct: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class SubmissionRow:
+    id: int
+    report_type_id: int
+    report_type: str
+    period: str
+    sha256: bytes
+    size_bytes: int
+    filename: str | None
+    format: str
+    received_at: datetime
+    status: str
+    attempts: int
+    row_count: int | None
+    supersedes_id: int | None
+    uploaded_by: str
+    request_id: str | None
+    due_at: datetime | None
+    delivery: str
+
+
+@dataclass(frozen=True, slots=True)
+class RunRow:
+    id: int
+    submission_id: int
+    started_at: datetime
+    finished_at: datetime
+    catalogue_version: int
+    outcome: str
+    attempt: int
+    finding_count: int
+
+
+@dataclass(frozen=True, slots=True)
+class FindingRow:
+    id: int
+    rule_code: str
+    severity: str
+    subject: str
+    message: str
+    sec_clause: str | None
+    details: dict[str, object]
+    row: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class ExceptionRow:
+    id: int
+    report_type_id: int
+    report_type: str
+    period: str
+    rule_code: str
+    subject: str
+    severity: str
+    status: str
+    message: str
+    sec_clause: str | None
+    details: dict[str, object]
+    submission_id: int | None
+    first_flagged_at: datetime
+    last_raised_at: datetime
+    closed_by_system: bool
+    meeting_id: int | None
+    version: int
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryRow:
+    id: int
+    exception_id: int
+    at: datetime
+    actor: str
+    action: str
+    from_status: str | None
+    to_status: str | None
+    comment: str | None

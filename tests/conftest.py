@@ -116,3 +116,60 @@ class GraphQLClient:
 @pytest.fixture
 def gql(client: httpx.AsyncClient) -> GraphQLClient:
     return GraphQLClient(client)
+
+
+@pytest.fixture(scope="session")
+def broker_url() -> Iterator[str]:
+    from tests.support.workers import broker_url_for_tests
+
+    url, handle = broker_url_for_tests()
+    yield url
+    if handle is not None:
+        handle._cleanup()  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def queue(broker_url: str) -> Iterator[str]:
+    from tests.support.workers import queue_name
+
+    name = queue_name()
+    yield name
+    if broker_url.startswith("amqp"):
+        import pika
+
+        conn = pika.BlockingConnection(pika.URLParameters(broker_url))
+        ch = conn.channel()
+        for q in (name, f"{name}.DQ", f"{name}.XQ"):
+            ch.queue_delete(q)
+        conn.close()
+
+
+@pytest.fixture
+def broker(broker_url: str, queue: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """A real broker for the API side of the test, sending to the test's own queue."""
+    import workers.broker as wb
+
+    monkeypatch.setattr(wb, "QUEUE", queue)
+    b = wb.make_broker(broker_url)
+    yield b
+    b.close()
+
+
+@pytest.fixture
+async def intake_client(pool: Pool, broker: Any) -> AsyncIterator[httpx.AsyncClient]:
+    """The app with its bell wired to a real broker."""
+    from api.bell import make_enqueue
+
+    app = create_app(Settings(), pool=pool, enqueue=make_enqueue(broker, lambda: pool))
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+        yield c
+
+
+@pytest.fixture
+def worker(dsn: str, broker_url: str, queue: str) -> Iterator[Any]:
+    from tests.support.workers import WorkerProcess
+
+    w = WorkerProcess(dsn, broker_url, queue).start()
+    yield w
+    w.stop()

@@ -27,3 +27,29 @@ class Finding:
     details: dict[str, object] = field(default_factory=dict)
     # 1-based data row (header excluded); None for file-level and aggregate findings.
     row: int | None = None
+
+
+_SETTERS = tuple(getattr(Finding, name).__set__ for name in Finding.__dataclass_fields__)
+
+
+def new_finding(
+    rule_code: str,
+    severity: Severity,
+    subject: str,
+    message: str,
+    sec_clause: str | None,
+    details: dict[str, object],
+    row: int | None,
+) -> Finding:
+    """Finding(...) for bulk use: a file can raise a finding on every row, and the frozen dataclass's
+    __init__ (one object.__setattr__ per field) costs twice as much as writing the slots directly."""
+    finding = object.__new__(Finding)
+    set_rule, set_severity, set_subject, set_message, set_clause, set_details, set_row = _SETTERS
+    set_rule(finding, rule_code)
+    set_severity(finding, severity)
+    set_subject(finding, subject)
+    set_message(finding, message)
+    set_clause(finding, sec_clause)
+    set_details(finding, details)
+    set_row(finding, row)
+    return finding

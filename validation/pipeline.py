@@ -9,19 +9,21 @@ from typing import Literal
 import polars as pl
 
 from validation import rules, text
-from validation.coerce import MISSING, RANGE, TYPE, coerce
+from validation.coerce import coerce, schema_findings
 from validation.findings import Finding, Severity
 from validation.parsing import UnreadableFile, parse
-from validation.schemas import SCHEMAS, ColumnSpec, ReportSchema
+from validation.schemas import SCHEMAS, ReportSchema
 from validation.service_levels import service_levels
 from validation.spec import ReportSpec, ServiceLevel
+from validation.variance import variance
 
 __all__ = ["ReportSpec", "ServiceLevel", "ValidationResult", "validate_frame", "validate_report"]
 
 Status = Literal["PASSED", "FLAGGED", "REJECTED"]
 DEFAULT_MAX_ROWS = 10_000_000
+# Columns the result adds; a file's own columns of these names are dropped.
 _RESERVED = ("row", "subject")
-_TOTAL = "(?i)^total$"  # columns the result adds; a file's own columns of these names are dropped
+_TOTAL = "(?i)^total$"
 
 
 @dataclass
@@ -85,14 +87,16 @@ def validate_frame(
     if missing:
         return _rejected([_missing_columns(missing, frame, spec)], row_count)
     coerced = coerce(frame, schema)
-    findings = _schema_findings(coerced.bad, coerced.typed, schema, spec)
+    findings = schema_findings(coerced, schema, spec.sec_clause)
     if coerced.unplaced:
         message = f"The file does not match the {spec.code} schema: {'; '.join(coerced.unplaced)}"
         return _rejected([_file("SCHEMA", message, spec, {"failures": list(coerced.unplaced)}), *findings], row_count)
     valid = coerced.typed
     if coerced.bad.height:
-        valid = valid.with_row_index("__pos").filter(~pl.col("__pos").is_in(coerced.bad.get_column("pos").unique()))
-        valid = valid.drop("__pos")
+        left_out = pl.repeat(False, valid.height, dtype=pl.Boolean, eager=True).scatter(
+            coerced.bad.get_column("pos"), True
+        )
+        valid = valid.filter(~left_out)
     # A regex is several times faster than upper-casing every key just to find the TOTAL row.
     valid = valid.with_columns(schema.subject(), pl.col(schema.key).str.contains(_TOTAL).alias("__total"))
     totals = valid.filter(pl.col("__total")).with_columns(pl.lit("TOTAL").alias("subject"))
@@ -104,16 +108,16 @@ def validate_frame(
     named = [c.name for c in schema.columns]
     rows = rows.select("row", "subject", *named, *(c for c in rows.columns if c not in (*_RESERVED, *named)))
     total_row = _total_row(totals)
-    findings += rules.duplicate_subjects(
-        pl.concat([rows.select("subject", "row"), totals.select("subject", "row")]), spec
-    )
+    # A second TOTAL row is a duplicate subject too.
+    keyed = pl.concat([rows.select("subject", "row"), totals.select("subject", "row")]) if totals.height else rows
+    findings += rules.duplicate_subjects(keyed, spec)
     if total_row is not None:
         if _bad_outside_totals(coerced.bad, coerced.typed, schema):
             findings.append(_total_not_checked(total_row, spec))
         else:
             findings += rules.total_mismatch(rows, total_row, spec)
     findings += rules.forecast_zero(rows, spec)
-    findings += rules.variance(rows, spec)
+    findings += variance(rows, spec)
     findings += service_levels(rows, spec)
     findings += late
     return _result(findings, rows, row_count, total_row)
@@ -126,9 +130,9 @@ def _numbered(frame: pl.DataFrame) -> pl.DataFrame:
     frame = frame.with_columns(pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias("row"))
     if frame.width == 1:
         return frame.clear()
-    blank = ~pl.any_horizontal(pl.exclude("row").is_not_null())
-    if frame.select(blank.any()).item():
-        frame = frame.filter(~blank)
+    # A column without nulls proves no row is blank (null counts are free to read).
+    if all(frame.get_column(c).null_count() for c in frame.columns if c != "row"):
+        frame = frame.filter(pl.any_horizontal(pl.exclude("row").is_not_null()))
     return frame
 
 
@@ -177,44 +181,6 @@ def _no_valid_row(row_count: int, bad: pl.DataFrame, spec: ReportSpec) -> Findin
         else "No data rows below the header"
     )
     return _file("SCHEMA", message, spec, {"rows": row_count, "invalid_rows": bad_rows})
-
-
-def _problem(spec: ColumnSpec, value: str | None, problem: str) -> str:
-    if problem == MISSING or value is None:
-        return "is empty: a value is required"
-    if spec.kind == "count":
-        return "is negative: a count cannot be below 0" if problem == RANGE else "is not a whole number"
-    if spec.kind == "percent":
-        return "is outside 0 to 100: a percentage must be between 0 and 100" if problem == RANGE else "is not a number"
-    if spec.kind == "date":
-        return "is not a date in the form YYYY-MM-DD"
-    if spec.kind == "choice":
-        return f"is not one of {', '.join(spec.choices)}"
-    return "is not valid"
-
-
-def _schema_findings(bad: pl.DataFrame, typed: pl.DataFrame, schema: ReportSchema, spec: ReportSpec) -> list[Finding]:
-    """One SCHEMA finding per bad cell, subject the column, in row then column order."""
-    if not bad.height:
-        return []
-    specs = {c.name: c for c in schema.columns}
-    located = bad.with_columns(typed.get_column("row").gather(bad.get_column("pos")).alias("row"))
-    findings = []
-    for column, value, problem, row in located.select("column", "value", "problem", "row").iter_rows():
-        shown = "" if value is None else f" {value!r}" if problem == TYPE else f" {value}"
-        message = f"{column}{shown} on row {row} {_problem(specs[column], value, problem)}"
-        findings.append(
-            Finding(
-                "SCHEMA",
-                Severity.HIGH,
-                str(column),
-                message,
-                spec.sec_clause,
-                {"column": column, "value": value},
-                int(row),
-            )
-        )
-    return findings
 
 
 def _total_row(totals: pl.DataFrame) -> dict[str, object] | None:

@@ -1,10 +1,11 @@
-"""The content rules: each a pure function of the valid rows (with `row` and `subject`) and its parameters."""
+"""The content rules: each a pure function of the valid rows (with `row` and `subject`) and its parameters.
+
+The variance rules live in validation.variance and the PMR rules in validation.service_levels.
+"""
 
 from __future__ import annotations
 
-import math
 from datetime import datetime
-from fractions import Fraction
 
 import polars as pl
 
@@ -13,117 +14,10 @@ from validation.findings import Finding, Severity
 from validation.spec import ReportSpec
 
 SUMMED = ("forecast", "actual")
-# Tolerances are compared as exact fractions; a bound with more decimals than this is rounded to it.
-_BOUND_DENOMINATOR = 10_000
 
 
 def _has(frame: pl.DataFrame, *columns: str) -> bool:
     return all(column in frame.columns for column in columns)
-
-
-def _exact(bound: float) -> tuple[int, int]:
-    """A tolerance as numerator/denominator, so 110.1% is compared exactly, not as a binary float."""
-    fraction = Fraction(repr(float(bound))).limit_denominator(_BOUND_DENOMINATOR)
-    return fraction.numerator, fraction.denominator
-
-
-def _outside(actual: pl.Expr, forecast: pl.Expr, bound: float, above: bool) -> pl.Expr:
-    # actual / forecast * 100 > p / q  <=>  actual * 100 * q > p * forecast (forecast > 0), in Int128.
-    numerator, denominator = _exact(bound)
-    left = actual * (100 * denominator)
-    right = forecast * numerator
-    return left > right if above else left < right
-
-
-def _variance_message(actual: int, forecast: int, ratio: float, side: str, bound: float, spec: ReportSpec) -> str:
-    return (
-        f"{text.count(actual)} requests sent against a forecast of {text.count(forecast)}: "
-        f"{ratio:.1f}% of forecast, {side} the {text.pct(bound)} tolerance{text.clause(spec.sec_clause)}"
-    )
-
-
-def variance(frame: pl.DataFrame, spec: ReportSpec) -> list[Finding]:
-    """VARIANCE_ABOVE/BELOW_TOLERANCE per subject (WARNING) and for the sum of the rows (HIGH)."""
-    if not _has(frame, "forecast", "actual", "subject", "row"):
-        return []
-    lower, upper = spec.tolerance_lower_pct, spec.tolerance_upper_pct
-    actual, forecast = pl.col("actual").cast(pl.Int128), pl.col("forecast").cast(pl.Int128)
-    checks: list[tuple[str, str, float, pl.Expr]] = []
-    if upper is not None and math.isfinite(upper):
-        checks.append(("VARIANCE_ABOVE_TOLERANCE", "above", upper, _outside(actual, forecast, upper, True)))
-    if lower is not None and math.isfinite(lower):
-        checks.append(("VARIANCE_BELOW_TOLERANCE", "below", lower, _outside(actual, forecast, lower, False)))
-    if not checks:
-        return []
-    flagged = (
-        frame.lazy()
-        .filter(forecast > 0, actual.is_not_null())
-        .with_columns(
-            ((actual * 2000 + forecast) // (2 * forecast) / 10).alias("__ratio"),
-            *(pl.when(test).then(pl.lit(code)).alias(f"__{code}") for code, _, _, test in checks),
-        )
-        .select(
-            "subject",
-            "row",
-            "actual",
-            "forecast",
-            "__ratio",
-            pl.coalesce([f"__{code}" for code, _, _, _ in checks]).alias("__rule"),
-        )
-        .filter(pl.col("__rule").is_not_null())
-        .collect()
-    )
-    sides = {code: (side, bound) for code, side, bound, _ in checks}
-    findings = [
-        _variance(rule, str(subject), int(a), int(f), float(r), sides[rule], spec, Severity.WARNING, int(row))
-        for subject, row, a, f, r, rule in flagged.iter_rows()
-    ]
-    sums = frame.select(pl.col("actual", "forecast").cast(pl.Int128).sum())
-    total_actual, total_forecast = (int(v) for v in sums.row(0))
-    if total_forecast > 0:
-        ratio = Fraction(total_actual * 100, total_forecast)
-        for code, side, bound, _ in checks:
-            limit = Fraction(*_exact(bound))
-            if ratio > limit if side == "above" else ratio < limit:
-                display = text.ratio_pct(total_actual, total_forecast)
-                findings.append(
-                    _variance(
-                        code, "TOTAL", total_actual, total_forecast, display, (side, bound), spec, Severity.HIGH, None
-                    )
-                )
-    return findings
-
-
-def _variance(
-    rule: str,
-    subject: str,
-    actual: int,
-    forecast: int,
-    ratio: float,
-    side_bound: tuple[str, float],
-    spec: ReportSpec,
-    severity: Severity,
-    row: int | None,
-) -> Finding:
-    side, bound = side_bound
-    message = _variance_message(actual, forecast, ratio, side, bound, spec)
-    if row is None:
-        message = f"All rows together: {message}"
-    return Finding(
-        rule_code=rule,
-        severity=severity,
-        subject=subject,
-        message=message,
-        sec_clause=spec.sec_clause,
-        details={
-            "actual": actual,
-            "forecast": forecast,
-            "ratio": ratio,
-            "lower": spec.tolerance_lower_pct,
-            "upper": spec.tolerance_upper_pct,
-        },
-        row=row,
-    )
 
 
 def forecast_zero(frame: pl.DataFrame, spec: ReportSpec) -> list[Finding]:
@@ -160,8 +54,9 @@ def duplicate_subjects(frame: pl.DataFrame, spec: ReportSpec) -> list[Finding]:
     if not _has(frame, "subject", "row"):
         return []
     subjects = frame.get_column("subject").drop_nulls()
-    # Counting distinct subjects is several times cheaper than marking duplicates, and usually proves none.
-    if subjects.n_unique() == subjects.len():
+    # Counting distinct hashes is several times cheaper than marking duplicates and usually proves there are none
+    # (equal subjects have equal hashes; a collision only sends us down the exact path below).
+    if subjects.hash().n_unique() == subjects.len():
         return []
     groups = (
         frame.lazy()

@@ -33,7 +33,7 @@ class GovernanceQuery:
         limit = page_size(first)
         f = filter or HighlightFilter()
         try:
-            cursor = decode_cursor(after, 2) if after else None
+            cursor = decode_cursor(after, 2) if after is not None else None
             key = (date.fromisoformat(cursor[0]), int(cursor[1])) if cursor else None
         except (BadId, ValueError, TypeError) as e:
             raise bad_user_input(f"{after!r} is not a valid cursor") from e
@@ -55,8 +55,8 @@ class GovernanceQuery:
         limit = page_size(first)
         f = filter or ActionFilter()
         try:
-            meeting = pk_of(f.meeting_id, "Meeting", field="meetingId") if f.meeting_id else None
-            cursor = decode_cursor(after, 1) if after else None
+            meeting = pk_of(f.meeting_id, "Meeting", field="meetingId") if f.meeting_id is not None else None
+            cursor = decode_cursor(after, 1) if after is not None else None
         except BadId as e:
             raise bad_user_input(e.message) from e
         viewer = info.context.viewer

@@ -21,7 +21,7 @@ class ModificationQuery:
         limit = page_size(first)
         f = filter or ModificationFilter()
         try:
-            cursor = decode_cursor(after, 1) if after else None
+            cursor = decode_cursor(after, 1) if after is not None else None
         except BadId as e:
             raise bad_user_input(e.message) from e
         args = dict(stage=value(f.stage), path=value(f.path), text_contains=f.text_contains,

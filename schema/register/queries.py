@@ -41,10 +41,13 @@ class RegisterQuery:
         limit = page_size(first)
         f = filter or PartyFilter()
         try:
-            group = pk_of(f.voting_group_id, "VotingGroup", field="votingGroupId") if f.voting_group_id else None
-            cursor = decode_cursor(after, 2) if after else None
+            group = pk_of(f.voting_group_id, "VotingGroup", field="votingGroupId") \
+                if f.voting_group_id is not None else None
+            cursor = decode_cursor(after, 2) if after is not None else None
         except BadId as e:
             raise bad_user_input(e.message) from e
+        if cursor is not None and not (isinstance(cursor[0], str) and type(cursor[1]) is int):
+            raise bad_user_input(f"{after!r} is not a valid cursor")
         day = as_of or today()
         args = dict(as_of=day, members_only=as_of is not None, category=value(f.category), status=value(f.status),
                     name_contains=f.name_contains, voting_group_id=group)

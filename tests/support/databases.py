@@ -11,7 +11,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 
-from sql import migrate
+from api.setup import prepare
 
 
 def with_database(dsn: str, name: str) -> str:
@@ -47,7 +47,7 @@ class Server:
             await admin.close()
         conn = await asyncpg.connect(with_database(self.admin_dsn, self.template))
         try:
-            await migrate.apply(conn)
+            await prepare(conn)
         finally:
             await conn.close()
 

@@ -15,38 +15,85 @@ SEED_PATH = Path(__file__).resolve().parents[2] / "api" / "demo" / "seed.json"
 # Enums fixed by CONTRACT.md ("GraphQL: the names that are fixed").
 PARTY_CATEGORY = {"LARGE_SUPPLIER", "SMALL_SUPPLIER", "ELECTRICITY_NETWORK", "GAS_NETWORK", "OTHER_SEC_PARTY", "DCC"}
 PARTY_EVENT_KIND = {
-    "APPLICATION", "ACCESSION", "UEP_COMPLETED", "SREPT_COMPLETED", "UEPT_COMPLETED", "DEFAULT_ENTERED",
-    "DEFAULT_CURED", "WITHDRAWAL", "EXPULSION", "CATEGORY_CHANGE", "VOTING_GROUP_CHANGE",
+    "APPLICATION",
+    "ACCESSION",
+    "UEP_COMPLETED",
+    "SREPT_COMPLETED",
+    "UEPT_COMPLETED",
+    "DEFAULT_ENTERED",
+    "DEFAULT_CURED",
+    "WITHDRAWAL",
+    "EXPULSION",
+    "CATEGORY_CHANGE",
+    "VOTING_GROUP_CHANGE",
 }
 DCC_USER_ROLE = {
-    "IMPORT_SUPPLIER", "EXPORT_SUPPLIER", "GAS_SUPPLIER", "ELECTRICITY_DISTRIBUTOR", "GAS_TRANSPORTER",
-    "REGISTERED_SUPPLIER_AGENT", "OTHER_USER",
+    "IMPORT_SUPPLIER",
+    "EXPORT_SUPPLIER",
+    "GAS_SUPPLIER",
+    "ELECTRICITY_DISTRIBUTOR",
+    "GAS_TRANSPORTER",
+    "REGISTERED_SUPPLIER_AGENT",
+    "OTHER_USER",
 }
 MODIFICATION_PATH = {
-    "PATH_1_AUTHORITY_LED", "PATH_2_AUTHORITY_DETERMINATION", "PATH_3_SELF_GOVERNANCE",
-    "FAST_TRACK_SELF_GOVERNANCE", "URGENT",
+    "PATH_1_AUTHORITY_LED",
+    "PATH_2_AUTHORITY_DETERMINATION",
+    "PATH_3_SELF_GOVERNANCE",
+    "FAST_TRACK_SELF_GOVERNANCE",
+    "URGENT",
 }
 MODIFICATION_STAGE = {
-    "DRAFT_PROPOSAL", "DEVELOPMENT", "REFINEMENT", "REPORT_PHASE", "MODIFICATION_REPORT_CONSULTATION",
-    "CHANGE_BOARD", "AUTHORITY_DETERMINATION", "APPROVED", "REJECTED", "IMPLEMENTED", "WITHDRAWN",
+    "DRAFT_PROPOSAL",
+    "DEVELOPMENT",
+    "REFINEMENT",
+    "REPORT_PHASE",
+    "MODIFICATION_REPORT_CONSULTATION",
+    "CHANGE_BOARD",
+    "AUTHORITY_DETERMINATION",
+    "APPROVED",
+    "REJECTED",
+    "IMPLEMENTED",
+    "WITHDRAWN",
 }
 MODIFICATION_EVENT_KIND = {
-    "RAISED", "CONVERTED", "STAGE_CHANGED", "WORKING_GROUP", "CONSULTATION", "PRELIMINARY_ASSESSMENT",
-    "IMPACT_ASSESSMENT", "CHANGE_BOARD_VOTE", "PANEL_DECISION", "AUTHORITY_DECISION", "IMPLEMENTED", "WITHDRAWN",
+    "RAISED",
+    "CONVERTED",
+    "STAGE_CHANGED",
+    "WORKING_GROUP",
+    "CONSULTATION",
+    "PRELIMINARY_ASSESSMENT",
+    "IMPACT_ASSESSMENT",
+    "CHANGE_BOARD_VOTE",
+    "PANEL_DECISION",
+    "AUTHORITY_DECISION",
+    "IMPLEMENTED",
+    "WITHDRAWN",
     "SPLIT",
 }
 CLASSIFICATION = {"WHITE", "GREEN", "AMBER", "RED"}
 DELIVERY = {"ON_TIME", "LATE", "MISSING", "NOT_YET_DUE", "NOT_DUE", "NO_DEADLINE"}
 REPORT_TYPES = {"PMR", "SR_VARIANCE", "CSR_VARIANCE", "RDP_INCIDENT", "CH_RETURNS", "NEP", "PROBLEM_QUARTERLY"}
 FIXED_BODIES = {
-    "PANEL", "OPSG", "SSC", "SMKI_PMA", "TABASC", "TAG", "CHANGE_BOARD", "CHANGE_SUB_COMMITTEE", "SECCO_BOARD",
+    "PANEL",
+    "OPSG",
+    "SSC",
+    "SMKI_PMA",
+    "TABASC",
+    "TAG",
+    "CHANGE_BOARD",
+    "CHANGE_SUB_COMMITTEE",
+    "SECCO_BOARD",
 }
 DECISION_OUTCOMES = {"NOTED", "AGREED", "APPROVED"}
 
 OPENING_BALANCE_NOTE = "opening balance: accession date not stated in the source"
 SEED_FILES = {
-    "000_d9bb110f7a26c737.txt", "001_d752249f37f5656c.txt", "002_71db4ef85d467636.txt",
-    "003_633161f13544cd1c.txt", "004_daea41f51407eadb.txt",
+    "000_d9bb110f7a26c737.txt",
+    "001_d752249f37f5656c.txt",
+    "002_71db4ef85d467636.txt",
+    "003_633161f13544cd1c.txt",
+    "004_daea41f51407eadb.txt",
 }
 SOURCE_RE = re.compile(r"^(\d{3}_[0-9a-f]{16}\.txt) \S")
 MODIFICATION_REF_RE = re.compile(r"^(SECMP\d{4}|DP\d{1,4}|MP\d{1,4}[A-Z]?)$")
@@ -98,8 +145,17 @@ def _all_items(seed: dict):
 
 
 def test_top_level_shape(seed: dict) -> None:
-    for key in ("opening_balance_date", "bodies", "voting_groups", "parties", "meetings", "highlights", "actions",
-                "modifications", "dcc_reports"):
+    for key in (
+        "opening_balance_date",
+        "bodies",
+        "voting_groups",
+        "parties",
+        "meetings",
+        "highlights",
+        "actions",
+        "modifications",
+        "dcc_reports",
+    ):
         assert key in seed, key
     assert seed["opening_balance_date"] == "2016-01-01"
 
@@ -215,7 +271,8 @@ def test_known_facts(seed: dict) -> None:
     boltland = parties["boltland-energy"]
     assert boltland["category"] == "SMALL_SUPPLIER"
     assert [(e["kind"], e["occurred_on"]) for e in boltland["events"] if e["kind"] == "WITHDRAWAL"] == [
-        ("WITHDRAWAL", "2018-07-27")]
+        ("WITHDRAWAL", "2018-07-27")
+    ]
     uep_ids = {e["user_id"] for p in seed["parties"] for e in p["events"] if e["kind"] == "UEP_COMPLETED"}
     assert {"ASE001", "PNN004", "PMNO002"} <= uep_ids
 
@@ -348,7 +405,10 @@ def test_dcc_reports(seed: dict) -> None:
     assert (csr["figures"]["actual"], csr["figures"]["forecast"], csr["delivery"]) == (873383, 553814, "ON_TIME")
     assert by_key[("SR_VARIANCE", "2018-04")]["delivery"] == "LATE"
     assert by_key[("SR_VARIANCE", "2018-05")]["figures"] == {
-        "actual": 208851, "forecast": 583151, "printed_percent_of_forecast": 36}
+        "actual": 208851,
+        "forecast": 583151,
+        "printed_percent_of_forecast": 36,
+    }
 
 
 def test_opsg_tables(seed: dict) -> None:

@@ -1,0 +1,49 @@
+"""Ringing the workers' bell from the API: a message by actor name, so the API never imports the validation stack."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+
+import dramatiq
+
+from sql import submissions
+from sql.db import Pool
+from workers import broker as broker_module
+
+log = logging.getLogger("secgov.api")
+
+
+def make_enqueue(broker: dramatiq.Broker, pool_of: Callable[[], Pool]) -> Callable[[int, str], Awaitable[None]]:
+    async def enqueue(submission_id: int, request_id: str) -> None:
+        try:
+            await asyncio.to_thread(broker_module.enqueue_message, broker, submission_id, request_id)
+        except Exception as e:  # noqa: BLE001 - the upload is stored; the scheduler re-rings the bell later
+            log.warning("broker unreachable (%s); submission %s waits for the reconciler", type(e).__name__,
+                        submission_id)
+            return
+        async with pool_of().acquire() as conn:
+            await submissions.mark_enqueued(conn, id=submission_id)
+
+    return enqueue
+
+
+def make_ping(broker: dramatiq.Broker) -> Callable[[], Awaitable[object]]:
+    """A cheap reachability check of the broker for /readyz."""
+
+    def ping() -> object:
+        client = getattr(broker, "client", None)
+        if client is not None:  # Redis
+            return client.ping()
+        import pika
+
+        params = broker.parameters  # type: ignore[attr-defined]
+        conn = pika.BlockingConnection(params[0] if isinstance(params, list) else params)
+        conn.close()
+        return True
+
+    async def aping() -> object:
+        return await asyncio.wait_for(asyncio.to_thread(ping), timeout=3)
+
+    return aping

@@ -1,0 +1,45 @@
+"""Accepting an upload, shared by the REST route and the uploadReport mutation: checks, store, then ring the bell."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+
+from schema.context import Enqueue
+from schema.reports import UPLOADERS
+from sql import submissions
+from sql.db import Pool
+from sql.errors import Forbidden, InvalidInput
+from sql.submissions import Received
+from sql.viewer import Viewer
+
+
+class Unauthenticated(InvalidInput):
+    code = "UNAUTHENTICATED"
+
+
+def check_uploader(viewer: Viewer, received_at: datetime | None) -> None:
+    if viewer.role == "public":
+        raise Unauthenticated("an API key with the dcc, secas or admin role is needed to upload")
+    if viewer.role not in UPLOADERS:
+        raise Forbidden(f"the {viewer.role} role may not upload reports")
+    if received_at is not None and not viewer.is_staff:
+        raise Forbidden("only secas and admin may back-fill receivedAt", field="receivedAt")
+    if received_at is not None and received_at.tzinfo is None:
+        raise InvalidInput("receivedAt needs a time zone offset (e.g. 2018-06-04T10:00:00Z)", field="receivedAt")
+
+
+async def accept(
+    pool: Pool, enqueue: Enqueue | None, *, viewer: Viewer, code: str, period: str, content: bytes,
+    filename: str | None, content_type: str | None, received_at: datetime | None, request_id: str,
+) -> Received:
+    """Store the bytes verbatim (committed) before anything else, then enqueue the validation."""
+    check_uploader(viewer, received_at)
+    digest = hashlib.sha256(content).digest()
+    async with pool.acquire() as conn:
+        received = await submissions.receive(
+            conn, code=code.strip().upper(), period=period, content=content, sha256=digest, filename=filename,
+            content_type=content_type, received_at=received_at, uploaded_by=viewer.name, request_id=request_id)
+    if received.duplicate_of is None and enqueue is not None:
+        await enqueue(received.submission_id, request_id)
+    return received

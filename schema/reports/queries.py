@@ -1,0 +1,93 @@
+"""Queries of DCC reporting; submissions, findings and exceptions only for the roles that may read them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+
+from schema.context import Info
+from schema.enums import value
+from schema.errors import BadId, bad_user_input
+from schema.relay import Connection, Edge, PageInfo, connection, decode_cursor, page_size, pk_of
+from schema.reports import READERS
+from schema.reports.types import (
+    ExceptionFilter, ReportException, ReportSubmission, ReportType, SubmissionFilter,
+)
+from sql import catalogue, exceptions, submissions
+
+
+async def _none() -> int:
+    return 0
+
+
+def empty() -> Connection:  # type: ignore[type-arg]
+    """What a caller who may not see a list gets: nothing, and a count of nothing."""
+    return Connection(edges=list[Edge[object]](), page_info=PageInfo(
+        has_next_page=False, has_previous_page=False, start_cursor=None, end_cursor=None), counter=_none)
+
+
+@strawberry.type
+class ReportQuery:
+    @strawberry.field(description="The report catalogue: what the DCC owes, when, and the rules applied.")
+    async def report_types(self, info: Info) -> list[ReportType]:
+        async with info.context.connection() as conn:
+            return [ReportType.from_row(r) for r in await catalogue.report_types(conn)]
+
+    @strawberry.field(description="Submissions, newest first.")
+    async def report_submissions(self, info: Info, filter: SubmissionFilter | None = None,
+                                 first: int | None = None, after: str | None = None) -> Connection[ReportSubmission]:
+        limit = page_size(first)
+        if info.context.viewer.role not in READERS:
+            return empty()
+        f = filter or SubmissionFilter()
+        try:
+            cursor = int(decode_cursor(after, 1)[0]) if after else None
+        except (BadId, ValueError, TypeError) as e:
+            raise bad_user_input(f"{after!r} is not a valid cursor") from e
+        args = dict(report_type=f.report_type, period=f.period, status=value(f.status))
+        async with info.context.connection() as conn:
+            rows = await submissions.page(conn, after=cursor, limit=limit + 1, **args)  # type: ignore[arg-type]
+
+        async def total() -> int:
+            async with info.context.connection() as conn:
+                return await submissions.count(conn, **args)  # type: ignore[arg-type]
+
+        return connection(rows, limit=limit, after=after, key=lambda r: [r.id], node=ReportSubmission.from_row,
+                          counter=total)
+
+    @strawberry.field
+    async def report_submission(self, info: Info, id: strawberry.ID) -> ReportSubmission | None:
+        try:
+            pk = pk_of(id, "ReportSubmission")
+        except BadId as e:
+            raise bad_user_input(e.message) from e
+        if info.context.viewer.role not in READERS:
+            return None
+        row = await info.context.loaders.submission.load(pk)
+        return ReportSubmission.from_row(row) if row else None
+
+    @strawberry.field(description="Exceptions, most severe first, then oldest.")
+    async def exceptions(self, info: Info, filter: ExceptionFilter | None = None, first: int | None = None,
+                         after: str | None = None) -> Connection[ReportException]:
+        limit = page_size(first)
+        if info.context.viewer.role not in READERS:
+            return empty()
+        f = filter or ExceptionFilter()
+        try:
+            c = decode_cursor(after, 3) if after else None
+            key = (int(c[0]), datetime.fromisoformat(c[1]), int(c[2])) if c else None
+        except (BadId, ValueError, TypeError) as e:
+            raise bad_user_input(f"{after!r} is not a valid cursor") from e
+        args = dict(status=value(f.status), severity=value(f.severity), report_type=f.report_type,
+                    period=f.period, rule_code=f.rule_code)
+        async with info.context.connection() as conn:
+            rows = await exceptions.page(conn, after=key, limit=limit + 1, **args)  # type: ignore[arg-type]
+
+        async def total() -> int:
+            async with info.context.connection() as conn:
+                return await exceptions.count(conn, **args)  # type: ignore[arg-type]
+
+        return connection(
+            rows, limit=limit, after=after, node=ReportException.from_row, counter=total,
+            key=lambda r: [0 if r.severity == "HIGH" else 1, r.first_flagged_at.isoformat(), r.id])

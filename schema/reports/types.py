@@ -1,0 +1,269 @@
+"""GraphQL types of DCC reporting."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import Enum
+
+import strawberry
+from strawberry.scalars import JSON
+
+from schema.context import Info
+from schema.governance.types import Meeting
+from schema.relay import Connection, Node, connection, decode_cursor, global_id, in_memory, page_size
+from schema.errors import BadId, bad_user_input
+from sql import submissions
+from sql.rows import ExceptionRow, FindingRow, HistoryRow, ReportTypeRow, RunRow, SubmissionRow
+
+
+@strawberry.enum
+class Severity(Enum):
+    INFO = "INFO"
+    WARNING = "WARNING"
+    HIGH = "HIGH"
+
+
+@strawberry.enum
+class SubmissionStatus(Enum):
+    RECEIVED = "RECEIVED"
+    VALIDATING = "VALIDATING"
+    PASSED = "PASSED"
+    FLAGGED = "FLAGGED"
+    REJECTED = "REJECTED"
+
+
+@strawberry.enum
+class ExceptionStatus(Enum):
+    OPEN = "OPEN"
+    ACKNOWLEDGED = "ACKNOWLEDGED"
+    RESOLVED = "RESOLVED"
+    WAIVED = "WAIVED"
+    ESCALATED = "ESCALATED"
+
+
+@strawberry.enum
+class Delivery(Enum):
+    ON_TIME = "ON_TIME"
+    LATE = "LATE"
+    MISSING = "MISSING"
+    NOT_YET_DUE = "NOT_YET_DUE"
+    NOT_DUE = "NOT_DUE"
+    NO_DEADLINE = "NO_DEADLINE"
+
+
+@strawberry.enum
+class Cadence(Enum):
+    MONTHLY = "MONTHLY"
+    QUARTERLY = "QUARTERLY"
+
+
+@strawberry.type
+class ServiceLevel:
+    measure: str
+    provider: str | None
+    name: str | None
+    target_pct: float | None
+    minimum_pct: float | None
+
+
+@strawberry.type
+class ReportType(Node):
+    code: str
+    name: str
+    sec_clause: str | None
+    cadence: Cadence
+    due_working_days: int | None = strawberry.field(
+        description="The Nth Working Day after the end of the period; null = no deadline.")
+    tolerance_lower_pct: float | None
+    tolerance_upper_pct: float | None
+    obligation_from: str = strawberry.field(description="The first period the report is owed.")
+    to_be_confirmed: list[str] = strawberry.field(description="Parameters still to be confirmed (TBC).")
+    version: int
+    row: strawberry.Private[ReportTypeRow]
+
+    @classmethod
+    def from_row(cls, row: ReportTypeRow) -> ReportType:
+        return cls(id=global_id("ReportType", row.id), code=row.code, name=row.name, sec_clause=row.sec_clause,
+                   cadence=Cadence(row.cadence), due_working_days=row.due_working_days,
+                   tolerance_lower_pct=row.tolerance_lower_pct, tolerance_upper_pct=row.tolerance_upper_pct,
+                   obligation_from=row.obligation_from, to_be_confirmed=list(row.tbc), version=row.version,
+                   row=row)
+
+    @strawberry.field
+    async def service_levels(self, info: Info) -> list[ServiceLevel]:
+        return [ServiceLevel(measure=s.measure, provider=s.provider, name=s.name, target_pct=s.target_pct,
+                             minimum_pct=s.minimum_pct)
+                for s in await info.context.loaders.service_levels.load(self.row.id)]
+
+
+@strawberry.type
+class Finding:
+    rule_code: str
+    severity: Severity
+    subject: str
+    message: str
+    sec_clause: str | None
+    details: JSON
+    row: int | None
+
+    @classmethod
+    def from_row(cls, r: FindingRow) -> Finding:
+        return cls(rule_code=r.rule_code, severity=Severity(r.severity), subject=r.subject, message=r.message,
+                   sec_clause=r.sec_clause, details=r.details, row=r.row)
+
+
+@strawberry.type
+class ValidationRun:
+    started_at: datetime
+    finished_at: datetime
+    catalogue_version: int
+    outcome: SubmissionStatus
+    attempt: int
+    finding_count: int
+
+    @classmethod
+    def from_row(cls, r: RunRow) -> ValidationRun:
+        return cls(started_at=r.started_at, finished_at=r.finished_at, catalogue_version=r.catalogue_version,
+                   outcome=SubmissionStatus(r.outcome), attempt=r.attempt, finding_count=r.finding_count)
+
+
+async def _report_type(info: Info, pk: int) -> ReportType:
+    row = await info.context.loaders.report_type.load(pk)
+    assert row is not None
+    return ReportType.from_row(row)
+
+
+@strawberry.type
+class ReportSubmission(Node):
+    period: str
+    received_at: datetime
+    due_at: datetime | None
+    delivery: Delivery = strawberry.field(description="The verdict for the report and period (every submission).")
+    status: SubmissionStatus
+    sha256: str
+    filename: str | None
+    row_count: int | None
+    size_bytes: int
+    row: strawberry.Private[SubmissionRow]
+
+    @classmethod
+    def from_row(cls, r: SubmissionRow) -> ReportSubmission:
+        return cls(id=global_id("ReportSubmission", r.id), period=r.period, received_at=r.received_at,
+                   due_at=r.due_at, delivery=Delivery(r.delivery), status=SubmissionStatus(r.status),
+                   sha256=r.sha256.hex(), filename=r.filename, row_count=r.row_count, size_bytes=r.size_bytes,
+                   row=r)
+
+    @strawberry.field
+    async def report_type(self, info: Info) -> ReportType:
+        return await _report_type(info, self.row.report_type_id)
+
+    @strawberry.field(description="The earlier submission this one replaces (none for a REJECTED one).")
+    async def supersedes(self, info: Info) -> ReportSubmission | None:
+        if self.row.supersedes_id is None or self.row.status == "REJECTED":
+            return None
+        row = await info.context.loaders.submission.load(self.row.supersedes_id)
+        return ReportSubmission.from_row(row) if row else None
+
+    @strawberry.field
+    async def runs(self, info: Info) -> list[ValidationRun]:
+        return [ValidationRun.from_row(r) for r in await info.context.loaders.runs.load(self.row.id)]
+
+    @strawberry.field(description="The findings of the latest run, in the order found.")
+    async def findings(self, info: Info, first: int | None = None, after: str | None = None
+                       ) -> Connection[Finding]:
+        limit = page_size(first)
+        try:
+            cursor = int(decode_cursor(after, 1)[0]) if after else None
+        except (BadId, ValueError, TypeError) as e:
+            raise bad_user_input(f"{after!r} is not a valid cursor") from e
+        async with info.context.connection() as conn:
+            rows = await submissions.findings_page(conn, submission_id=self.row.id, after=cursor, limit=limit + 1)
+
+        async def total() -> int:
+            async with info.context.connection() as conn:
+                return await submissions.findings_count(conn, submission_id=self.row.id)
+
+        return connection(rows, limit=limit, after=after, key=lambda r: [r.id], node=Finding.from_row,
+                          counter=total)
+
+    @strawberry.field(description="The exceptions that point at this submission as the latest that raised them.")
+    async def exceptions(self, info: Info, first: int | None = None, after: str | None = None
+                         ) -> Connection[ReportException]:
+        rows = await info.context.loaders.submission_exceptions.load(self.row.id)
+        return in_memory(rows, first=first, after=after, key=lambda e: e.id, node=ReportException.from_row)
+
+
+@strawberry.type
+class HistoryEntry:
+    at: datetime
+    actor: str
+    action: str
+    from_status: ExceptionStatus | None
+    to_status: ExceptionStatus | None
+    comment: str | None
+
+    @classmethod
+    def from_row(cls, r: HistoryRow) -> HistoryEntry:
+        return cls(at=r.at, actor=r.actor, action=r.action,
+                   from_status=ExceptionStatus(r.from_status) if r.from_status else None,
+                   to_status=ExceptionStatus(r.to_status) if r.to_status else None, comment=r.comment)
+
+
+@strawberry.type
+class ReportException(Node):
+    rule_code: str
+    severity: Severity
+    status: ExceptionStatus
+    subject: str
+    message: str
+    sec_clause: str | None
+    details: JSON
+    period: str
+    first_flagged_at: datetime
+    last_raised_at: datetime
+    row: strawberry.Private[ExceptionRow]
+
+    @classmethod
+    def from_row(cls, r: ExceptionRow) -> ReportException:
+        return cls(id=global_id("ReportException", r.id), rule_code=r.rule_code, severity=Severity(r.severity),
+                   status=ExceptionStatus(r.status), subject=r.subject, message=r.message, sec_clause=r.sec_clause,
+                   details=r.details, period=r.period, first_flagged_at=r.first_flagged_at,
+                   last_raised_at=r.last_raised_at, row=r)
+
+    @strawberry.field
+    async def report_type(self, info: Info) -> ReportType:
+        return await _report_type(info, self.row.report_type_id)
+
+    @strawberry.field(description="The latest submission that raised it.")
+    async def submission(self, info: Info) -> ReportSubmission | None:
+        if self.row.submission_id is None:
+            return None
+        row = await info.context.loaders.submission.load(self.row.submission_id)
+        return ReportSubmission.from_row(row) if row else None
+
+    @strawberry.field
+    async def meeting(self, info: Info) -> Meeting | None:
+        if self.row.meeting_id is None:
+            return None
+        row = await info.context.loaders.meeting.load(self.row.meeting_id)
+        return Meeting.from_row(row) if row else None
+
+    @strawberry.field(description="Every change, oldest first; never edited or deleted.")
+    async def history(self, info: Info) -> list[HistoryEntry]:
+        return [HistoryEntry.from_row(h) for h in await info.context.loaders.history.load(self.row.id)]
+
+
+@strawberry.input
+class SubmissionFilter:
+    report_type: str | None = None
+    period: str | None = None
+    status: SubmissionStatus | None = None
+
+
+@strawberry.input
+class ExceptionFilter:
+    status: ExceptionStatus | None = None
+    severity: Severity | None = None
+    report_type: str | None = None
+    period: str | None = None
+    rule_code: str | None = None

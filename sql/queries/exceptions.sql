@@ -1,0 +1,85 @@
+-- name: of_period_for_update
+SELECT e.id, e.report_type_id, t.code AS report_type, e.period, e.rule_code, e.subject, e.severity, e.status,
+       e.message, e.sec_clause, e.details, e.submission_id, e.first_flagged_at, e.last_raised_at,
+       e.closed_by_system, e.meeting_id, e.version
+FROM report_exceptions e JOIN report_types t ON t.id = e.report_type_id
+WHERE e.report_type_id = :report_type_id AND e.period = :period
+ORDER BY e.id
+FOR UPDATE OF e;
+
+-- name: insert
+INSERT INTO report_exceptions (report_type_id, period, rule_code, subject, severity, message, sec_clause, details,
+                               submission_id, run_id)
+VALUES (:report_type_id, :period, :rule_code, :subject, :severity, :message, :sec_clause, :details,
+        :submission_id, :run_id)
+ON CONFLICT (report_type_id, period, rule_code, subject) DO NOTHING
+RETURNING id;
+
+-- name: raise_again
+UPDATE report_exceptions
+SET severity = :severity, message = :message, sec_clause = :sec_clause, details = :details,
+    submission_id = coalesce(:submission_id, submission_id), run_id = coalesce(:run_id, run_id),
+    last_raised_at = now(), status = :status, closed_by_system = :closed_by_system, version = version + 1
+WHERE id = :id;
+
+-- name: set_status
+UPDATE report_exceptions
+SET status = :to_status, closed_by_system = :closed_by_system, version = version + 1,
+    meeting_id = coalesce(:meeting_id, meeting_id)
+WHERE id = :id AND version = :version
+RETURNING version;
+
+-- name: history_add
+INSERT INTO exception_history (exception_id, actor, action, from_status, to_status, comment)
+VALUES (:exception_id, :actor, :action, :from_status, :to_status, :comment);
+
+-- name: history_has
+SELECT EXISTS (SELECT 1 FROM exception_history WHERE exception_id = :exception_id AND comment = :comment);
+
+-- name: history_of
+SELECT id, exception_id, at, actor, action, from_status, to_status, comment
+FROM exception_history WHERE exception_id = ANY(:ids::bigint[]) ORDER BY exception_id, id;
+
+-- name: by_ids
+SELECT e.id, e.report_type_id, t.code AS report_type, e.period, e.rule_code, e.subject, e.severity, e.status,
+       e.message, e.sec_clause, e.details, e.submission_id, e.first_flagged_at, e.last_raised_at,
+       e.closed_by_system, e.meeting_id, e.version
+FROM report_exceptions e JOIN report_types t ON t.id = e.report_type_id
+WHERE e.id = ANY(:ids::bigint[]);
+
+-- name: of_submissions
+SELECT e.id, e.report_type_id, t.code AS report_type, e.period, e.rule_code, e.subject, e.severity, e.status,
+       e.message, e.sec_clause, e.details, e.submission_id, e.first_flagged_at, e.last_raised_at,
+       e.closed_by_system, e.meeting_id, e.version
+FROM report_exceptions e JOIN report_types t ON t.id = e.report_type_id
+WHERE e.submission_id = ANY(:ids::bigint[])
+ORDER BY e.submission_id, e.id;
+
+-- name: page
+-- The queue: most severe first, then oldest; keyset on (severity rank, first flagged, id).
+SELECT e.id, e.report_type_id, t.code AS report_type, e.period, e.rule_code, e.subject, e.severity, e.status,
+       e.message, e.sec_clause, e.details, e.submission_id, e.first_flagged_at, e.last_raised_at,
+       e.closed_by_system, e.meeting_id, e.version,
+       CASE e.severity WHEN 'HIGH' THEN 0 ELSE 1 END AS rank
+FROM report_exceptions e JOIN report_types t ON t.id = e.report_type_id
+WHERE (:status::text IS NULL OR e.status = :status)
+  AND (:severity::text IS NULL OR e.severity = :severity)
+  AND (:report_type::text IS NULL OR t.code = :report_type)
+  AND (:period::text IS NULL OR e.period = :period)
+  AND (:rule_code::text IS NULL OR e.rule_code = :rule_code)
+  AND (:after_rank::int IS NULL OR (CASE e.severity WHEN 'HIGH' THEN 0 ELSE 1 END, e.first_flagged_at, e.id)
+                                   > (:after_rank, :after_at::timestamptz, :after_id::bigint))
+ORDER BY rank, e.first_flagged_at, e.id
+LIMIT :limit;
+
+-- name: count
+SELECT count(*)
+FROM report_exceptions e JOIN report_types t ON t.id = e.report_type_id
+WHERE (:status::text IS NULL OR e.status = :status)
+  AND (:severity::text IS NULL OR e.severity = :severity)
+  AND (:report_type::text IS NULL OR t.code = :report_type)
+  AND (:period::text IS NULL OR e.period = :period)
+  AND (:rule_code::text IS NULL OR e.rule_code = :rule_code);
+
+-- name: notify
+SELECT pg_notify('secgov_events', :payload);

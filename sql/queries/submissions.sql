@@ -1,0 +1,117 @@
+-- name: by_hash
+SELECT id, status FROM submissions
+WHERE report_type_id = :report_type_id AND period = :period AND sha256 = :sha256;
+
+-- name: latest_accepted
+-- The newest submission of the period that is not REJECTED: what a new upload supersedes.
+SELECT id FROM submissions
+WHERE report_type_id = :report_type_id AND period = :period AND status <> 'REJECTED'
+ORDER BY id DESC LIMIT 1;
+
+-- name: lock_period
+-- Serialises uploads of one report and period (the transaction's advisory lock).
+SELECT pg_advisory_xact_lock(hashtextextended(:report_type_id::bigint || '/' || :period, 7301002));
+
+-- name: insert
+INSERT INTO submissions (report_type_id, period, sha256, size_bytes, filename, content_type, format, received_at,
+                         uploaded_by, supersedes_id, request_id)
+VALUES (:report_type_id, :period, :sha256, :size_bytes, :filename, :content_type, :format,
+        coalesce(:received_at, now()), :uploaded_by, :supersedes_id, :request_id)
+RETURNING id;
+
+-- name: insert_file
+INSERT INTO submission_files (submission_id, content) VALUES (:submission_id, :content);
+
+-- name: content
+SELECT content FROM submission_files WHERE submission_id = :submission_id;
+
+-- name: mark_enqueued
+UPDATE submissions SET enqueued_at = now() WHERE id = :id;
+
+-- name: by_ids
+SELECT s.id, s.report_type_id, t.code AS report_type, s.period, s.sha256, s.size_bytes, s.filename, s.format,
+       s.received_at, s.status, s.attempts, s.row_count, s.supersedes_id, s.uploaded_by, s.request_id,
+       due_at(t.due_working_days, s.period) AS due_at,
+       delivery(s.report_type_id, s.period, now()) AS delivery
+FROM submissions s JOIN report_types t ON t.id = s.report_type_id
+WHERE s.id = ANY(:ids::bigint[]);
+
+-- name: page
+SELECT s.id, s.report_type_id, t.code AS report_type, s.period, s.sha256, s.size_bytes, s.filename, s.format,
+       s.received_at, s.status, s.attempts, s.row_count, s.supersedes_id, s.uploaded_by, s.request_id,
+       due_at(t.due_working_days, s.period) AS due_at,
+       delivery(s.report_type_id, s.period, now()) AS delivery
+FROM submissions s JOIN report_types t ON t.id = s.report_type_id
+WHERE (:report_type::text IS NULL OR t.code = :report_type)
+  AND (:period::text IS NULL OR s.period = :period)
+  AND (:status::text IS NULL OR s.status = :status)
+  AND (:after_id::bigint IS NULL OR s.id < :after_id)
+ORDER BY s.id DESC
+LIMIT :limit;
+
+-- name: count
+SELECT count(*)
+FROM submissions s JOIN report_types t ON t.id = s.report_type_id
+WHERE (:report_type::text IS NULL OR t.code = :report_type)
+  AND (:period::text IS NULL OR s.period = :period)
+  AND (:status::text IS NULL OR s.status = :status);
+
+-- name: begin_attempt
+-- Counted before any work, in its own transaction, so a worker killed mid-run still used up an attempt.
+UPDATE submissions SET attempts = attempts + 1, status = 'VALIDATING'
+WHERE id = :id AND status IN ('RECEIVED', 'VALIDATING')
+RETURNING attempts;
+
+-- name: for_run
+SELECT s.id, s.report_type_id, s.period, s.status, s.received_at, s.attempts,
+       (SELECT min(o.received_at) FROM submissions o
+        WHERE o.report_type_id = s.report_type_id AND o.period = s.period AND o.status <> 'REJECTED')
+           AS first_received_at,
+       due_at(t.due_working_days, s.period) AS due_at,
+       (SELECT max(o.id) FROM submissions o
+        WHERE o.report_type_id = s.report_type_id AND o.period = s.period AND o.status <> 'REJECTED')
+           AS newest_accepted_id
+FROM submissions s JOIN report_types t ON t.id = s.report_type_id
+WHERE s.id = :id
+FOR UPDATE OF s;
+
+-- name: finish
+UPDATE submissions SET status = :status, row_count = :row_count WHERE id = :id;
+
+-- name: reset_for_revalidation
+UPDATE submissions SET status = 'RECEIVED', attempts = 0 WHERE id = :id RETURNING id;
+
+-- name: stale_received
+-- Submissions whose bell may not have rung (broker down, worker lost): ring it again.
+SELECT id FROM submissions
+WHERE status IN ('RECEIVED', 'VALIDATING')
+  AND coalesce(enqueued_at, created_at) < now() - make_interval(secs => :older_than_s)
+ORDER BY id
+LIMIT 1000;
+
+-- name: insert_run
+INSERT INTO validation_runs (submission_id, started_at, catalogue_version, outcome, attempt, finding_count)
+VALUES (:submission_id, :started_at, :catalogue_version, :outcome, :attempt, :finding_count)
+RETURNING id;
+
+-- name: runs_of
+SELECT id, submission_id, started_at, finished_at, catalogue_version, outcome, attempt, finding_count
+FROM validation_runs WHERE submission_id = ANY(:ids::bigint[]) ORDER BY submission_id, id;
+
+-- name: findings_page
+-- The findings of the submission's latest run.
+SELECT f.id, f.rule_code, f.severity, f.subject, f.message, f.sec_clause, f.details, f.row
+FROM findings f
+WHERE f.run_id = (SELECT max(id) FROM validation_runs WHERE submission_id = :submission_id)
+  AND (:after_id::bigint IS NULL OR f.id > :after_id)
+ORDER BY f.id
+LIMIT :limit;
+
+-- name: findings_count
+SELECT count(*) FROM findings f
+WHERE f.run_id = (SELECT max(id) FROM validation_runs WHERE submission_id = :submission_id);
+
+-- name: findings_by_rule
+SELECT f.rule_code, count(*) AS n FROM findings f
+WHERE f.run_id = (SELECT max(id) FROM validation_runs WHERE submission_id = :submission_id)
+GROUP BY f.rule_code ORDER BY f.rule_code;

@@ -1,0 +1,173 @@
+"""Submissions: intake (bytes stored verbatim first), validation runs, findings, parsed rows."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import orjson
+
+from sql import catalogue, intake
+from sql.db import Conn
+from sql.errors import NotFound
+from sql.loader import execute, fetch, fetchrow, fetchval
+from sql.rows import FindingRow, RunRow, SubmissionRow, from_record, from_records
+
+# Parsed-row tables per report type, with their columns in COPY order (after submission_id).
+ROW_TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "SR_VARIANCE": ("sr_variance_rows",
+                    ("row", "subject", "user_id", "forecast", "actual", "user_role", "service", "party_name")),
+    "CSR_VARIANCE": ("csr_variance_rows", ("row", "subject", "subscriber", "forecast", "actual", "party_name")),
+    "PMR": ("pmr_rows", ("row", "subject", "measure", "provider", "actual_pct", "target_pct", "minimum_pct", "name",
+                         "volume")),
+    "RDP_INCIDENT": ("rdp_incident_rows", ("row", "subject", "incident_ref", "rdp", "raised_on", "status",
+                                           "resolved_on", "category", "summary")),
+}
+# (rule_code, severity, subject, message, sec_clause, details, row)
+FindingRecord = tuple[str, str, str, str, "str | None", "dict[str, Any]", "int | None"]
+
+
+@dataclass(frozen=True, slots=True)
+class Received:
+    submission_id: int
+    status: str
+    duplicate_of: int | None
+
+
+async def receive(
+    conn: Conn, *, code: str, period: str, content: bytes, sha256: bytes, filename: str | None,
+    content_type: str | None, received_at: datetime | None, uploaded_by: str, request_id: str | None,
+) -> Received:
+    """Store an upload (its own transaction): the same bytes for the same report and period answer the existing one."""
+    fmt = intake.sniff(content[:64])
+    intake.check_declared(content_type, fmt)
+    if fmt == "xlsx":
+        intake.check_xlsx(content)
+    async with conn.transaction():
+        rt = await catalogue.report_type(conn, code=code)
+        period = intake.check_period(period, rt.cadence)
+        await fetchval(conn, "submissions.lock_period", report_type_id=rt.id, period=period)
+        dup = await fetchrow(conn, "submissions.by_hash", report_type_id=rt.id, period=period, sha256=sha256)
+        if dup is not None:
+            return Received(dup["id"], dup["status"], dup["id"])
+        supersedes = await fetchval(conn, "submissions.latest_accepted", report_type_id=rt.id, period=period)
+        sid: int = await fetchval(
+            conn, "submissions.insert", report_type_id=rt.id, period=period, sha256=sha256,
+            size_bytes=len(content), filename=filename, content_type=content_type, format=fmt,
+            received_at=received_at, uploaded_by=uploaded_by, supersedes_id=supersedes, request_id=request_id)
+        await execute(conn, "submissions.insert_file", submission_id=sid, content=content)
+    return Received(sid, "RECEIVED", None)
+
+
+async def mark_enqueued(conn: Conn, *, id: int) -> None:
+    await execute(conn, "submissions.mark_enqueued", id=id)
+
+
+async def content(conn: Conn, *, submission_id: int) -> bytes:
+    data: bytes | None = await fetchval(conn, "submissions.content", submission_id=submission_id)
+    if data is None:
+        raise NotFound("no such submission", field="id")
+    return data
+
+
+async def begin_attempt(conn: Conn, *, id: int) -> int | None:
+    """Count an attempt (committed at once); None when the submission is already final."""
+    attempts: int | None = await fetchval(conn, "submissions.begin_attempt", id=id)
+    return attempts
+
+
+@dataclass(frozen=True, slots=True)
+class RunContext:
+    id: int
+    report_type_id: int
+    period: str
+    status: str
+    received_at: datetime
+    attempts: int
+    first_received_at: datetime | None
+    due_at: datetime | None
+    newest_accepted_id: int | None
+
+
+async def for_run(conn: Conn, *, id: int) -> RunContext | None:
+    """The submission locked for its run, with what judging it needs."""
+    row = await fetchrow(conn, "submissions.for_run", id=id)
+    return from_record(RunContext, row) if row else None
+
+
+async def store_run(
+    conn: Conn, *, submission_id: int, code: str, started_at: datetime, catalogue_version: int, attempt: int,
+    status: str, row_count: int | None, findings: Sequence[FindingRecord], rows_csv: bytes | None,
+) -> int:
+    """Record a run: the run row, its findings (COPY), the parsed rows (COPY, replacing earlier ones), the status."""
+    run_id: int = await fetchval(
+        conn, "submissions.insert_run", submission_id=submission_id, started_at=started_at,
+        catalogue_version=catalogue_version, outcome=status, attempt=attempt, finding_count=len(findings))
+    if findings:
+        await conn.copy_records_to_table(
+            "findings",
+            records=[(run_id, submission_id, r, s, subj, msg, clause, d, row)
+                     for r, s, subj, msg, clause, d, row in findings],
+            columns=["run_id", "submission_id", "rule_code", "severity", "subject", "message", "sec_clause",
+                     "details", "row"])
+    table = ROW_TABLES.get(code)
+    if table is not None:
+        name, columns = table
+        await conn.execute(f"DELETE FROM {name} WHERE submission_id = $1", submission_id)
+        if rows_csv:
+            # The worker writes the typed rows as CSV with submission_id first: one COPY, no per-row Python.
+            await conn.copy_to_table(name, source=io.BytesIO(rows_csv), columns=["submission_id", *columns],
+                                     format="csv", header=True)
+    await execute(conn, "submissions.finish", id=submission_id, status=status, row_count=row_count)
+    return run_id
+
+
+async def reset_for_revalidation(conn: Conn, *, id: int) -> None:
+    if await fetchval(conn, "submissions.reset_for_revalidation", id=id) is None:
+        raise NotFound("no such submission", field="id")
+
+
+async def stale(conn: Conn, *, older_than_s: int) -> list[int]:
+    return [r["id"] for r in await fetch(conn, "submissions.stale_received", older_than_s=older_than_s)]
+
+
+async def by_ids(conn: Conn, *, ids: list[int]) -> list[SubmissionRow]:
+    return from_records(SubmissionRow, await fetch(conn, "submissions.by_ids", ids=ids))
+
+
+async def page(conn: Conn, *, report_type: str | None, period: str | None, status: str | None,
+               after: int | None, limit: int) -> list[SubmissionRow]:
+    rows = await fetch(conn, "submissions.page", report_type=report_type, period=period, status=status,
+                       after_id=after, limit=limit)
+    return from_records(SubmissionRow, rows)
+
+
+async def count(conn: Conn, *, report_type: str | None, period: str | None, status: str | None) -> int:
+    n: int = await fetchval(conn, "submissions.count", report_type=report_type, period=period, status=status)
+    return n
+
+
+async def runs(conn: Conn, *, ids: list[int]) -> list[RunRow]:
+    return from_records(RunRow, await fetch(conn, "submissions.runs_of", ids=ids))
+
+
+async def findings_page(conn: Conn, *, submission_id: int, after: int | None, limit: int) -> list[FindingRow]:
+    rows = await fetch(conn, "submissions.findings_page", submission_id=submission_id, after_id=after, limit=limit)
+    return from_records(FindingRow, rows)
+
+
+async def findings_count(conn: Conn, *, submission_id: int) -> int:
+    n: int = await fetchval(conn, "submissions.findings_count", submission_id=submission_id)
+    return n
+
+
+async def findings_by_rule(conn: Conn, *, submission_id: int) -> dict[str, int]:
+    return {r["rule_code"]: r["n"] for r in await fetch(conn, "submissions.findings_by_rule",
+                                                          submission_id=submission_id)}
+
+
+async def notify(conn: Conn, payload: dict[str, Any]) -> None:
+    await fetchval(conn, "exceptions.notify", payload=orjson.dumps(payload).decode())

@@ -1,0 +1,1 @@
+"""Dramatiq workers: the broker module, idempotent actors carrying ids only, the scheduler's jobs."""

@@ -1,0 +1,45 @@
+"""The actors: thin, idempotent, ids in messages. Importing this module declares them on the broker."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+
+import dramatiq
+
+from sql import db
+from sql.db import Pool
+from workers import broker as broker_module
+from workers.validate import Limits, run
+
+log = logging.getLogger("secgov.worker")
+broker = broker_module.from_env()
+dramatiq.set_broker(broker)
+
+_pool: Pool | None = None
+_pool_lock = asyncio.Lock()
+
+
+def limits_from_env() -> Limits:
+    env = os.environ
+    return Limits(max_attempts=int(env.get("SECGOV_MAX_ATTEMPTS", "3")),
+                  max_rows=int(env.get("SECGOV_MAX_ROWS", "10000000").replace("_", "")),
+                  max_exceptions_per_rule=int(env.get("SECGOV_MAX_EXCEPTIONS_PER_RULE", "500")))
+
+
+async def pool() -> Pool:
+    """One pool per worker process, opened on first use on the worker's event loop."""
+    global _pool
+    async with _pool_lock:
+        if _pool is None:
+            _pool = await db.create_pool(os.environ["DATABASE_URL"], min_size=1, max_size=4)
+    return _pool
+
+
+# The time limit stays below RabbitMQ's consumer timeout (30 min by default); a crash is counted by the
+# submission's own attempt counter, so Dramatiq's retries are only for transient faults (database down).
+@dramatiq.actor(actor_name=broker_module.ACTOR, queue_name=broker_module.QUEUE, max_retries=20,
+                min_backoff=1_000, max_backoff=60_000, time_limit=20 * 60 * 1000)
+async def validate_submission(submission_id: int) -> None:
+    await run(await pool(), submission_id, limits_from_env())

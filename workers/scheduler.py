@@ -1,0 +1,87 @@
+"""The scheduler's periodic jobs (APScheduler): re-ring the bell for stuck submissions, raise missing reports.
+
+Several schedulers may run; each job takes a PostgreSQL advisory lock so only one acts at a time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import signal
+from collections.abc import Awaitable, Callable
+
+import dramatiq
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from sql import db, submissions
+from sql.db import Pool
+from sql.loader import fetchval
+from workers import broker as broker_module
+
+log = logging.getLogger("secgov.scheduler")
+Job = Callable[[Pool], Awaitable[object]]
+
+
+async def exclusively(pool: Pool, lock_key: int, job: Job) -> bool:
+    """Run the job only if no other scheduler holds its lock; the lock lives as long as the job."""
+    async with pool.acquire() as conn:
+        if not await fetchval(conn, "scheduler.try_lock", key=lock_key):
+            return False
+        try:
+            await job(pool)
+        finally:
+            await fetchval(conn, "scheduler.unlock", key=lock_key)
+    return True
+
+
+def requeue_job(broker: dramatiq.Broker, older_than_s: int) -> Job:
+    async def requeue(pool: Pool) -> list[int]:
+        async with pool.acquire() as conn:
+            stuck = await submissions.stale(conn, older_than_s=older_than_s)
+        for sid in stuck:
+            try:
+                await asyncio.to_thread(broker_module.enqueue_message, broker, sid)
+            except Exception:  # the broker is still down: the next run tries again
+                log.warning("broker unreachable; %d submission(s) wait for the next run", len(stuck))
+                break
+            async with pool.acquire() as conn:
+                await submissions.mark_enqueued(conn, id=sid)
+        if stuck:
+            log.info("re-enqueued %d submission(s) stuck in RECEIVED", len(stuck))
+        return stuck
+
+    return requeue
+
+
+
+
+async def main() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    pool = await db.create_pool(os.environ["DATABASE_URL"], min_size=1, max_size=4)
+    broker = broker_module.from_env()
+    older = int(os.environ.get("SECGOV_REQUEUE_AFTER_S", "300"))
+    jobs: list[tuple[int, int, Job]] = [(7_301_101, max(5, min(30, older // 2 or 5)), requeue_job(broker, older))]
+    jobs += extra_jobs()
+    scheduler = AsyncIOScheduler()
+    for key, every, job in jobs:
+        scheduler.add_job(exclusively, "interval", seconds=every, args=(pool, key, job), max_instances=1,
+                          coalesce=True, next_run_time=None)
+        asyncio.get_running_loop().call_soon(asyncio.ensure_future, exclusively(pool, key, job))
+    scheduler.start()
+    stop = asyncio.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        asyncio.get_running_loop().add_signal_handler(sig, stop.set)
+    log.info("scheduler started with %d job(s)", len(jobs))
+    await stop.wait()
+    scheduler.shutdown(wait=False)
+    await pool.close()
+
+
+def extra_jobs() -> list[tuple[int, int, Job]]:
+    """Jobs of later areas (missing reports) register here."""
+    return []
+
+
+def run() -> None:
+    asyncio.run(main())

@@ -1,0 +1,121 @@
+"""One validation run of one submission: attempt counted, pure validation off the event loop, one transaction."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import polars as pl
+
+from sql import catalogue, exceptions, submissions
+from sql.db import Pool
+from sql.exceptions import Raised
+from sql.rows import ReportTypeRow
+from validation.findings import Finding, Severity
+from validation.pipeline import ValidationResult, validate_report
+from validation.spec import ReportSpec, ServiceLevel
+from workers.raising import exceptions_for
+
+log = logging.getLogger("secgov.worker")
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_attempts: int = 3
+    max_rows: int = 10_000_000
+    max_exceptions_per_rule: int = 500
+
+
+async def spec_for(pool: Pool, rt: ReportTypeRow) -> ReportSpec:
+    async with pool.acquire() as conn:
+        levels = await catalogue.service_levels(conn, ids=[rt.id])
+    return ReportSpec(
+        code=rt.code, sec_clause=rt.sec_clause, tolerance_lower_pct=rt.tolerance_lower_pct,
+        tolerance_upper_pct=rt.tolerance_upper_pct,
+        service_levels=tuple(ServiceLevel(s.measure, s.provider, s.target_pct, s.minimum_pct) for s in levels))
+
+
+def rows_csv(result: ValidationResult, code: str, submission_id: int) -> bytes | None:
+    table = submissions.ROW_TABLES.get(code)
+    if table is None or result.rows is None or result.rows.height == 0:
+        return None
+    _, columns = table
+    frame = result.rows
+    frame = frame.select(
+        pl.lit(submission_id, dtype=pl.Int64).alias("submission_id"),
+        *[pl.col(c) if c in frame.columns else pl.lit(None, dtype=pl.String).alias(c) for c in columns])
+    return frame.write_csv().encode()
+
+
+def _exhausted(attempts: int, spec: ReportSpec) -> ValidationResult:
+    finding = Finding("UNREADABLE_FILE", Severity.HIGH, "FILE",
+                      f"Validation did not complete after {attempts - 1} attempts (the worker stopped each time): "
+                      "the file is rejected rather than retried for ever", spec.sec_clause,
+                      {"attempts": attempts - 1, "reason": "attempts exhausted"})
+    return ValidationResult("REJECTED", [finding], None, 0, None)
+
+
+def _day(moment: datetime) -> str:
+    return f"{moment:%d %b %Y}".lstrip("0")
+
+
+async def run(pool: Pool, submission_id: int, limits: Limits) -> str | None:
+    """Validate a submission once; a final one is left as it is (redelivery changes nothing). Returns the status."""
+    started = datetime.now(UTC)
+    async with pool.acquire() as conn:
+        attempts = await submissions.begin_attempt(conn, id=submission_id)
+        if attempts is None:
+            log.info("submission %s is already final; nothing to do", submission_id)
+            return None
+        sub = (await submissions.by_ids(conn, ids=[submission_id]))[0]
+        rt = (await catalogue.report_types_by_ids(conn, ids=[sub.report_type_id]))[0]
+        ctx = await submissions.for_run(conn, id=submission_id)
+        data = await submissions.content(conn, submission_id=submission_id) if attempts <= limits.max_attempts \
+            else b""
+    assert ctx is not None
+    spec = await spec_for(pool, rt)
+    if attempts > limits.max_attempts:
+        result = _exhausted(attempts, spec)
+    else:
+        # Polars releases the GIL for most of the work; the event loop stays free for other messages.
+        result = await asyncio.to_thread(validate_report, data, spec, received_at=ctx.first_received_at,
+                                         due_at=ctx.due_at, max_rows=limits.max_rows)
+    del data
+    csv = await asyncio.to_thread(rows_csv, result, rt.code, submission_id)
+    records = [(f.rule_code, f.severity.value, f.subject, f.message, f.sec_clause, dict(f.details), f.row)
+               for f in result.findings]
+    raised = exceptions_for(result.findings, cap=limits.max_exceptions_per_rule)
+    async with pool.acquire() as conn, conn.transaction():
+        ctx = await submissions.for_run(conn, id=submission_id)
+        if ctx is None or ctx.status not in ("RECEIVED", "VALIDATING"):
+            return None  # another delivery finished it meanwhile
+        run_id = await submissions.store_run(
+            conn, submission_id=submission_id, code=rt.code, started_at=started, catalogue_version=rt.version,
+            attempt=attempts, status=result.status, row_count=result.row_count, findings=records, rows_csv=csv)
+        flagged = await _raise(conn, ctx, result, raised, run_id, sub.supersedes_id is not None, attempts)
+        await submissions.notify(conn, {"type": "submission", "id": submission_id, "status": result.status})
+        for i in range(0, len(flagged), 500):
+            await submissions.notify(conn, {"type": "exceptions", "ids": flagged[i:i + 500],
+                                            "report_type": rt.code})
+    log.info("submission %s validated: %s, %d findings, %d exceptions raised", submission_id, result.status,
+             len(records), len(raised))
+    return result.status
+
+
+async def _raise(conn: object, ctx: submissions.RunContext, result: ValidationResult, raised: list[Raised],
+                 run_id: int, is_resubmission: bool, attempts: int) -> list[int]:
+    """Only the newest non-REJECTED submission raises and closes; a REJECTED one raises its own, closes nothing."""
+    rejected = result.status == "REJECTED"
+    if not rejected and ctx.newest_accepted_id != ctx.id:
+        return []
+    when = _day(ctx.received_at)
+    closing = f"not raised by the resubmission of {when}" if is_resubmission \
+        else f"not raised by the validation of the submission of {when}"
+    delivery = "late" if any(f.rule_code == "LATE_DELIVERY" for f in result.findings) else "on time"
+    return await exceptions.apply_run(
+        conn,  # type: ignore[arg-type]
+        report_type_id=ctx.report_type_id, period=ctx.period, raised=raised, submission_id=ctx.id, run_id=run_id,
+        closes=not rejected, closing_comment=closing, raised_again_comment=f"raised again by the submission of {when}",
+        closing_by_rule={"MISSING_REPORT": f"report received: {delivery}"})

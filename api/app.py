@@ -11,11 +11,11 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 
 from api.auth import KeyResolver
+from api.csrf import CsrfGuard
 from api.edge import Edge, error_response
 from api.graphql_view import SecgovGraphQL
 from api.resources import Resources
 from api.rest import make_routes
-from api.csrf import CsrfGuard
 from api.settings import Settings
 from schema.context import Enqueue
 from schema.root import build_schema

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import time
 
-from sql import keys
 from api.resources import Resources
+from sql import keys
 from sql.viewer import PUBLIC, Viewer
 
 CACHE_SECONDS = 5.0

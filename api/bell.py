@@ -36,7 +36,7 @@ def make_ping(broker: dramatiq.Broker) -> Callable[[], Awaitable[object]]:
         client = getattr(broker, "client", None)
         if client is not None:  # Redis
             return client.ping()
-        import pika
+        import pika  # type: ignore[import-untyped]
 
         params = broker.parameters  # type: ignore[attr-defined]
         conn = pika.BlockingConnection(params[0] if isinstance(params, list) else params)

@@ -143,7 +143,8 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
         os.environ.setdefault("dramatiq_queue_prefetch", "32")
     argv = ["workers.actors", "--processes", str(args.processes), "--threads", str(args.threads),
             "--queues", os.environ.get("SECGOV_QUEUE", "validation"), "--worker-shutdown-timeout", "30000"]
-    result: int = dramatiq_cli.main(dramatiq_cli.make_argument_parser().parse_args(argv))
+    parsed = dramatiq_cli.make_argument_parser().parse_args(argv)  # type: ignore[no-untyped-call]
+    result: int = dramatiq_cli.main(parsed)  # type: ignore[no-untyped-call]
     return result
 
 

@@ -6,7 +6,7 @@ import uuid
 
 from starlette.requests import HTTPConnection
 from starlette.responses import JSONResponse
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.auth import InvalidKey, KeyResolver
 
@@ -37,7 +37,7 @@ class Edge:
             await send({"type": "websocket.close", "code": 4401, "reason": str(e)})
             return
 
-        async def send_with_id(message: dict) -> None:  # type: ignore[type-arg]
+        async def send_with_id(message: Message) -> None:
             if message["type"] == "http.response.start":
                 message.setdefault("headers", []).append((b"x-request-id", request_id.encode()))
             await send(message)

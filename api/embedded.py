@@ -21,7 +21,7 @@ class Embedded:
     def start_postgres(self) -> str:
         import pgserver
 
-        server = pgserver.get_server(self.data_dir / "pg", cleanup_mode="stop")
+        server = pgserver.get_server(self.data_dir / "pg", cleanup_mode="stop")  # type: ignore[attr-defined]
         self._handles.append(server)
         self.database_url = str(server.get_uri())
         return self.database_url

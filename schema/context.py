@@ -11,7 +11,7 @@ from strawberry.types import Info as StrawberryInfo
 
 from schema.errors import unauthenticated
 from schema.loaders import Loaders
-from sql.db import Conn
+from sql.db import Conn, Pool
 from sql.viewer import Viewer
 
 Enqueue = Callable[[int, str], Awaitable[None]]

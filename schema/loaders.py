@@ -14,12 +14,18 @@ from sql.db import Conn, Pool
 from sql.rows import (
     ActionRow,
     BodyRow,
+    ExceptionRow,
     HighlightRow,
+    HistoryRow,
     MeetingRow,
     ModificationEventRow,
     ModificationRow,
     PartyEventRow,
     PartyRow,
+    ReportTypeRow,
+    RunRow,
+    ServiceLevelRow,
+    SubmissionRow,
     VotingGroupRow,
 )
 from sql.viewer import Viewer
@@ -79,7 +85,7 @@ def dated(pool: Pool, fetch: Callable[[Conn, list[int], date], Awaitable[list[Ro
                     grouped[(key(r), day)].append(r)
         if many:
             return [grouped.get(k, []) for k in keys]
-        return [(grouped.get(k) or [None])[0] for k in keys]
+        return [found[0] if (found := grouped.get(k)) else None for k in keys]
 
     return DataLoader(load_fn=load)
 

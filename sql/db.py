@@ -9,7 +9,9 @@ import asyncpg
 import orjson
 
 if TYPE_CHECKING:
-    Conn = asyncpg.Connection[Any]
+    from asyncpg.pool import PoolConnectionProxy
+
+    Conn = asyncpg.Connection[Any] | PoolConnectionProxy[Any]
     Pool = asyncpg.Pool[Any]
 else:  # asyncpg's classes are generic only in its type stubs
     Conn = asyncpg.Connection

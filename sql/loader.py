@@ -7,9 +7,9 @@ positional `$n` (a `::type` cast is left alone).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from collections.abc import Iterable
 from typing import Any
 
 import asyncpg

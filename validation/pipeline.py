@@ -82,7 +82,8 @@ def validate_frame(
     late = rules.late_delivery(received_at, due_at, spec)
     if schema is None:
         # No schema yet for this type: a readable file is accepted and checked for delivery only.
-        return _result(late, frame.with_columns(pl.lit(None, dtype=pl.String).alias("subject")), row_count, None)
+        rows = frame.select("row", pl.lit(None, dtype=pl.String).alias("subject"), pl.exclude("row"))
+        return _result(late, rows, row_count, None)
     missing = [c.name for c in schema.columns if c.required and c.name not in frame.columns]
     if missing:
         return _rejected([_missing_columns(missing, frame, spec)], row_count)
@@ -195,7 +196,7 @@ def _bad_outside_totals(bad: pl.DataFrame, typed: pl.DataFrame, schema: ReportSc
     if not bad.height:
         return False
     keys = typed.get_column(schema.key).gather(bad.get_column("pos").unique())
-    return bool((keys.is_null() | (keys.str.to_uppercase() != "TOTAL")).any())
+    return bool((~keys.str.contains(_TOTAL)).fill_null(True).any())
 
 
 def _total_not_checked(total_row: dict[str, object], spec: ReportSpec) -> Finding:

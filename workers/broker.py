@@ -22,7 +22,7 @@ def make_broker(url: str) -> dramatiq.Broker:
     elif url.startswith(("redis://", "rediss://", "unix://")):
         # A dead worker's messages return to the queue once its heartbeat is this old (maintenance runs on a
         # share of commands, out of a million).
-        broker = RedisBroker(
+        broker = RedisBroker(  # type: ignore[no-untyped-call]
             url=url, heartbeat_timeout=int(os.environ.get("SECGOV_REDIS_HEARTBEAT_MS", "30000")),
             maintenance_chance=int(os.environ.get("SECGOV_REDIS_MAINTENANCE_CHANCE", "1000")),
             dead_message_ttl=7 * 24 * 3600 * 1000)

@@ -42,7 +42,7 @@ def requeue_job(broker: dramatiq.Broker, older_than_s: int) -> Job:
         for sid in stuck:
             try:
                 await asyncio.to_thread(broker_module.enqueue_message, broker, sid)
-            except Exception:  # the broker is still down: the next run tries again
+            except Exception:  # noqa: BLE001 - the broker is still down: the next run tries again
                 log.warning("broker unreachable; %d submission(s) wait for the next run", len(stuck))
                 break
             async with pool.acquire() as conn:

@@ -59,6 +59,8 @@ class GovernanceQuery:
             cursor = decode_cursor(after, 1) if after is not None else None
         except BadId as e:
             raise bad_user_input(e.message) from e
+        if cursor is not None and not isinstance(cursor[0], str):
+            raise bad_user_input(f"{after!r} is not a valid cursor")
         viewer = info.context.viewer
         async with info.context.connection() as conn:
             rows = await governance.actions_page(conn, viewer=viewer, meeting_id=meeting, status=value(f.status),

@@ -24,6 +24,8 @@ class ModificationQuery:
             cursor = decode_cursor(after, 1) if after is not None else None
         except BadId as e:
             raise bad_user_input(e.message) from e
+        if cursor is not None and not isinstance(cursor[0], str):
+            raise bad_user_input(f"{after!r} is not a valid cursor")
         args = dict(stage=value(f.stage), path=value(f.path), text_contains=f.text_contains,
                     raised_from=f.raised_from, raised_to=f.raised_to)
         async with info.context.connection() as conn:

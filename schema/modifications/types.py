@@ -56,7 +56,8 @@ class Modification(Node):
         return cls(
             id=global_id("Modification", row.id), reference=row.reference,
             former_references=list(row.former_references), title=row.title,
-            path=ModificationPath(row.path) if row.path else None, stage=ModificationStage(row.stage) if row.stage else None,
+            path=ModificationPath(row.path) if row.path else None,
+            stage=ModificationStage(row.stage) if row.stage else None,
             proposer=row.proposer, raised_on=row.raised_on, working_group=row.working_group, release=row.release,
             implemented_on=row.implemented_on, parties_impacted=list(row.parties_impacted),
             sec_sections=list(row.sec_sections), row=row,

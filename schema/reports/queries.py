@@ -12,7 +12,11 @@ from schema.errors import BadId, bad_user_input
 from schema.relay import Connection, Edge, PageInfo, connection, decode_cursor, page_size, pk_of
 from schema.reports import READERS
 from schema.reports.types import (
-    ExceptionFilter, ReportException, ReportSubmission, ReportType, SubmissionFilter,
+    ExceptionFilter,
+    ReportException,
+    ReportSubmission,
+    ReportType,
+    SubmissionFilter,
 )
 from sql import catalogue, exceptions, submissions
 
@@ -47,11 +51,11 @@ class ReportQuery:
             raise bad_user_input(f"{after!r} is not a valid cursor") from e
         args = dict(report_type=f.report_type, period=f.period, status=value(f.status))
         async with info.context.connection() as conn:
-            rows = await submissions.page(conn, after=cursor, limit=limit + 1, **args)  # type: ignore[arg-type]
+            rows = await submissions.page(conn, after=cursor, limit=limit + 1, **args)
 
         async def total() -> int:
             async with info.context.connection() as conn:
-                return await submissions.count(conn, **args)  # type: ignore[arg-type]
+                return await submissions.count(conn, **args)
 
         return connection(rows, limit=limit, after=after, key=lambda r: [r.id], node=ReportSubmission.from_row,
                           counter=total)
@@ -82,11 +86,11 @@ class ReportQuery:
         args = dict(status=value(f.status), severity=value(f.severity), report_type=f.report_type,
                     period=f.period, rule_code=f.rule_code)
         async with info.context.connection() as conn:
-            rows = await exceptions.page(conn, after=key, limit=limit + 1, **args)  # type: ignore[arg-type]
+            rows = await exceptions.page(conn, after=key, limit=limit + 1, **args)
 
         async def total() -> int:
             async with info.context.connection() as conn:
-                return await exceptions.count(conn, **args)  # type: ignore[arg-type]
+                return await exceptions.count(conn, **args)
 
         return connection(
             rows, limit=limit, after=after, node=ReportException.from_row, counter=total,

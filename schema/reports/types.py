@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import Enum
+from typing import cast
 
 import strawberry
 from strawberry.scalars import JSON
 
 from schema.context import Info
+from schema.errors import BadId, bad_user_input
 from schema.governance.types import Meeting
 from schema.relay import Connection, Node, connection, decode_cursor, global_id, in_memory, page_size
-from schema.errors import BadId, bad_user_input
 from sql import submissions
 from sql.rows import ExceptionRow, FindingRow, HistoryRow, ReportTypeRow, RunRow, SubmissionRow
 
@@ -109,7 +110,7 @@ class Finding:
     @classmethod
     def from_row(cls, r: FindingRow) -> Finding:
         return cls(rule_code=r.rule_code, severity=Severity(r.severity), subject=r.subject, message=r.message,
-                   sec_clause=r.sec_clause, details=r.details, row=r.row)
+                   sec_clause=r.sec_clause, details=cast(JSON, r.details), row=r.row)
 
 
 @strawberry.type
@@ -227,7 +228,7 @@ class ReportException(Node):
     def from_row(cls, r: ExceptionRow) -> ReportException:
         return cls(id=global_id("ReportException", r.id), rule_code=r.rule_code, severity=Severity(r.severity),
                    status=ExceptionStatus(r.status), subject=r.subject, message=r.message, sec_clause=r.sec_clause,
-                   details=r.details, period=r.period, first_flagged_at=r.first_flagged_at,
+                   details=cast(JSON, r.details), period=r.period, first_flagged_at=r.first_flagged_at,
                    last_raised_at=r.last_raised_at, row=r)
 
     @strawberry.field

@@ -228,7 +228,7 @@ def test_a_type_without_schema_is_checked_for_delivery_only() -> None:
     nep = ReportSpec("NEP", None)
     result = validate_report(b"anything,at all\n1,2\n", nep)
     assert (result.status, result.findings, result.row_count) == ("PASSED", [], 1)
-    assert result.rows is not None and result.rows.columns == ["anything", "at all", "row", "subject"]
+    assert result.rows is not None and result.rows.columns == ["row", "subject", "anything", "at all"]
     late = validate_report(
         b"x\n1\n", nep, received_at=datetime(2019, 2, 1, tzinfo=UTC), due_at=datetime(2019, 1, 30, tzinfo=UTC)
     )

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
-from starlette.routing import Route, WebSocketRoute
+from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.routing import Mount, Route, WebSocketRoute
+from starlette.staticfiles import StaticFiles
 
 from api.auth import KeyResolver
 from api.csrf import CsrfGuard
+from api.downloads import make_route as make_download
 from api.edge import Edge, error_response
 from api.graphql_view import SecgovGraphQL
 from api.resources import Resources
@@ -23,6 +26,12 @@ from sql import db
 from sql.db import Pool
 
 Ping = Callable[[], Awaitable[object]]
+CONSOLE_DIR = Path(__file__).parent / "console"
+
+
+async def console_page(request: Request) -> Response:
+    """The OPSG console: a static page that uses the public GraphQL API like any front end."""
+    return FileResponse(CONSOLE_DIR / "index.html", media_type="text/html")
 
 
 def create_app(settings: Settings, *, pool: Pool | None = None, enqueue: Enqueue | None = None,
@@ -78,6 +87,10 @@ def create_app(settings: Settings, *, pool: Pool | None = None, enqueue: Enqueue
             WebSocketRoute("/graphql", view),
             Route("/api/v1/reports/{code}/{period}", upload, methods=["POST"]),  # type: ignore[arg-type]
             Route("/api/v1/submissions/{id}", submission, methods=["GET"]),  # type: ignore[arg-type]
+            Route("/api/v1/opsg-report/{month}.{fmt}", make_download(resources),  # type: ignore[arg-type]
+                  methods=["GET"]),
+            Route("/console", console_page, methods=["GET"]),
+            Mount("/console/static", StaticFiles(directory=CONSOLE_DIR / "static", check_dir=False)),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
         ],

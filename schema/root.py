@@ -17,6 +17,7 @@ from schema.register.queries import RegisterQuery
 from schema.register.types import Party, PartyEvent, VotingGroup
 from schema.reports.mutations import ReportMutation
 from schema.reports.queries import ReportQuery
+from schema.reports.review import ReviewMutation
 
 
 @strawberry.type
@@ -25,7 +26,7 @@ class Query(NodeQuery, RegisterQuery, ModificationQuery, GovernanceQuery, Report
 
 
 @strawberry.type
-class Mutation(RegisterMutation, ModificationMutation, GovernanceMutation, ReportMutation):
+class Mutation(RegisterMutation, ModificationMutation, GovernanceMutation, ReportMutation, ReviewMutation):
     pass
 
 

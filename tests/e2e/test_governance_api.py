@@ -201,9 +201,9 @@ async def test_actions_create_amend_and_list(gql, api_keys):
     assert payload["action"] == {**a1, "status": "CLOSED", "outcome": "NOTED", "owner": "SECAS (Panel Secretary)",
                                  "text": "SECAS circulated the policy", "dueOn": "2016-07-20"}
 
-    query = f"""query($filter: ActionFilter, $first: Int, $after: String) {{
-        actions(filter: $filter, first: $first, after: $after) {{
-        totalCount edges {{ node {{ reference status }} }} pageInfo {{ hasNextPage endCursor }} }} }}"""
+    query = """query($filter: ActionFilter, $first: Int, $after: String) {
+        actions(filter: $filter, first: $first, after: $after) {
+        totalCount edges { node { reference status } } pageInfo { hasNextPage endCursor } } }"""
 
     async def refs(filter_: dict[str, Any] | None = None, first: int = 100, after: str | None = None
                    ) -> tuple[int, list[str], bool, str | None]:

@@ -61,7 +61,7 @@ async def world(pool, api_keys) -> dict[str, Any]:
             "mp118": str(global_id("Modification", dp)), "secmp0019": str(global_id("Modification", old))}
 
 
-# --- malformed requests: top-level errors ------------------------------------------------------------------------------
+# --- malformed requests: top-level errors
 
 async def test_unknown_enum_value_in_query_text_is_a_validation_failure(world, gql, pool):
     before = await table_counts(pool)
@@ -164,7 +164,7 @@ async def test_membership_statistics_bad_months(gql):
         assert top_level_codes(r) == ["BAD_USER_INPUT"], args
 
 
-# --- mutations: payload errors, nothing changed -------------------------------------------------------------------------
+# --- mutations: payload errors, nothing changed
 
 async def mutate(gql: Any, name: str, input_type: str, field: str, inp: dict[str, Any], key: str
                  ) -> dict[str, Any]:

@@ -152,7 +152,8 @@ async def test_parties_as_of_is_the_register_as_it_stood(register, gql):
 async def test_voting_groups_as_of_is_the_register_as_it_stood(register, gql):
     r = await gql(GROUPS_AS_OF, {"asOf": "2018-01-09"})
     assert r["data"]["votingGroups"] == [
-        {"name": "Alder Group", "category": "LARGE_SUPPLIER", "parties": [{"name": "Alder Supply", "status": "ACTIVE"}]},
+        {"name": "Alder Group", "category": "LARGE_SUPPLIER",
+         "parties": [{"name": "Alder Supply", "status": "ACTIVE"}]},
         {"name": "Damson Power", "category": "SMALL_SUPPLIER",
          "parties": [{"name": "Damson Power", "status": "ACTIVE"}]},
         {"name": "Elm Networks", "category": "ELECTRICITY_NETWORK",

@@ -1,0 +1,51 @@
+"""reviewException: one legal action, with a comment where one is needed, kept in the exception's history."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+import strawberry
+
+from schema.context import Info
+from schema.errors import UserError
+from schema.mutation import run
+from schema.relay import pk_of
+from schema.reports import READERS
+from schema.reports.types import ReportException
+from sql import review
+from sql.db import Conn
+from sql.rows import ExceptionRow
+
+
+@strawberry.enum
+class ReviewAction(Enum):
+    ACKNOWLEDGE = "ACKNOWLEDGE"
+    RESOLVE = "RESOLVE"
+    WAIVE = "WAIVE"
+    ESCALATE = "ESCALATE"
+    REOPEN = "REOPEN"
+    COMMENT = "COMMENT"
+
+
+@strawberry.type
+class ReviewExceptionPayload:
+    exception: ReportException | None
+    errors: list[UserError]
+
+
+@strawberry.type
+class ReviewMutation:
+    @strawberry.mutation(description="Act on an exception; RESOLVE, WAIVE, ESCALATE and REOPEN need a comment.")
+    async def review_exception(self, info: Info, id: strawberry.ID, action: ReviewAction,
+                               comment: str | None = None, meeting_id: strawberry.ID | None = None
+                               ) -> ReviewExceptionPayload:
+        viewer = info.context.viewer
+
+        async def act(conn: Conn) -> ExceptionRow:
+            return await review.review(
+                conn, exception_id=pk_of(id, "ReportException"), action=action.value, comment=comment,
+                actor=viewer.name, role=viewer.role,
+                meeting_id=pk_of(meeting_id, "Meeting", field="meetingId") if meeting_id else None)
+
+        row, errors = await run(info, READERS, act)
+        return ReviewExceptionPayload(exception=ReportException.from_row(row) if row else None, errors=errors)

@@ -1,0 +1,70 @@
+"""Reviewing an exception: the legal transitions (DOMAIN.md), optimistic locking, an append-only trail."""
+
+from __future__ import annotations
+
+from sql import exceptions
+from sql.db import Conn
+from sql.errors import Conflict, Forbidden, IllegalTransition, InvalidInput, NotFound
+from sql.loader import execute, fetch, fetchval
+from sql.rows import ExceptionRow, from_records
+
+# (from status, action) → to status; COMMENT keeps the status.
+TRANSITIONS: dict[tuple[str, str], str] = {
+    ("OPEN", "ACKNOWLEDGE"): "ACKNOWLEDGED", ("OPEN", "RESOLVE"): "RESOLVED", ("OPEN", "WAIVE"): "WAIVED",
+    ("OPEN", "ESCALATE"): "ESCALATED",
+    ("ACKNOWLEDGED", "RESOLVE"): "RESOLVED", ("ACKNOWLEDGED", "WAIVE"): "WAIVED",
+    ("ACKNOWLEDGED", "ESCALATE"): "ESCALATED",
+    ("ESCALATED", "RESOLVE"): "RESOLVED", ("ESCALATED", "WAIVE"): "WAIVED",
+    ("RESOLVED", "REOPEN"): "OPEN", ("WAIVED", "REOPEN"): "OPEN",
+}
+NEEDS_COMMENT = {"RESOLVE", "WAIVE", "ESCALATE", "REOPEN", "COMMENT"}
+ALL_ACTIONS = {"ACKNOWLEDGE", "RESOLVE", "WAIVE", "ESCALATE", "REOPEN", "COMMENT"}
+
+
+def allowed(role: str, status: str, action: str) -> bool:
+    """Who may do what (CONTRACT.md): opsg, secas, admin all; dcc COMMENT; panel RESOLVE/WAIVE/COMMENT on ESCALATED."""
+    if role in ("opsg", "secas", "admin"):
+        return True
+    if role == "dcc":
+        return action == "COMMENT"
+    if role == "panel":
+        return status == "ESCALATED" and action in ("RESOLVE", "WAIVE", "COMMENT")
+    return False
+
+
+def next_status(status: str, action: str) -> str:
+    if action == "COMMENT":
+        return status
+    to = TRANSITIONS.get((status, action))
+    if to is None:
+        raise IllegalTransition(f"{action} is not possible on an exception that is {status}", field="action")
+    return to
+
+
+async def review(
+    conn: Conn, *, exception_id: int, action: str, comment: str | None, actor: str, role: str,
+    meeting_id: int | None = None,
+) -> ExceptionRow:
+    """Apply one review action in the caller's transaction; the second of two racing reviewers gets CONFLICT."""
+    rows = from_records(ExceptionRow, await fetch(conn, "exceptions.by_ids", ids=[exception_id]))
+    if not rows:
+        raise NotFound("no such exception", field="id")
+    current = rows[0]
+    if action not in ALL_ACTIONS:
+        raise InvalidInput(f"unknown action {action}", field="action")
+    if not allowed(role, current.status, action):
+        raise Forbidden(f"the {role} role may not {action} an exception that is {current.status}", field="action")
+    to = next_status(current.status, action)
+    text = (comment or "").strip() or None
+    if action in NEEDS_COMMENT and not text:
+        raise InvalidInput(f"{action} needs a comment saying why", field="comment")
+    if meeting_id is not None and not await fetchval(conn, "review.meeting_exists", id=meeting_id):
+        raise NotFound("no such meeting", field="meetingId")
+    # Compare-and-set on the version read: of two reviewers acting at once, exactly one wins.
+    done = await fetchval(conn, "exceptions.set_status", id=exception_id, to_status=to, closed_by_system=False,
+                          meeting_id=meeting_id, version=current.version)
+    if done is None:
+        raise Conflict("the exception changed while you were reviewing it: reload and try again", field="id")
+    await execute(conn, "exceptions.history_add", exception_id=exception_id, actor=actor, action=action,
+                  from_status=current.status, to_status=to, comment=text)
+    return (await exceptions.by_ids(conn, ids=[exception_id]))[0]

@@ -53,9 +53,11 @@ def create_app(settings: Settings, *, pool: Pool | None = None, enqueue: Enqueue
             if not settings.database_url:
                 raise RuntimeError("DATABASE_URL is not set")
             owned = resources._pool = await db.create_pool(settings.database_url, min_size=2, max_size=20)
+        await resources.hub.start(resources.pool)
         try:
             yield
         finally:
+            await resources.hub.stop()
             if owned is not None:
                 resources._pool = None
                 await owned.close()

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from schema.context import Enqueue
 from sql.db import Pool
+from sql.listen import EventHub
 
 
 @dataclass
 class Resources:
     _pool: Pool | None = None
     enqueue: Enqueue | None = None
+    hub: EventHub = field(default_factory=EventHub)
 
     @property
     def pool(self) -> Pool:

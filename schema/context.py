@@ -29,6 +29,8 @@ class Context:
     response: Any = None
     client: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    # The WebSocket's connection_init payload (strawberry fills it in).
+    connection_params: dict[str, Any] | None = None
 
     @asynccontextmanager
     async def connection(self) -> AsyncIterator[Conn]:

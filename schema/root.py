@@ -15,6 +15,7 @@ from schema.node import NodeQuery
 from schema.register.mutations import RegisterMutation
 from schema.register.queries import RegisterQuery
 from schema.register.types import Party, PartyEvent, VotingGroup
+from schema.reports.live import Subscription
 from schema.reports.mutations import ReportMutation
 from schema.reports.queries import ReportQuery
 from schema.reports.review import ReviewMutation
@@ -34,6 +35,7 @@ def build_schema(*, max_depth: int = 12, max_aliases: int = 30, max_tokens: int 
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         types=[Party, PartyEvent, VotingGroup],
         extensions=[
             ErrorPolicy,

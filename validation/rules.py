@@ -10,7 +10,7 @@ from datetime import datetime
 import polars as pl
 
 from validation import text
-from validation.findings import Finding, Severity
+from validation.findings import Finding, Severity, new_finding
 from validation.spec import ReportSpec
 
 SUMMED = ("forecast", "actual")
@@ -25,7 +25,7 @@ def forecast_zero(frame: pl.DataFrame, spec: ReportSpec) -> list[Finding]:
     if not _has(frame, "forecast", "actual", "subject", "row"):
         return []
     rows = frame.filter(pl.col("forecast") == 0, pl.col("actual") > 0).select("subject", "row", "actual")
-    found = [_zero(str(subject), int(actual), int(row), spec) for subject, row, actual in rows.iter_rows()]
+    found = [_zero(subject, actual, row, spec) for subject, row, actual in rows.iter_rows()]
     sums = frame.select(pl.col("actual", "forecast").cast(pl.Int128).sum())
     total_actual, total_forecast = (int(v) for v in sums.row(0))
     if total_forecast == 0 and total_actual > 0:
@@ -35,17 +35,13 @@ def forecast_zero(frame: pl.DataFrame, spec: ReportSpec) -> list[Finding]:
 
 def _zero(subject: str, actual: int, row: int | None, spec: ReportSpec) -> Finding:
     lead = "All rows together: " if row is None else ""
-    return Finding(
-        rule_code="FORECAST_ZERO",
-        severity=Severity.WARNING,
-        subject=subject,
-        message=(
-            f"{lead}{text.count(actual)} requests sent against a forecast of 0: no percentage of forecast"
-            f" can be given{text.clause(spec.sec_clause)}"
-        ),
-        sec_clause=spec.sec_clause,
-        details={"actual": actual, "forecast": 0},
-        row=row,
+    message = (
+        f"{lead}{text.count(actual)} requests sent against a forecast of 0: no percentage of forecast"
+        f" can be given{text.clause(spec.sec_clause)}"
+    )
+    # new_finding: with every forecast left at 0 there is one of these per row.
+    return new_finding(
+        "FORECAST_ZERO", Severity.WARNING, subject, message, spec.sec_clause, {"actual": actual, "forecast": 0}, row
     )
 
 

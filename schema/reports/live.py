@@ -1,0 +1,53 @@
+"""Subscriptions, fed by PostgreSQL NOTIFY through the process's event hub; the same access rules as queries."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+
+import strawberry
+
+from schema.context import Info
+from schema.errors import bad_user_input
+from schema.relay import pk_of
+from schema.reports import READERS
+from schema.reports.types import ReportException, ReportSubmission
+from sql import exceptions, submissions
+from sql.errors import StoreError
+
+
+@strawberry.type
+class Subscription:
+    @strawberry.subscription(description="Each exception as it is flagged (or reopened), optionally of one report.")
+    async def exception_flagged(self, info: Info, report_type: str | None = None
+                                ) -> AsyncGenerator[ReportException, None]:
+        ctx = info.context
+        hub = ctx.extra.get("hub")
+        if hub is None:
+            return
+        async for event in hub.events():
+            if ctx.viewer.role not in READERS or event.get("type") != "exceptions":
+                continue
+            if report_type and event.get("report_type") != report_type:
+                continue
+            async with ctx.connection() as conn:
+                rows = await exceptions.by_ids(conn, ids=[int(i) for i in event.get("ids", [])])
+            for row in rows:
+                yield ReportException.from_row(row)
+
+    @strawberry.subscription(description="A submission each time its status changes.")
+    async def submission_updated(self, info: Info, id: strawberry.ID) -> AsyncGenerator[ReportSubmission, None]:
+        ctx = info.context
+        try:
+            pk = pk_of(id, "ReportSubmission")
+        except StoreError as e:
+            raise bad_user_input(e.message) from e
+        hub = ctx.extra.get("hub")
+        if hub is None:
+            return
+        async for event in hub.events():
+            if ctx.viewer.role not in READERS or event.get("type") != "submission" or event.get("id") != pk:
+                continue
+            async with ctx.connection() as conn:
+                rows = await submissions.by_ids(conn, ids=[pk])
+            if rows:
+                yield ReportSubmission.from_row(rows[0])

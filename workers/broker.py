@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import dramatiq
 from dramatiq.brokers.rabbitmq import RabbitmqBroker
@@ -18,7 +19,7 @@ def make_broker(url: str) -> dramatiq.Broker:
     broker: dramatiq.Broker
     if url.startswith(("amqp://", "amqps://")):
         # Heartbeats keep a long validation from looking like a dead consumer.
-        broker = RabbitmqBroker(url=url, heartbeat=60, connection_attempts=3, blocked_connection_timeout=30)
+        broker = RabbitmqBroker(url=_amqp_url(url))
     elif url.startswith(("redis://", "rediss://", "unix://")):
         # A dead worker's messages return to the queue once its heartbeat is this old (maintenance runs on a
         # share of commands, out of a million).
@@ -30,6 +31,13 @@ def make_broker(url: str) -> dramatiq.Broker:
         raise ValueError(f"BROKER_URL must start with amqp://, redis:// or unix://, not {url.split(':')[0]!r}")
     broker.add_middleware(AsyncIO())
     return broker
+
+
+def _amqp_url(url: str) -> str:
+    """dramatiq refuses pika keyword parameters beside a URL: the defaults go in its query unless it sets them."""
+    parts = urlsplit(url)
+    defaults = {"heartbeat": "60", "connection_attempts": "3", "blocked_connection_timeout": "30"}
+    return urlunsplit(parts._replace(query=urlencode({**defaults, **dict(parse_qsl(parts.query))})))
 
 
 def from_env() -> dramatiq.Broker:

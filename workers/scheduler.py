@@ -10,6 +10,7 @@ import logging
 import os
 import signal
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 
 import dramatiq
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -18,6 +19,7 @@ from sql import db, submissions
 from sql.db import Pool
 from sql.loader import fetchval
 from workers import broker as broker_module
+from workers.missing import raise_missing
 
 log = logging.getLogger("secgov.scheduler")
 Job = Callable[[Pool], Awaitable[object]]
@@ -62,7 +64,8 @@ async def main() -> None:
     broker = broker_module.from_env()
     older = int(os.environ.get("SECGOV_REQUEUE_AFTER_S", "300"))
     jobs: list[tuple[int, int, Job]] = [(7_301_101, max(5, min(30, older // 2 or 5)), requeue_job(broker, older))]
-    jobs += extra_jobs()
+    lookback = int(os.environ.get("SECGOV_MISSING_LOOKBACK_DAYS", "90"))
+    jobs.append((7_301_102, 60, missing_job(lookback)))
     scheduler = AsyncIOScheduler()
     for key, every, job in jobs:
         scheduler.add_job(exclusively, "interval", seconds=every, args=(pool, key, job), max_instances=1,
@@ -78,9 +81,14 @@ async def main() -> None:
     await pool.close()
 
 
-def extra_jobs() -> list[tuple[int, int, Job]]:
-    """Jobs of later areas (missing reports) register here."""
-    return []
+def missing_job(lookback_days: int) -> Job:
+    async def missing(pool: Pool) -> list[int]:
+        flagged = await raise_missing(pool, now=datetime.now(UTC), lookback_days=lookback_days)
+        if flagged:
+            log.info("raised %d MISSING_REPORT exception(s)", len(flagged))
+        return flagged
+
+    return missing
 
 
 def run() -> None:

@@ -7,7 +7,7 @@ PYTHON ?= $(shell for p in python3.12 python3.11 python3; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info[:2] not in ((3, 11), (3, 12)))' 2>/dev/null \
 	&& echo $$p && break; done)
 
-.PHONY: run test check lint typecheck imports compose bench clean
+.PHONY: run test check lint typecheck imports compose bench clean schema
 
 $(STAMP): pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then \
@@ -44,3 +44,6 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .secgov .mypy_cache .ruff_cache .pytest_cache
+
+schema: $(STAMP)
+	$(VENV)/bin/python -m schema.export > schema.graphql

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import signal
 import subprocess
@@ -133,6 +134,11 @@ def _export(settings: Settings) -> None:
     os.environ["BROKER_URL"] = settings.broker_url or ""
 
 
+def worker_queues() -> list[str]:
+    queue = os.environ.get("SECGOV_QUEUE", "validation")
+    return [queue, queue + "_webhook"]
+
+
 def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
     from dramatiq import cli as dramatiq_cli
 
@@ -142,7 +148,7 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
         # Redis's default prefetch of 2 per thread leaves the worker idle between messages (10x slower).
         os.environ.setdefault("dramatiq_queue_prefetch", "32")
     argv = ["workers.actors", "--processes", str(args.processes), "--threads", str(args.threads),
-            "--queues", os.environ.get("SECGOV_QUEUE", "validation"), "--worker-shutdown-timeout", "30000"]
+            "--queues", *worker_queues(), "--worker-shutdown-timeout", "30000"]
     parsed = dramatiq_cli.make_argument_parser().parse_args(argv)  # type: ignore[no-untyped-call]
     result: int = dramatiq_cli.main(parsed)  # type: ignore[no-untyped-call]
     return result
@@ -226,7 +232,9 @@ def cmd_up(args: argparse.Namespace, settings: Settings) -> int:
                "SECGOV_DATA": str(settings.data_dir)}
         me = [sys.executable, "-m", "api.cli"]
         commands = [[*me, "serve", "--host", args.host, "--port", str(args.port)], [*me, "worker"], [*me, "scheduler"]]
-        children.extend(subprocess.Popen(c, env=env) for c in commands)
+        # Each child in a session of its own: Ctrl-C reaches `up` alone, which stops them with one SIGTERM (a second
+        # signal makes Dramatiq kill its worker process mid-shutdown and leave it orphaned).
+        children.extend(subprocess.Popen(c, env=env, start_new_session=True) for c in commands)
         base = f"http://{args.host}:{args.port}"
         if _wait_ready(f"{base}/readyz"):
             print(f"secgov is up: GraphQL and GraphiQL at {base}/graphql", flush=True)
@@ -238,20 +246,29 @@ def cmd_up(args: argparse.Namespace, settings: Settings) -> int:
                     # A crashed worker (killed, out of memory) is started again; its message is redelivered.
                     print(f"secgov: {' '.join(commands[i][3:])} stopped (code {child.returncode}); restarting",
                           file=sys.stderr, flush=True)
-                    children[i] = subprocess.Popen(commands[i], env=env)
+                    children[i] = subprocess.Popen(commands[i], env=env, start_new_session=True)
             time.sleep(0.3)
         return 0
     finally:
-        for child in children:
-            if child.poll() is None:
-                child.terminate()
-        for child in children:
-            try:
-                child.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                child.kill()
+        _stop_children(children)
         services.stop()
         print("secgov stopped", flush=True)
+
+
+def _stop_children(children: list[subprocess.Popen[bytes]], grace_s: float = 15) -> None:
+    """SIGTERM each child, wait up to grace_s in all, then SIGKILL whatever is left of each one's process group (a
+    child that did not stop, and any process it started)."""
+    for child in children:
+        if child.poll() is None:
+            child.terminate()
+    deadline = time.monotonic() + grace_s
+    for child in children:
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            child.wait(timeout=max(0.0, deadline - time.monotonic()))
+    for child in children:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(child.pid, signal.SIGKILL)
+        child.wait()
 
 
 def parser() -> argparse.ArgumentParser:

@@ -139,7 +139,7 @@ def queue(broker_url: str) -> Iterator[str]:
 
         conn = pika.BlockingConnection(pika.URLParameters(broker_url))
         ch = conn.channel()
-        for q in (name, f"{name}.DQ", f"{name}.XQ"):
+        for q in (name, f"{name}.DQ", f"{name}.XQ", f"{name}_webhook", f"{name}_webhook.DQ", f"{name}_webhook.XQ"):
             ch.queue_delete(q)
         conn.close()
 

@@ -11,7 +11,8 @@ import dramatiq
 from sql import db
 from sql.db import Pool
 from workers import broker as broker_module
-from workers.validate import Limits, run
+from workers.validate import Limits, validate
+from workers.webhook import deliver
 
 log = logging.getLogger("secgov.worker")
 broker = broker_module.from_env()
@@ -39,7 +40,22 @@ async def pool() -> Pool:
 
 # The time limit stays below RabbitMQ's consumer timeout (30 min by default); a crash is counted by the
 # submission's own attempt counter, so Dramatiq's retries are only for transient faults (database down).
+def announce(exception_ids: list[int]) -> None:
+    """Queue a webhook delivery per new exception, when a webhook is configured (after the run's commit)."""
+    if os.environ.get("SECGOV_WEBHOOK_URL"):
+        for exception_id in exception_ids:
+            notify_webhook.send(exception_id)
+
+
+@dramatiq.actor(actor_name=broker_module.WEBHOOK_ACTOR, queue_name=broker_module.WEBHOOK_QUEUE, max_retries=10, min_backoff=2_000,
+                max_backoff=300_000, time_limit=60_000)
+async def notify_webhook(exception_id: int) -> None:
+    url = os.environ.get("SECGOV_WEBHOOK_URL")
+    if url:
+        await deliver(await pool(), exception_id, url)
+
+
 @dramatiq.actor(actor_name=broker_module.ACTOR, queue_name=broker_module.QUEUE, max_retries=20,
                 min_backoff=1_000, max_backoff=60_000, time_limit=20 * 60 * 1000)
 async def validate_submission(submission_id: int) -> None:
-    await run(await pool(), submission_id, limits_from_env())
+    announce((await validate(await pool(), submission_id, limits_from_env())).flagged)

@@ -13,6 +13,8 @@ from dramatiq.middleware.asyncio import AsyncIO
 ACTOR = "validate_submission"
 # Tests give each run its own queue; deployments keep the default.
 QUEUE = os.environ.get("SECGOV_QUEUE", "validation")
+WEBHOOK_ACTOR = "notify_webhook"
+WEBHOOK_QUEUE = QUEUE + "_webhook"
 
 
 def make_broker(url: str) -> dramatiq.Broker:
@@ -53,3 +55,8 @@ def enqueue_message(broker: dramatiq.Broker, submission_id: int, request_id: str
         queue_name=QUEUE, actor_name=ACTOR, args=(submission_id,), kwargs={},
         options={"request_id": request_id} if request_id else {})
     broker.enqueue(message)
+
+
+def enqueue_webhook(broker: dramatiq.Broker, exception_id: int) -> None:
+    broker.enqueue(dramatiq.Message(queue_name=WEBHOOK_QUEUE, actor_name=WEBHOOK_ACTOR, args=(exception_id,),
+                                    kwargs={}, options={}))

@@ -65,7 +65,7 @@ async def main() -> None:
     older = int(os.environ.get("SECGOV_REQUEUE_AFTER_S", "300"))
     jobs: list[tuple[int, int, Job]] = [(7_301_101, max(5, min(30, older // 2 or 5)), requeue_job(broker, older))]
     lookback = int(os.environ.get("SECGOV_MISSING_LOOKBACK_DAYS", "90"))
-    jobs.append((7_301_102, 60, missing_job(lookback)))
+    jobs.append((7_301_102, 60, missing_job(lookback, broker)))
     scheduler = AsyncIOScheduler()
     for key, every, job in jobs:
         scheduler.add_job(exclusively, "interval", seconds=every, args=(pool, key, job), max_instances=1,
@@ -81,11 +81,14 @@ async def main() -> None:
     await pool.close()
 
 
-def missing_job(lookback_days: int) -> Job:
+def missing_job(lookback_days: int, broker: dramatiq.Broker | None = None) -> Job:
     async def missing(pool: Pool) -> list[int]:
         flagged = await raise_missing(pool, now=datetime.now(UTC), lookback_days=lookback_days)
         if flagged:
             log.info("raised %d MISSING_REPORT exception(s)", len(flagged))
+            if broker is not None and os.environ.get("SECGOV_WEBHOOK_URL"):
+                for exception_id in flagged:
+                    await asyncio.to_thread(broker_module.enqueue_webhook, broker, exception_id)
         return flagged
 
     return missing

@@ -61,14 +61,25 @@ def _day(moment: datetime) -> str:
     return f"{moment:%d %b %Y}".lstrip("0")
 
 
+@dataclass(frozen=True)
+class Outcome:
+    status: str | None  # None: nothing done (already final)
+    flagged: list[int]  # exceptions newly flagged or reopened
+
+
 async def run(pool: Pool, submission_id: int, limits: Limits) -> str | None:
-    """Validate a submission once; a final one is left as it is (redelivery changes nothing). Returns the status."""
+    """Validate a submission once and return its status (None when it was already final)."""
+    return (await validate(pool, submission_id, limits)).status
+
+
+async def validate(pool: Pool, submission_id: int, limits: Limits) -> Outcome:
+    """Validate a submission once; a final one is left as it is (redelivery changes nothing)."""
     started = datetime.now(UTC)
     async with pool.acquire() as conn:
         attempts = await submissions.begin_attempt(conn, id=submission_id)
         if attempts is None:
             log.info("submission %s is already final; nothing to do", submission_id)
-            return None
+            return Outcome(None, [])
         sub = (await submissions.by_ids(conn, ids=[submission_id]))[0]
         rt = (await catalogue.report_types_by_ids(conn, ids=[sub.report_type_id]))[0]
         ctx = await submissions.for_run(conn, id=submission_id)
@@ -90,7 +101,7 @@ async def run(pool: Pool, submission_id: int, limits: Limits) -> str | None:
     async with pool.acquire() as conn, conn.transaction():
         ctx = await submissions.for_run(conn, id=submission_id)
         if ctx is None or ctx.status not in ("RECEIVED", "VALIDATING"):
-            return None  # another delivery finished it meanwhile
+            return Outcome(None, [])  # another delivery finished it meanwhile
         run_id = await submissions.store_run(
             conn, submission_id=submission_id, code=rt.code, started_at=started, catalogue_version=rt.version,
             attempt=attempts, status=result.status, row_count=result.row_count, findings=records, rows_csv=csv)
@@ -101,7 +112,7 @@ async def run(pool: Pool, submission_id: int, limits: Limits) -> str | None:
                                             "report_type": rt.code})
     log.info("submission %s validated: %s, %d findings, %d exceptions raised", submission_id, result.status,
              len(records), len(raised))
-    return result.status
+    return Outcome(result.status, flagged)
 
 
 async def _raise(conn: object, ctx: submissions.RunContext, result: ValidationResult, raised: list[Raised],

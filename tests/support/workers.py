@@ -45,7 +45,7 @@ class WorkerProcess:
     def start(self) -> WorkerProcess:
         if self.module:
             cmd = [sys.executable, "-m", "dramatiq", self.module, "--processes", "1", "--threads", "2",
-                   "--queues", self.queue]
+                   "--queues", self.queue, self.queue + "_webhook"]
         else:
             cmd = [sys.executable, "-m", "api.cli", "worker", "--threads", "2"]
         self.proc = subprocess.Popen(cmd, env=self.env, cwd=ROOT, stdout=self.log.open("ab"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from typing import Any
 
 from starlette.requests import Request
@@ -9,6 +10,8 @@ from starlette.responses import Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
+from strawberry.http import GraphQLHTTPResponse
+from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET, UnsetType
 
 from api.auth import InvalidKey, KeyResolver
@@ -17,6 +20,11 @@ from api.settings import Settings
 from schema.context import Context, build_context
 from schema.loaders import Loaders
 from sql.viewer import PUBLIC
+
+GRAPHQL_RESPONSE = "application/graphql-response+json"
+# Set while a request is answered: (media type, status) chosen from Accept and the result.
+_answer: ContextVar[tuple[str, int | None]] = ContextVar("graphql_answer", default=("application/json", None))
+_BEFORE_EXECUTION = {"GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED", "BAD_USER_INPUT", "QUERY_TOO_COMPLEX"}
 
 
 class SecgovGraphQL(GraphQL[Context, None]):
@@ -36,6 +44,30 @@ class SecgovGraphQL(GraphQL[Context, None]):
                              response=response, client=client,
                              extra={"max_upload_bytes": self.settings.max_upload_bytes, "hub": self.resources.hub})
 
+    async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
+        """GraphQL over HTTP: with application/graphql-response+json, a request that never executed is a 400."""
+        data = await super().process_result(request, result)
+        if GRAPHQL_RESPONSE not in request.headers.get("accept", ""):
+            _answer.set(("application/json", None))
+            return data
+        codes = {(e.extensions or {}).get("code") for e in result.errors or []}
+        if result.data is None and codes and codes <= _BEFORE_EXECUTION:
+            data.pop("data", None)
+            _answer.set((GRAPHQL_RESPONSE, 400))
+        else:
+            _answer.set((GRAPHQL_RESPONSE, None))
+        return data
+
+    def create_response(self, response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse],
+                        sub_response: Response) -> Response:
+        response = super().create_response(response_data, sub_response)
+        media_type, status = _answer.get()
+        if media_type != "application/json":
+            response.headers["content-type"] = media_type
+        if status is not None:
+            response.status_code = status
+        return response
+
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
         """The WebSocket's key arrives in connection_init: {"Authorization": "Bearer <key>"}."""
         params = context.connection_params or {}
@@ -46,4 +78,5 @@ class SecgovGraphQL(GraphQL[Context, None]):
             raise ConnectionRejectionError({"code": "UNAUTHENTICATED", "message": str(e)}) from e
         context.viewer = viewer
         context.loaders = Loaders(self.resources.pool, viewer)
-        return UNSET
+        ack: UnsetType = UNSET
+        return ack

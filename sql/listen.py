@@ -24,9 +24,9 @@ class EventHub:
         self._pool: Pool | None = None
         self._task: asyncio.Task[None] | None = None
 
-    def _on_notify(self, conn: object, pid: int, channel: str, payload: str) -> None:
+    def _on_notify(self, conn: object, pid: int, channel: str, payload: object) -> None:
         try:
-            event = orjson.loads(payload)
+            event = orjson.loads(payload if isinstance(payload, str | bytes) else str(payload))
         except orjson.JSONDecodeError:
             return
         for queue in list(self._subscribers):

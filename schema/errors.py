@@ -58,6 +58,10 @@ class ErrorPolicy(MaskErrors):
         super().__init__(should_mask_error=self._should_mask, error_message="Internal server error.")
 
     @staticmethod
+    def is_unexpected(error: GraphQLError) -> bool:
+        return ErrorPolicy._should_mask(error)
+
+    @staticmethod
     def _should_mask(error: GraphQLError) -> bool:
         if (error.extensions or {}).get("code"):
             return False

@@ -8,7 +8,7 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import MaskErrors
 
-from sql.errors import StoreError
+from sql.errors import StoreError, is_unavailable
 
 
 @strawberry.type
@@ -40,7 +40,9 @@ def unauthenticated() -> GraphQLError:
     return GraphQLError("an API key is needed for this", extensions={"code": "UNAUTHENTICATED"})
 
 
-_COMPLEXITY_MARKERS = ("exceeds maximum operation depth", "aliases found", "token limit", "exceeds maximum")
+# "parsing aborted": the parser stopped at the token (or code point) limit, i.e. a document too large to read.
+_COMPLEXITY_MARKERS = ("exceeds maximum operation depth", "aliases found", "token limit", "exceeds maximum",
+                       "parsing aborted")
 
 
 def _tag(errors: list[GraphQLError] | None, code: str) -> None:
@@ -59,7 +61,7 @@ class ErrorPolicy(MaskErrors):
 
     @staticmethod
     def is_unexpected(error: GraphQLError) -> bool:
-        return ErrorPolicy._should_mask(error)
+        return ErrorPolicy._should_mask(error) and not is_unavailable(error.original_error)
 
     @staticmethod
     def _should_mask(error: GraphQLError) -> bool:
@@ -78,7 +80,11 @@ class ErrorPolicy(MaskErrors):
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
         masked = super().anonymise_error(error)
         request_id = getattr(self.execution_context.context, "request_id", None)
-        masked.extensions = {"code": "INTERNAL_SERVER_ERROR", "requestId": request_id}
+        if is_unavailable(error.original_error):
+            masked.message = "The database is unavailable; try again shortly."
+            masked.extensions = {"code": "UNAVAILABLE", "requestId": request_id}
+        else:
+            masked.extensions = {"code": "INTERNAL_SERVER_ERROR", "requestId": request_id}
         return masked
 
     def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:

@@ -1,5 +1,7 @@
 """Expected failures of the store, raised by its functions and turned into payload errors by callers."""
 
+import asyncpg
+
 
 class StoreError(Exception):
     """Base of the store's expected errors: `code` is the public error code."""
@@ -42,3 +44,13 @@ class IllegalTransition(StoreError):
 
 class Forbidden(StoreError):
     code = "FORBIDDEN"
+
+
+UNAVAILABLE_ERRORS: tuple[type[BaseException], ...] = (
+    OSError, TimeoutError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError, asyncpg.CannotConnectNowError,
+    asyncpg.TooManyConnectionsError, asyncpg.AdminShutdownError, asyncpg.ConnectionDoesNotExistError)
+
+
+def is_unavailable(exc: BaseException | None) -> bool:
+    """The database could not be reached or went away mid-request: a 503, not a bug."""
+    return isinstance(exc, UNAVAILABLE_ERRORS)

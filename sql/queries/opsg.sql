@@ -1,0 +1,190 @@
+-- name: calendar
+-- The reports whose deadline falls in the month (London time): every catalogue type with a due rule, every
+-- monthly or quarterly period that could be due in it (deadlines come at most 270 days after the period ends,
+-- the reach of nth_working_day_after), with the delivery as at :as_at (now when null) and the submission that
+-- counts (the newest one not REJECTED, received by then).
+WITH win AS (
+    SELECT first_day,
+           first_day::timestamp AT TIME ZONE 'Europe/London' AS starts,
+           (first_day + interval '1 month')::timestamp AT TIME ZONE 'Europe/London' AS ends,
+           coalesce(:as_at::timestamptz, now()) AS as_at
+    FROM (SELECT to_date(:month::text || '-01', 'YYYY-MM-DD') AS first_day) AS m
+), candidates AS (
+    SELECT t.id AS report_type_id, t.code, p.period, due_at(t.due_working_days, p.period) AS due_at
+    FROM report_types t
+    CROSS JOIN win
+    CROSS JOIN LATERAL (
+        SELECT to_char(m, 'YYYY-MM') AS period
+        FROM generate_series(win.first_day - interval '10 months', win.first_day - interval '1 month',
+                             interval '1 month') AS m
+        WHERE t.cadence = 'MONTHLY'
+        UNION ALL
+        SELECT to_char(m, 'YYYY') || '-Q' || extract(quarter FROM m)::int
+        FROM generate_series(date_trunc('quarter', win.first_day - interval '10 months'),
+                             win.first_day - interval '1 month', interval '3 months') AS m
+        WHERE t.cadence = 'QUARTERLY'
+    ) AS p
+    WHERE t.due_working_days IS NOT NULL
+      AND period_start(p.period) >= period_start(t.obligation_from)
+)
+SELECT c.report_type_id, c.code AS report_type, c.period, c.due_at,
+       delivery(c.report_type_id, c.period, win.as_at) AS delivery,
+       (SELECT s.id FROM submissions s
+        WHERE s.report_type_id = c.report_type_id AND s.period = c.period AND s.status <> 'REJECTED'
+          AND s.received_at <= win.as_at
+        ORDER BY s.id DESC LIMIT 1) AS submission_id
+FROM candidates c CROSS JOIN win
+WHERE c.due_at >= win.starts AND c.due_at < win.ends
+ORDER BY c.due_at, c.report_type_id, c.period;
+
+-- name: table
+-- The OPSG table of a month (DOMAIN.md, The OPSG table for a month): one row per report and period whose deadline
+-- falls in the month or that was received in it (not REJECTED), plus one NOT_DUE row (no period) per type with a
+-- due rule and no row otherwise. Delivery as at the earlier of now and the end of the month; the figures from
+-- the parsed rows of the submission that counts (the newest one not REJECTED, received by then); the exceptions of
+-- the report and period (the first 20, most severe first) with the latest review comment of each.
+WITH win AS (
+    SELECT first_day,
+           first_day::timestamp AT TIME ZONE 'Europe/London' AS starts,
+           (first_day + interval '1 month')::timestamp AT TIME ZONE 'Europe/London' AS ends,
+           least(now(), (first_day + interval '1 month')::timestamp AT TIME ZONE 'Europe/London'
+                        - interval '1 microsecond') AS as_at
+    FROM (SELECT to_date(:month::text || '-01', 'YYYY-MM-DD') AS first_day) AS m
+), candidates AS (
+    SELECT t.id AS report_type_id, p.period, due_at(t.due_working_days, p.period) AS due_at
+    FROM report_types t
+    CROSS JOIN win
+    CROSS JOIN LATERAL (
+        SELECT to_char(m, 'YYYY-MM') AS period
+        FROM generate_series(win.first_day - interval '10 months', win.first_day - interval '1 month',
+                             interval '1 month') AS m
+        WHERE t.cadence = 'MONTHLY'
+        UNION ALL
+        SELECT to_char(m, 'YYYY') || '-Q' || extract(quarter FROM m)::int
+        FROM generate_series(date_trunc('quarter', win.first_day - interval '10 months'),
+                             win.first_day - interval '1 month', interval '3 months') AS m
+        WHERE t.cadence = 'QUARTERLY'
+    ) AS p
+    WHERE t.due_working_days IS NOT NULL
+      AND period_start(p.period) >= period_start(t.obligation_from)
+), owed AS (
+    SELECT c.report_type_id, c.period FROM candidates c CROSS JOIN win
+    WHERE c.due_at >= win.starts AND c.due_at < win.ends
+    UNION
+    SELECT s.report_type_id, s.period FROM submissions s CROSS JOIN win
+    WHERE s.status <> 'REJECTED' AND s.received_at >= win.starts AND s.received_at < win.ends
+      AND s.received_at <= win.as_at
+), keyed AS (
+    SELECT report_type_id, period FROM owed
+    UNION ALL
+    SELECT t.id, NULL FROM report_types t
+    WHERE t.due_working_days IS NOT NULL AND NOT EXISTS (SELECT 1 FROM owed o WHERE o.report_type_id = t.id)
+)
+SELECT t.id AS report_type_id, t.code AS report_type, t.name AS report_name, t.sec_clause, t.cadence,
+       t.due_working_days, t.tbc, t.tolerance_lower_pct::float8 AS tolerance_lower_pct,
+       t.tolerance_upper_pct::float8 AS tolerance_upper_pct, k.period, win.as_at,
+       CASE WHEN k.period IS NULL THEN 'NOT_DUE' ELSE delivery(t.id, k.period, win.as_at) END AS delivery,
+       due_at(t.due_working_days, k.period) AS due_at,
+       f.first_received_at,
+       c.id AS submission_id, c.status AS submission_status, c.received_at AS submission_received_at,
+       c.row_count,
+       coalesce(v.variance_rows, 0) AS variance_rows, v.actual_total, v.forecast_total,
+       CASE WHEN v.forecast_total > 0
+            THEN round(div(v.actual_total * 2000 + v.forecast_total, 2 * v.forecast_total) / 10.0, 1)
+       END AS ratio_pct,
+       CASE WHEN v.forecast_total IS NULL OR v.forecast_total = 0 THEN NULL
+            WHEN t.tolerance_upper_pct IS NOT NULL AND v.actual_total * 100 > v.forecast_total * t.tolerance_upper_pct
+                THEN 'ABOVE'
+            WHEN t.tolerance_lower_pct IS NOT NULL AND v.actual_total * 100 < v.forecast_total * t.tolerance_lower_pct
+                THEN 'BELOW'
+            WHEN t.tolerance_upper_pct IS NOT NULL OR t.tolerance_lower_pct IS NOT NULL THEN 'WITHIN'
+       END AS tolerance,
+       coalesce(pm.measures, 0) AS measures, coalesce(pm.checked, 0) AS measures_checked,
+       coalesce(pm.with_target, 0) AS measures_with_target, coalesce(pm.providers, '{}') AS providers,
+       coalesce(pm.shortfalls, '[]'::jsonb) AS shortfalls,
+       coalesce(rdp.incidents, 0) AS incidents, coalesce(rdp.resolved, 0) AS incidents_resolved,
+       coalesce(rdp.open, 0) AS incidents_open,
+       coalesce(ex.exception_count, 0) AS exception_count, coalesce(ex.exceptions, '[]'::jsonb) AS exceptions
+FROM keyed k
+JOIN report_types t ON t.id = k.report_type_id
+CROSS JOIN win
+LEFT JOIN LATERAL (
+    SELECT min(s.received_at) AS first_received_at FROM submissions s
+    WHERE s.report_type_id = t.id AND s.period = k.period AND s.status <> 'REJECTED' AND s.received_at <= win.as_at
+) AS f ON true
+LEFT JOIN LATERAL (
+    SELECT s.id, s.status, s.received_at, s.row_count FROM submissions s
+    WHERE s.report_type_id = t.id AND s.period = k.period AND s.status <> 'REJECTED' AND s.received_at <= win.as_at
+    ORDER BY s.id DESC LIMIT 1
+) AS c ON true
+LEFT JOIN LATERAL (
+    SELECT count(*) AS variance_rows, sum(x.actual)::numeric AS actual_total, sum(x.forecast)::numeric AS forecast_total
+    FROM (
+        SELECT actual, forecast FROM sr_variance_rows WHERE submission_id = c.id
+        UNION ALL
+        SELECT actual, forecast FROM csr_variance_rows WHERE submission_id = c.id
+    ) AS x
+    HAVING count(*) > 0
+) AS v ON true
+LEFT JOIN LATERAL (
+    SELECT count(*) AS measures,
+           count(*) FILTER (WHERE lv.target IS NOT NULL OR lv.minimum IS NOT NULL) AS checked,
+           count(*) FILTER (WHERE lv.target IS NOT NULL) AS with_target,
+           array_agg(DISTINCT upper(btrim(p.provider))) AS providers,
+           coalesce(jsonb_agg(jsonb_build_object(
+                   'subject', p.subject, 'actual_pct', p.actual_pct, 'target_pct', lv.target,
+                   'minimum_pct', lv.minimum,
+                   'below', CASE WHEN p.actual_pct < lv.minimum THEN 'MINIMUM' ELSE 'TARGET' END)
+                   ORDER BY p.row)
+               FILTER (WHERE p.actual_pct < lv.minimum OR p.actual_pct < lv.target), '[]'::jsonb) AS shortfalls
+    FROM pmr_rows p
+    CROSS JOIN LATERAL (
+        SELECT coalesce(p.target_pct,
+                        (SELECT sl.target_pct::float8 FROM service_levels sl
+                         WHERE sl.report_type_id = t.id AND upper(btrim(sl.measure)) = upper(btrim(p.measure))
+                           AND sl.provider <> '' AND upper(btrim(sl.provider)) = upper(btrim(p.provider))
+                         LIMIT 1),
+                        (SELECT sl.target_pct::float8 FROM service_levels sl
+                         WHERE sl.report_type_id = t.id AND upper(btrim(sl.measure)) = upper(btrim(p.measure))
+                           AND sl.provider = ''
+                         LIMIT 1)) AS target,
+               coalesce(p.minimum_pct,
+                        (SELECT sl.minimum_pct::float8 FROM service_levels sl
+                         WHERE sl.report_type_id = t.id AND upper(btrim(sl.measure)) = upper(btrim(p.measure))
+                           AND sl.provider <> '' AND upper(btrim(sl.provider)) = upper(btrim(p.provider))
+                         LIMIT 1),
+                        (SELECT sl.minimum_pct::float8 FROM service_levels sl
+                         WHERE sl.report_type_id = t.id AND upper(btrim(sl.measure)) = upper(btrim(p.measure))
+                           AND sl.provider = ''
+                         LIMIT 1)) AS minimum
+    ) AS lv
+    WHERE p.submission_id = c.id
+    HAVING count(*) > 0
+) AS pm ON true
+LEFT JOIN LATERAL (
+    SELECT count(*) AS incidents,
+           count(*) FILTER (WHERE upper(btrim(r.status)) = 'RESOLVED') AS resolved,
+           count(*) FILTER (WHERE upper(btrim(r.status)) = 'OPEN') AS open
+    FROM rdp_incident_rows r WHERE r.submission_id = c.id
+) AS rdp ON true
+LEFT JOIN LATERAL (
+    SELECT count(*) AS exception_count,
+           coalesce(jsonb_agg(jsonb_build_object(
+                   'rule_code', x.rule_code, 'subject', x.subject, 'severity', x.severity, 'status', x.status,
+                   'message', x.message, 'comment', x.comment, 'comment_by', x.actor, 'comment_on', x.comment_on)
+                   ORDER BY x.n)
+               FILTER (WHERE x.n <= 20), '[]'::jsonb) AS exceptions
+    FROM (
+        SELECT e.rule_code, e.subject, e.severity, e.status, e.message, h.comment, h.actor,
+               to_char(h.at AT TIME ZONE 'Europe/London', 'DD/MM/YYYY') AS comment_on,
+               row_number() OVER (ORDER BY CASE e.severity WHEN 'HIGH' THEN 0 ELSE 1 END, e.id) AS n
+        FROM report_exceptions e
+        LEFT JOIN LATERAL (
+            SELECT eh.comment, eh.actor, eh.at FROM exception_history eh
+            WHERE eh.exception_id = e.id AND eh.action <> 'FLAGGED' AND coalesce(btrim(eh.comment), '') <> ''
+            ORDER BY eh.id DESC LIMIT 1
+        ) AS h ON true
+        WHERE e.report_type_id = t.id AND e.period = k.period
+    ) AS x
+) AS ex ON true
+ORDER BY t.id, k.period NULLS LAST;

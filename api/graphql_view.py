@@ -15,6 +15,7 @@ from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET, UnsetType
 
 from api.auth import InvalidKey, KeyResolver
+from api.graphiql import offline
 from api.resources import Resources
 from api.settings import Settings
 from schema.context import Context, build_context
@@ -34,6 +35,11 @@ class SecgovGraphQL(GraphQL[Context, None]):
         self.resources = resources
         self.settings = settings
         self.keys = KeyResolver(resources)
+        self._ide_html = offline(super().graphql_ide_html) if not settings.production else ""
+
+    @property
+    def graphql_ide_html(self) -> str:
+        return self._ide_html
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
         # The edge middleware has resolved the key and the request id already.

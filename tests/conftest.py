@@ -173,3 +173,10 @@ def worker(dsn: str, broker_url: str, queue: str) -> Iterator[Any]:
     w = WorkerProcess(dsn, broker_url, queue).start()
     yield w
     w.stop()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests that use a broker are marked `broker`, so CI can run them again on the other broker."""
+    for item in items:
+        if "broker_url" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.broker)

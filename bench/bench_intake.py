@@ -150,9 +150,9 @@ def main(argv: list[str] | None = None) -> int:
         for n in args.rows:
             data = generate(n)
             frame = parse(data)
-            t_parse = median_time(lambda: parse(data), args.runs)
-            t_validate = median_time(lambda: validate_frame(frame, SPEC), args.runs)
-            t_floor_checks = median_time(lambda: floor(frame), args.runs)
+            t_parse = median_time(lambda data=data: parse(data), args.runs)
+            t_validate = median_time(lambda frame=frame: validate_frame(frame, SPEC), args.runs)
+            t_floor_checks = median_time(lambda frame=frame: floor(frame), args.runs)
             rows = validate_frame(frame, SPEC).rows
             assert rows is not None
             t_copy = statistics.median(asyncio.run(copy_floor(dsn, data, rows)) for _ in range(args.runs))

@@ -96,7 +96,7 @@ async def test_console_end_to_end(dsn: str, pool: Pool, api_keys: Any) -> None:
     assert await seed(pool, "SR_VARIANCE", "2018-05", "user_id,forecast,actual\nASE001,100000,131000\n",
                       datetime(2018, 6, 8, 10, tzinfo=UTC)) == "FLAGGED"
 
-    server = LiveServer(dsn)
+    server = LiveServer.for_database(dsn)
     await asyncio.to_thread(server.start)
     try:
         async with httpx.AsyncClient(base_url=server.url, timeout=30) as http, async_playwright() as pw:

@@ -10,7 +10,7 @@ from pathlib import Path
 from api.app import create_app
 from api.settings import Settings
 from tests.conftest import need_tool
-from tests.support.live import LiveServer
+from tests.support.server import LiveServer
 
 NODE_DIR = Path(__file__).resolve().parents[1] / "node"
 # Warnings we accept by design, each explained in the README ("GraphQL over HTTP").

@@ -20,11 +20,12 @@ ERRORS = "errors { code message field }"
 
 
 async def table_counts(pool: Any) -> dict[str, int]:
-    """Row count of every table in the public schema."""
+    """Row count of every table in the public schema but the audit log, which records each refused attempt itself
+    (issue 5: every mutation made with a key, whatever its outcome)."""
     async with pool.acquire() as conn:
         tables = [r["tablename"] for r in await conn.fetch(
             "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename")]
-        return {t: await conn.fetchval(f'SELECT count(*) FROM "{t}"') for t in tables}
+        return {t: await conn.fetchval(f'SELECT count(*) FROM "{t}"') for t in tables if t != "audit_log"}
 
 
 def top_level_codes(body: dict[str, Any]) -> list[str]:
@@ -386,7 +387,6 @@ async def test_unexpected_fault_is_masked_with_a_request_id(world, client, pool)
     body = r.json()
     assert [e["extensions"] for e in body["errors"]] == [{"code": "INTERNAL_SERVER_ERROR", "requestId": "req-4711"}]
     assert body["errors"][0]["message"] == "Internal server error."
-    assert "highlights" not in r.text.replace('"highlights"', "").lower() or "relation" not in r.text
     assert "relation" not in r.text and "does not exist" not in r.text
     assert r.headers["x-request-id"] == "req-4711"
     # Without a request id header one is made up, and the same one is returned in the header.

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from api.app import create_app
 from api.demo_data import load
 from api.settings import Settings
-from tests.support.live import LiveServer
+from tests.support.server import LiveServer
 
 
 def server_errors(status: int, body: Any) -> list[str]:

@@ -10,8 +10,8 @@ import websockets
 
 from api.app import create_app
 from api.settings import Settings
-from tests.support.live import LiveServer
 from tests.support.reports import csv_bytes
+from tests.support.server import LiveServer
 
 SUBSCRIBE = "subscription($rt: String) { exceptionFlagged(reportType: $rt) { ruleCode subject severity status " \
             "reportType { code } } }"

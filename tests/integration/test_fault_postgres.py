@@ -19,7 +19,7 @@ from api.app import create_app
 from api.settings import Settings
 from api.setup import prepare
 from sql import keys
-from tests.support.live import LiveServer
+from tests.support.server import LiveServer
 from tests.support.workers import WorkerProcess
 
 

@@ -6,8 +6,8 @@ import json
 import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
-from tests.support.live import free_port
 from tests.support.reports import csv_bytes, upload, wait_final
+from tests.support.server import free_port
 from tests.support.workers import WorkerProcess, wait_until
 
 

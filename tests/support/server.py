@@ -1,5 +1,5 @@
-"""A real uvicorn server for browser tests: the app on a free loopback port, in a background thread with its own
-event loop and its own pool on the test database."""
+"""A real uvicorn server for WebSocket and browser tests: the app on a free loopback port, in a background thread
+with its own event loop (and its own pool, opened by the app's lifespan)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,9 @@ import asyncio
 import socket
 import threading
 import time
+from dataclasses import replace
 from types import TracebackType
+from typing import Any
 
 import uvicorn
 
@@ -15,22 +17,29 @@ from api.app import create_app
 from api.settings import Settings
 
 
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
 class LiveServer:
-    """`with LiveServer(dsn) as server:` → `server.url` is http://127.0.0.1:PORT; stopped (and joined) on exit."""
+    """`with LiveServer(app) as server:` → `server.url` is http://127.0.0.1:PORT; stopped (and joined) on exit."""
 
-    def __init__(self, dsn: str, settings: Settings | None = None, *, startup_timeout: float = 30) -> None:
-        self.settings = settings or Settings(database_url=dsn)
-        if self.settings.database_url is None:
-            from dataclasses import replace
+    @classmethod
+    def for_database(cls, dsn: str, settings: Settings | None = None) -> LiveServer:
+        settings = replace(settings or Settings(), database_url=dsn)
+        return cls(create_app(settings))
 
-            self.settings = replace(self.settings, database_url=dsn)
+    def __init__(self, app: Any, *, startup_timeout: float = 30) -> None:
         self.startup_timeout = startup_timeout
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self.sock.bind(("127.0.0.1", 0))
         self.port: int = self.sock.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"
-        config = uvicorn.Config(create_app(self.settings), log_level="warning", lifespan="on", ws="websockets-sansio",
+        config = uvicorn.Config(app, log_level="warning", lifespan="on", ws="websockets-sansio",
                                 timeout_graceful_shutdown=2)
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self._run, name=f"live-server-{self.port}", daemon=True)

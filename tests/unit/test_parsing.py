@@ -220,3 +220,9 @@ def test_unknown_columns_are_kept_and_ignored() -> None:
     assert result.rows is not None
     assert result.rows.columns == ["row", "subject", "subscriber", "forecast", "actual", "party_name", "comment"]
     assert result.rows.schema["forecast"] == pl.Int64
+
+
+def test_a_semicolon_separated_file_gets_a_hint() -> None:
+    result = validate_report(b"user_id;forecast;actual\nA;1;1\n", SR)
+    assert result.status == "REJECTED"
+    assert "semicolon" in result.findings[0].message

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
+import zipfile
 from fractions import Fraction
 
 import polars as pl
@@ -17,6 +20,8 @@ from validation.text import ratio_pct
 from validation.variance import variance
 
 FAST = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# Whole validations cost a few milliseconds each (pandera's per-column checks): fewer examples keep the suite fast.
+WHOLE = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 SPECS = [
     ReportSpec("SR_VARIANCE", "H3.24"),
@@ -38,7 +43,7 @@ cells = st.one_of(
     st.integers(min_value=-(2**70), max_value=2**70).map(str),
     st.floats(allow_nan=True, allow_infinity=True).map(repr),
     st.sampled_from(["", " ", "TOTAL", "total", "CODE", "dsp", "OPEN", "2018-05-03", "2018-02-30", "n/a", '"', '""']),
-    st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=8),
+    st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=8),
 )
 
 
@@ -82,7 +87,7 @@ def test_validate_report_never_raises_on_bytes(data: bytes, spec: ReportSpec) ->
     check_result(data, spec)
 
 
-@FAST
+@WHOLE
 @given(st.data())
 def test_validate_report_never_raises_on_csv_like_text(data: st.DataObject) -> None:
     spec = data.draw(st.sampled_from(SPECS))
@@ -100,7 +105,7 @@ json_values = st.one_of(
 )
 
 
-@FAST
+@WHOLE
 @given(st.data())
 def test_validate_report_never_raises_on_json(data: st.DataObject) -> None:
     spec = data.draw(st.sampled_from(SPECS))
@@ -119,7 +124,10 @@ bounds = st.one_of(st.none(), st.floats(allow_nan=True, allow_infinity=True), st
 @st.composite
 def typed_frames(draw: st.DrawFn) -> pl.DataFrame:
     n = draw(st.integers(0, 6))
-    column = lambda strategy: draw(st.lists(strategy, min_size=n, max_size=n))  # noqa: E731
+
+    def column(strategy: st.SearchStrategy[object]) -> list[object]:
+        return draw(st.lists(strategy, min_size=n, max_size=n))
+
     return pl.DataFrame(
         {
             "row": pl.Series(range(1, n + 1), dtype=pl.Int64),
@@ -152,7 +160,7 @@ def test_rules_never_raise_on_small_frames(frame: pl.DataFrame, spec: ReportSpec
             json.dumps(finding.details)
     for rule in (variance, forecast_zero, service_levels):
         assert rule(frame.select("row", "subject"), spec) == []  # without their columns, rules find nothing
-    total = {"row": 9, "forecast": 10, "actual": None}
+    total: dict[str, object] = {"row": 9, "forecast": 10, "actual": None}
     total_mismatch(frame, total, spec)
     total_mismatch(frame, None, spec)
 
@@ -165,7 +173,7 @@ def test_ratio_matches_exact_half_up_rounding(actual: int, forecast: int) -> Non
     assert ratio_pct(actual, forecast) == tenths / 10
 
 
-@FAST
+@WHOLE
 @given(st.integers(min_value=0, max_value=2**40), st.integers(min_value=1, max_value=2**40))
 def test_per_row_and_aggregate_ratio_agree(actual: int, forecast: int) -> None:
     result = validate_report(
@@ -176,3 +184,56 @@ def test_per_row_and_aggregate_ratio_agree(actual: int, forecast: int) -> None:
         row, total = flagged
         assert row.details["ratio"] == total.details["ratio"] == ratio_pct(actual, forecast)
         assert row.rule_code == total.rule_code
+
+
+def _workbook() -> bytes:
+    try:
+        import xlsxwriter
+    except ImportError:
+        return b""
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = workbook.add_worksheet()
+    sheet.write_row(0, 0, ["subscriber", "forecast", "actual"])
+    sheet.write_row(1, 0, ["DCC", 553814, 873383])
+    workbook.close()
+    return buffer.getvalue()
+
+
+WORKBOOK = _workbook()
+
+
+@FAST
+@given(st.lists(st.tuples(st.integers(min_value=0), st.integers(0, 255)), min_size=1, max_size=8), st.booleans())
+def test_damaged_workbooks_are_unreadable_not_crashes(changes: list[tuple[int, int]], truncate: bool) -> None:
+    if not WORKBOOK:
+        return  # xlsxwriter (a dev dependency) is needed to build the workbook
+    data = bytearray(WORKBOOK)
+    for position, value in changes:
+        data[position % len(data)] = value
+    damaged = bytes(data[: len(data) // 2] if truncate else data)
+    with contextlib.suppress(UnreadableFile):
+        parse(damaged)
+    check_result(damaged, ReportSpec("CSR_VARIANCE", "L8.9"))
+
+
+@WHOLE
+@given(
+    st.sampled_from(["xl/worksheets/sheet1.xml", "xl/sharedStrings.xml", "xl/styles.xml", "xl/workbook.xml"]),
+    st.integers(min_value=0),
+    st.integers(0, 40),
+    st.text(alphabet='<>/="abcdefnrstvx0123456789.-E ', max_size=40),
+)
+def test_workbooks_with_damaged_xml_are_unreadable_not_crashes(part: str, start: int, length: int, insert: str) -> None:
+    if not WORKBOOK:
+        return
+    source = zipfile.ZipFile(io.BytesIO(WORKBOOK))
+    target = io.BytesIO()
+    with zipfile.ZipFile(target, "w") as rebuilt:
+        for name in source.namelist():
+            content = source.read(name)
+            if name == part:
+                at = start % (len(content) + 1)
+                content = content[:at] + insert.encode() + content[at + length :]
+            rebuilt.writestr(name, content)
+    check_result(target.getvalue(), ReportSpec("CSR_VARIANCE", "L8.9"))

@@ -286,3 +286,14 @@ def test_percentages_read_with_one_decimal() -> None:
     assert pct(110) == "110.0%"
     assert pct(99.45) == "99.5%"
     assert one_decimal(0.05) == 0.1
+
+
+def test_new_finding_is_the_same_as_the_dataclass() -> None:
+    from validation.findings import Finding, new_finding
+
+    details: dict[str, object] = {"column": "forecast", "value": "x"}
+    made = new_finding("SCHEMA", Severity.HIGH, "forecast", "m", "H3.24", details, 3)
+    built = Finding("SCHEMA", Severity.HIGH, "forecast", "m", "H3.24", details, 3)
+    assert made == built
+    assert repr(made) == repr(built)
+    assert hash((made.rule_code, made.row)) == hash((built.rule_code, built.row))

@@ -14,32 +14,111 @@ ROOT = Path(__file__).resolve().parents[2]
 
 # CONTRACT.md, "GraphQL: the names that are fixed": type → fields.
 TYPES = {
-    "Query": ["node", "parties", "party", "votingGroups", "membershipStatistics", "modifications", "modification",
-              "bodies", "highlights", "reportTypes", "reportSubmissions", "reportSubmission", "exceptions",
-              "reportingCalendar", "opsgReport"],
-    "Mutation": ["uploadReport", "reviewException", "createVotingGroup", "createParty", "recordPartyEvent",
-                 "createHighlight"],
+    "Query": [
+        "node",
+        "parties",
+        "party",
+        "votingGroups",
+        "membershipStatistics",
+        "modifications",
+        "modification",
+        "bodies",
+        "highlights",
+        "reportTypes",
+        "reportSubmissions",
+        "reportSubmission",
+        "exceptions",
+        "reportingCalendar",
+        "opsgReport",
+    ],
+    "Mutation": [
+        "uploadReport",
+        "reviewException",
+        "createVotingGroup",
+        "createParty",
+        "recordPartyEvent",
+        "createHighlight",
+    ],
     "Subscription": ["exceptionFlagged", "submissionUpdated"],
     "Party": ["id", "name", "category", "status", "votingGroup", "accededOn", "userRoles", "events"],
     "UserRole": ["role", "userId", "since"],
     "PartyEvent": ["kind", "occurredOn", "note", "userRole", "userId"],
     "VotingGroup": ["id", "name", "category", "parties"],
-    "Modification": ["id", "reference", "formerReferences", "title", "path", "stage", "proposer", "raisedOn",
-                     "workingGroup", "release", "implementedOn", "events"],
+    "Modification": [
+        "id",
+        "reference",
+        "formerReferences",
+        "title",
+        "path",
+        "stage",
+        "proposer",
+        "raisedOn",
+        "workingGroup",
+        "release",
+        "implementedOn",
+        "events",
+    ],
     "ModificationEvent": ["kind", "occurredOn", "note", "stage", "body", "outcome"],
     "Body": ["id", "code", "name", "meetings"],
     "Meeting": ["id", "reference", "heldOn", "body", "classification"],
     "Highlight": ["id", "title", "body", "bodyCode", "meeting", "classification", "publishedOn"],
-    "ReportType": ["id", "code", "name", "secClause", "cadence", "dueWorkingDays", "toleranceLowerPct",
-                   "toleranceUpperPct", "serviceLevels", "obligationFrom", "version"],
+    "ReportType": [
+        "id",
+        "code",
+        "name",
+        "secClause",
+        "cadence",
+        "dueWorkingDays",
+        "toleranceLowerPct",
+        "toleranceUpperPct",
+        "serviceLevels",
+        "obligationFrom",
+        "version",
+    ],
     "ServiceLevel": ["measure", "provider", "targetPct", "minimumPct"],
-    "MembershipMonth": ["month", "accessions", "inDefault", "withdrawals", "expulsions", "partiesAtMonthEnd",
-                        "votingGroupsAtMonthEnd", "votingGroupsByCategory"],
-    "ReportSubmission": ["id", "reportType", "period", "receivedAt", "dueAt", "delivery", "status", "sha256",
-                         "filename", "rowCount", "supersedes", "findings", "exceptions", "runs"],
+    "MembershipMonth": [
+        "month",
+        "accessions",
+        "inDefault",
+        "withdrawals",
+        "expulsions",
+        "partiesAtMonthEnd",
+        "votingGroupsAtMonthEnd",
+        "votingGroupsByCategory",
+    ],
+    "ReportSubmission": [
+        "id",
+        "reportType",
+        "period",
+        "receivedAt",
+        "dueAt",
+        "delivery",
+        "status",
+        "sha256",
+        "filename",
+        "rowCount",
+        "supersedes",
+        "findings",
+        "exceptions",
+        "runs",
+    ],
     "Finding": ["ruleCode", "severity", "subject", "message", "secClause", "details", "row"],
-    "ReportException": ["id", "ruleCode", "severity", "status", "subject", "message", "secClause", "details",
-                        "reportType", "period", "submission", "firstFlaggedAt", "meeting", "history"],
+    "ReportException": [
+        "id",
+        "ruleCode",
+        "severity",
+        "status",
+        "subject",
+        "message",
+        "secClause",
+        "details",
+        "reportType",
+        "period",
+        "submission",
+        "firstFlaggedAt",
+        "meeting",
+        "history",
+    ],
     "ReportDue": ["reportType", "period", "dueAt", "delivery", "submission"],
     "OpsgReport": ["month", "rows", "markdown"],
     "UploadReportPayload": ["submission", "duplicateOf", "errors"],
@@ -50,13 +129,13 @@ ENUMS = {
     "PartyCategory": "LARGE_SUPPLIER SMALL_SUPPLIER ELECTRICITY_NETWORK GAS_NETWORK OTHER_SEC_PARTY DCC",
     "PartyStatus": "APPLICANT ACTIVE IN_DEFAULT WITHDRAWN EXPELLED",
     "PartyEventKind": "APPLICATION ACCESSION UEP_COMPLETED SREPT_COMPLETED UEPT_COMPLETED DEFAULT_ENTERED "
-                      "DEFAULT_CURED WITHDRAWAL EXPULSION CATEGORY_CHANGE VOTING_GROUP_CHANGE",
+    "DEFAULT_CURED WITHDRAWAL EXPULSION CATEGORY_CHANGE VOTING_GROUP_CHANGE",
     "DccUserRole": "IMPORT_SUPPLIER EXPORT_SUPPLIER GAS_SUPPLIER ELECTRICITY_DISTRIBUTOR GAS_TRANSPORTER "
-                   "REGISTERED_SUPPLIER_AGENT OTHER_USER",
+    "REGISTERED_SUPPLIER_AGENT OTHER_USER",
     "ModificationPath": "PATH_1_AUTHORITY_LED PATH_2_AUTHORITY_DETERMINATION PATH_3_SELF_GOVERNANCE "
-                        "FAST_TRACK_SELF_GOVERNANCE URGENT",
+    "FAST_TRACK_SELF_GOVERNANCE URGENT",
     "ModificationStage": "DRAFT_PROPOSAL DEVELOPMENT REFINEMENT REPORT_PHASE MODIFICATION_REPORT_CONSULTATION "
-                         "CHANGE_BOARD AUTHORITY_DETERMINATION APPROVED REJECTED IMPLEMENTED WITHDRAWN",
+    "CHANGE_BOARD AUTHORITY_DETERMINATION APPROVED REJECTED IMPLEMENTED WITHDRAWN",
     "Classification": "WHITE GREEN AMBER RED",
     "Severity": "INFO WARNING HIGH",
     "SubmissionStatus": "RECEIVED VALIDATING PASSED FLAGGED REJECTED",
@@ -108,8 +187,15 @@ def test_fixed_arguments(parsed, type_name, field):
 
 
 def test_every_type_with_an_id_implements_node(parsed):
-    offenders = [name for name, t in parsed.type_map.items()
-                 if hasattr(t, "fields") and "id" in getattr(t, "fields", {}) and hasattr(t, "interfaces")
-                 and not name.endswith("Input") and "Node" not in [i.name for i in t.interfaces]
-                 and name != "Node" and not re.match(r"^__", name)]
+    offenders = [
+        name
+        for name, t in parsed.type_map.items()
+        if hasattr(t, "fields")
+        and "id" in getattr(t, "fields", {})
+        and hasattr(t, "interfaces")
+        and not name.endswith("Input")
+        and "Node" not in [i.name for i in t.interfaces]
+        and name != "Node"
+        and not re.match(r"^__", name)
+    ]
     assert offenders == []

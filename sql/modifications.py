@@ -69,6 +69,10 @@ async def create(
     formers = [check_reference(r, field="formerReferences") for r in former_references or []]
     if not title.strip():
         raise InvalidInput("a modification needs a title", field="title")
+    for candidate in (ref, *formers):
+        if await by_reference(conn, reference=candidate) is not None:
+            raise Conflict(f"{candidate} is already the reference (or a former one) of a modification",
+                           field="reference")
     new_id: int | None = await fetchval(
         conn, "modifications.insert", reference=ref, former_references=formers, title=title.strip(), path=path,
         stage=stage, proposer=proposer, raised_on=raised_on, working_group=working_group, release=release,

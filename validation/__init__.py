@@ -1,8 +1,6 @@
-"""Pure validation of DCC reports: parsing, schemas, rules and the working-day calendar.
+"""Pure validation of DCC reports: parsing, schemas, rules and the working-day calendar."""
 
-Names are imported lazily so that `validation.calendar` (used by the API process) never loads polars or pandera.
-"""
-
+# Names are imported lazily so that `validation.calendar` (used by the API process) never loads polars or pandera.
 from __future__ import annotations
 
 from importlib import import_module

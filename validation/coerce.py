@@ -1,10 +1,9 @@
-"""Type the string columns of a report and locate every bad value by row, vectorised.
+"""Type the string columns of a report and locate every bad value by row, vectorised."""
 
-Casting is done here with polars (a failed cast becomes null and is flagged); the pandera model then checks
-nullability, ranges and allowed values on the typed frame and reports each failure with its row index.
-pandera's own coercion is not used: on a failed cast its polars backend loses the row and the column.
-"""
-
+# Casting is done here with polars (a failed cast becomes null and is flagged); the pandera model then checks
+# nullability, ranges and allowed values on the typed frame and reports each failure with its row index.
+# pandera's own coercion is not used: on a failed cast its polars backend (0.35) reports the frame, not the
+# column, and every later check of that column fails with a compute error instead of locating rows.
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -30,7 +29,7 @@ class Coerced:
     unplaced: tuple[str, ...] = ()
 
 
-_BAD_SCHEMA = {"pos": pl.UInt32, "column": pl.String, "value": pl.String, "problem": pl.String}
+_BAD_SCHEMA = pl.Schema({"pos": pl.UInt32(), "column": pl.String(), "value": pl.String(), "problem": pl.String()})
 
 
 def _typed(spec: ColumnSpec) -> pl.Expr:
@@ -119,7 +118,7 @@ def _pandera_cells(frame: pl.DataFrame, cases: pl.DataFrame) -> pl.DataFrame:
                 pl.when(pl.col("value").is_null()).then(pl.lit(MISSING)).otherwise(pl.lit(RANGE)).alias("problem"),
             )
         )
-    return pl.concat(found).cast(_BAD_SCHEMA)  # type: ignore[arg-type]
+    return pl.concat(found).cast(_BAD_SCHEMA)
 
 
 def _problem(spec: ColumnSpec, problem: str) -> str:

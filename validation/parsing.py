@@ -1,9 +1,7 @@
-"""Bytes to a polars DataFrame of strings: CSV, XLSX or JSON, detected from the bytes.
+"""Bytes to a polars DataFrame of strings: CSV, XLSX or JSON, detected from the bytes."""
 
-Row numbers are implicit: the data row at frame index i is row i + 1 (header excluded) in every format.
-Blank lines and empty spreadsheet rows are kept as all-null rows so that this numbering holds.
-"""
-
+# Row numbers are implicit: the data row at frame index i is row i + 1 (header excluded) in every format.
+# Blank lines and empty spreadsheet rows are kept as all-null rows so that this numbering holds.
 from __future__ import annotations
 
 import csv
@@ -69,7 +67,7 @@ def _read_csv(text: str) -> pl.DataFrame:
     try:
         # The header is read as data so that names come through exactly as written (no renaming).
         raw = pl.read_csv(io.StringIO(text), has_header=False, infer_schema=False, separator=",", raise_if_empty=False)
-    except (Exception, pl.exceptions.PanicException) as exc:
+    except (pl.exceptions.PolarsError, pl.exceptions.PanicException, ValueError, OverflowError) as exc:
         raise _csv_diagnosis(text, exc) from None
     if raw.height == 0 or raw.width == 0:
         raise UnreadableFile("the file has no header row")

@@ -171,6 +171,8 @@ def _missing_columns(missing: list[str], frame: pl.DataFrame, spec: ReportSpec) 
     names = ", ".join(missing)
     plural = "columns" if len(missing) > 1 else "column"
     message = f"Required {plural} missing: {names} (the file's columns are: {', '.join(found) or 'none'})"
+    if any(sep in name for name in found for sep in (";", "\t")):
+        message += "; the file looks semicolon- or tab-separated: save it as comma-separated CSV"
     return _file("SCHEMA", message, spec, {"missing": missing, "columns": found})
 
 

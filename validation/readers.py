@@ -11,6 +11,17 @@ import python_calamine
 
 from validation.sheet import UnreadableFile, normalise_frame, text_series
 
+# What reading a damaged or hostile workbook can raise: calamine's own errors, a Rust panic, and Python's
+# errors building values from cells (a date out of range, say).
+_CALAMINE_FAILURES = (
+    python_calamine.CalamineError,
+    pl.exceptions.PanicException,
+    ValueError,
+    OverflowError,
+    TypeError,
+    OSError,
+)
+
 
 def read_xlsx(data: bytes) -> pl.DataFrame:
     """The first sheet of a workbook; the first non-empty row is the header."""
@@ -21,7 +32,7 @@ def read_xlsx(data: bytes) -> pl.DataFrame:
         rows = workbook.get_sheet_by_index(0).to_python(skip_empty_area=True)
     except UnreadableFile:
         raise
-    except (Exception, pl.exceptions.PanicException) as exc:
+    except _CALAMINE_FAILURES as exc:
         raise UnreadableFile(f"not a readable XLSX workbook: {_first_line(exc)}") from None
     if not rows:
         raise UnreadableFile("the first sheet of the workbook is empty")

@@ -1,8 +1,6 @@
-"""The content rules: each a pure function of the valid rows (with `row` and `subject`) and its parameters.
+"""Content rules, each a pure function of the valid rows (with `row` and `subject`) and its parameters."""
 
-The variance rules live in validation.variance and the PMR rules in validation.service_levels.
-"""
-
+# The variance rules live in validation.variance and the PMR rules in validation.service_levels.
 from __future__ import annotations
 
 from datetime import datetime

@@ -125,7 +125,8 @@ def column_specs(model: type[pa.DataFrameModel]) -> tuple[ColumnSpec, ...]:
         stats: dict[str, object] = {}
         for check in column.checks:
             stats.update(check.statistics or {})
-        choices = tuple(str(v) for v in stats.get("allowed_values", ()))  # type: ignore[attr-defined]
+        allowed = stats.get("allowed_values")
+        choices = tuple(str(v) for v in allowed) if isinstance(allowed, (list, tuple, set, frozenset)) else ()
         kind: Kind
         if dtype == pl.Int64:
             kind = "count"

@@ -92,12 +92,13 @@ def variance(frame: pl.DataFrame, spec: ReportSpec) -> list[Finding]:
             "row",
             "actual",
             "forecast",
-            (tenths / 10).alias("__ratio"),
+            tenths.alias("__ratio"),
             "__rule",
         )
         .collect()
     )
     columns = [flagged.get_column(c).to_list() for c in flagged.columns]
+    columns[4] = [t / 10 for t in columns[4]]  # in Python: polars' x / 10 gives 35.800000000000004
     findings = [
         new_finding(
             code,

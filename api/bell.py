@@ -13,12 +13,16 @@ from sql.db import Pool
 from workers import broker as broker_module
 
 log = logging.getLogger("secgov.api")
+# Past this an upload answers without waiting for the broker; the scheduler's requeue job rings the bell later.
+ENQUEUE_TIMEOUT_S = 5.0
 
 
 def make_enqueue(broker: dramatiq.Broker, pool_of: Callable[[], Pool]) -> Callable[[int, str], Awaitable[None]]:
     async def enqueue(submission_id: int, request_id: str) -> None:
         try:
-            await asyncio.to_thread(broker_module.enqueue_message, broker, submission_id, request_id)
+            # Bounded: with RabbitMQ refusing connections dramatiq and pika retry for ~20 s, and the upload is stored.
+            await asyncio.wait_for(asyncio.to_thread(broker_module.enqueue_message, broker, submission_id, request_id),
+                                   timeout=ENQUEUE_TIMEOUT_S)
         except Exception as e:  # noqa: BLE001 - the upload is stored; the scheduler re-rings the bell later
             log.warning("broker unreachable (%s); submission %s waits for the reconciler", type(e).__name__,
                         submission_id)

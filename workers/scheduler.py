@@ -19,6 +19,7 @@ from sql import db, submissions
 from sql.db import Pool
 from sql.loader import fetchval
 from workers import broker as broker_module
+from workers import logs
 from workers.missing import raise_missing
 
 log = logging.getLogger("secgov.scheduler")
@@ -43,7 +44,7 @@ def requeue_job(broker: dramatiq.Broker, older_than_s: int) -> Job:
             stuck = await submissions.stale(conn, older_than_s=older_than_s)
         for sid in stuck:
             try:
-                await asyncio.to_thread(broker_module.enqueue_message, broker, sid)
+                await asyncio.wait_for(asyncio.to_thread(broker_module.enqueue_message, broker, sid), timeout=5)
             except Exception:  # noqa: BLE001 - the broker is still down: the next run tries again
                 log.warning("broker unreachable; %d submission(s) wait for the next run", len(stuck))
                 break
@@ -59,7 +60,7 @@ def requeue_job(broker: dramatiq.Broker, older_than_s: int) -> Job:
 
 
 async def main() -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logs.configure()  # JSON lines, like the API and the workers
     pool = await db.create_pool(os.environ["DATABASE_URL"], min_size=1, max_size=4)
     broker = broker_module.from_env()
     older = int(os.environ.get("SECGOV_REQUEUE_AFTER_S", "300"))

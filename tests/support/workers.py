@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -59,12 +60,17 @@ class WorkerProcess:
             self.proc.wait(timeout=10)
 
     def stop(self) -> None:
+        """SIGTERM to the main process only (it stops its children once); a second signal to them would make
+        Dramatiq take its slower kill path."""
         if self.proc and self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGTERM)
+            self.proc.terminate()
             try:
                 self.proc.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 self.kill()
+        if self.proc:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.proc.pid, signal.SIGKILL)  # anything of its group still there
 
     def output(self) -> str:
         return self.log.read_text(errors="replace")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -16,7 +17,11 @@ from api.auth import KeyResolver
 from api.csrf import CsrfGuard
 from api.downloads import make_route as make_download
 from api.edge import Edge, error_response
+from api.graphiql import ASSETS as GRAPHIQL_ASSETS
 from api.graphql_view import SecgovGraphQL
+from api.metrics import Metrics
+from api.metrics import make_route as make_metrics
+from api.ratelimit import RateLimiter
 from api.resources import Resources
 from api.rest import make_routes
 from api.settings import Settings
@@ -24,14 +29,26 @@ from schema.context import Enqueue
 from schema.root import build_schema
 from sql import db
 from sql.db import Pool
+from sql.errors import UNAVAILABLE_ERRORS, is_unavailable
 
 Ping = Callable[[], Awaitable[object]]
 CONSOLE_DIR = Path(__file__).parent / "console"
+log = logging.getLogger("secgov.api")
 
 
 async def console_page(request: Request) -> Response:
     """The OPSG console: a static page that uses the public GraphQL API like any front end."""
     return FileResponse(CONSOLE_DIR / "index.html", media_type="text/html")
+
+
+async def unexpected(request: Request, exc: Exception) -> Response:
+    """Anything a route or middleware did not handle: 503 when the database is away, else a masked 500."""
+    request_id = getattr(request.state, "request_id", None)
+    if is_unavailable(exc):
+        return error_response(503, "UNAVAILABLE", "the database is unavailable; try again shortly",
+                              headers={"Retry-After": "5"})
+    log.exception("unexpected error (request %s)", request_id)
+    return error_response(500, "INTERNAL_SERVER_ERROR", f"internal server error (request id {request_id})")
 
 
 def create_app(settings: Settings, *, pool: Pool | None = None, enqueue: Enqueue | None = None,
@@ -82,6 +99,7 @@ def create_app(settings: Settings, *, pool: Pool | None = None, enqueue: Enqueue
         return JSONResponse({"status": "ready"})
 
     view = SecgovGraphQL(build_schema(), resources=resources, settings=settings)
+    metrics = Metrics()
     upload, submission = make_routes(settings, resources)
     app = Starlette(
         routes=[
@@ -93,12 +111,18 @@ def create_app(settings: Settings, *, pool: Pool | None = None, enqueue: Enqueue
                   methods=["GET"]),
             Route("/console", console_page, methods=["GET"]),
             Mount("/console/static", StaticFiles(directory=CONSOLE_DIR / "static", check_dir=False)),
+            Mount("/static/graphiql", StaticFiles(directory=GRAPHIQL_ASSETS)),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
+            Route("/metrics", make_metrics(metrics, resources), methods=["GET"]),  # type: ignore[arg-type]
         ],
         lifespan=lifespan,
+        # Connection failures are answered where they happen (no re-raise); anything else is a masked 500.
+        exception_handlers={**dict.fromkeys(UNAVAILABLE_ERRORS, unexpected), Exception: unexpected},
     )
     app.state.settings = settings
     app.state.resources = resources
-    app.add_middleware(Edge, keys=KeyResolver(resources))
+    app.add_middleware(Edge, keys=KeyResolver(resources), metrics=metrics,
+                       limiter=RateLimiter(settings.rate_limits, settings.rate_limit_storage),
+                       max_upload_bytes=settings.max_upload_bytes)
     return app

@@ -12,6 +12,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Callable, Coroutine
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from api import embedded
@@ -89,11 +90,15 @@ def cmd_demo_data(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
+    from api import logs
     from api.app import create_app
 
     settings = resolve_urls(settings)
+    logs.configure()
     app = create_app(settings)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="info", proxy_headers=True)
+    # log_config=None: uvicorn's loggers go through the JSON handler; the edge writes the access line.
+    uvicorn.run(app, host=args.host, port=args.port, log_level="info", proxy_headers=True, log_config=None,
+                access_log=False)
     return 0
 
 
@@ -110,8 +115,13 @@ def cmd_api_key(args: argparse.Namespace, settings: Settings) -> int:
                     from api.ids import party_pk
 
                     party = party_pk(args.party)
+                expires_at = None
+                if args.expires_in_days is not None:
+                    if args.expires_in_days <= 0:
+                        raise ValueError("--expires-in-days must be a positive number of days")
+                    expires_at = datetime.now(UTC) + timedelta(days=args.expires_in_days)
                 return await keys.create(conn, name=args.name, role=args.role, bodies=list(args.body or []),
-                                         party_id=party)
+                                         party_id=party, expires_at=expires_at)
             await keys.revoke(conn, name=args.name)
             return None
         finally:
@@ -142,11 +152,20 @@ def worker_queues() -> list[str]:
 def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
     from dramatiq import cli as dramatiq_cli
 
+    from workers import logs
+    from workers.broker import prometheus_env
+
     settings = resolve_urls(settings, need_broker=True)
+    # JSON lines from Dramatiq's main process too (its basicConfig leaves a configured root alone); each worker
+    # process logs JSON to Dramatiq's pipe once booted (workers/logs.py RequestLogging).
+    logs.configure()
+    prometheus_env()
     _export(settings)
     if not (settings.broker_url or "").startswith("amqp"):
         # Redis's default prefetch of 2 per thread leaves the worker idle between messages (10x slower).
         os.environ.setdefault("dramatiq_queue_prefetch", "32")
+        # An idle Redis consumer polls with backoff up to this many ms: keep the first message's wait short.
+        os.environ.setdefault("dramatiq_worker_timeout", "200")
     argv = ["workers.actors", "--processes", str(args.processes), "--threads", str(args.threads),
             "--queues", *worker_queues(), "--worker-shutdown-timeout", "30000"]
     parsed = dramatiq_cli.make_argument_parser().parse_args(argv)  # type: ignore[no-untyped-call]
@@ -297,6 +316,7 @@ def parser() -> argparse.ArgumentParser:
     create.add_argument("--role", required=True)
     create.add_argument("--body", action="append", help="a body the key's holder belongs to (repeatable)")
     create.add_argument("--party", help="the Party's ID, for a party key")
+    create.add_argument("--expires-in-days", type=int, metavar="N", help="the key stops working N days from now")
     revoke = key_sub.add_parser("revoke")
     revoke.add_argument("name")
     return p

@@ -1,45 +1,205 @@
-"""The edge middleware: request id, API key → viewer, and clear JSON errors for refusals."""
+"""The edge middleware: request id, rate limits, API key → viewer, body-size caps, metrics and the access log.
+
+Order matters: the rate limit is asked before the key is looked up, so a refused request runs no SQL at all.
+"""
 
 from __future__ import annotations
 
+import re
+import time
 import uuid
+from typing import Any
 
 from starlette.requests import HTTPConnection
 from starlette.responses import JSONResponse
+from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api import logs
 from api.auth import InvalidKey, KeyResolver
+from api.metrics import Metrics
+from api.ratelimit import RateLimiter, Refusal, identity
+from sql.errors import is_unavailable
+
+# Bodies of GraphQL requests that are not uploads: a legitimate query is a few kB (its tokens are limited anyway).
+MAX_GRAPHQL_BODY = 8 * 1024 * 1024
+UPLOAD_ROUTE = "/api/v1/reports/"
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 
 
 def error_response(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
     return JSONResponse({"error": {"code": code, "message": message}}, status_code=status, headers=headers)
 
 
+class BodyTooLarge(Exception):
+    """A body passed its cap while being read."""
+
+
+def request_id_of(header: str | None) -> str:
+    """The caller's X-Request-Id when it is a sane token (it goes into logs), otherwise a new one."""
+    return header if header and _REQUEST_ID.fullmatch(header) else uuid.uuid4().hex
+
+
+def categories(scope: Scope, content_type: str) -> tuple[str, ...]:
+    """Which rate limits a request counts against."""
+    path, method = scope["path"], scope.get("method", "GET")
+    if path.rstrip("/") == "/graphql":
+        if method == "POST" and content_type.startswith("multipart/form-data"):
+            return ("graphql", "uploads")
+        return ("graphql",)
+    if method == "POST" and path.startswith(UPLOAD_ROUTE):
+        return ("uploads",)
+    return ()
+
+
+def route_path(scope: Scope) -> str | None:
+    """The route's template (a bounded label), also for requests refused before the router ran."""
+    route = scope.get("route")
+    if route is None:
+        for candidate in getattr(getattr(scope.get("app"), "router", None), "routes", ()):
+            if candidate.matches(scope)[0] == Match.FULL:
+                route = candidate
+                break
+    path = getattr(route, "path", None)
+    return path if isinstance(path, str) else None
+
+
 class Edge:
-    def __init__(self, app: ASGIApp, keys: KeyResolver) -> None:
+    def __init__(self, app: ASGIApp, keys: KeyResolver, limiter: RateLimiter | None = None,
+                 metrics: Metrics | None = None, max_upload_bytes: int = 256 * 1024 * 1024) -> None:
         self.app = app
         self.keys = keys
+        self.limiter = limiter
+        self.metrics = metrics or Metrics()
+        self.max_upload_bytes = max_upload_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket"):
             await self.app(scope, receive, send)
             return
         conn = HTTPConnection(scope)
-        request_id = conn.headers.get("x-request-id") or uuid.uuid4().hex
+        request_id = request_id_of(conn.headers.get("x-request-id"))
         state = scope.setdefault("state", {})
         state["request_id"] = request_id
+        token = logs.REQUEST_ID.set(request_id)
         try:
-            state["viewer"] = await self.keys.viewer(conn.headers.get("authorization"))
+            if scope["type"] == "websocket":
+                await self._websocket(scope, receive, send, conn)
+            else:
+                await self._http(scope, receive, send, conn, request_id)
+        finally:
+            logs.REQUEST_ID.reset(token)
+
+    async def _websocket(self, scope: Scope, receive: Receive, send: Send, conn: HTTPConnection) -> None:
+        authorization = conn.headers.get("authorization")
+        refusal = await self._admit(scope, ("graphql",), authorization)
+        if refusal is not None:
+            await send({"type": "websocket.close", "code": 4429, "reason": refusal.message})
+            return
+        try:
+            await self._resolve(scope, authorization)
         except InvalidKey as e:
-            if scope["type"] == "http":
-                await error_response(401, "UNAUTHENTICATED", str(e))(scope, receive, send)
-                return
             await send({"type": "websocket.close", "code": 4401, "reason": str(e)})
             return
+        await self.app(scope, receive, send)
+
+    async def _http(self, scope: Scope, receive: Receive, send: Send, conn: HTTPConnection, request_id: str) -> None:
+        started = time.perf_counter()
+        status = 500
+        answered = False
+        received = 0
+        content_type = conn.headers.get("content-type", "")
+        kinds = categories(scope, content_type)
+        upload = "uploads" in kinds
+        # The REST upload route enforces its own limit while streaming; everything else is capped here.
+        cap = None if scope["path"].startswith(UPLOAD_ROUTE) else (
+            self.max_upload_bytes + 64 * 1024 if upload else MAX_GRAPHQL_BODY)
 
         async def send_with_id(message: Message) -> None:
+            nonlocal status, answered
             if message["type"] == "http.response.start":
+                status, answered = message["status"], True
                 message.setdefault("headers", []).append((b"x-request-id", request_id.encode()))
             await send(message)
 
-        await self.app(scope, receive, send_with_id)
+        async def counting_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if cap is not None and received > cap:
+                    raise BodyTooLarge
+            return message
+
+        async def refuse(code: int, error: str, message: str, headers: dict[str, str] | None = None) -> None:
+            await error_response(code, error, message, headers)(scope, receive, send_with_id)
+
+        try:
+            authorization = conn.headers.get("authorization")
+            refusal = await self._admit(scope, kinds, authorization)
+            declared = conn.headers.get("content-length", "")
+            if refusal is not None:
+                await refuse(429, "RATE_LIMITED", refusal.message, {"Retry-After": str(refusal.retry_after)})
+            elif cap is not None and declared.isdigit() and int(declared) > cap:
+                await refuse(413, "PAYLOAD_TOO_LARGE", f"the body declares {int(declared):,} bytes; the limit is "
+                             f"{cap:,}")
+            else:
+                try:
+                    await self._resolve(scope, authorization)
+                except InvalidKey as e:
+                    await refuse(401, "UNAUTHENTICATED", str(e))
+                else:
+                    try:
+                        await self.app(scope, counting_receive, send_with_id)
+                    except BodyTooLarge:
+                        if answered:
+                            raise  # the answer had begun: nothing clean left to say
+                        await refuse(413, "PAYLOAD_TOO_LARGE", f"the body is larger than the limit of {cap:,} bytes")
+        except Exception as e:
+            if not answered:  # the app's exception handler answers it: record what it will say
+                status = 503 if is_unavailable(e) else 500
+            raise
+        finally:
+            self._observe(scope, status, time.perf_counter() - started, received if upload else None)
+
+    async def _admit(self, scope: Scope, kinds: tuple[str, ...], authorization: str | None) -> Refusal | None:
+        """The rate limits, before the key is looked up: the request's categories counted against its key (or
+        address), and, for a presented key, its address's count of unknown keys."""
+        if self.limiter is None:
+            return None
+        refusal = await self.limiter.hit(kinds, identity(authorization, _client(scope))) if kinds else None
+        if refusal is None and authorization:
+            refusal = await self.limiter.exhausted("unknown_keys", identity(None, _client(scope)))
+        if refusal is not None:
+            self.metrics.rate_limited.labels(refusal.category).inc()
+        return refusal
+
+    async def _resolve(self, scope: Scope, authorization: str | None) -> None:
+        """The viewer into the scope's state; InvalidKey (counted against the address) for a key that is not live."""
+        try:
+            scope["state"]["viewer"] = await self.keys.viewer(authorization)
+        except InvalidKey:
+            if self.limiter is not None:
+                await self.limiter.hit(("unknown_keys",), identity(None, _client(scope)))
+            raise
+
+    def _observe(self, scope: Scope, status: int, seconds: float, upload_bytes: int | None) -> None:
+        path = route_path(scope)
+        state: dict[str, Any] = scope.get("state", {})
+        if path == "/graphql":
+            kind, operation = "graphql", self.metrics.operation(state.get("graphql_operation"))
+        elif path is not None and path.startswith("/api/"):
+            kind, operation = "rest", f"{scope.get('method', 'GET')} {path}"
+        else:
+            kind, operation = "other", path or "unmatched"
+        self.metrics.observe(kind=kind, operation=operation, status=status, seconds=seconds)
+        if upload_bytes is not None and 200 <= status < 300:
+            self.metrics.upload_bytes.labels(kind).observe(upload_bytes)
+        viewer = state.get("viewer")
+        logs.access(method=scope.get("method", "GET"), path=scope["path"], status=status, seconds=seconds, kind=kind,
+                    operation=operation, client=_client(scope), key=getattr(viewer, "name", None))
+
+
+def _client(scope: Scope) -> str | None:
+    client = scope.get("client")
+    return str(client[0]) if client else None

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 
+import orjson
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
@@ -13,8 +16,11 @@ from api.settings import Settings
 from schema.relay import global_id, pk_of
 from schema.reports import READERS
 from schema.reports.intake import accept, check_uploader
-from sql import catalogue, intake, submissions
+from sql import audit, catalogue, intake, submissions
 from sql.errors import StoreError
+
+log = logging.getLogger("secgov.audit")
+Route = Callable[[Request], Awaitable[Response]]
 
 STATUS = {
     "UNAUTHENTICATED": 401, "FORBIDDEN": 403, "NOT_FOUND": 404, "UNKNOWN_REPORT_TYPE": 404, "INVALID_INPUT": 400,
@@ -107,4 +113,31 @@ def make_routes(settings: Settings, resources: Resources) -> tuple[object, objec
             "findings_by_rule": by_rule,
         })
 
-    return upload, submission
+    return audited(resources, upload), submission
+
+
+def audited(resources: Resources, route: Route) -> Route:
+    """Record every upload made with a key in the audit log, whatever its outcome (anonymous attempts are refused
+    before anything is read and are not stored: the access log has them)."""
+
+    async def upload(request: Request) -> Response:
+        response = await route(request)
+        viewer = request.state.viewer
+        if viewer.role == "public":
+            return response
+        body = orjson.loads(bytes(response.body)) if response.body else {}
+        ok = response.status_code < 400
+        outcome = audit.OK if ok else str(body.get("error", {}).get("code", response.status_code))
+        try:
+            async with resources.pool.acquire() as conn:
+                await audit.record(
+                    conn, key_name=viewer.name, role=viewer.role, action="UPLOAD",
+                    operation=f"POST {request.url.path}", outcome=outcome,
+                    target_ids=[body["submission_id"]] if ok and body.get("submission_id") else [],
+                    client_address=request.client.host if request.client else None,
+                    request_id=request.state.request_id)
+        except Exception:  # the upload is stored already: failing the answer would not undo it
+            log.exception("audit entry not written", extra={"operation": "upload", "key": viewer.name})
+        return response
+
+    return upload

@@ -2,46 +2,67 @@
 
 from __future__ import annotations
 
+import logging
+
 import strawberry
+from graphql import GraphQLError
 from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
 from strawberry.schema.config import StrawberryConfig
+from strawberry.types import ExecutionContext
 
+from schema.audit import AuditQuery, audited
 from schema.errors import ErrorPolicy
 from schema.governance.mutations import GovernanceMutation
 from schema.governance.queries import GovernanceQuery
+from schema.limits import DocumentSize
 from schema.modifications.mutations import ModificationMutation
 from schema.modifications.queries import ModificationQuery
 from schema.node import NodeQuery
+from schema.observe import OperationName
 from schema.register.mutations import RegisterMutation
 from schema.register.queries import RegisterQuery
 from schema.register.types import Party, PartyEvent, VotingGroup
 from schema.reports.live import Subscription
 from schema.reports.mutations import ReportMutation
+from schema.reports.opsg import OpsgQuery
 from schema.reports.queries import ReportQuery
 from schema.reports.review import ReviewMutation
 
+log = logging.getLogger("secgov.graphql")
+
 
 @strawberry.type
-class Query(NodeQuery, RegisterQuery, ModificationQuery, GovernanceQuery, ReportQuery):
+class Query(NodeQuery, RegisterQuery, ModificationQuery, GovernanceQuery, ReportQuery, OpsgQuery, AuditQuery):
     pass
 
 
+@audited
 @strawberry.type
 class Mutation(RegisterMutation, ModificationMutation, GovernanceMutation, ReportMutation, ReviewMutation):
     pass
 
 
+class SecgovSchema(strawberry.Schema):
+    def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
+        """Log what is unexpected, with its traceback; expected, coded errors are the caller's business."""
+        for error in errors:
+            if ErrorPolicy.is_unexpected(error):
+                log.error("unexpected error: %s", error.message, exc_info=error.original_error)
+
+
 def build_schema(*, max_depth: int = 12, max_aliases: int = 30, max_tokens: int = 4000) -> strawberry.Schema:
-    return strawberry.Schema(
+    return SecgovSchema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
         types=[Party, PartyEvent, VotingGroup],
         extensions=[
             ErrorPolicy,
+            OperationName,
             lambda: QueryDepthLimiter(max_depth=max_depth),
             lambda: MaxAliasesLimiter(max_alias_count=max_aliases),
             lambda: MaxTokensLimiter(max_token_count=max_tokens),
+            DocumentSize,
         ],
         config=StrawberryConfig(auto_camel_case=True),
     )

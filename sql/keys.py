@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
 from datetime import datetime
 
@@ -42,8 +43,17 @@ async def create(
 
 
 async def holder(conn: Conn, *, key: str) -> ApiKeyHolder | None:
-    row = await fetchrow(conn, "api_keys.by_hash", key_hash=hash_key(key))
-    return from_record(ApiKeyHolder, row) if row else None
+    """The live key's holder (marking the key used), or None for an unknown, revoked or expired key.
+
+    No secret is compared in Python: the lookup is by the SHA-256 digest in a unique index, so the most an attacker
+    could time is an index probe with a digest they cannot aim at a stored one (that would need SHA-256 preimages).
+    The constant-time comparison of the stored and computed digests after the lookup is defence in depth.
+    """
+    digest = hash_key(key)
+    row = await fetchrow(conn, "api_keys.by_hash", key_hash=digest)
+    if row is None or not hmac.compare_digest(bytes(row["key_hash"]), digest):
+        return None
+    return from_record(ApiKeyHolder, row)
 
 
 async def revoke(conn: Conn, *, name: str) -> None:

@@ -15,7 +15,8 @@ from workers.validate import Limits, validate
 from workers.webhook import deliver
 
 log = logging.getLogger("secgov.worker")
-broker = broker_module.from_env()
+# A worker's broker: its messages' request ids in JSON logs, and Prometheus when SECGOV_WORKER_METRICS_PORT is set.
+broker = broker_module.from_env(worker=True)
 dramatiq.set_broker(broker)
 
 _pool: Pool | None = None
@@ -47,8 +48,8 @@ def announce(exception_ids: list[int]) -> None:
             notify_webhook.send(exception_id)
 
 
-@dramatiq.actor(actor_name=broker_module.WEBHOOK_ACTOR, queue_name=broker_module.WEBHOOK_QUEUE, max_retries=10, min_backoff=2_000,
-                max_backoff=300_000, time_limit=60_000)
+@dramatiq.actor(actor_name=broker_module.WEBHOOK_ACTOR, queue_name=broker_module.WEBHOOK_QUEUE, max_retries=10,
+                min_backoff=2_000, max_backoff=300_000, time_limit=60_000)
 async def notify_webhook(exception_id: int) -> None:
     url = os.environ.get("SECGOV_WEBHOOK_URL")
     if url:

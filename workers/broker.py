@@ -8,16 +8,22 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import dramatiq
 from dramatiq.brokers.rabbitmq import RabbitmqBroker
 from dramatiq.brokers.redis import RedisBroker
+from dramatiq.middleware import Middleware
 from dramatiq.middleware.asyncio import AsyncIO
+
+from workers.logs import RequestLogging
 
 ACTOR = "validate_submission"
 # Tests give each run its own queue; deployments keep the default.
 QUEUE = os.environ.get("SECGOV_QUEUE", "validation")
 WEBHOOK_ACTOR = "notify_webhook"
 WEBHOOK_QUEUE = QUEUE + "_webhook"
+# Dramatiq's own (lower-case) settings of its Prometheus exporter.
+PROM_PORT, PROM_DB = "dramatiq_prom_port", "dramatiq_prom_db"
 
 
-def make_broker(url: str) -> dramatiq.Broker:
+def make_broker(url: str, *, worker: bool = False) -> dramatiq.Broker:
+    """The broker; `worker=True` in a worker process adds request-id logging and, when asked, Prometheus."""
     broker: dramatiq.Broker
     if url.startswith(("amqp://", "amqps://")):
         # Heartbeats keep a long validation from looking like a dead consumer.
@@ -32,7 +38,33 @@ def make_broker(url: str) -> dramatiq.Broker:
     else:
         raise ValueError(f"BROKER_URL must start with amqp://, redis:// or unix://, not {url.split(':')[0]!r}")
     broker.add_middleware(AsyncIO())
+    if worker:
+        broker.add_middleware(RequestLogging())
+        exporter = prometheus()
+        if exporter is not None:
+            broker.add_middleware(exporter)
     return broker
+
+
+def prometheus_env() -> bool:
+    """Map SECGOV_WORKER_METRICS_PORT onto Dramatiq's setting; whether the exporter is wanted. Called in Dramatiq's
+    main process too (`secgov worker`): the exporter runs in a process forked from that one, not from a worker."""
+    port = os.environ.get("SECGOV_WORKER_METRICS_PORT")
+    if port:
+        os.environ[PROM_PORT] = port
+    return bool(port or os.environ.get(PROM_PORT) or os.environ.get(PROM_DB))
+
+
+def prometheus() -> Middleware | None:
+    """Dramatiq's Prometheus middleware when SECGOV_WORKER_METRICS_PORT (or dramatiq's own dramatiq_prom_port /
+    dramatiq_prom_db) is set: the worker serves its message metrics on that port (host: dramatiq_prom_host,
+    default 0.0.0.0), one exporter per `secgov worker` command whatever its --processes."""
+    if not prometheus_env():
+        return None
+    # Imported only now: the module reads its dramatiq_prom_* settings from the environment when imported.
+    from dramatiq.middleware.prometheus import Prometheus
+
+    return Prometheus()
 
 
 def _amqp_url(url: str) -> str:
@@ -42,11 +74,11 @@ def _amqp_url(url: str) -> str:
     return urlunsplit(parts._replace(query=urlencode({**defaults, **dict(parse_qsl(parts.query))})))
 
 
-def from_env() -> dramatiq.Broker:
+def from_env(*, worker: bool = False) -> dramatiq.Broker:
     url = os.environ.get("BROKER_URL")
     if not url:
         raise RuntimeError("BROKER_URL is not set (amqp://... for RabbitMQ, redis://... for Redis)")
-    return make_broker(url)
+    return make_broker(url, worker=worker)
 
 
 def enqueue_message(broker: dramatiq.Broker, submission_id: int, request_id: str | None = None) -> None:

@@ -7,7 +7,7 @@ RETURNING id;
 -- The key's holder, if the key is live; marks it used.
 UPDATE api_keys SET last_used_at = now()
 WHERE key_hash = :key_hash AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())
-RETURNING id, name, role, bodies, party_id;
+RETURNING id, name, role, bodies, party_id, key_hash;
 
 -- name: revoke
 UPDATE api_keys SET revoked_at = now() WHERE name = :name AND revoked_at IS NULL RETURNING id;

@@ -115,14 +115,17 @@ member_counts AS (
     SELECT month_start, count(*) AS parties, count(DISTINCT voting_group_id) AS voting_groups
     FROM members GROUP BY month_start
 ),
+group_counts AS (
+    -- One pass over the members (a subquery per month and category scanned them all 5 x months times).
+    SELECT month_start, group_category, count(DISTINCT voting_group_id) AS groups
+    FROM members GROUP BY month_start, group_category
+),
 by_category AS (
-    SELECT m.month_start,
-           jsonb_object_agg(c.category, (SELECT count(DISTINCT x.voting_group_id) FROM members x
-                                         WHERE x.month_start = m.month_start AND x.group_category = c.category))
-               AS groups
+    SELECT m.month_start, jsonb_object_agg(c.category, coalesce(g.groups, 0)) AS groups
     FROM months m
     CROSS JOIN unnest(ARRAY['LARGE_SUPPLIER', 'SMALL_SUPPLIER', 'ELECTRICITY_NETWORK', 'GAS_NETWORK',
                             'OTHER_SEC_PARTY']) AS c(category)
+    LEFT JOIN group_counts g ON g.month_start = m.month_start AND g.group_category = c.category
     GROUP BY m.month_start
 )
 SELECT to_char(m.month_start, 'YYYY-MM') AS month,

@@ -1,0 +1,170 @@
+"""The audit log in GraphQL: every mutation recorded as it answers, and `auditLog` for the administrator's roles."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from enum import Enum
+from typing import Any, TypeVar
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import FieldExtension
+
+from schema.context import Context, Info
+from schema.errors import BadId, bad_user_input
+from schema.relay import Connection, PageInfo, connection, decode_cursor, page_size
+from sql import audit
+from sql.audit import AuditFilter, AuditRow
+
+log = logging.getLogger("secgov.audit")
+# CONTRACT.md, "Roles": the audit log is read by secas and admin.
+AUDIT_READERS = frozenset({"secas", "admin"})
+T = TypeVar("T")
+
+
+@strawberry.enum
+class AuditAction(Enum):
+    MUTATION = "MUTATION"
+    UPLOAD = "UPLOAD"
+
+
+@strawberry.type(description="One mutation or upload: who, what, when, from where, and how it ended.")
+class AuditEntry:
+    at: datetime
+    key_name: str
+    role: str
+    action: AuditAction
+    operation: str = strawberry.field(description="The mutation's field name, or the REST route.")
+    operation_name: str | None = strawberry.field(description="The GraphQL operation's name, when it had one.")
+    target_ids: list[strawberry.ID] = strawberry.field(description="The IDs it touched, where cheap to know.")
+    client_address: str | None
+    request_id: str | None
+    outcome: str = strawberry.field(description="OK, or the error code it answered.")
+
+    @classmethod
+    def from_row(cls, r: AuditRow) -> AuditEntry:
+        return cls(at=r.at, key_name=r.key_name, role=r.role, action=AuditAction(r.action), operation=r.operation,
+                   operation_name=r.operation_name, target_ids=[strawberry.ID(t) for t in r.target_ids],
+                   client_address=r.client_address, request_id=r.request_id, outcome=r.outcome)
+
+
+@strawberry.input
+class AuditLogFilter:
+    key_name: str | None = None
+    role: str | None = None
+    action: AuditAction | None = None
+    operation: str | None = None
+    outcome: str | None = None
+    request_id: str | None = None
+    from_: datetime | None = strawberry.field(default=None, name="from")
+    to: datetime | None = None
+
+    def store(self) -> AuditFilter:
+        return AuditFilter(key_name=self.key_name, role=self.role, action=self.action.value if self.action else None,
+                           operation=self.operation, outcome=self.outcome, request_id=self.request_id,
+                           since=self.from_, until=self.to)
+
+
+async def _nothing() -> int:
+    return 0
+
+
+@strawberry.type
+class AuditQuery:
+    @strawberry.field(description="The audit log, newest first (secas and admin; empty for anyone else).")
+    async def audit_log(self, info: Info, first: int | None = None, after: str | None = None,
+                        filter: AuditLogFilter | None = None) -> Connection[AuditEntry]:
+        limit = page_size(first)
+        if info.context.viewer.role not in AUDIT_READERS:
+            return Connection(edges=[], page_info=PageInfo(has_next_page=False, has_previous_page=False,
+                                                           start_cursor=None, end_cursor=None), counter=_nothing)
+        try:
+            cursor = int(decode_cursor(after, 1)[0]) if after else None
+        except (BadId, ValueError, TypeError) as e:
+            raise bad_user_input(f"{after!r} is not a valid cursor") from e
+        where = (filter or AuditLogFilter()).store()
+        async with info.context.connection() as conn:
+            rows = await audit.page(conn, after=cursor, limit=limit + 1, where=where)
+
+        async def total() -> int:
+            async with info.context.connection() as conn:
+                return await audit.count(conn, where=where)
+
+        return connection(rows, limit=limit, after=after, key=lambda r: [r.id], node=AuditEntry.from_row,
+                          counter=total)
+
+
+def touched(kwargs: dict[str, Any], result: object) -> list[str]:
+    """The global IDs a mutation named (`id`, `…Id` arguments and input fields) and those of its payload's objects."""
+    found: list[str] = []
+
+    def named(values: dict[str, Any]) -> None:
+        found.extend(v for k, v in values.items() if (k == "id" or k.endswith("_id")) and isinstance(v, str) and v)
+
+    named(kwargs)
+    for value in kwargs.values():
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            named({f.name: getattr(value, f.name) for f in dataclasses.fields(value)})
+    if dataclasses.is_dataclass(result) and not isinstance(result, type):
+        for f in dataclasses.fields(result):
+            node_id = getattr(getattr(result, f.name, None), "id", None)
+            if isinstance(node_id, str):
+                found.append(node_id)
+    return found
+
+
+def outcome_of(result: object) -> str:
+    errors = getattr(result, "errors", None)
+    if errors:
+        return str(getattr(errors[0], "code", "ERROR"))
+    return audit.OK
+
+
+async def record(ctx: Context, *, action: str, operation: str, operation_name: str | None, outcome: str,
+                 targets: list[str]) -> None:
+    """Write one entry after the mutation answered. Attempts without a key are not stored (they changed nothing and
+    an anonymous flood must not become a flood of writes): they are logged."""
+    viewer = ctx.viewer
+    if viewer.role == "public":
+        log.info("anonymous %s refused", operation, extra={"operation": operation, "outcome": outcome})
+        return
+    try:
+        async with ctx.connection() as conn:
+            await audit.record(conn, key_name=viewer.name, role=viewer.role, action=action, operation=operation,
+                               operation_name=operation_name, target_ids=targets, client_address=ctx.client,
+                               request_id=ctx.request_id, outcome=outcome)
+    except Exception:  # the change is committed already: failing the answer would not undo it
+        log.exception("audit entry not written", extra={"operation": operation, "key": viewer.name,
+                                                        "outcome": outcome})
+
+
+class Audited(FieldExtension):
+    """Records a mutation field's outcome (OK, its first payload error's code, or the top-level error's)."""
+
+    async def resolve_async(self, next_: Callable[..., Awaitable[Any]], source: Any, info: Info,
+                            **kwargs: Any) -> Any:
+        result: Any = None
+        outcome = "INTERNAL_SERVER_ERROR"
+        try:
+            result = await next_(source, info, **kwargs)
+            outcome = outcome_of(result)
+            return result
+        except GraphQLError as e:
+            outcome = str((e.extensions or {}).get("code") or "ERROR")
+            raise
+        finally:
+            operation = info.field_name
+            name = info.operation.name.value if info.operation.name else None
+            await record(info.context, action="UPLOAD" if operation == "uploadReport" else "MUTATION",
+                         operation=operation, operation_name=name, outcome=outcome, targets=touched(kwargs, result))
+
+
+def audited(cls: type[T]) -> type[T]:
+    """Class decorator for the root Mutation: every field records itself in the audit log."""
+    for field in cls.__strawberry_definition__.fields:  # type: ignore[attr-defined]
+        if not any(isinstance(e, Audited) for e in field.extensions):
+            field.extensions.append(Audited())
+    return cls

@@ -1,0 +1,17 @@
+"""Tells the edge which GraphQL operation a request ran, so metrics and the access log can name it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from strawberry.extensions import SchemaExtension
+
+
+class OperationName(SchemaExtension):
+    def on_operation(self) -> Iterator[None]:
+        yield
+        request = getattr(self.execution_context.context, "request", None)
+        state = getattr(request, "scope", {}).get("state") if request is not None else None
+        if isinstance(state, dict):
+            # The edge shares this dict (the ASGI scope's state) and reads it once the answer is sent.
+            state["graphql_operation"] = self.execution_context.operation_name

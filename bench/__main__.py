@@ -1,0 +1,122 @@
+"""`make bench`: every benchmark in turn, then one table of what they measured (bench/results/*.json).
+
+python -m bench [--skip reads validation intake stages]
+
+Each benchmark also runs alone: python -m bench.reads, python bench/bench_validation.py, python bench/bench_intake.py
+(the last two when present). One that fails is reported and the others still run; the exit status says whether
+all ran. Benchmarks are never part of the tests' pass/fail.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from bench import harness, reads
+from bench.harness import RESULTS, ROOT
+
+HERE = Path(__file__).resolve().parent
+SCRIPTS = (("validation", HERE / "bench_validation.py", "validation.json"),
+           ("intake", HERE / "bench_intake.py", "intake.json"),
+           ("stages", HERE / "stages.py", "stages.json"))
+
+
+def _case(entry: dict[str, Any]) -> str:
+    parts = []
+    if "rows" in entry:
+        parts.append(f"{entry['rows']:,} rows")
+    if "bad_fraction" in entry:
+        parts.append(f"{entry['bad_fraction']:.0%} bad")
+    for k in ("name", "stage", "case"):
+        if k in entry:
+            parts.append(str(entry[k]))
+    return ", ".join(parts) or "-"
+
+
+def _generic(name: str, data: dict[str, Any]) -> list[list[str]]:
+    """Rows for a results file this module does not know in detail: each entry's timings and ratios to floor."""
+    rows = []
+    for value in data.values():
+        if not (isinstance(value, list) and value and isinstance(value[0], dict)):
+            continue
+        for entry in value:
+            timings = ", ".join(f"{k.removesuffix('_s')} {v:.4g}s" for k, v in entry.items()
+                                if k.endswith("_s") and not k.endswith("_cpu_s") and isinstance(v, int | float))
+            memory = ", ".join(f"{k} {v:.4g}" for k, v in entry.items() if ("rss" in k or "mib" in k.lower())
+                               and isinstance(v, int | float) and "over" not in k)
+            ratios = ", ".join(f"{k} {v:.3g}x" for k, v in entry.items()
+                               if ("over_floor" in k or k.endswith("ratio")) and not k.endswith("_cpu")
+                               and isinstance(v, int | float))
+            rows.append([name, _case(entry), "; ".join(x for x in (timings, memory) if x), ratios])
+    return rows
+
+
+def _reads(data: dict[str, Any]) -> list[list[str]]:
+    rows = []
+    for r in data.get("reads", []):
+        stmts = "/".join(str(v) for _, v in sorted(r.get("statements", {}).items(), key=lambda kv: int(kv[0])))
+        rows.append(["reads", r["title"],
+                     f"GraphQL {r['graphql']['rps']} rps, floor {r['floor']['rps']} rps; SQL statements {stmts}",
+                     f"{r['ratio']}x of floor (target >= {data.get('target_ratio', 0.5)}x)"])
+    peer = data.get("peer") or {}
+    for p in peer.get("pairs", []):
+        rows.append(["reads: peer", f"{p['name']}: first 100 with relations",
+                     f"secgov {p['secgov']['rps']} rps, PostGraphile {p['postgraphile']['rps']} rps",
+                     f"secgov {p['ratio']}x PostGraphile (goal >= 1x)"])
+    if peer and not peer.get("available", True):
+        rows.append(["reads: peer", "PostGraphile", f"not available: {peer.get('why')}", ""])
+    for note in data.get("notes", []):
+        rows.append(["reads", "note", note, ""])
+    return rows
+
+
+def summary(ran: dict[str, str]) -> str:
+    rows: list[list[str]] = []
+    reads_file = RESULTS / "reads.json"
+    if reads_file.exists():
+        rows += _reads(json.loads(reads_file.read_text()))
+    for name, _, result in SCRIPTS:
+        path = RESULTS / result
+        if path.exists():
+            rows += _generic(name, json.loads(path.read_text()))
+    for name, status in ran.items():
+        if status != "ok":
+            rows.append([name, "run", status, ""])
+    return harness.table(["benchmark", "case", "measured (median)", "against its floor / peer"], rows)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--skip", nargs="*", default=[], choices=["reads", *(name for name, _, _ in SCRIPTS)])
+    args = parser.parse_args(argv)
+    ran: dict[str, str] = {}
+    started = time.perf_counter()
+    if "reads" not in args.skip:
+        print("== reads (python -m bench.reads)", flush=True)
+        try:
+            reads.main([])
+            ran["reads"] = "ok"
+        except Exception as e:  # noqa: BLE001 - one benchmark failing must not stop the others
+            ran["reads"] = f"failed: {type(e).__name__}: {e}"
+            print(ran["reads"], flush=True)
+    for name, script, _ in SCRIPTS:
+        if name in args.skip:
+            continue
+        if not script.exists():
+            ran[name] = f"not present ({script.relative_to(ROOT)})"
+            continue
+        print(f"\n== {name} ({script.relative_to(ROOT)})", flush=True)
+        code = subprocess.run([sys.executable, str(script)], cwd=ROOT, check=False).returncode
+        ran[name] = "ok" if code == 0 else f"failed: exit {code}"
+    print(f"\n== all benchmarks, {time.perf_counter() - started:.0f}s (bench/results/*.json)")
+    print(summary(ran))
+    return 0 if all(v == "ok" or v.startswith("not present") for v in ran.values()) else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -4,8 +4,10 @@
 # Blank lines and empty spreadsheet rows are kept as all-null rows so that this numbering holds.
 from __future__ import annotations
 
+import codecs
 import csv
 import io
+import re
 from typing import Literal
 
 import polars as pl
@@ -18,6 +20,7 @@ Format = Literal["xlsx", "json", "csv"]
 __all__ = ["Format", "UnreadableFile", "detect_format", "parse"]
 
 _BOM = b"\xef\xbb\xbf"
+_BLANK = re.compile(rb"(?:\xef\xbb\xbf)?\s*")
 _ZIP_MAGIC = b"PK\x03\x04"
 
 
@@ -33,15 +36,30 @@ def detect_format(data: bytes) -> Format:
 
 def parse(data: bytes) -> pl.DataFrame:
     """Parse a report file; every column is a stripped pl.String (empty -> null); raises UnreadableFile."""
-    if not data.removeprefix(_BOM).strip():
+    if _BLANK.fullmatch(data):  # scans without copying a large file
         raise UnreadableFile("the file is empty")
     fmt = detect_format(data)
     if fmt == "xlsx":
         return read_xlsx(data)
-    text = _decode(data)
     if fmt == "json":
-        return read_json(text)
-    return _read_csv(text)
+        return read_json(_decode(data))
+    _check_text(data)
+    return _read_csv(data)
+
+
+def _check_text(data: bytes) -> None:
+    """The checks _decode makes, without keeping a decoded copy: CSV bytes go to polars as they are."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    step = 8 * 1024 * 1024
+    for start in range(0, len(data), step):
+        try:
+            decoder.decode(data[start:start + step], final=start + step >= len(data))
+        except UnicodeDecodeError:
+            _decode(data)  # the same error, with the byte and line named
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        raise UnreadableFile("the file contains NUL bytes: it looks binary, not text",
+                             line=data.count(b"\n", 0, nul) + 1)
 
 
 def _decode(data: bytes) -> str:
@@ -62,13 +80,13 @@ def _decode(data: bytes) -> str:
     return text.removeprefix("\ufeff")
 
 
-def _read_csv(text: str) -> pl.DataFrame:
-    """Comma-separated text whose first row is the header."""
+def _read_csv(data: bytes) -> pl.DataFrame:
+    """Comma-separated UTF-8 (polars drops a BOM) whose first row is the header."""
     try:
         # The header is read as data so that names come through exactly as written (no renaming).
-        raw = pl.read_csv(io.StringIO(text), has_header=False, infer_schema=False, separator=",", raise_if_empty=False)
+        raw = pl.read_csv(data, has_header=False, infer_schema=False, separator=",", raise_if_empty=False)
     except (pl.exceptions.PolarsError, pl.exceptions.PanicException, ValueError, OverflowError) as exc:
-        raise _csv_diagnosis(text, exc) from None
+        raise _csv_diagnosis(_decode(data), exc) from None
     if raw.height == 0 or raw.width == 0:
         raise UnreadableFile("the file has no header row")
     return normalise_frame(raw.slice(1), raw.row(0))

@@ -59,8 +59,9 @@ class RegisterQuery:
             async with info.context.connection() as conn:
                 return await parties.count(conn, **args)  # type: ignore[arg-type]
 
+        shown = {id(p.row): p for p in await Party.page(info, rows[:limit], day, explicit=as_of is not None)}
         return connection(rows, limit=limit, after=after, key=lambda r: [r.name, r.id],
-                          node=lambda r: Party.from_row(r, day, explicit=as_of is not None), counter=total)
+                          node=lambda r: shown[id(r)], counter=total)
 
     @strawberry.field
     async def party(self, info: Info, id: strawberry.ID) -> Party | None:

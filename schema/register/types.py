@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
+from typing import TypeVar
 
 import strawberry
 
@@ -13,6 +16,7 @@ from schema.relay import Connection, Node, global_id, in_memory
 from sql.rows import PartyEventRow, PartyRow, VotingGroupRow
 
 FOREVER = date(9999, 12, 31)
+T = TypeVar("T")
 
 
 @strawberry.type
@@ -52,6 +56,15 @@ class PartyEvent(Node):
         return await Party.load(info, self.row.party_id, None)
 
 
+@dataclass(frozen=True, slots=True)
+class Prefetched:
+    """A page's relations fetched with the page, so each Party's fields resolve without awaiting (300 awaits a
+    page of 100 cost more than the SQL did)."""
+
+    group: VotingGroupRow | None
+    events: list[PartyEventRow]
+
+
 @strawberry.type
 class Party(Node):
     name: str
@@ -62,13 +75,14 @@ class Party(Node):
     row: strawberry.Private[PartyRow]
     as_of: strawberry.Private[date]
     explicit: strawberry.Private[bool]
+    prefetched: strawberry.Private[Prefetched | None] = None
 
     @classmethod
-    def from_row(cls, row: PartyRow, as_of: date, *, explicit: bool) -> Party:
+    def from_row(cls, row: PartyRow, as_of: date, *, explicit: bool, prefetched: Prefetched | None = None) -> Party:
         return cls(
             id=global_id("Party", row.id), name=row.name, category=PartyCategory(row.category),
             status=PartyStatus(row.status), acceded_on=row.acceded_on, note=row.note, row=row, as_of=as_of,
-            explicit=explicit,
+            explicit=explicit, prefetched=prefetched,
         )
 
     @classmethod
@@ -77,34 +91,63 @@ class Party(Node):
         row = await info.context.loaders.party.load((pk, day))
         return cls.from_row(row, day, explicit=as_of is not None) if row else None
 
+    @classmethod
+    async def page(cls, info: Info, rows: list[PartyRow], as_of: date, *, explicit: bool) -> list[Party]:
+        """Parties of a page with their Voting Groups and events, each fetched in one batch."""
+        loaders = info.context.loaders
+        until = as_of if explicit else FOREVER
+        groups = await loaders.voting_group.load_many([r.voting_group_id for r in rows])
+        events = await loaders.party_events.load_many([(r.id, until) for r in rows])
+        return [cls.from_row(r, as_of, explicit=explicit, prefetched=Prefetched(g, e))
+                for r, g, e in zip(rows, groups, events, strict=True)]
+
     async def _events(self, info: Info) -> list[PartyEventRow]:
         # Without asOf every recorded event shows, future-dated ones included; with it, those up to that day.
         until = self.as_of if self.explicit else FOREVER
         return await info.context.loaders.party_events.load((self.row.id, until))
 
-    @strawberry.field
-    async def voting_group(self, info: Info) -> VotingGroup | None:
-        group = await info.context.loaders.voting_group.load(self.row.voting_group_id)
+    def _group(self, group: VotingGroupRow | None) -> VotingGroup | None:
         return VotingGroup.from_row(group, self.as_of, explicit=self.explicit) if group else None
 
+    def _roles(self, events: list[PartyEventRow]) -> list[UserRole]:
+        return [UserRole(role=DccUserRole(e.user_role), user_id=e.user_id, since=e.occurred_on)
+                for e in events if e.kind == "UEP_COMPLETED" and e.user_role and e.occurred_on <= self.as_of]
+
+    def _last(self, events: list[PartyEventRow]) -> PartyEvent | None:
+        shown = [e for e in events if e.occurred_on <= self.as_of]
+        return PartyEvent.from_row(shown[-1]) if shown else None
+
+    async def _later(self, info: Info, use: Callable[[list[PartyEventRow]], T]) -> T:
+        return use(await self._events(info))
+
+    # Sync resolvers: with the page's data at hand they answer at once; otherwise (party(id), node) they hand
+    # graphql-core an awaitable, which it awaits.
+    @strawberry.field
+    def voting_group(self, info: Info) -> VotingGroup | None:
+        if self.prefetched is not None:
+            return self._group(self.prefetched.group)
+        return self._load_group(info)  # type: ignore[return-value]
+
+    async def _load_group(self, info: Info) -> VotingGroup | None:
+        return self._group(await info.context.loaders.voting_group.load(self.row.voting_group_id))
+
     @strawberry.field(description="The DCC User Roles for which the Party completed the User Entry Process.")
-    async def user_roles(self, info: Info) -> list[UserRole]:
-        return [
-            UserRole(role=DccUserRole(e.user_role), user_id=e.user_id, since=e.occurred_on)
-            for e in await self._events(info)
-            if e.kind == "UEP_COMPLETED" and e.user_role and e.occurred_on <= self.as_of
-        ]
+    def user_roles(self, info: Info) -> list[UserRole]:
+        if self.prefetched is not None:
+            return self._roles(self.prefetched.events)
+        return self._later(info, self._roles)  # type: ignore[return-value]
 
     @strawberry.field
     async def events(self, info: Info, first: int | None = None, after: str | None = None
                      ) -> Connection[PartyEvent]:
-        return in_memory(await self._events(info), first=first, after=after, key=lambda e: e.id,
-                         node=PartyEvent.from_row)
+        events = self.prefetched.events if self.prefetched is not None else await self._events(info)
+        return in_memory(events, first=first, after=after, key=lambda e: e.id, node=PartyEvent.from_row)
 
     @strawberry.field(description="The most recent event (by date) up to the day the Party is shown as of.")
-    async def last_event(self, info: Info) -> PartyEvent | None:
-        events = [e for e in await self._events(info) if e.occurred_on <= self.as_of]
-        return PartyEvent.from_row(events[-1]) if events else None
+    def last_event(self, info: Info) -> PartyEvent | None:
+        if self.prefetched is not None:
+            return self._last(self.prefetched.events)
+        return self._later(info, self._last)  # type: ignore[return-value]
 
 
 @strawberry.type

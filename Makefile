@@ -20,7 +20,7 @@ $(STAMP): pyproject.toml
 	@rm -f $(VENV)/.installed-*; touch $(STAMP)
 
 run: $(STAMP)
-	$(VENV)/bin/secgov up
+	$(CURDIR)/$(VENV)/bin/secgov up
 
 test: $(STAMP) check
 	$(VENV)/bin/python -m pytest

@@ -11,6 +11,7 @@ import python_calamine
 
 from validation.sheet import UnreadableFile, normalise_frame, text_series
 
+MAX_COLUMNS = 200
 # What reading a damaged or hostile workbook can raise: calamine's own errors, a Rust panic, and Python's
 # errors building values from cells (a date out of range, say).
 _CALAMINE_FAILURES = (
@@ -38,6 +39,10 @@ def read_xlsx(data: bytes) -> pl.DataFrame:
         raise UnreadableFile("the first sheet of the workbook is empty")
     header, body = rows[0], rows[1:]
     width = len(header)
+    widest = max(width, max((len(r) for r in body), default=0))
+    if widest > MAX_COLUMNS:
+        # A damaged or hostile workbook can claim a huge sheet; no report has more than a few columns.
+        raise UnreadableFile(f"the first sheet has {widest:,} columns; at most {MAX_COLUMNS:,} are read")
     # Column-wise conversion: one pass per column rather than per cell where the types allow.
     columns = list(zip(*(_pad(row, width) for row in body), strict=True)) if body else [()] * width
     frame = pl.DataFrame(

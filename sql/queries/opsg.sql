@@ -11,21 +11,10 @@ WITH win AS (
     FROM (SELECT to_date(:month::text || '-01', 'YYYY-MM-DD') AS first_day) AS m
 ), candidates AS (
     SELECT t.id AS report_type_id, t.code, p.period, due_at(t.due_working_days, p.period) AS due_at
-    FROM report_types t
-    CROSS JOIN win
-    CROSS JOIN LATERAL (
-        SELECT to_char(m, 'YYYY-MM') AS period
-        FROM generate_series(win.first_day - interval '10 months', win.first_day - interval '1 month',
-                             interval '1 month') AS m
-        WHERE t.cadence = 'MONTHLY'
-        UNION ALL
-        SELECT to_char(m, 'YYYY') || '-Q' || extract(quarter FROM m)::int
-        FROM generate_series(date_trunc('quarter', win.first_day - interval '10 months'),
-                             win.first_day - interval '1 month', interval '3 months') AS m
-        WHERE t.cadence = 'QUARTERLY'
-    ) AS p
-    WHERE t.due_working_days IS NOT NULL
-      AND period_start(p.period) >= period_start(t.obligation_from)
+    FROM win
+    CROSS JOIN LATERAL owed_periods((win.first_day - interval '10 months')::date,
+                                    (win.first_day - interval '1 month')::date) AS p
+    JOIN report_types t ON t.id = p.report_type_id
 )
 SELECT c.report_type_id, c.code AS report_type, c.period, c.due_at,
        delivery(c.report_type_id, c.period, win.as_at) AS delivery,
@@ -52,21 +41,10 @@ WITH win AS (
     FROM (SELECT to_date(:month::text || '-01', 'YYYY-MM-DD') AS first_day) AS m
 ), candidates AS (
     SELECT t.id AS report_type_id, p.period, due_at(t.due_working_days, p.period) AS due_at
-    FROM report_types t
-    CROSS JOIN win
-    CROSS JOIN LATERAL (
-        SELECT to_char(m, 'YYYY-MM') AS period
-        FROM generate_series(win.first_day - interval '10 months', win.first_day - interval '1 month',
-                             interval '1 month') AS m
-        WHERE t.cadence = 'MONTHLY'
-        UNION ALL
-        SELECT to_char(m, 'YYYY') || '-Q' || extract(quarter FROM m)::int
-        FROM generate_series(date_trunc('quarter', win.first_day - interval '10 months'),
-                             win.first_day - interval '1 month', interval '3 months') AS m
-        WHERE t.cadence = 'QUARTERLY'
-    ) AS p
-    WHERE t.due_working_days IS NOT NULL
-      AND period_start(p.period) >= period_start(t.obligation_from)
+    FROM win
+    CROSS JOIN LATERAL owed_periods((win.first_day - interval '10 months')::date,
+                                    (win.first_day - interval '1 month')::date) AS p
+    JOIN report_types t ON t.id = p.report_type_id
 ), owed AS (
     SELECT c.report_type_id, c.period FROM candidates c CROSS JOIN win
     WHERE c.due_at >= win.starts AND c.due_at < win.ends

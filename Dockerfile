@@ -5,6 +5,7 @@ WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY api ./api
 COPY schema ./schema
+COPY domain ./domain
 COPY sql ./sql
 COPY validation ./validation
 COPY workers ./workers

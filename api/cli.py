@@ -1,4 +1,4 @@
-"""The `secgov` command (CONTRACT.md, "Command line")."""
+"""The `secgov` command (docs/operations.md, "Commands")."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Settings from the environment; every one has a working default (CONTRACT.md, "Settings")."""
+"""Settings from the environment; every one has a working default (docs/operations.md, "Settings")."""
 
 from __future__ import annotations
 

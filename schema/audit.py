@@ -20,7 +20,7 @@ from sql import audit
 from sql.audit import AuditFilter, AuditRow
 
 log = logging.getLogger("secgov.audit")
-# CONTRACT.md, "Roles": the audit log is read by secas and admin.
+# docs/domain.md, "Roles": the audit log is read by secas and admin.
 AUDIT_READERS = frozenset({"secas", "admin"})
 T = TypeVar("T")
 

@@ -1,4 +1,4 @@
-"""The enums CONTRACT.md fixes; values are the names, as stored."""
+"""The enums of the public schema (docs/api.md); values are the names, as stored."""
 
 from __future__ import annotations
 

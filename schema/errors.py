@@ -54,7 +54,7 @@ def _tag(errors: list[GraphQLError] | None, code: str) -> None:
 
 
 class ErrorPolicy(MaskErrors):
-    """Codes every error (CONTRACT.md "Errors"); an unexpected one becomes INTERNAL_SERVER_ERROR with a request id."""
+    """Codes every error (docs/api.md, "Errors"); an unexpected one becomes INTERNAL_SERVER_ERROR with a request id."""
 
     def __init__(self) -> None:
         super().__init__(should_mask_error=self._should_mask, error_message="Internal server error.")

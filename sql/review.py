@@ -1,4 +1,4 @@
-"""Reviewing an exception: the legal transitions (DOMAIN.md), optimistic locking, an append-only trail."""
+"""Reviewing an exception: the legal transitions (docs/domain.md), optimistic locking, an append-only trail."""
 
 from __future__ import annotations
 
@@ -22,7 +22,8 @@ ALL_ACTIONS = {"ACKNOWLEDGE", "RESOLVE", "WAIVE", "ESCALATE", "REOPEN", "COMMENT
 
 
 def allowed(role: str, status: str, action: str) -> bool:
-    """Who may do what (CONTRACT.md): opsg, secas, admin all; dcc COMMENT; panel RESOLVE/WAIVE/COMMENT on ESCALATED."""
+    """Who may do what (docs/domain.md, "Roles"): opsg, secas, admin all; dcc COMMENT; panel RESOLVE, WAIVE,
+    COMMENT on ESCALATED."""
     if role in ("opsg", "secas", "admin"):
         return True
     if role == "dcc":

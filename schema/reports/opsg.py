@@ -1,6 +1,6 @@
 """The Operations Group's month: `reportingCalendar` and `opsgReport`, and how the OPSG table reads (pure Python).
 
-The words follow the July 2018 Sub-Committee report's table (DOMAIN.md, "The OPSG table for a month"): Delivery per
+The words follow the July 2018 Sub-Committee report's table (docs/domain.md, OPSG table): Delivery per
 SEC ("On Time (SEC H3.24 – 10th Working Day of month)", "Late (due 15/05/2018, received 04/06/2018)", "Not due this
 month", ...), Content with the figures (counts with thousands separators, percentages with one decimal) and
 Observations from the exceptions of the report and period.
@@ -27,7 +27,7 @@ from sql.errors import StoreError
 from sql.opsg import DueRow, TableRow
 
 LONDON = ZoneInfo("Europe/London")
-# Who may read the OPSG table and download it (CONTRACT.md, roles table).
+# Who may read the OPSG table and download it (docs/domain.md, "Roles").
 OPSG_READERS = frozenset({"opsg", "panel", "secas", "admin"})
 HEADER = ("Report", "Delivery per SEC", "Content", "Observations")
 MAX_NOTES = 20

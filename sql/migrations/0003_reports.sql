@@ -256,7 +256,7 @@ $$;
 CREATE TRIGGER exception_history_append_only BEFORE UPDATE OR DELETE ON exception_history
     FOR EACH ROW EXECUTE FUNCTION refuse_change();
 
--- Delivery of a report for a period, as at an instant (DOMAIN.md, "Delivery"): judged on the first submission
+-- Delivery of a report for a period, as at an instant (docs/domain.md, "Delivery"): judged on the first submission
 -- that was not REJECTED.
 CREATE FUNCTION delivery(report_type_id bigint, period text, as_at timestamptz) RETURNS text
 LANGUAGE sql STABLE AS $$

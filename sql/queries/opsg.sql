@@ -27,7 +27,7 @@ WHERE c.due_at >= win.starts AND c.due_at < win.ends
 ORDER BY c.due_at, c.report_type_id, c.period;
 
 -- name: table
--- The OPSG table of a month (DOMAIN.md, The OPSG table for a month): one row per report and period whose deadline
+-- The OPSG table of a month (docs/domain.md, OPSG table): one row per report and period whose deadline
 -- falls in the month or that was received in it (not REJECTED), plus one NOT_DUE row (no period) per type with a
 -- due rule and no row otherwise. Delivery as at the earlier of now and the end of the month; the figures from
 -- the parsed rows of the submission that counts (the newest one not REJECTED, received by then); the exceptions of

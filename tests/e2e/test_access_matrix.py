@@ -1,4 +1,4 @@
-"""Issue 2, acceptance 5: the access matrix of CONTRACT.md, over HTTP.
+"""Issue 2, acceptance 5: the access matrix of docs/domain.md, over HTTP.
 
 For each role (and a key that lists body SSC) and each classification of meetings, highlights and actions owned by
 OPSG and SSC: what is in the lists, in totalCount, via node(id:) (null when hidden), via Body.meetings and
@@ -17,7 +17,7 @@ from sql import governance, modifications, parties
 CLASSES = ("WHITE", "GREEN", "AMBER", "RED")
 OWNERS = ("OPSG", "SSC")
 
-# The one table (CONTRACT.md "Roles and what each may see"): viewer → (role, extra bodies on its key), and the
+# The one table (docs/domain.md, "Roles"): viewer → (role, extra bodies on its key), and the
 # classifications it sees of items owned by OPSG and by SSC. White all; Green any key; Amber members of the owning
 # body and `panel`; Red members of the owning body only; secas and admin everything.
 VIEWERS: dict[str, tuple[str, tuple[str, ...], str, str]] = {
@@ -171,7 +171,7 @@ async def check_filtered_lists(viewer: str, key: str | None, world: World, gql: 
 
 
 def test_the_table_matches_the_contract_rules():
-    """The table above, checked against the rules as CONTRACT.md words them."""
+    """The table above, checked against the rules as docs/domain.md words them."""
     for viewer, (role, bodies, _, _) in VIEWERS.items():
         member_of = set(bodies) | ({"OPSG"} if role == "opsg" else set()) | ({"PANEL"} if role == "panel" else set())
         for owner in OWNERS:

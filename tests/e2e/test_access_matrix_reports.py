@@ -1,4 +1,4 @@
-"""The access matrix of CONTRACT.md ("Roles and what each may see and do") for every DCC-reporting operation.
+"""The access matrix (docs/domain.md, "Roles") for every DCC-reporting operation.
 
 One table: operation → what each role gets. One parametrized test over (operation, role), each on a fresh database
 seeded with one FLAGGED CSR_VARIANCE submission for 2018-05 and its OPEN exception. Outcomes, by kind of operation:

@@ -1,5 +1,6 @@
 """Issue 5, Build "Audit log": every mutation and every upload made with a key recorded (who, what, when, from where,
-request id, outcome), readable through `auditLog` by secas and admin only (CONTRACT.md "Roles"), absent for others."""
+request id, outcome), readable through `auditLog` by secas and admin only (docs/domain.md, "Roles"), absent for
+others."""
 
 from __future__ import annotations
 
@@ -67,7 +68,7 @@ async def test_mutations_and_uploads_are_recorded_and_readable_by_admin_only(cli
     assert (upload_gql["action"], upload_gql["operation"], upload_gql["operationName"], upload_gql["targetIds"],
             upload_gql["outcome"]) == ("UPLOAD", "uploadReport", "Send", [graphql_submission], "OK")
 
-    # secas reads it too (CONTRACT.md: audit log for secas and admin); every other role sees an empty log.
+    # secas reads it too (the audit log is for secas and admin); every other role sees an empty log.
     assert (await entries(gql, secas, first=1))["totalCount"] == 5
     for role in ("public", "party", "dcc", "opsg", "panel"):
         party_pk = pk_of(party["party"]["id"], "Party") if role == "party" else None

@@ -1,6 +1,6 @@
 """Issue 2, acceptance 6: bad input answers a clear error with a code, and the database is unchanged.
 
-Top-level errors (CONTRACT.md "Errors"): GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED, BAD_USER_INPUT,
+Top-level errors (docs/api.md, "Errors"): GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED, BAD_USER_INPUT,
 QUERY_TOO_COMPLEX, masked INTERNAL_SERVER_ERROR with a request id. Mutation payload errors: INVALID_INPUT, NOT_FOUND,
 LIFECYCLE_VIOLATION, CONFLICT. After each refusal every table of the public schema has the rows it had before.
 """

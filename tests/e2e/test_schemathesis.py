@@ -1,6 +1,6 @@
 """schemathesis against /graphql (introspection on, as in the development and test profile): no server errors.
 
-schemathesis's own GraphQL check counts every resolver error as a server error; CONTRACT.md answers bad input
+schemathesis's own GraphQL check counts every resolver error as a server error; the API answers bad input
 inside a valid document with coded errors (BAD_USER_INPUT, QUERY_TOO_COMPLEX, ...). So a server error here is
 what the contract calls one: an HTTP 5xx, or an error that is masked (INTERNAL_SERVER_ERROR) or carries no code.
 """

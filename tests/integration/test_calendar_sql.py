@@ -31,8 +31,8 @@ CASES = [
     # New Year 2022 on a Saturday, substitute Mon 3 Jan: ends Fri 31 Dec 2021. January: 4-7 (4), 10-14 (9), 17 → 10th
     # = Mon 17 Jan 2022.
     (10, "2021-12", date(2022, 1, 17), GMT),
-    # DOMAIN.md's worked example, early May: ends Mon 30 Apr. May: 1 2 3 4 (4), Mon 7th bank holiday, 8 9 10 11 (8),
-    # 14 15 → 10th = Tue 15 May 2018.
+    # The worked example of docs/domain.md, early May: ends Mon 30 Apr. May: 1 2 3 4 (4), Mon 7th bank holiday,
+    # 8 9 10 11 (8), 14 15 → 10th = Tue 15 May 2018.
     (10, "2018-04", date(2018, 5, 15), BST),
     # The late-May bank holiday: the same period with N = 25 (PMR). After 15 May (10): 16 17 18 (13), 21-25 (18),
     # Mon 28 May bank holiday, 29 30 31 (21); June: 1 (22), 4 5 6 → 25th = Wed 6 Jun 2018.

@@ -46,8 +46,8 @@ def test_working_days() -> None:
 @pytest.mark.parametrize(
     ("period", "n", "expected"),
     [
-        # DOMAIN.md's worked example. April 2018 ends Mon 30 Apr; May: Tue 1 (1), Wed 2 (2), Thu 3 (3), Fri 4 (4),
-        # Mon 7 bank holiday, Tue 8 (5), Wed 9 (6), Thu 10 (7), Fri 11 (8), Mon 14 (9), Tue 15 (10).
+        # The worked example of docs/domain.md. April 2018 ends Mon 30 Apr; May: Tue 1 (1), Wed 2 (2), Thu 3 (3),
+        # Fri 4 (4), Mon 7 bank holiday, Tue 8 (5), Wed 9 (6), Thu 10 (7), Fri 11 (8), Mon 14 (9), Tue 15 (10).
         ("2018-04", 10, date(2018, 5, 15)),
         # Easter after the period: March 2021 ends Wed 31 Mar; Thu 1 Apr (1), Fri 2 Good Friday, Mon 5 Easter
         # Monday, Tue 6 (2), Wed 7 (3), Thu 8 (4), Fri 9 (5), Mon 12 (6), Tue 13 (7), Wed 14 (8), Thu 15 (9),

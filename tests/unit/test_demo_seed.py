@@ -12,7 +12,7 @@ import pytest
 
 SEED_PATH = Path(__file__).resolve().parents[2] / "api" / "demo" / "seed.json"
 
-# Enums fixed by CONTRACT.md ("GraphQL: the names that are fixed").
+# Enums of the public schema (docs/api.md), fixed for clients.
 PARTY_CATEGORY = {"LARGE_SUPPLIER", "SMALL_SUPPLIER", "ELECTRICITY_NETWORK", "GAS_NETWORK", "OTHER_SEC_PARTY", "DCC"}
 PARTY_EVENT_KIND = {
     "APPLICATION",

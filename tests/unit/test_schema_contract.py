@@ -1,4 +1,4 @@
-"""The committed schema.graphql is the code's schema, and every name CONTRACT.md fixes is in it."""
+"""The committed schema.graphql is the code's schema, and every name clients rely on (docs/api.md) is in it."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from schema.export import sdl
 
 ROOT = Path(__file__).resolve().parents[2]
 
-# CONTRACT.md, "GraphQL: the names that are fixed": type → fields.
+# The names clients rely on (docs/api.md, "Names that are fixed"): type → fields.
 TYPES = {
     "Query": [
         "node",

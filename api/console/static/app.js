@@ -522,7 +522,7 @@ function historyBlock(ex) {
 }
 
 function reviewBlock(ex, result) {
-  // dcc may only comment (CONTRACT.md); for the other roles the server is the judge, and says so inline.
+  // dcc may only comment (docs/domain.md, "Roles"); for the other roles the server is the judge, and says so inline.
   const actions = state.role === "dcc" ? ["COMMENT"] : [...(LEGAL[ex.status] || []), "COMMENT"];
   const form = h("form", { className: "review", id: "review-form", novalidate: true, onsubmit: (e) => e.preventDefault() });
   form.append(

@@ -9,6 +9,7 @@ from typing import Any
 
 import httpx
 import pytest
+from hypothesis import HealthCheck, settings
 
 from api.app import create_app
 from api.settings import Settings
@@ -17,6 +18,15 @@ from sql.db import Pool
 from tests.support.databases import Server
 
 IN_CI = bool(os.environ.get("CI"))
+
+# Property tests: derandomized by default, so a run explores the same examples every time (a failure is never a
+# fluke of the day); CI also runs them randomized (SECGOV_HYPOTHESIS_PROFILE=randomized), so new examples keep being
+# tried. Hypothesis prints the blob that reproduces any failure it finds.
+settings.register_profile(
+    "derandomized", derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile(
+    "randomized", derandomize=False, deadline=None, print_blob=True, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile(os.environ.get("SECGOV_HYPOTHESIS_PROFILE", "derandomized"))
 
 
 def need_tool(available: bool, what: str) -> None:

@@ -4,6 +4,7 @@ longer raises; a redelivered message changes nothing twice."""
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ import pytest
 from schema.relay import pk_of
 from tests.conftest import GraphQLClient
 from tests.support.faults import running_worker
+from tests.support.polling import eventually
 from tests.support.reports import csv_bytes, upload, wait_final
 from workers.broker import enqueue_message
 
@@ -42,6 +44,13 @@ def worker(dsn: str, broker_url: str, queue: str, deliveries: Path):  # type: ig
 
 def delivered(path: Path) -> list[int]:
     return [int(line) for line in path.read_text().split()] if path.exists() else []
+
+
+def ended(output: str) -> int:
+    """How many deliveries of validate_submission the worker's log says have ended (done, failed or skipped)."""
+    lines = [json.loads(line) for line in output.splitlines() if line.startswith("{")]
+    return sum(1 for x in lines if x.get("actor") == "validate_submission"
+               and x.get("message", "").startswith(("message done", "message failed", "message skipped")))
 
 
 async def counts(pool: Any) -> dict[str, int]:
@@ -133,7 +142,9 @@ async def test_duplicate_then_corrected_resubmission_then_redelivery(intake_clie
     while len(delivered(deliveries)) < 8:
         assert time.monotonic() < deadline, (delivered(deliveries), worker.output()[-3000:])
         await asyncio.sleep(0.1)
-    await asyncio.sleep(0.3)  # the actor returns straight after a refused attempt; let it
+    # The actor returns straight after a refused attempt: wait until every delivery has ended in the worker.
+    await eventually(lambda: ended(worker.output()) >= len(delivered(deliveries)),
+                     what="every delivery of validate_submission ended")
     assert sorted(delivered(deliveries)) == sorted([first_pk] * 4 + [second_pk] * 3 + [other_pk])
     assert await counts(pool) == settled
     for sid in (first, second):

@@ -19,6 +19,7 @@ import api.auth
 from api.app import create_app
 from api.settings import Settings
 from sql import keys
+from tests.support.polling import eventually
 
 ROOT = Path(__file__).resolve().parents[2]
 QUERY = {"query": "{ reportSubmissions(first: 1) { totalCount } }"}
@@ -114,7 +115,10 @@ async def test_last_used_at_is_updated(pool, http, clock):
     assert started - timedelta(seconds=1) <= first <= datetime.now(UTC)
     # Marked at each lookup, so at most once per cache time per process.
     clock.now += api.auth.CACHE_SECONDS + 0.01
-    await asyncio.sleep(0.01)
+    # The database's clock must have moved past the first mark for the second to be later.
+    async with pool.acquire() as conn:
+        await eventually(lambda: conn.fetchval("SELECT clock_timestamp() > $1", first),
+                         what="the database clock moved on")
     assert await status(http, key) == 200
     async with pool.acquire() as conn:
         assert await conn.fetchval("SELECT last_used_at FROM api_keys WHERE name = 'used'") > first

@@ -13,7 +13,6 @@ import pytest
 
 from bench.gen_register import Sizes, generate
 from bench.reads import EXCEPTIONS, OPSG, PARTIES, STATISTICS
-from schema.root import build_schema
 
 SIZES = Sizes(parties=150, modifications=20, exceptions=300, sr_rows=5)
 
@@ -84,8 +83,6 @@ async def test_membership_statistics_over_100_months_costs_what_5_months_cost(re
 
 
 async def test_the_opsg_table_of_a_busy_month_costs_what_a_quiet_one_costs(register, gql, statements, api_keys):
-    if "opsgReport" not in build_schema().as_str():
-        pytest.skip("opsgReport is not in the schema yet")
     key = await api_keys.get("opsg", bodies=("OPSG",))
     # before any report was owed, and a month with every report type due and delivered
     count, quiet, busy = await same_count(gql, statements, OPSG, {"month": "2016-01"}, {"month": "2019-05"},

@@ -9,7 +9,7 @@ import zipfile
 from fractions import Fraction
 
 import polars as pl
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from validation import ReportSpec, ServiceLevel, UnreadableFile, parse, validate_report
@@ -19,9 +19,10 @@ from validation.service_levels import service_levels
 from validation.text import ratio_pct
 from validation.variance import variance
 
-FAST = settings(max_examples=200, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+# Derandomized or randomized as the profile says (tests/conftest.py, SECGOV_HYPOTHESIS_PROFILE).
+FAST = settings(max_examples=200)
 # Whole validations cost a few milliseconds each (pandera's per-column checks): fewer examples keep the suite fast.
-WHOLE = settings(max_examples=100, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+WHOLE = settings(max_examples=100)
 
 SPECS = [
     ReportSpec("SR_VARIANCE", "H3.24"),

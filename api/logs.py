@@ -1,12 +1,13 @@
-"""The API's structured logs: the JSON lines of workers/logs.py, uvicorn's own loggers routed into them, and one
-access line per request carrying its request id (the same id the worker logs for the upload's message)."""
+"""The API's logs: the lines of workers/logs.py (JSON, or readable on a terminal), uvicorn's own loggers routed
+into them, and one access line per request carrying its request id (the same id the worker logs for the upload's
+message)."""
 
 from __future__ import annotations
 
 import logging
 
 from workers.logs import REQUEST_ID, JsonFormatter
-from workers.logs import configure as configure_json
+from workers.logs import configure as configure_lines
 
 __all__ = ["REQUEST_ID", "JsonFormatter", "access", "configure"]
 
@@ -14,9 +15,9 @@ log = logging.getLogger("secgov.access")
 
 
 def configure(level: int | str = logging.INFO) -> logging.Handler:
-    """JSON lines on standard error for the whole process, uvicorn's loggers included (run it with log_config=None
+    """Log lines on standard error for the whole process, uvicorn's loggers included (run it with log_config=None
     and access_log=False: the edge writes the access line)."""
-    handler = configure_json(level)
+    handler = configure_lines(level)
     for name in ("uvicorn", "uvicorn.error", "uvicorn.access", "uvicorn.asgi"):
         logger = logging.getLogger(name)
         logger.handlers.clear()

@@ -1,4 +1,5 @@
-"""Structured logs: one JSON object a line, with the request id that follows an upload from the API into the worker.
+"""Logs with the request id that follows an upload from the API into the worker: one JSON object a line for log
+collectors, readable lines for a person at a terminal.
 
 Here (not in api) because workers may not import api; the API's own logging (api/logs.py) builds on it.
 """
@@ -23,29 +24,59 @@ REQUEST_ID: ContextVar[str | None] = ContextVar("secgov_request_id", default=Non
 _STANDARD = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime", "taskName"}
 
 
+def _line(record: logging.LogRecord, formatter: logging.Formatter) -> dict[str, Any]:
+    """time, level, logger, message and request_id; `extra=` fields beside them; the traceback if any."""
+    line: dict[str, Any] = {
+        "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+        "level": record.levelname,
+        "logger": record.name,
+        "message": record.getMessage(),
+        "request_id": getattr(record, "request_id", None) or REQUEST_ID.get(),
+    }
+    for key, value in vars(record).items():
+        if key not in _STANDARD and key not in line:
+            line[key] = value
+    if record.exc_info:
+        line["exception"] = formatter.formatException(record.exc_info)
+    return line
+
+
 class JsonFormatter(logging.Formatter):
-    """time, level, logger, message and request_id on every line; `extra=` fields beside them."""
+    """One JSON object a line: time, level, logger, message and request_id on every line; `extra=` fields beside."""
 
     def format(self, record: logging.LogRecord) -> str:
-        line: dict[str, Any] = {
-            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
-            "level": record.levelname,
-            "logger": record.name,
-            "message": record.getMessage(),
-            "request_id": getattr(record, "request_id", None) or REQUEST_ID.get(),
-        }
-        for key, value in vars(record).items():
-            if key not in _STANDARD and key not in line:
-                line[key] = value
-        if record.exc_info:
-            line["exception"] = self.formatException(record.exc_info)
-        return json.dumps(line, default=str, ensure_ascii=False)
+        return json.dumps(_line(record, self), default=str, ensure_ascii=False)
+
+
+class ReadableFormatter(logging.Formatter):
+    """The same fields for a person: `12:00:01.234 INFO  secgov.access  POST /graphql 200  request_id=… key=…`
+    (local time, empty fields left out, the traceback below the line)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        line = _line(record, self)
+        when = datetime.fromtimestamp(record.created).strftime("%H:%M:%S.%f")[:-3]
+        head = f"{when} {line.pop('level'):<7} {line.pop('logger')}  {line.pop('message')}"
+        line.pop("time")
+        trace = line.pop("exception", None)
+        rest = "  ".join(f"{k}={v}" for k, v in line.items() if v is not None and v != "")
+        text = f"{head}  {rest}" if rest else head
+        return f"{text}\n{trace}" if trace else text
+
+
+# Decided once per process tree: a Dramatiq worker process logs into a pipe to its main process, which writes to
+# the terminal, so the forked worker keeps the choice its main process made when it configured logging first.
+_readable: bool | None = None
 
 
 def configure(level: int | str = logging.INFO, stream: IO[str] | None = None) -> logging.Handler:
-    """Send every logger's records to `stream` (standard error by default) as JSON lines, replacing other handlers."""
-    handler = logging.StreamHandler(stream or sys.stderr)
-    handler.setFormatter(JsonFormatter())
+    """Send every logger's records to `stream` (standard error by default), replacing other handlers: readable
+    lines when the process first logged to a terminal, JSON lines otherwise (files, pipes, log collectors)."""
+    global _readable
+    stream = stream or sys.stderr
+    if _readable is None:
+        _readable = stream.isatty()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(ReadableFormatter() if _readable else JsonFormatter())
     root = logging.getLogger()
     for old in list(root.handlers):
         root.removeHandler(old)
@@ -59,7 +90,7 @@ log = logging.getLogger("secgov.worker")
 
 
 class RequestLogging(Middleware):
-    """In a worker process: JSON logs, and one line as each message starts and ends, carrying its request id.
+    """In a worker process: logs as configured, and one line as each message starts and ends, carrying its request id.
 
     The request id travels in the message's options (api/bell.py puts it there). It is set in a context variable
     for the message's duration, so every line logged while handling it carries it too (the AsyncIO middleware runs
@@ -67,7 +98,8 @@ class RequestLogging(Middleware):
     """
 
     def after_process_boot(self, broker: dramatiq.Broker) -> None:
-        # Dramatiq has pointed standard error at the pipe its main process reads; log there, as JSON.
+        # Dramatiq has pointed standard error at the pipe its main process reads; log there (as the main
+        # process chose: readable on a terminal, JSON otherwise).
         configure()
 
     def before_process_message(self, broker: dramatiq.Broker, message: MessageProxy) -> None:

@@ -87,6 +87,24 @@ def cmd_demo_data(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+async def _rebuild_periods(database_url: str) -> int:
+    from sql import parties
+
+    conn = await db.connect(database_url)
+    try:
+        async with conn.transaction():
+            return await parties.rebuild_periods(conn)
+    finally:
+        await conn.close()
+
+
+def cmd_rebuild_periods(args: argparse.Namespace, settings: Settings) -> int:
+    settings = resolve_urls(settings)
+    assert settings.database_url
+    print(f"rebuilt {asyncio.run(_rebuild_periods(settings.database_url))} Party periods from the events")
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
@@ -300,6 +318,7 @@ def parser() -> argparse.ArgumentParser:
     up.add_argument("--no-demo", dest="demo", action="store_false", help="never load the demo data")
     sub.add_parser("migrate", help="apply database migrations")
     sub.add_parser("demo-data", help="load the demo data set from the seed papers")
+    sub.add_parser("rebuild-periods", help="derive every Party's validity periods again from its events")
     serve = sub.add_parser("serve", help="run the API server")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
@@ -325,6 +344,7 @@ def parser() -> argparse.ArgumentParser:
 COMMANDS: dict[str, Command] = {
     "up": cmd_up, "migrate": cmd_migrate, "demo-data": cmd_demo_data, "serve": cmd_serve,
     "api-key": cmd_api_key, "worker": cmd_worker, "scheduler": cmd_scheduler, "revalidate": cmd_revalidate,
+    "rebuild-periods": cmd_rebuild_periods,
 }
 
 

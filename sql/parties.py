@@ -123,3 +123,10 @@ async def record_event(
 async def membership_statistics(conn: Conn, *, from_month: date, to_month: date) -> list[MembershipMonthRow]:
     rows = await fetch(conn, "parties.statistics", from_month=from_month, to_month=to_month)
     return from_records(MembershipMonthRow, rows)
+
+
+async def rebuild_periods(conn: Conn) -> int:
+    """Derive every Party's validity periods again from the events (they are kept current as events are written;
+    this is the repair, and the check that the two agree)."""
+    n: int = await fetchval(conn, "parties.rebuild_periods")
+    return n

@@ -142,3 +142,7 @@ LEFT JOIN default_counts dc ON dc.month_start = m.month_start
 LEFT JOIN member_counts mc ON mc.month_start = m.month_start
 LEFT JOIN by_category bc ON bc.month_start = m.month_start
 ORDER BY m.month_start;
+
+-- name: rebuild_periods
+-- Every Party's validity periods derived again from the events; the number of periods.
+SELECT rebuild_party_periods();

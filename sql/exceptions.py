@@ -26,6 +26,14 @@ class Raised:
     details: dict[str, Any]
 
 
+async def raised_by_run(conn: Conn, *, run_id: int, cap: int) -> list[Raised]:
+    """The exceptions a run raises, read from its stored findings (WARNING and HIGH; SCHEMA per column; at most
+    `cap` per rule and one MORE for the rest), in the order apply_run takes them."""
+    rows = await fetch(conn, "exceptions.raised_by_run", run_id=run_id, cap=cap)
+    return [Raised(r["rule_code"], r["subject"], r["severity"], r["message"], r["sec_clause"], r["details"])
+            for r in rows]
+
+
 async def _history(conn: Conn, exception_id: int, action: str, from_status: str | None, to_status: str | None,
                    comment: str | None, actor: str = SYSTEM) -> None:
     await execute(conn, "exceptions.history_add", exception_id=exception_id, actor=actor, action=action,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -26,8 +25,6 @@ ROW_TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
     "RDP_INCIDENT": ("rdp_incident_rows", ("row", "subject", "incident_ref", "rdp", "raised_on", "status",
                                            "resolved_on", "category", "summary")),
 }
-# (rule_code, severity, subject, message, sec_clause, details, row)
-FindingRecord = tuple[str, str, str, str, "str | None", "dict[str, Any]", "int | None"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,27 +95,38 @@ async def for_run(conn: Conn, *, id: int) -> RunContext | None:
     return from_record(RunContext, row) if row else None
 
 
+async def next_run_id(conn: Conn) -> int:
+    """The id the next run will have: taken first, so its findings are written out before its transaction."""
+    run_id: int = await fetchval(conn, "submissions.next_run_id")
+    return run_id
+
+
+# The findings CSV's columns, in order: what findings_csv in the worker writes.
+FINDING_COLUMNS = ("run_id", "submission_id", "rule_code", "severity", "subject", "row", "message", "sec_clause",
+                   "details")
+
+
 async def store_run(
-    conn: Conn, *, submission_id: int, code: str, started_at: datetime, catalogue_version: int, attempt: int,
-    status: str, row_count: int | None, findings: Sequence[FindingRecord], rows_csv: bytes | None,
+    conn: Conn, *, run_id: int, submission_id: int, code: str, started_at: datetime, catalogue_version: int,
+    attempt: int, status: str, row_count: int | None, finding_count: int, findings_csv: bytes | None,
+    rows_csv: bytes | None,
 ) -> int:
-    """Record a run: the run row, its findings (COPY), the parsed rows (COPY, replacing earlier ones), the status."""
-    run_id: int = await fetchval(
-        conn, "submissions.insert_run", submission_id=submission_id, started_at=started_at,
-        catalogue_version=catalogue_version, outcome=status, attempt=attempt, finding_count=len(findings))
-    if findings:
-        await conn.copy_records_to_table(
-            "findings",
-            records=[(run_id, submission_id, r, s, subj, msg, clause, d, row)
-                     for r, s, subj, msg, clause, d, row in findings],
-            columns=["run_id", "submission_id", "rule_code", "severity", "subject", "message", "sec_clause",
-                     "details", "row"])
+    """Record a run: the run row, its findings and the parsed rows (one COPY each, rows replacing earlier ones).
+
+    Both CSVs carry a header; findings_csv has FINDING_COLUMNS, rows_csv submission_id then the type's columns.
+    Their submission and run are checked once, by the run's own row, not row by row.
+    """
+    await fetchval(
+        conn, "submissions.insert_run", id=run_id, submission_id=submission_id, started_at=started_at,
+        catalogue_version=catalogue_version, outcome=status, attempt=attempt, finding_count=finding_count)
+    if findings_csv:
+        await conn.copy_to_table("findings", source=io.BytesIO(findings_csv), columns=list(FINDING_COLUMNS),
+                                 format="csv", header=True)
     table = ROW_TABLES.get(code)
     if table is not None:
         name, columns = table
         await conn.execute(f"DELETE FROM {name} WHERE submission_id = $1", submission_id)
         if rows_csv:
-            # The worker writes the typed rows as CSV with submission_id first: one COPY, no per-row Python.
             await conn.copy_to_table(name, source=io.BytesIO(rows_csv), columns=["submission_id", *columns],
                                      format="csv", header=True)
     await execute(conn, "submissions.finish", id=submission_id, status=status, row_count=row_count)

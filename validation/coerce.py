@@ -11,7 +11,8 @@ from dataclasses import dataclass
 import polars as pl
 from pandera.errors import SchemaErrors
 
-from validation.findings import Finding, Severity, new_finding
+from validation import findings
+from validation.findings import Severity
 from validation.schemas import ColumnSpec, ReportSchema
 
 # The kinds of problem a bad cell can have; the message depends on it.
@@ -135,23 +136,41 @@ def _problem(spec: ColumnSpec, problem: str) -> str:
     return "is not valid"
 
 
-def schema_findings(coerced: Coerced, schema: ReportSchema, sec_clause: str | None) -> list[Finding]:
+def schema_findings(coerced: Coerced, schema: ReportSchema, sec_clause: str | None) -> pl.DataFrame:
     """One SCHEMA finding per bad cell (subject: the column), in row then column order."""
     bad = coerced.bad
     if not bad.height:
-        return []
+        return findings.empty()
     specs = {c.name: c for c in schema.columns}
-    rows = coerced.typed.get_column("row").gather(bad.get_column("pos")).to_list()
-    columns, values, problems = (bad.get_column(c).to_list() for c in ("column", "value", "problem"))
-    findings = []
-    for column, value, problem, row in zip(columns, values, problems, rows, strict=True):
-        spec = specs[column]
-        problem = MISSING if value is None else problem
-        # Numbers out of range read best bare (actual -1); anything else is quoted so blanks and text show.
-        bare = spec.kind in ("count", "percent") and problem == RANGE
-        shown = "" if value is None else f" {value}" if bare else f" {value!r}"
-        message = f"{column}{shown} on row {row} {_problem(spec, problem)}"
-        findings.append(
-            new_finding("SCHEMA", Severity.HIGH, column, message, sec_clause, {"column": column, "value": value}, row)
+    value = pl.col("value")
+    problem = pl.when(value.is_null()).then(pl.lit(MISSING)).otherwise(pl.col("problem"))
+    # Numbers out of range read best bare (actual -1); anything else is quoted so blanks and text show.
+    counted = [name for name, spec in specs.items() if spec.kind in ("count", "percent")]
+    bare = pl.col("column").is_in(counted) & (problem == RANGE)
+    # The wording depends only on the column and the kind of problem: worked out once per pair.
+    wording = {
+        f"{name}|{kind}": _problem(spec, kind) for name, spec in specs.items() for kind in (TYPE, RANGE, MISSING)
+    }
+    return bad.select(
+        "column",
+        value,
+        pl.lit(findings.quoted(bad.get_column("value"))).alias("__quoted"),
+        coerced.typed.get_column("row").gather(bad.get_column("pos")).alias("row"),
+        findings.text(pl.col("column"), "|", problem).replace_strict(wording, return_dtype=pl.String).alias("__says"),
+        bare.alias("__bare"),
+    ).select(
+        findings.rule_frame(
+            "SCHEMA", Severity.HIGH, pl.col("column"), pl.col("row"),
+            findings.text(
+                pl.col("column"),
+                pl.when(value.is_null())
+                .then(pl.lit(""))
+                .when(pl.col("__bare"))
+                .then(findings.text(" ", value))
+                .otherwise(findings.text(" ", pl.col("__quoted"))),
+                " on row ", pl.col("row"), " ", pl.col("__says"),
+            ),
+            sec_clause,
+            pl.struct("column", "value").struct.json_encode(),
         )
-    return findings
+    )

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cached_property
 from typing import Literal
 
 import polars as pl
 
+from validation import findings as found
 from validation import rules, text
 from validation.coerce import coerce, schema_findings
 from validation.findings import Finding, Severity
@@ -31,12 +33,18 @@ class ValidationResult:
     """The outcome of one validation run."""
 
     status: Status
-    findings: list[Finding]
+    # Every finding, one row each, in the order reported (validation.findings.FINDINGS columns).
+    findings_frame: pl.DataFrame
     # The typed, valid rows (SCHEMA-bad and TOTAL rows removed) with `row` (1-based source row, Int64) and
     # `subject`; None when REJECTED. Types without a schema give their string columns with a null subject.
     rows: pl.DataFrame | None
     row_count: int  # data rows in the file, header and blank lines excluded
     total_row: dict[str, object] | None  # the file's own TOTAL row (typed, dates as ISO text), if valid
+
+    @cached_property
+    def findings(self) -> list[Finding]:
+        """The findings as objects: for tests and small files (a Python object per finding)."""
+        return found.as_findings(self.findings_frame)
 
 
 def validate_report(
@@ -83,15 +91,16 @@ def validate_frame(
     if schema is None:
         # No schema yet for this type: a readable file is accepted and checked for delivery only.
         rows = frame.select("row", pl.lit(None, dtype=pl.String).alias("subject"), pl.exclude("row"))
-        return _result(late, rows, row_count, None)
+        return _result([late], rows, row_count, None)
     missing = [c.name for c in schema.columns if c.required and c.name not in frame.columns]
     if missing:
         return _rejected([_missing_columns(missing, frame, spec)], row_count)
     coerced = coerce(frame, schema)
-    findings = schema_findings(coerced, schema, spec.sec_clause)
+    findings = [schema_findings(coerced, schema, spec.sec_clause)]
     if coerced.unplaced:
         message = f"The file does not match the {spec.code} schema: {'; '.join(coerced.unplaced)}"
-        return _rejected([_file("SCHEMA", message, spec, {"failures": list(coerced.unplaced)}), *findings], row_count)
+        unplaced = _file("SCHEMA", message, spec, {"failures": list(coerced.unplaced)})
+        return _rejected([found.frame_of([unplaced]), *findings], row_count)
     valid = coerced.typed
     if coerced.bad.height:
         left_out = pl.repeat(False, valid.height, dtype=pl.Boolean, eager=True).scatter(
@@ -105,22 +114,19 @@ def validate_frame(
     totals, rows = totals.drop("__total"), rows.drop("__total")
     if rows.height == 0:
         note = _no_valid_row(row_count, coerced.bad, spec)
-        return _rejected([*findings, note], row_count)
+        return _rejected([*findings, found.frame_of([note])], row_count)
     named = [c.name for c in schema.columns]
     rows = rows.select("row", "subject", *named, *(c for c in rows.columns if c not in (*_RESERVED, *named)))
     total_row = _total_row(totals)
     # A second TOTAL row is a duplicate subject too.
     keyed = pl.concat([rows.select("subject", "row"), totals.select("subject", "row")]) if totals.height else rows
-    findings += rules.duplicate_subjects(keyed, spec)
+    findings.append(rules.duplicate_subjects(keyed, spec))
     if total_row is not None:
         if _bad_outside_totals(coerced.bad, coerced.typed, schema):
-            findings.append(_total_not_checked(total_row, spec))
+            findings.append(found.frame_of([_total_not_checked(total_row, spec)]))
         else:
-            findings += rules.total_mismatch(rows, total_row, spec)
-    findings += rules.forecast_zero(rows, spec)
-    findings += variance(rows, spec)
-    findings += service_levels(rows, spec)
-    findings += late
+            findings.append(rules.total_mismatch(rows, total_row, spec))
+    findings += [rules.forecast_zero(rows, spec), variance(rows, spec), service_levels(rows, spec), late]
     return _result(findings, rows, row_count, total_row)
 
 
@@ -138,14 +144,16 @@ def _numbered(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def _result(
-    findings: list[Finding], rows: pl.DataFrame, row_count: int, total: dict[str, object] | None
+    findings: list[pl.DataFrame], rows: pl.DataFrame, row_count: int, total: dict[str, object] | None
 ) -> ValidationResult:
-    flagged = any(f.severity is not Severity.INFO for f in findings)
-    return ValidationResult("FLAGGED" if flagged else "PASSED", findings, rows, row_count, total)
+    frame = found.concat(findings)
+    flagged = bool((frame.get_column("severity") != Severity.INFO.value).any())
+    return ValidationResult("FLAGGED" if flagged else "PASSED", frame, rows, row_count, total)
 
 
-def _rejected(findings: list[Finding], row_count: int) -> ValidationResult:
-    return ValidationResult("REJECTED", findings, None, row_count, None)
+def _rejected(findings: list[Finding] | list[pl.DataFrame], row_count: int) -> ValidationResult:
+    frames = [f if isinstance(f, pl.DataFrame) else found.frame_of([f]) for f in findings]
+    return ValidationResult("REJECTED", found.concat(frames), None, row_count, None)
 
 
 def _file(rule: str, message: str, spec: ReportSpec, details: dict[str, object]) -> Finding:

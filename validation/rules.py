@@ -7,8 +7,8 @@ from datetime import datetime
 
 import polars as pl
 
-from validation import text
-from validation.findings import Finding, Severity, new_finding
+from validation import findings, text
+from validation.findings import Finding, Severity
 from validation.spec import ReportSpec
 
 SUMMED = ("forecast", "actual")
@@ -18,69 +18,77 @@ def _has(frame: pl.DataFrame, *columns: str) -> bool:
     return all(column in frame.columns for column in columns)
 
 
-def forecast_zero(frame: pl.DataFrame, spec: ReportSpec) -> list[Finding]:
+def forecast_zero(frame: pl.DataFrame, spec: ReportSpec) -> pl.DataFrame:
     """FORECAST_ZERO: requests sent where none were forecast, per subject and for the sum of the rows."""
     if not _has(frame, "forecast", "actual", "subject", "row"):
-        return []
-    rows = frame.filter(pl.col("forecast") == 0, pl.col("actual") > 0).select("subject", "row", "actual")
-    found = [_zero(subject, actual, row, spec) for subject, row, actual in rows.iter_rows()]
+        return findings.empty()
+    actual = pl.col("actual")
+    per_row = (
+        frame.lazy()
+        .filter(pl.col("forecast") == 0, actual > 0)
+        .select(
+            findings.rule_frame(
+                "FORECAST_ZERO", Severity.WARNING, pl.col("subject"), pl.col("row"),
+                findings.text(findings.thousands(actual), _ZERO_TAIL + text.clause(spec.sec_clause)),
+                spec.sec_clause, findings.text('{"actual":', actual, ',"forecast":0}'),
+            )
+        )
+        .collect()
+    )
     sums = frame.select(pl.col("actual", "forecast").cast(pl.Int128).sum())
     total_actual, total_forecast = (int(v) for v in sums.row(0))
     if total_forecast == 0 and total_actual > 0:
-        found.append(_zero("TOTAL", total_actual, None, spec))
-    return found
+        message = f"All rows together: {text.count(total_actual)}{_ZERO_TAIL}{text.clause(spec.sec_clause)}"
+        total = Finding("FORECAST_ZERO", Severity.WARNING, "TOTAL", message, spec.sec_clause,
+                        {"actual": total_actual, "forecast": 0})
+        return findings.concat([per_row, findings.frame_of([total])])
+    return per_row
 
 
-def _zero(subject: str, actual: int, row: int | None, spec: ReportSpec) -> Finding:
-    lead = "All rows together: " if row is None else ""
-    message = (
-        f"{lead}{text.count(actual)} requests sent against a forecast of 0: no percentage of forecast"
-        f" can be given{text.clause(spec.sec_clause)}"
-    )
-    # new_finding: with every forecast left at 0 there is one of these per row.
-    return new_finding(
-        "FORECAST_ZERO", Severity.WARNING, subject, message, spec.sec_clause, {"actual": actual, "forecast": 0}, row
-    )
+_ZERO_TAIL = " requests sent against a forecast of 0: no percentage of forecast can be given"
+_SHOWN = 10  # rows named in a DUPLICATE_SUBJECT message; details list them all
 
 
-def duplicate_subjects(frame: pl.DataFrame, spec: ReportSpec) -> list[Finding]:
+def duplicate_subjects(frame: pl.DataFrame, spec: ReportSpec) -> pl.DataFrame:
     """DUPLICATE_SUBJECT: one finding per subject that appears on more than one row, listing the rows."""
     if not _has(frame, "subject", "row"):
-        return []
+        return findings.empty()
     subjects = frame.get_column("subject").drop_nulls()
     # Counting distinct hashes is several times cheaper than marking duplicates and usually proves there are none
     # (equal subjects have equal hashes; a collision only sends us down the exact path below).
     if subjects.hash().n_unique() == subjects.len():
-        return []
-    groups = (
+        return findings.empty()
+    rows, count = pl.col("row"), pl.col("__n")
+    more = pl.when(count > _SHOWN).then(findings.text(" and ", count - _SHOWN, " more")).otherwise(pl.lit(""))
+    return (
         frame.lazy()
         .filter(pl.col("subject").is_not_null())
         .group_by("subject")
         .agg(pl.col("row").sort(), pl.len().alias("__n"))
-        .filter(pl.col("__n") > 1)
-        .select("subject", "row")
-        .sort(pl.col("row").list.first())
-        .collect()
-    )
-    found = []
-    for subject, rows in groups.iter_rows():
-        shown = ", ".join(map(str, rows[:10])) + (f" and {len(rows) - 10} more" if len(rows) > 10 else "")
-        found.append(
-            Finding(
-                rule_code="DUPLICATE_SUBJECT",
-                severity=Severity.WARNING,
-                subject=str(subject),
-                message=f"{subject} appears on {len(rows)} rows ({shown}): each subject should appear once",
-                sec_clause=spec.sec_clause,
-                details={"rows": [int(r) for r in rows], "count": len(rows)},
-                row=int(rows[0]),
+        .filter(count > 1)
+        .sort(rows.list.first())
+        .select(
+            findings.rule_frame(
+                "DUPLICATE_SUBJECT", Severity.WARNING, pl.col("subject"), rows.list.first(),
+                findings.text(
+                    pl.col("subject"), " appears on ", count, " rows (",
+                    rows.list.head(_SHOWN).cast(pl.List(pl.String)).list.join(", "), more,
+                    "): each subject should appear once",
+                ),
+                spec.sec_clause,
+                findings.text('{"rows":[', rows.cast(pl.List(pl.String)).list.join(","), '],"count":', count, "}"),
             )
         )
-    return found
+        .collect()
+    )
 
 
-def total_mismatch(frame: pl.DataFrame, total_row: dict[str, object] | None, spec: ReportSpec) -> list[Finding]:
+def total_mismatch(frame: pl.DataFrame, total_row: dict[str, object] | None, spec: ReportSpec) -> pl.DataFrame:
     """TOTAL_MISMATCH: the file's own TOTAL row against the sum of the other rows, for forecast and actual."""
+    return findings.frame_of(_total_mismatch(frame, total_row, spec))
+
+
+def _total_mismatch(frame: pl.DataFrame, total_row: dict[str, object] | None, spec: ReportSpec) -> list[Finding]:
     if total_row is None:
         return []
     columns = [c for c in SUMMED if c in frame.columns and isinstance(total_row.get(c), int)]
@@ -117,14 +125,14 @@ def _int(value: object) -> int:
     return value if isinstance(value, int) else 0
 
 
-def late_delivery(received_at: datetime | None, due_at: datetime | None, spec: ReportSpec) -> list[Finding]:
+def late_delivery(received_at: datetime | None, due_at: datetime | None, spec: ReportSpec) -> pl.DataFrame:
     """LATE_DELIVERY: received after the end of the due day (both instants as given by the caller)."""
     if received_at is None or due_at is None:
-        return []
+        return findings.empty()
     received, due = text.as_utc(received_at), text.as_utc(due_at)
     if received <= due:
-        return []
-    return [
+        return findings.empty()
+    return findings.frame_of([
         Finding(
             rule_code="LATE_DELIVERY",
             severity=Severity.WARNING,
@@ -136,4 +144,4 @@ def late_delivery(received_at: datetime | None, due_at: datetime | None, spec: R
             sec_clause=spec.sec_clause,
             details={"due_at": due.isoformat(), "received_at": received.isoformat()},
         )
-    ]
+    ])

@@ -6,8 +6,8 @@ from collections.abc import Sequence
 
 import polars as pl
 
-from validation import text
-from validation.findings import Finding, Severity
+from validation import findings, text
+from validation.findings import Severity
 from validation.spec import ReportSpec
 
 _LEVELS = {"__measure": pl.String, "__provider": pl.String, "__target": pl.Float64, "__minimum": pl.Float64}
@@ -31,15 +31,15 @@ def _catalogue(spec: ReportSpec, specific: bool) -> pl.DataFrame:
     return frame.unique(subset=keys, keep="first", maintain_order=True)
 
 
-def service_levels(frame: pl.DataFrame, spec: ReportSpec) -> list[Finding]:
+def service_levels(frame: pl.DataFrame, spec: ReportSpec) -> pl.DataFrame:
     """BELOW_MINIMUM (HIGH), else BELOW_TARGET (WARNING); NO_SERVICE_LEVEL (INFO) when a measure has neither."""
     needed = ("measure", "provider", "actual_pct", "subject", "row")
     if not all(column in frame.columns for column in needed):
-        return []
+        return findings.empty()
     own = [c for c in ("target_pct", "minimum_pct") if c in frame.columns]
     specific = _catalogue(spec, True).rename({"__target": "__target_p", "__minimum": "__minimum_p"})
     generic = _catalogue(spec, False).drop("__provider").rename({"__target": "__target_g", "__minimum": "__minimum_g"})
-    checked = (
+    return (
         frame.lazy()
         .select(
             "subject",
@@ -72,12 +72,49 @@ def service_levels(frame: pl.DataFrame, spec: ReportSpec) -> list[Finding]:
         .filter(pl.col("__rule").is_not_null())
         .select("subject", "row", "actual_pct", "__target", "__minimum", "__target_from", "__minimum_from", "__rule")
         .sort("row")
+        .select(_findings(spec))
         .collect()
     )
-    return [
-        _finding(str(rule), str(subject), int(row), actual, target, minimum, (target_from, minimum_from), spec)
-        for subject, row, actual, target, minimum, target_from, minimum_from, rule in checked.iter_rows()
-    ]
+
+
+_SEVERITIES = {"NO_SERVICE_LEVEL": Severity.INFO, "BELOW_MINIMUM": Severity.HIGH, "BELOW_TARGET": Severity.WARNING}
+
+
+def _findings(spec: ReportSpec) -> list[pl.Expr]:
+    """One finding per checked row; the message names the level missed and the other level when there is one."""
+    rule, subject = pl.col("__rule"), pl.col("subject")
+    actual, target, minimum = (pl.col(c) for c in ("actual_pct", "__target", "__minimum"))
+    achieved = findings.text(subject, " achieved ", findings.percent(actual.fill_null(0.0)))
+    also_target = pl.when(target.is_not_null()).then(findings.text(" (Target ", findings.percent(target), ")"))
+    also_minimum = pl.when(minimum.is_not_null()).then(
+        findings.text(" (Minimum Service Level ", findings.percent(minimum), ")")
+    )
+    clause = text.clause(spec.sec_clause)
+    message = (
+        pl.when(rule == "NO_SERVICE_LEVEL")
+        .then(
+            findings.text(subject, " has no Target or Minimum Service Level in the file or the catalogue: not checked")
+        )
+        .when(rule == "BELOW_MINIMUM")
+        .then(
+            findings.text(
+                achieved, ", below its Minimum Service Level of ", findings.percent(minimum.fill_null(0.0)),
+                also_target.otherwise(pl.lit("")), clause,
+            )
+        )
+        .otherwise(
+            findings.text(
+                achieved, ", below its Target of ", findings.percent(target.fill_null(0.0)),
+                also_minimum.otherwise(pl.lit("")), clause,
+            )
+        )
+    )
+    details = pl.struct(
+        actual.alias("actual_pct"), target.alias("target_pct"), minimum.alias("minimum_pct"),
+        pl.col("__target_from").alias("target_from"), pl.col("__minimum_from").alias("minimum_from"),
+    ).struct.json_encode()
+    severity = rule.replace_strict({k: v.value for k, v in _SEVERITIES.items()}, return_dtype=pl.String)
+    return findings.rule_frame(rule, severity, subject, pl.col("row"), message, spec.sec_clause, details)
 
 
 def _source(own: pl.Expr, provider_level: str, any_level: str) -> pl.Expr:
@@ -92,49 +129,3 @@ def _source(own: pl.Expr, provider_level: str, any_level: str) -> pl.Expr:
 
 def _own(own: Sequence[str], column: str) -> pl.Expr:
     return pl.col(column) if column in own else pl.lit(None, dtype=pl.Float64)
-
-
-def _finding(
-    rule: str,
-    subject: str,
-    row: int,
-    actual: float | None,
-    target: float | None,
-    minimum: float | None,
-    sources: tuple[str | None, str | None],
-    spec: ReportSpec,
-) -> Finding:
-    details: dict[str, object] = {
-        "actual_pct": _num(actual),
-        "target_pct": _num(target),
-        "minimum_pct": _num(minimum),
-        "target_from": sources[0],
-        "minimum_from": sources[1],
-    }
-    clause = text.clause(spec.sec_clause)
-    if rule == "NO_SERVICE_LEVEL":
-        return Finding(
-            rule_code=rule,
-            severity=Severity.INFO,
-            subject=subject,
-            message=f"{subject} has no Target or Minimum Service Level in the file or the catalogue: not checked",
-            sec_clause=spec.sec_clause,
-            details=details,
-            row=row,
-        )
-    achieved = text.pct(actual or 0.0)
-    if rule == "BELOW_MINIMUM":
-        message = f"{subject} achieved {achieved}, below its Minimum Service Level of {text.pct(minimum or 0.0)}"
-        if target is not None:
-            message += f" (Target {text.pct(target)})"
-        severity = Severity.HIGH
-    else:
-        message = f"{subject} achieved {achieved}, below its Target of {text.pct(target or 0.0)}"
-        if minimum is not None:
-            message += f" (Minimum Service Level {text.pct(minimum)})"
-        severity = Severity.WARNING
-    return Finding(rule, severity, subject, message + clause, spec.sec_clause, details, row)
-
-
-def _num(value: float | None) -> float | None:
-    return None if value is None else float(value)

@@ -8,8 +8,8 @@ from fractions import Fraction
 
 import polars as pl
 
-from validation import text
-from validation.findings import Finding, Severity, new_finding
+from validation import findings, text
+from validation.findings import Finding, Severity
 from validation.spec import ReportSpec
 
 # Tolerances are compared as exact fractions; a bound with more decimals than this is rounded to it.
@@ -66,11 +66,11 @@ def _largest(frame: pl.DataFrame) -> int:
     return max((abs(int(v)) for v in extremes.row(0) if v is not None), default=0)
 
 
-def variance(frame: pl.DataFrame, spec: ReportSpec) -> list[Finding]:
+def variance(frame: pl.DataFrame, spec: ReportSpec) -> pl.DataFrame:
     """Per subject (WARNING) and for the sum of the rows, subject TOTAL (HIGH); forecast 0 is FORECAST_ZERO's."""
     bands = _bands(spec)
     if not bands or not all(c in frame.columns for c in ("forecast", "actual", "subject", "row")):
-        return []
+        return findings.empty()
     largest = _largest(frame)
     # Int64 is faster and enough for any real report; Int128 only when a product could overflow it.
     wide = pl.Int64 if largest * 2000 < 2**62 else pl.Int128
@@ -81,52 +81,57 @@ def variance(frame: pl.DataFrame, spec: ReportSpec) -> list[Finding]:
     tail = text.clause(clause)
     phrases = {band.rule: f"{band.side} the {text.pct(band.bound)} tolerance{tail}" for band in bands}
     # Half-up to one decimal in integer arithmetic: 873383/553814 -> 1577 tenths, never a float artefact.
-    tenths = (actual * 2000 + forecast) // (2 * forecast)
-    flagged = (
+    ratio = findings.tenths((actual * 2000 + forecast) // (2 * forecast))
+    per_row = (
         frame.lazy()
         .with_columns(rule.alias("__rule"))
-        # Filter first so only the flagged rows are copied and given a ratio.
+        # Filter first so only the flagged rows are copied and given a message.
         .filter(pl.col("__rule").is_not_null(), forecast > 0, actual.is_not_null())
+        .with_columns(
+            ratio.alias("__ratio"), pl.col("__rule").replace_strict(phrases, return_dtype=pl.String).alias("__phrase")
+        )
         .select(
-            pl.col("subject").cast(pl.String),
-            "row",
-            "actual",
-            "forecast",
-            tenths.alias("__ratio"),
-            "__rule",
+            findings.rule_frame(
+                pl.col("__rule"),
+                Severity.WARNING,
+                pl.col("subject"),
+                pl.col("row"),
+                findings.text(
+                    findings.thousands(actual), " requests sent against a forecast of ", findings.thousands(forecast),
+                    ": ", pl.col("__ratio"), "% of forecast, ", pl.col("__phrase"),
+                ),
+                clause,
+                findings.text(
+                    '{"actual":', actual, ',"forecast":', forecast, ',"ratio":', pl.col("__ratio"),
+                    f',"lower":{findings.json_value(lower)},"upper":{findings.json_value(upper)}}}',
+                ),
+            )
         )
         .collect()
     )
-    columns = [flagged.get_column(c).to_list() for c in flagged.columns]
-    columns[4] = [t / 10 for t in columns[4]]  # in Python: polars' x / 10 gives 35.800000000000004
-    findings = [
-        new_finding(
-            code,
-            Severity.WARNING,
-            subject,
-            f"{a:,} requests sent against a forecast of {f:,}: {r:.1f}% of forecast, {phrases[code]}",
-            clause,
-            {"actual": a, "forecast": f, "ratio": r, "lower": lower, "upper": upper},
-            row,
-        )
-        for subject, row, a, f, r, code in zip(*columns, strict=True)
-    ]
+    return findings.concat([per_row, findings.frame_of(_aggregate(frame, bands, phrases, spec))])
+
+
+def _aggregate(frame: pl.DataFrame, bands: list[_Band], phrases: dict[str, str], spec: ReportSpec) -> list[Finding]:
+    """The sum of the rows against the band: one finding, subject TOTAL."""
     sums = frame.select(pl.col("actual", "forecast").cast(pl.Int128).sum()).row(0)
     total_actual, total_forecast = (int(v or 0) for v in sums)
-    if total_forecast > 0:
-        ratio = text.ratio_pct(total_actual, total_forecast)
-        for band in bands:
-            if band.beyond(total_actual, total_forecast):
-                message = (
-                    f"All rows together: {total_actual:,} requests sent against a forecast of {total_forecast:,}:"
-                    f" {ratio:.1f}% of forecast, {phrases[band.rule]}"
-                )
-                details: dict[str, object] = {
-                    "actual": total_actual,
-                    "forecast": total_forecast,
-                    "ratio": ratio,
-                    "lower": lower,
-                    "upper": upper,
-                }
-                findings.append(Finding(band.rule, Severity.HIGH, "TOTAL", message, clause, details))
-    return findings
+    if total_forecast <= 0:
+        return []
+    ratio = text.ratio_pct(total_actual, total_forecast)
+    found = []
+    for band in bands:
+        if band.beyond(total_actual, total_forecast):
+            message = (
+                f"All rows together: {total_actual:,} requests sent against a forecast of {total_forecast:,}:"
+                f" {ratio:.1f}% of forecast, {phrases[band.rule]}"
+            )
+            details: dict[str, object] = {
+                "actual": total_actual,
+                "forecast": total_forecast,
+                "ratio": ratio,
+                "lower": spec.tolerance_lower_pct,
+                "upper": spec.tolerance_upper_pct,
+            }
+            found.append(Finding(band.rule, Severity.HIGH, "TOTAL", message, spec.sec_clause, details))
+    return found

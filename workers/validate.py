@@ -13,10 +13,9 @@ from sql import catalogue, exceptions, submissions
 from sql.db import Pool
 from sql.exceptions import Raised
 from sql.rows import ReportTypeRow
-from validation.findings import Finding, Severity
+from validation.findings import FINDINGS, Finding, Severity, frame_of
 from validation.pipeline import ValidationResult, validate_report
 from validation.spec import ReportSpec, ServiceLevel
-from workers.raising import exceptions_for
 
 log = logging.getLogger("secgov.worker")
 
@@ -49,12 +48,24 @@ def rows_csv(result: ValidationResult, code: str, submission_id: int) -> bytes |
     return frame.write_csv().encode()
 
 
+def findings_csv(result: ValidationResult, run_id: int, submission_id: int) -> bytes | None:
+    """The run's findings as the CSV store_run COPYs (submissions.FINDING_COLUMNS), straight from the frame."""
+    frame = result.findings_frame
+    if frame.height == 0:
+        return None
+    return frame.select(
+        pl.lit(run_id, dtype=pl.Int64).alias("run_id"),
+        pl.lit(submission_id, dtype=pl.Int64).alias("submission_id"),
+        *FINDINGS.names(),
+    ).write_csv().encode()
+
+
 def _exhausted(attempts: int, spec: ReportSpec) -> ValidationResult:
     finding = Finding("UNREADABLE_FILE", Severity.HIGH, "FILE",
                       f"Validation did not complete after {attempts - 1} attempts (the worker stopped each time): "
                       "the file is rejected rather than retried for ever", spec.sec_clause,
                       {"attempts": attempts - 1, "reason": "attempts exhausted"})
-    return ValidationResult("REJECTED", [finding], None, 0, None)
+    return ValidationResult("REJECTED", frame_of([finding]), None, 0, None)
 
 
 def _day(moment: datetime) -> str:
@@ -94,24 +105,27 @@ async def validate(pool: Pool, submission_id: int, limits: Limits) -> Outcome:
         result = await asyncio.to_thread(validate_report, data, spec, received_at=ctx.first_received_at,
                                          due_at=ctx.due_at, max_rows=limits.max_rows)
     del data
+    async with pool.acquire() as conn:
+        run_id = await submissions.next_run_id(conn)
+    # Written out before the transaction, so that it holds its locks only for the COPYs.
     csv = await asyncio.to_thread(rows_csv, result, rt.code, submission_id)
-    records = [(f.rule_code, f.severity.value, f.subject, f.message, f.sec_clause, dict(f.details), f.row)
-               for f in result.findings]
-    raised = exceptions_for(result.findings, cap=limits.max_exceptions_per_rule)
+    found = await asyncio.to_thread(findings_csv, result, run_id, submission_id)
     async with pool.acquire() as conn, conn.transaction():
         ctx = await submissions.for_run(conn, id=submission_id)
         if ctx is None or ctx.status not in ("RECEIVED", "VALIDATING"):
             return Outcome(None, [])  # another delivery finished it meanwhile
-        run_id = await submissions.store_run(
-            conn, submission_id=submission_id, code=rt.code, started_at=started, catalogue_version=rt.version,
-            attempt=attempts, status=result.status, row_count=result.row_count, findings=records, rows_csv=csv)
+        await submissions.store_run(
+            conn, run_id=run_id, submission_id=submission_id, code=rt.code, started_at=started,
+            catalogue_version=rt.version, attempt=attempts, status=result.status, row_count=result.row_count,
+            finding_count=result.findings_frame.height, findings_csv=found, rows_csv=csv)
+        raised = await exceptions.raised_by_run(conn, run_id=run_id, cap=limits.max_exceptions_per_rule)
         flagged = await _raise(conn, ctx, result, raised, run_id, sub.supersedes_id is not None, attempts)
         await submissions.notify(conn, {"type": "submission", "id": submission_id, "status": result.status})
         for i in range(0, len(flagged), 500):
             await submissions.notify(conn, {"type": "exceptions", "ids": flagged[i:i + 500],
                                             "report_type": rt.code})
     log.info("submission %s validated: %s, %d findings, %d exceptions raised", submission_id, result.status,
-             len(records), len(raised))
+             result.findings_frame.height, len(raised))
     return Outcome(result.status, flagged)
 
 
@@ -124,7 +138,8 @@ async def _raise(conn: object, ctx: submissions.RunContext, result: ValidationRe
     when = _day(ctx.received_at)
     closing = f"not raised by the resubmission of {when}" if is_resubmission \
         else f"not raised by the validation of the submission of {when}"
-    delivery = "late" if any(f.rule_code == "LATE_DELIVERY" for f in result.findings) else "on time"
+    late = (result.findings_frame.get_column("rule_code") == "LATE_DELIVERY").any()
+    delivery = "late" if late else "on time"
     return await exceptions.apply_run(
         conn,  # type: ignore[arg-type]
         report_type_id=ctx.report_type_id, period=ctx.period, raised=raised, submission_id=ctx.id, run_id=run_id,

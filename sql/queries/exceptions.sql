@@ -91,3 +91,57 @@ WHERE (:status::text IS NULL OR e.status = :status)
 
 -- name: notify
 SELECT pg_notify('secgov_events', :payload);
+
+-- name: raised_by_run
+-- What a run raises, read from its stored findings: WARNING and HIGH ones; SCHEMA findings one per column (a bad
+-- cell each); at most :cap per rule, the rest summed up in one MORE exception. Rules in the order they were found.
+WITH f AS (
+    SELECT id, rule_code, severity, subject, message, sec_clause, details, row
+    FROM findings WHERE run_id = :run_id AND severity <> 'INFO'
+),
+by_column AS (
+    SELECT subject, min(id) AS id, count(*) AS n,
+           (array_agg(row ORDER BY id) FILTER (WHERE row IS NOT NULL))[1:20] AS rows
+    FROM f WHERE rule_code = 'SCHEMA' GROUP BY subject
+),
+candidates AS (
+    SELECT id, rule_code, subject, severity, message, sec_clause, details FROM f WHERE rule_code <> 'SCHEMA'
+    UNION ALL
+    SELECT c.id, 'SCHEMA', c.subject, first.severity,
+           CASE WHEN c.n = 1 THEN first.message
+                ELSE to_char(c.n, 'FM999,999,999,999,990') || ' rows have invalid values in column '''
+                     || c.subject || ''', first at row ' || coalesce(c.rows[1]::text, '?') || ': ' || first.message
+           END,
+           first.sec_clause,
+           CASE WHEN c.n > 1
+                THEN jsonb_build_object('column', c.subject, 'count', c.n,
+                                        'rows', to_jsonb(coalesce(c.rows, '{}'::integer[])))
+                WHEN first.row IS NULL THEN first.details || '{"rows": []}'::jsonb
+                ELSE first.details || jsonb_build_object('rows', jsonb_build_array(first.row))
+           END
+    FROM by_column c JOIN f first ON first.id = c.id
+),
+ranked AS (
+    SELECT *, row_number() OVER (PARTITION BY rule_code ORDER BY id) AS rank,
+           min(id) OVER (PARTITION BY rule_code) AS rule_first
+    FROM candidates
+),
+more AS (
+    SELECT rule_code, min(rule_first) AS rule_first, count(*) AS n,
+           CASE WHEN bool_or(severity = 'HIGH') THEN 'HIGH' ELSE 'WARNING' END AS severity,
+           (array_agg(sec_clause ORDER BY id))[1] AS sec_clause,
+           (array_agg(subject ORDER BY id))[1:20] AS subjects
+    FROM ranked WHERE rank > :cap GROUP BY rule_code
+)
+SELECT rule_code, subject, severity, message, sec_clause, details FROM (
+    SELECT rule_code, subject, severity, message, sec_clause, details, rule_first, 0 AS last, id AS at
+    FROM ranked WHERE rank <= :cap
+    UNION ALL
+    SELECT rule_code, 'MORE', severity,
+           to_char(n, 'FM999,999,999,999,990') || ' more ' || rule_code || ' problems were found in this run and not'
+           || ' raised one by one (the first ' || to_char(:cap::bigint, 'FM999,999,999,999,990')
+           || ' were); see the submission''s findings',
+           sec_clause, jsonb_build_object('count', n, 'subjects', to_jsonb(subjects)), rule_first, 1, 0
+    FROM more
+) raised
+ORDER BY rule_first, last, at;

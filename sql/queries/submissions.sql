@@ -89,9 +89,14 @@ WHERE status IN ('RECEIVED', 'VALIDATING')
 ORDER BY id
 LIMIT 1000;
 
+-- name: next_run_id
+-- Taken before the run's transaction, so that its findings can be written out (with their run) beforehand.
+SELECT nextval(pg_get_serial_sequence('validation_runs', 'id'));
+
 -- name: insert_run
-INSERT INTO validation_runs (submission_id, started_at, catalogue_version, outcome, attempt, finding_count)
-VALUES (:submission_id, :started_at, :catalogue_version, :outcome, :attempt, :finding_count)
+INSERT INTO validation_runs (id, submission_id, started_at, catalogue_version, outcome, attempt, finding_count)
+OVERRIDING SYSTEM VALUE
+VALUES (:id, :submission_id, :started_at, :catalogue_version, :outcome, :attempt, :finding_count)
 RETURNING id;
 
 -- name: runs_of

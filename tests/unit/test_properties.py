@@ -5,18 +5,20 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import math
 import zipfile
+from decimal import Decimal
 from fractions import Fraction
 
 import polars as pl
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from validation import ReportSpec, ServiceLevel, UnreadableFile, parse, validate_report
-from validation.findings import Finding
+from validation import ReportSpec, ServiceLevel, UnreadableFile, findings, parse, validate_report
+from validation.findings import FINDINGS, Finding, as_findings
 from validation.rules import duplicate_subjects, forecast_zero, total_mismatch
 from validation.service_levels import service_levels
-from validation.text import ratio_pct
+from validation.text import pct, ratio_pct
 from validation.variance import variance
 
 # Derandomized or randomized as the profile says (tests/conftest.py, SECGOV_HYPOTHESIS_PROFILE).
@@ -156,14 +158,39 @@ def specs(draw: st.DrawFn) -> ReportSpec:
 @given(typed_frames(), specs())
 def test_rules_never_raise_on_small_frames(frame: pl.DataFrame, spec: ReportSpec) -> None:
     for rule in (variance, forecast_zero, duplicate_subjects, service_levels):
-        for finding in rule(frame, spec):
+        found = rule(frame, spec)
+        assert found.schema == FINDINGS
+        for finding in as_findings(found):
             assert isinstance(finding, Finding)
             json.dumps(finding.details)
     for rule in (variance, forecast_zero, service_levels):
-        assert rule(frame.select("row", "subject"), spec) == []  # without their columns, rules find nothing
+        assert rule(frame.select("row", "subject"), spec).is_empty()  # without their columns, rules find nothing
     total: dict[str, object] = {"row": 9, "forecast": 10, "actual": None}
     total_mismatch(frame, total, spec)
     total_mismatch(frame, None, spec)
+
+
+@FAST
+@given(st.lists(st.integers(min_value=-(2**63) + 1, max_value=2**63 - 1), max_size=20))
+def test_thousands_and_tenths_write_as_python_does(values: list[int]) -> None:
+    series = pl.Series("n", values, dtype=pl.Int64)
+    written = pl.select(findings.thousands(pl.lit(series)), findings.tenths(pl.lit(series)).alias("t"))
+    assert written.to_series(0).to_list() == [f"{v:,}" for v in values]
+    assert written.to_series(1).to_list() == [f"{Decimal(v).scaleb(-1):.1f}" for v in values]
+
+
+@FAST
+@given(st.lists(st.one_of(st.floats(), st.floats(0, 100), st.sampled_from([99.45, 0.05, 0.15, 2.675])), max_size=20))
+def test_percent_writes_as_text_pct(values: list[float]) -> None:
+    written = pl.select(findings.percent(pl.lit(pl.Series(values, dtype=pl.Float64)))).to_series().to_list()
+    assert written == [pct(v) if abs(v) < 1e38 or not math.isfinite(v) else written[i] for i, v in enumerate(values)]
+
+
+@FAST
+@given(st.lists(st.one_of(st.none(), st.text(max_size=6), st.sampled_from(["n/a", "-5", "it's", 'a"b', "\\"])), max_size=20))
+def test_quoted_writes_as_repr(values: list[str | None]) -> None:
+    written = findings.quoted(pl.Series(values, dtype=pl.String)).to_list()
+    assert [w for w, v in zip(written, values, strict=True) if v is not None] == [repr(v) for v in values if v is not None]
 
 
 @FAST

@@ -218,10 +218,10 @@ def test_on_time_delivery() -> None:
         result = validate_report(b"user_id,forecast,actual\nA,100,100\n", SR, received_at=received, due_at=SR_APRIL_DUE)
         assert result.status == "PASSED"
     # One microsecond after the end of the due day is late; a naive instant is read as UTC.
-    assert late_delivery(SR_APRIL_DUE + timedelta(microseconds=1), SR_APRIL_DUE, SR)
-    assert not late_delivery(datetime(2018, 5, 15, 22, 0), SR_APRIL_DUE, SR)
-    assert not late_delivery(None, SR_APRIL_DUE, SR)
-    assert not late_delivery(datetime(2018, 5, 15, tzinfo=UTC), None, SR)
+    assert late_delivery(SR_APRIL_DUE + timedelta(microseconds=1), SR_APRIL_DUE, SR).height == 1
+    assert late_delivery(datetime(2018, 5, 15, 22, 0), SR_APRIL_DUE, SR).is_empty()
+    assert late_delivery(None, SR_APRIL_DUE, SR).is_empty()
+    assert late_delivery(datetime(2018, 5, 15, tzinfo=UTC), None, SR).is_empty()
 
 
 def test_a_type_without_schema_is_checked_for_delivery_only() -> None:
@@ -286,14 +286,3 @@ def test_percentages_read_with_one_decimal() -> None:
     assert pct(110) == "110.0%"
     assert pct(99.45) == "99.5%"
     assert one_decimal(0.05) == 0.1
-
-
-def test_new_finding_is_the_same_as_the_dataclass() -> None:
-    from validation.findings import Finding, new_finding
-
-    details: dict[str, object] = {"column": "forecast", "value": "x"}
-    made = new_finding("SCHEMA", Severity.HIGH, "forecast", "m", "H3.24", details, 3)
-    built = Finding("SCHEMA", Severity.HIGH, "forecast", "m", "H3.24", details, 3)
-    assert made == built
-    assert repr(made) == repr(built)
-    assert hash((made.rule_code, made.row)) == hash((built.rule_code, built.row))

@@ -69,7 +69,8 @@ def create_app(settings: Settings, *, pool: Pool | None = None, enqueue: Enqueue
         if resources._pool is None:
             if not settings.database_url:
                 raise RuntimeError("DATABASE_URL is not set")
-            owned = resources._pool = await db.create_pool(settings.database_url, min_size=2, max_size=20)
+            owned = resources._pool = await db.create_pool(settings.database_url, min_size=2, max_size=20,
+                                                           statement_timeout_s=settings.statement_timeout_s)
         await resources.hub.start(resources.pool)
         try:
             yield

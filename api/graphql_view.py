@@ -7,6 +7,7 @@ from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
@@ -18,6 +19,7 @@ from api.auth import InvalidKey, KeyResolver
 from api.graphiql import offline
 from api.resources import Resources
 from api.settings import Settings
+from schema.connection import RequestConnection
 from schema.context import Context, build_context
 from schema.loaders import Loaders
 from sql.viewer import PUBLIC
@@ -41,17 +43,34 @@ class SecgovGraphQL(GraphQL[Context, None]):
     def graphql_ide_html(self) -> str:
         return self._ide_html
 
+    def _connection(self, *, per_use: bool) -> RequestConnection:
+        return RequestConnection(self.resources.pool, acquire_timeout_s=self.settings.acquire_timeout_s,
+                                 per_use=per_use)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """An HTTP request gets one connection for all of its SQL, given back when it is answered."""
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        db = scope.setdefault("state", {})["db"] = self._connection(per_use=False)
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            await db.release()
+
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
         # The edge middleware has resolved the key and the request id already.
         viewer = getattr(request.state, "viewer", PUBLIC)
         request_id = getattr(request.state, "request_id", "")
         client = request.client.host if request.client else None
-        return build_context(self.resources.pool, viewer, request_id, enqueue=self.resources.enqueue, request=request,
+        db = getattr(request.state, "db", None) or self._connection(per_use=True)
+        return build_context(db, viewer, request_id, enqueue=self.resources.enqueue, request=request,
                              response=response, client=client,
                              extra={"max_upload_bytes": self.settings.max_upload_bytes, "hub": self.resources.hub})
 
     async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
         """GraphQL over HTTP: with application/graphql-response+json, a request that never executed is a 400."""
+        await request.state.db.release()  # executed: the connection can serve another request already
         data = await super().process_result(request, result)
         if GRAPHQL_RESPONSE not in request.headers.get("accept", ""):
             _answer.set(("application/json", None))
@@ -83,6 +102,6 @@ class SecgovGraphQL(GraphQL[Context, None]):
         except InvalidKey as e:
             raise ConnectionRejectionError({"code": "UNAUTHENTICATED", "message": str(e)}) from e
         context.viewer = viewer
-        context.loaders = Loaders(self.resources.pool, viewer)
+        context.loaders = Loaders(context.db, viewer)
         ack: UnsetType = UNSET
         return ack

@@ -12,6 +12,22 @@ def _int(name: str, default: int) -> int:
     return int(raw.replace("_", "")) if raw else default
 
 
+def _float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    return float(raw) if raw else default
+
+
+def _on(name: str, default: bool) -> bool:
+    raw = os.environ.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw in ("on", "true", "1", "yes"):
+        return True
+    if raw in ("off", "false", "0", "no"):
+        return False
+    raise ValueError(f"{name}={raw!r}: expected on or off")
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str | None = None
@@ -27,6 +43,12 @@ class Settings:
     max_exceptions_per_rule: int = 500
     rate_limits: str = "uploads=60/minute;graphql=1200/minute"
     rate_limit_storage: str | None = None
+    # The read path's bounds and its response cache (README "Limits").
+    statement_timeout_s: float = 5.0
+    acquire_timeout_s: float = 2.0
+    response_cache: bool = True
+    response_cache_bytes: int = 64 * 1024 * 1024
+    query_cost_budget: int = 20_000
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -50,4 +72,9 @@ class Settings:
             max_exceptions_per_rule=_int("SECGOV_MAX_EXCEPTIONS_PER_RULE", 500),
             rate_limits=env.get("SECGOV_RATE_LIMITS", "uploads=60/minute;graphql=1200/minute"),
             rate_limit_storage=env.get("SECGOV_RATE_LIMIT_STORAGE") or None,
+            statement_timeout_s=_float("SECGOV_STATEMENT_TIMEOUT_S", 5.0),
+            acquire_timeout_s=_float("SECGOV_ACQUIRE_TIMEOUT_S", 2.0),
+            response_cache=_on("SECGOV_RESPONSE_CACHE", True),
+            response_cache_bytes=_int("SECGOV_RESPONSE_CACHE_BYTES", 64 * 1024 * 1024),
+            query_cost_budget=_int("SECGOV_QUERY_COST_BUDGET", 20_000),
         )

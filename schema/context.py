@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from typing import Any
 
 from strawberry.types import Info as StrawberryInfo
 
+from schema.connection import RequestConnection
 from schema.errors import unauthenticated
 from schema.loaders import Loaders
 from sql.db import Conn, Pool
@@ -23,6 +24,7 @@ class Context:
     viewer: Viewer
     request_id: str
     loaders: Loaders
+    db: RequestConnection
     # Wired by api: hands a submission id to the workers, so the API process never loads the validation stack.
     enqueue: Enqueue | None = None
     request: Any = None
@@ -32,10 +34,9 @@ class Context:
     # The WebSocket's connection_init payload (strawberry fills it in).
     connection_params: dict[str, Any] | None = None
 
-    @asynccontextmanager
-    async def connection(self) -> AsyncIterator[Conn]:
-        async with self.pool.acquire() as conn:
-            yield conn
+    def connection(self) -> AbstractAsyncContextManager[Conn]:
+        """`async with ctx.connection() as conn:` the request's connection (see RequestConnection)."""
+        return self.db.use()
 
     def require_key(self) -> Viewer:
         if self.viewer.role == "public":
@@ -43,8 +44,8 @@ class Context:
         return self.viewer
 
 
-def build_context(pool: Pool, viewer: Viewer, request_id: str, **kwargs: Any) -> Context:
-    return Context(pool=pool, viewer=viewer, request_id=request_id, loaders=Loaders(pool, viewer), **kwargs)
+def build_context(db: RequestConnection, viewer: Viewer, request_id: str, **kwargs: Any) -> Context:
+    return Context(pool=db.pool, viewer=viewer, request_id=request_id, loaders=Loaders(db, viewer), db=db, **kwargs)
 
 
 Info = StrawberryInfo[Context, None]

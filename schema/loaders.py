@@ -1,4 +1,5 @@
-"""Per-request DataLoaders: one `= ANY($1)` query per relation and batch, whatever the page size."""
+"""Per-request DataLoaders: one `= ANY($1)` query per relation and batch, whatever the page size, each on the
+request's one connection."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ from typing import Any, Generic, TypeVar
 
 from strawberry.dataloader import DataLoader
 
+from schema.connection import RequestConnection
 from sql import catalogue, exceptions, governance, modifications, parties, submissions
-from sql.db import Conn, Pool
+from sql.db import Conn
 from sql.rows import (
     ActionRow,
     BodyRow,
@@ -37,16 +39,16 @@ K = TypeVar("K", bound=Hashable)
 class _Batch(Generic[Row]):
     """Turns a store function over a list of ids into DataLoader batch functions."""
 
-    def __init__(self, pool: Pool, fetch: Callable[[Conn, list[int]], Awaitable[list[Row]]]) -> None:
-        self.pool = pool
+    def __init__(self, db: RequestConnection, fetch: Callable[[Conn, list[int]], Awaitable[list[Row]]]) -> None:
+        self.db = db
         self.fetch = fetch
 
     async def rows(self, ids: Sequence[int]) -> list[Row]:
-        async with self.pool.acquire() as conn:
+        async with self.db.use() as conn:
             return await self.fetch(conn, sorted(set(ids)))
 
 
-def one_each(pool: Pool, fetch: Callable[[Conn, list[int]], Awaitable[list[Row]]],
+def one_each(pool: RequestConnection, fetch: Callable[[Conn, list[int]], Awaitable[list[Row]]],
              key: Callable[[Row], int]) -> DataLoader[int, Row | None]:
     batch = _Batch(pool, fetch)
 
@@ -57,7 +59,7 @@ def one_each(pool: Pool, fetch: Callable[[Conn, list[int]], Awaitable[list[Row]]
     return DataLoader(load_fn=load)
 
 
-def many_each(pool: Pool, fetch: Callable[[Conn, list[int]], Awaitable[list[Row]]],
+def many_each(pool: RequestConnection, fetch: Callable[[Conn, list[int]], Awaitable[list[Row]]],
               key: Callable[[Row], int]) -> DataLoader[int, list[Row]]:
     batch = _Batch(pool, fetch)
 
@@ -70,7 +72,8 @@ def many_each(pool: Pool, fetch: Callable[[Conn, list[int]], Awaitable[list[Row]
     return DataLoader(load_fn=load)
 
 
-def dated(pool: Pool, fetch: Callable[[Conn, list[int], date], Awaitable[list[Row]]], key: Callable[[Row], int],
+def dated(pool: RequestConnection, fetch: Callable[[Conn, list[int], date], Awaitable[list[Row]]],
+          key: Callable[[Row], int],
           *, many: bool) -> DataLoader[tuple[int, date], Any]:
     """Keys are (id, as-of day): one query per distinct day in the batch (in practice one)."""
 
@@ -79,7 +82,7 @@ def dated(pool: Pool, fetch: Callable[[Conn, list[int], date], Awaitable[list[Ro
         for pk, day in keys:
             by_day[day].add(pk)
         grouped: dict[tuple[int, date], list[Row]] = defaultdict(list)
-        async with pool.acquire() as conn:
+        async with pool.use() as conn:
             for day, ids in by_day.items():
                 for r in await fetch(conn, sorted(ids), day):
                     grouped[(key(r), day)].append(r)
@@ -93,7 +96,7 @@ def dated(pool: Pool, fetch: Callable[[Conn, list[int], date], Awaitable[list[Ro
 class Loaders:
     """Built per request; what a viewer may see is part of each classified loader's query."""
 
-    def __init__(self, pool: Pool, viewer: Viewer) -> None:
+    def __init__(self, pool: RequestConnection, viewer: Viewer) -> None:
         self.party: DataLoader[tuple[int, date], PartyRow | None] = dated(
             pool, lambda c, ids, d: parties.by_ids(c, ids=ids, as_of=d), lambda r: r.id, many=False)
         self.party_events: DataLoader[tuple[int, date], list[PartyEventRow]] = dated(

@@ -11,6 +11,7 @@ import orjson
 import strawberry
 
 from schema.errors import BadId, bad_user_input, too_complex
+from schema.selection import selected
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -73,6 +74,11 @@ def page_size(first: int | None) -> int:
     if first < 0:
         raise bad_user_input(f"first: {first} must not be negative")
     return first
+
+
+def needs_page(info: Any) -> bool:
+    """Whether a connection's rows are asked for at all (`{ totalCount }` alone needs only the count)."""
+    return bool(selected(info) & {"edges", "pageInfo"})
 
 
 @strawberry.type

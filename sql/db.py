@@ -27,18 +27,34 @@ async def _init(conn: Conn) -> None:
         decoder=lambda b: orjson.loads(b[1:]))
 
 
+async def _keep_session(conn: Conn) -> None:
+    """Nothing to undo when a connection goes back to the pool: our code leaves no session state behind (no SET,
+    LISTEN only on the live feed's own connection, which removes it, session advisory locks always released in a
+    `finally`), and asyncpg still rolls back an open transaction first. asyncpg's default reset would cost a round
+    trip (`pg_advisory_unlock_all(); CLOSE ALL; UNLISTEN *; RESET ALL`) per release."""
+
+
 async def create_pool(
     dsn: str, *, min_size: int = 1, max_size: int = 10, on_query: Callable[[str], None] | None = None,
-    **kwargs: Any,
+    statement_timeout_s: float | None = None, **kwargs: Any,
 ) -> Pool:
-    """A pool whose connections decode JSON; `on_query` sees every statement (tests count them)."""
+    """A pool whose connections decode JSON, keep their prepared statements (asyncpg's per-connection cache, larger
+    than its default so every statement of the API fits) and are not reset on release; `on_query` sees every
+    statement (tests count them). `statement_timeout_s` bounds each statement on the server (set once per
+    connection, when it opens: no round trip per request)."""
 
     async def init(conn: Conn) -> None:
         await _init(conn)
         if on_query is not None:
             conn.add_query_logger(lambda logged: on_query(logged.query))
 
-    pool = await asyncpg.create_pool(dsn, min_size=min_size, max_size=max_size, init=init, **kwargs)
+    if statement_timeout_s:
+        settings = dict(kwargs.pop("server_settings", None) or {})
+        settings["statement_timeout"] = str(int(statement_timeout_s * 1000))
+        kwargs["server_settings"] = settings
+    kwargs.setdefault("statement_cache_size", 1000)
+    pool = await asyncpg.create_pool(dsn, min_size=min_size, max_size=max_size, init=init, reset=_keep_session,
+                                     **kwargs)
     assert pool is not None
     return pool
 

@@ -17,7 +17,8 @@ from schema.register.types import (
     PartyFilter,
     VotingGroup,
 )
-from schema.relay import Connection, connection, decode_cursor, page_size, pk_of
+from schema.relay import Connection, connection, decode_cursor, needs_page, page_size, pk_of
+from schema.selection import selected
 from sql import parties
 
 
@@ -51,15 +52,18 @@ class RegisterQuery:
         day = as_of or today()
         args = dict(as_of=day, members_only=as_of is not None, category=value(f.category), status=value(f.status),
                     name_contains=f.name_contains, voting_group_id=group)
-        async with info.context.connection() as conn:
-            rows = await parties.page(conn, after=(cursor[0], cursor[1]) if cursor else None, limit=limit + 1,
-                                      **args)  # type: ignore[arg-type]
+        rows = []
+        if needs_page(info):
+            async with info.context.connection() as conn:
+                rows = await parties.page(conn, after=(cursor[0], cursor[1]) if cursor else None, limit=limit + 1,
+                                          **args)  # type: ignore[arg-type]
 
         async def total() -> int:
             async with info.context.connection() as conn:
                 return await parties.count(conn, **args)  # type: ignore[arg-type]
 
-        shown = {id(p.row): p for p in await Party.page(info, rows[:limit], day, explicit=as_of is not None)}
+        shown = {id(p.row): p for p in await Party.page(info, rows[:limit], day, explicit=as_of is not None,
+                                                        fields=selected(info, "edges", "node"))}
         return connection(rows, limit=limit, after=after, key=lambda r: [r.name, r.id],
                           node=lambda r: shown[id(r)], counter=total)
 

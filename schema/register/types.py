@@ -16,6 +16,7 @@ from schema.relay import Connection, Node, global_id, in_memory
 from sql.rows import PartyEventRow, PartyRow, VotingGroupRow
 
 FOREVER = date(9999, 12, 31)
+EVENT_FIELDS = frozenset({"events", "userRoles", "lastEvent"})  # a Party's fields answered from its events
 T = TypeVar("T")
 
 
@@ -58,11 +59,15 @@ class PartyEvent(Node):
 
 @dataclass(frozen=True, slots=True)
 class Prefetched:
-    """A page's relations fetched with the page, so each Party's fields resolve without awaiting (300 awaits a
-    page of 100 cost more than the SQL did)."""
+    """A page's relations fetched with the page (only those the query selects), so each Party's fields resolve
+    without awaiting (300 awaits a page of 100 cost more than the SQL did)."""
 
-    group: VotingGroupRow | None
-    events: list[PartyEventRow]
+    group: VotingGroupRow | None = None
+    events: list[PartyEventRow] | None = None
+    has_group: bool = False
+
+
+NOTHING = Prefetched()
 
 
 @strawberry.type
@@ -75,10 +80,10 @@ class Party(Node):
     row: strawberry.Private[PartyRow]
     as_of: strawberry.Private[date]
     explicit: strawberry.Private[bool]
-    prefetched: strawberry.Private[Prefetched | None] = None
+    prefetched: strawberry.Private[Prefetched] = NOTHING
 
     @classmethod
-    def from_row(cls, row: PartyRow, as_of: date, *, explicit: bool, prefetched: Prefetched | None = None) -> Party:
+    def from_row(cls, row: PartyRow, as_of: date, *, explicit: bool, prefetched: Prefetched = NOTHING) -> Party:
         return cls(
             id=global_id("Party", row.id), name=row.name, category=PartyCategory(row.category),
             status=PartyStatus(row.status), acceded_on=row.acceded_on, note=row.note, row=row, as_of=as_of,
@@ -92,14 +97,21 @@ class Party(Node):
         return cls.from_row(row, day, explicit=as_of is not None) if row else None
 
     @classmethod
-    async def page(cls, info: Info, rows: list[PartyRow], as_of: date, *, explicit: bool) -> list[Party]:
-        """Parties of a page with their Voting Groups and events, each fetched in one batch."""
+    async def page(cls, info: Info, rows: list[PartyRow], as_of: date, *, explicit: bool, fields: set[str]
+                   ) -> list[Party]:
+        """Parties of a page with the relations `fields` (the nodes' selection) asks for, each in one batch."""
         loaders = info.context.loaders
         until = as_of if explicit else FOREVER
-        groups = await loaders.voting_group.load_many([r.voting_group_id for r in rows])
-        events = await loaders.party_events.load_many([(r.id, until) for r in rows])
-        return [cls.from_row(r, as_of, explicit=explicit, prefetched=Prefetched(g, e))
-                for r, g, e in zip(rows, groups, events, strict=True)]
+        groups: list[VotingGroupRow | None] | None = None
+        events: list[list[PartyEventRow]] | None = None
+        if "votingGroup" in fields:
+            groups = await loaders.voting_group.load_many([r.voting_group_id for r in rows])
+        if fields & EVENT_FIELDS:
+            events = await loaders.party_events.load_many([(r.id, until) for r in rows])
+        return [cls.from_row(r, as_of, explicit=explicit, prefetched=Prefetched(
+                    group=groups[i] if groups is not None else None, has_group=groups is not None,
+                    events=events[i] if events is not None else None))
+                for i, r in enumerate(rows)]
 
     async def _events(self, info: Info) -> list[PartyEventRow]:
         # Without asOf every recorded event shows, future-dated ones included; with it, those up to that day.
@@ -124,7 +136,7 @@ class Party(Node):
     # graphql-core an awaitable, which it awaits.
     @strawberry.field
     def voting_group(self, info: Info) -> VotingGroup | None:
-        if self.prefetched is not None:
+        if self.prefetched.has_group:
             return self._group(self.prefetched.group)
         return self._load_group(info)  # type: ignore[return-value]
 
@@ -133,19 +145,19 @@ class Party(Node):
 
     @strawberry.field(description="The DCC User Roles for which the Party completed the User Entry Process.")
     def user_roles(self, info: Info) -> list[UserRole]:
-        if self.prefetched is not None:
+        if self.prefetched.events is not None:
             return self._roles(self.prefetched.events)
         return self._later(info, self._roles)  # type: ignore[return-value]
 
     @strawberry.field
     async def events(self, info: Info, first: int | None = None, after: str | None = None
                      ) -> Connection[PartyEvent]:
-        events = self.prefetched.events if self.prefetched is not None else await self._events(info)
+        events = self.prefetched.events if self.prefetched.events is not None else await self._events(info)
         return in_memory(events, first=first, after=after, key=lambda e: e.id, node=PartyEvent.from_row)
 
     @strawberry.field(description="The most recent event (by date) up to the day the Party is shown as of.")
     def last_event(self, info: Info) -> PartyEvent | None:
-        if self.prefetched is not None:
+        if self.prefetched.events is not None:
             return self._last(self.prefetched.events)
         return self._later(info, self._last)  # type: ignore[return-value]
 

@@ -9,7 +9,7 @@ import strawberry
 from schema.context import Info
 from schema.enums import value
 from schema.errors import BadId, bad_user_input
-from schema.relay import Connection, Edge, PageInfo, connection, decode_cursor, page_size, pk_of
+from schema.relay import Connection, Edge, PageInfo, connection, decode_cursor, needs_page, page_size, pk_of
 from schema.reports import READERS
 from schema.reports.types import (
     ExceptionFilter,
@@ -85,8 +85,10 @@ class ReportQuery:
             raise bad_user_input(f"{after!r} is not a valid cursor") from e
         args = dict(status=value(f.status), severity=value(f.severity), report_type=f.report_type,
                     period=f.period, rule_code=f.rule_code)
-        async with info.context.connection() as conn:
-            rows = await exceptions.page(conn, after=key, limit=limit + 1, **args)
+        rows = []
+        if needs_page(info):
+            async with info.context.connection() as conn:
+                rows = await exceptions.page(conn, after=key, limit=limit + 1, **args)
 
         async def total() -> int:
             async with info.context.connection() as conn:

@@ -16,7 +16,7 @@ from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET, UnsetType
 
 from api.auth import InvalidKey, KeyResolver
-from api.graphiql import offline
+from api.graphiql import page as graphiql_page
 from api.resources import Resources
 from api.settings import Settings
 from schema.connection import RequestConnection
@@ -37,7 +37,7 @@ class SecgovGraphQL(GraphQL[Context, None]):
         self.resources = resources
         self.settings = settings
         self.keys = KeyResolver(resources)
-        self._ide_html = offline(super().graphql_ide_html) if not settings.production else ""
+        self._ide_html = graphiql_page(super().graphql_ide_html) if not settings.production else ""
 
     @property
     def graphql_ide_html(self) -> str:

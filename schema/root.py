@@ -27,12 +27,14 @@ from schema.reports.mutations import ReportMutation
 from schema.reports.opsg import OpsgQuery
 from schema.reports.queries import ReportQuery
 from schema.reports.review import ReviewMutation
+from schema.viewer import ViewerQuery
 
 log = logging.getLogger("secgov.graphql")
 
 
 @strawberry.type
-class Query(NodeQuery, RegisterQuery, ModificationQuery, GovernanceQuery, ReportQuery, OpsgQuery, AuditQuery):
+class Query(NodeQuery, ViewerQuery, RegisterQuery, ModificationQuery, GovernanceQuery, ReportQuery, OpsgQuery,
+            AuditQuery):
     pass
 
 

@@ -126,8 +126,9 @@ async def test_console_end_to_end(dsn: str, pool: Pool, api_keys: Any) -> None:
             await key_field.press("Enter")
             await expect(page.get_by_role("button", name="Sign out")).to_be_visible()
             await expect(page.get_by_role("navigation", name="Console sections")).to_be_visible()
-            role = (await page.locator("#session-role").text_content() or "").strip()
-            assert "opsg" in role, role  # the OPSG table is open to it: opsg, panel, secas or admin
+            # The key's own role, as the server says it (viewer), and its bodies.
+            await expect(page.locator("#session-role")).to_have_text("opsg")
+            await expect(page.locator("#session-access")).to_contain_text("bodies: OPSG")
             assert await page.evaluate("sessionStorage.getItem('secgov.console.key')") == opsg
             await page.reload()  # the key is kept for the tab
             await expect(page.get_by_role("button", name="Sign out")).to_be_visible()

@@ -44,6 +44,7 @@ const DETAIL_FIELDS = `${QUEUE_FIELDS} secClause details
   history { at actor action fromStatus toStatus comment }`;
 
 const Q_PROBE = `query Probe { exceptions(first: 1) { totalCount } }`;
+const Q_VIEWER = `query Viewer { viewer { role bodies } }`;
 const Q_OPSG_PROBE = `query OpsgProbe($month: String!) { opsgReport(month: $month) { month } }`;
 const Q_SETUP = `query Setup {
   reportTypes { code name secClause toleranceLowerPct toleranceUpperPct }
@@ -194,28 +195,20 @@ async function signIn(key, { restoring = false } = {}) {
   return true;
 }
 
-// No whoami query: the role is inferred from what the key may read (exceptions) and see (the OPSG table).
+// The role is the server's word (viewer); whether the OPSG table opens is asked of the table itself.
 async function describeRole(api, visible) {
+  const { viewer } = await api.query(Q_VIEWER);
   let opsg = "unknown";
-  let named = null; // a refusal names the role: "the dcc role may not read the OPSG table"
   try {
     await api.query(Q_OPSG_PROBE, { month: new Date().toISOString().slice(0, 7) });
     opsg = "yes";
   } catch (e) {
-    if (e.code === "GRAPHQL_VALIDATION_FAILED") opsg = "unknown";
-    else opsg = "no";
-    const m = /\bthe (\w+) role\b/.exec(e.message || "");
-    if (m) named = m[1];
+    opsg = e.code === "GRAPHQL_VALIDATION_FAILED" ? "unknown" : "no";
   }
-  let role;
-  if (opsg === "yes") role = "opsg, panel, secas or admin";
-  else if (named) role = named;
-  else if (opsg === "no" && visible > 0) role = "dcc";
-  else if (visible > 0) role = "may read exceptions";
-  else role = "unknown";
-  state.role = role;
-  $("#session-role").textContent = role;
+  state.role = viewer.role;
+  $("#session-role").textContent = viewer.role;
   const access = [
+    `bodies: ${viewer.bodies.length ? viewer.bodies.join(", ") : "none"}`,
     `exceptions: ${visible > 0 ? `${fmtInt(visible)} visible` : "none visible"}`,
     `OPSG table: ${opsg === "yes" ? "allowed" : opsg === "no" ? "not allowed" : "not available on this server"}`,
   ];

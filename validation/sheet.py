@@ -75,10 +75,24 @@ def _clean(column: str) -> pl.Expr:
     return pl.when(stripped.str.len_bytes() > 0).then(stripped).alias(column)
 
 
+def _needs_cleaning(column: pl.Series) -> bool:
+    """Would stripping or empty -> null change anything? (One column at a time: its stripped copy is brief.)"""
+    if column.dtype != pl.String:
+        return True
+    lengths = column.str.len_bytes()
+    return bool((lengths == 0).any() or (column.str.strip_chars().str.len_bytes() != lengths).any())
+
+
+def _cleaned(frame: pl.DataFrame) -> pl.DataFrame:
+    """Every column stripped, empty -> null; a column that needs neither is kept as it is, not copied."""
+    dirty = [c for c in frame.columns if _needs_cleaning(frame.get_column(c))]
+    return frame.with_columns(_clean(c) for c in dirty) if dirty else frame
+
+
 def normalise_frame(frame: pl.DataFrame, header: Sequence[object]) -> pl.DataFrame:
     """Name columns from the header (stripped, lower-cased), strip values, empty -> null; reject no data."""
     names = [(cell_text(value) or "").strip().lower() for value in header]
-    frame = frame.select([_clean(column) for column in frame.columns])
+    frame = _cleaned(frame)
     keep: list[str] = []
     renamed: dict[str, str] = {}
     seen: dict[str, int] = {}

@@ -11,11 +11,21 @@ from strawberry.extensions import MaskErrors
 from sql.errors import StoreError, is_unavailable
 
 
-@strawberry.type
+@strawberry.type(description="Why a mutation did not do what was asked: expected failures are answered as data.")
 class UserError:
-    code: str
-    message: str
-    field: str | None = None
+    code: str = strawberry.field(
+        description="What went wrong, as a stable code: UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, INVALID_INPUT, "
+        "INVALID_PERIOD, CONFLICT, LIFECYCLE_VIOLATION, ILLEGAL_TRANSITION, UNKNOWN_REPORT_TYPE and others.")
+    message: str = strawberry.field(description="What went wrong and where, in words for a person.")
+    field: str | None = strawberry.field(
+        default=None, description="The input field at fault (its GraphQL name), when one is.")
+
+
+def errors_field() -> list[UserError]:
+    """The `errors` field every mutation payload has, described once."""
+    described: list[UserError] = strawberry.field(
+        description="Why the mutation was refused; empty when it succeeded.")
+    return described
 
 
 def user_error(error: StoreError) -> UserError:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 import orjson
 import strawberry
@@ -18,10 +18,18 @@ R = TypeVar("R")
 MAX_PAGE = 100
 DEFAULT_PAGE = 20
 
+# The paging arguments of every list that is a connection, described once.
+First = Annotated[int | None, strawberry.argument(
+    description=f"How many items to return: at most {MAX_PAGE} (more is refused as QUERY_TOO_COMPLEX); "
+    f"{DEFAULT_PAGE} when not given.")]
+After = Annotated[str | None, strawberry.argument(
+    description="Return the items after this cursor: the endCursor (or an edge's cursor) of the page before.")]
 
-@strawberry.interface
+
+@strawberry.interface(description="An object with a global ID, which node(id:) finds again.")
 class Node:
-    id: strawberry.ID
+    id: strawberry.ID = strawberry.field(
+        description="The object's global ID: opaque, stable, the same in GraphQL, REST and the command line.")
 
 
 def global_id(type_name: str, pk: int) -> strawberry.ID:
@@ -81,24 +89,25 @@ def needs_page(info: Any) -> bool:
     return bool(selected(info) & {"edges", "pageInfo"})
 
 
-@strawberry.type
+@strawberry.type(description="Where a page stands in the whole list.")
 class PageInfo:
-    has_next_page: bool
-    has_previous_page: bool
-    start_cursor: str | None
-    end_cursor: str | None
+    has_next_page: bool = strawberry.field(description="Whether more items follow this page.")
+    has_previous_page: bool = strawberry.field(description="Whether this page was asked for after a cursor.")
+    start_cursor: str | None = strawberry.field(description="The cursor of the page's first item; null if empty.")
+    end_cursor: str | None = strawberry.field(
+        description="The cursor of the page's last item: pass it as after to get the next page; null if empty.")
 
 
-@strawberry.type
+@strawberry.type(description="One item of a page and its cursor.")
 class Edge(Generic[T]):
-    cursor: str
-    node: T
+    cursor: str = strawberry.field(description="The item's position in the list, to page on from it (after).")
+    node: T = strawberry.field(description="The item.")
 
 
-@strawberry.type
+@strawberry.type(description="A page of a list (Relay connection): the items, where the page stands, the total.")
 class Connection(Generic[T]):
-    edges: list[Edge[T]]
-    page_info: PageInfo
+    edges: list[Edge[T]] = strawberry.field(description="The items of this page, in the list's order.")
+    page_info: PageInfo = strawberry.field(description="Whether more pages follow, and the cursors to reach them.")
     counter: strawberry.Private[Callable[[], Awaitable[int]]]
 
     @strawberry.field(description="How many items match, across all pages (only what the caller may see).")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated
 
 import strawberry
 
@@ -17,7 +18,7 @@ from schema.register.types import (
     PartyFilter,
     VotingGroup,
 )
-from schema.relay import Connection, connection, decode_cursor, needs_page, page_size, pk_of
+from schema.relay import After, Connection, First, connection, decode_cursor, needs_page, page_size, pk_of
 from schema.selection import selected
 from sql import parties
 
@@ -36,8 +37,15 @@ def _month(text: str, name: str) -> date:
 class RegisterQuery:
     @strawberry.field(description="Parties; with asOf, those that were Parties at the end of that day.")
     async def parties(
-        self, info: Info, filter: PartyFilter | None = None, as_of: date | None = None, first: int | None = None,
-        after: str | None = None,
+        self,
+        info: Info,
+        filter: Annotated[PartyFilter | None, strawberry.argument(
+            description="Only the Parties that match it.")] = None,
+        as_of: Annotated[date | None, strawberry.argument(
+            description="The register as at the end of this day: only those that were Parties then, with the status "
+            "they had.")] = None,
+        first: First = None,
+        after: After = None,
     ) -> Connection[Party]:
         limit = page_size(first)
         f = filter or PartyFilter()
@@ -67,8 +75,12 @@ class RegisterQuery:
         return connection(rows, limit=limit, after=after, key=lambda r: [r.name, r.id],
                           node=lambda r: shown[id(r)], counter=total)
 
-    @strawberry.field
-    async def party(self, info: Info, id: strawberry.ID) -> Party | None:
+    @strawberry.field(description="One Party by its ID; null when there is none.")
+    async def party(
+        self,
+        info: Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="The Party's global ID.")],
+    ) -> Party | None:
         try:
             pk = pk_of(id, "Party")
         except BadId as e:
@@ -76,14 +88,25 @@ class RegisterQuery:
         return await Party.load(info, pk, None)
 
     @strawberry.field(description="Voting Groups; with asOf, those that had a member Party at the end of that day.")
-    async def voting_groups(self, info: Info, category: PartyCategory | None = None, as_of: date | None = None
-                            ) -> list[VotingGroup]:
+    async def voting_groups(
+        self,
+        info: Info,
+        category: Annotated[PartyCategory | None, strawberry.argument(
+            description="Only the Voting Groups of this category.")] = None,
+        as_of: Annotated[date | None, strawberry.argument(description="The groups as at the end of this day.")] = None,
+    ) -> list[VotingGroup]:
         async with info.context.connection() as conn:
             rows = await parties.voting_groups(conn, category=value(category), as_of=as_of)
         return [VotingGroup.from_row(r, as_of or today(), explicit=as_of is not None) for r in rows]
 
     @strawberry.field(description="Table 3 of the Operations Report, month by month, from the dated events.")
-    async def membership_statistics(self, info: Info, from_month: str, to_month: str) -> list[MembershipMonth]:
+    async def membership_statistics(
+        self,
+        info: Info,
+        from_month: Annotated[str, strawberry.argument(description="The first month, YYYY-MM.")],
+        to_month: Annotated[str, strawberry.argument(
+            description="The last month, YYYY-MM (at most 50 years after fromMonth).")],
+    ) -> list[MembershipMonth]:
         start, end = _month(from_month, "fromMonth"), _month(to_month, "toMonth")
         if end < start:
             raise bad_user_input("toMonth is before fromMonth")

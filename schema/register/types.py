@@ -12,7 +12,7 @@ import strawberry
 from schema.clock import today
 from schema.context import Info
 from schema.enums import DccUserRole, PartyCategory, PartyEventKind, PartyStatus
-from schema.relay import Connection, Node, global_id, in_memory
+from schema.relay import After, Connection, First, Node, global_id, in_memory
 from sql.rows import PartyEventRow, PartyRow, VotingGroupRow
 
 FOREVER = date(9999, 12, 31)
@@ -20,21 +20,26 @@ EVENT_FIELDS = frozenset({"events", "userRoles", "lastEvent"})  # a Party's fiel
 T = TypeVar("T")
 
 
-@strawberry.type
+@strawberry.type(description="A DCC User Role a Party holds, after completing the User Entry Process for it.")
 class UserRole:
-    role: DccUserRole
-    user_id: str | None
-    since: date
+    role: DccUserRole = strawberry.field(description="The DCC User Role.")
+    user_id: str | None = strawberry.field(
+        description="The DCC User ID for the role (for example ASE001), when recorded.")
+    since: date = strawberry.field(description="The day the User Entry Process for the role was completed.")
 
 
-@strawberry.type
+@strawberry.type(
+    description="A dated event in a Party's life (accession, User Entry Process, default, withdrawal, ...): the "
+    "register is derived from these.")
 class PartyEvent(Node):
-    kind: PartyEventKind
-    occurred_on: date
-    note: str | None
-    user_role: DccUserRole | None
-    user_id: str | None
-    category: PartyCategory | None
+    kind: PartyEventKind = strawberry.field(description="What happened.")
+    occurred_on: date = strawberry.field(
+        description="The effective date (a withdrawal counts when it took effect, not when it was agreed).")
+    note: str | None = strawberry.field(description="Free text: the source of the record, or why the date was assumed.")
+    user_role: DccUserRole | None = strawberry.field(
+        description="The DCC User Role, for UEP_COMPLETED and UEPT_COMPLETED.")
+    user_id: str | None = strawberry.field(description="The DCC User ID given with the User Role, if any.")
+    category: PartyCategory | None = strawberry.field(description="The new Party Category, for CATEGORY_CHANGE.")
     row: strawberry.Private[PartyEventRow]
 
     @classmethod
@@ -45,14 +50,14 @@ class PartyEvent(Node):
             category=PartyCategory(row.category) if row.category else None, row=row,
         )
 
-    @strawberry.field
+    @strawberry.field(description="The Voting Group the Party joined, for VOTING_GROUP_CHANGE.")
     async def voting_group(self, info: Info) -> VotingGroup | None:
         if self.row.voting_group_id is None:
             return None
         group = await info.context.loaders.voting_group.load(self.row.voting_group_id)
         return VotingGroup.from_row(group, FOREVER, explicit=False) if group else None
 
-    @strawberry.field
+    @strawberry.field(description="The Party the event belongs to.")
     async def party(self, info: Info) -> Party | None:
         return await Party.load(info, self.row.party_id, None)
 
@@ -70,13 +75,17 @@ class Prefetched:
 NOTHING = Prefetched()
 
 
-@strawberry.type
+@strawberry.type(description="An organisation that has acceded to (or applied to) the Smart Energy Code.")
 class Party(Node):
-    name: str
-    category: PartyCategory
-    status: PartyStatus
-    acceded_on: date | None
-    note: str | None
+    name: str = strawberry.field(description="The Party's name.")
+    category: PartyCategory = strawberry.field(
+        description="The Party Category it votes in (as of the day it is shown for).")
+    status: PartyStatus = strawberry.field(
+        description="Its state from its events as of the day it is shown for: APPLICANT, ACTIVE, IN_DEFAULT, "
+        "WITHDRAWN or EXPELLED.")
+    acceded_on: date | None = strawberry.field(description="The date of its accession, if it has acceded.")
+    note: str | None = strawberry.field(
+        description="Free text kept with the Party (for demo data: where the record comes from).")
     row: strawberry.Private[PartyRow]
     as_of: strawberry.Private[date]
     explicit: strawberry.Private[bool]
@@ -134,7 +143,7 @@ class Party(Node):
 
     # Sync resolvers: with the page's data at hand they answer at once; otherwise (party(id), node) they hand
     # graphql-core an awaitable, which it awaits.
-    @strawberry.field
+    @strawberry.field(description="The Voting Group it belongs to (as of the day it is shown for).")
     def voting_group(self, info: Info) -> VotingGroup | None:
         if self.prefetched.has_group:
             return self._group(self.prefetched.group)
@@ -149,9 +158,13 @@ class Party(Node):
             return self._roles(self.prefetched.events)
         return self._later(info, self._roles)  # type: ignore[return-value]
 
-    @strawberry.field
-    async def events(self, info: Info, first: int | None = None, after: str | None = None
-                     ) -> Connection[PartyEvent]:
+    @strawberry.field(description="Its dated events, oldest first; with asOf, those up to that day.")
+    async def events(
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+    ) -> Connection[PartyEvent]:
         events = self.prefetched.events if self.prefetched.events is not None else await self._events(info)
         return in_memory(events, first=first, after=after, key=lambda e: e.id, node=PartyEvent.from_row)
 
@@ -162,10 +175,10 @@ class Party(Node):
         return self._later(info, self._last)  # type: ignore[return-value]
 
 
-@strawberry.type
+@strawberry.type(description="A Party with its Affiliates: they vote as one in their category.")
 class VotingGroup(Node):
-    name: str
-    category: PartyCategory
+    name: str = strawberry.field(description="The Voting Group's name.")
+    category: PartyCategory = strawberry.field(description="The Party Category the group votes in.")
     row: strawberry.Private[VotingGroupRow]
     as_of: strawberry.Private[date]
     explicit: strawberry.Private[bool]
@@ -183,27 +196,33 @@ class VotingGroup(Node):
         return [Party.from_row(r, self.as_of, explicit=self.explicit) for r in rows]
 
 
-@strawberry.type
+@strawberry.type(description="How many Voting Groups one Party Category had.")
 class CategoryCount:
-    category: PartyCategory
-    count: int
+    category: PartyCategory = strawberry.field(description="The Party Category.")
+    count: int = strawberry.field(description="The number of Voting Groups in it.")
 
 
-@strawberry.type
+@strawberry.type(
+    description="One month of membership figures (Table 3 of the monthly Operations Report); the DCC is not counted.")
 class MembershipMonth:
-    month: str
-    accessions: int
-    in_default: int
-    withdrawals: int
-    expulsions: int
-    parties_at_month_end: int
-    voting_groups_at_month_end: int
-    voting_groups_by_category: list[CategoryCount]
+    month: str = strawberry.field(description="The month, YYYY-MM.")
+    accessions: int = strawberry.field(description="Parties that acceded during the month.")
+    in_default: int = strawberry.field(description="Parties in an Event of Default at any time during the month.")
+    withdrawals: int = strawberry.field(description="Parties whose withdrawal took effect during the month.")
+    expulsions: int = strawberry.field(description="Parties expelled during the month.")
+    parties_at_month_end: int = strawberry.field(
+        description="Parties acceded and neither withdrawn nor expelled at the end of the month's last day.")
+    voting_groups_at_month_end: int = strawberry.field(
+        description="Voting Groups with at least one such Party at the end of the month.")
+    voting_groups_by_category: list[CategoryCount] = strawberry.field(
+        description="Those Voting Groups by Party Category.")
 
 
-@strawberry.input
+@strawberry.input(description="Narrows a list of Parties; every field given must match.")
 class PartyFilter:
-    category: PartyCategory | None = None
-    status: PartyStatus | None = None
-    name_contains: str | None = None
-    voting_group_id: strawberry.ID | None = None
+    category: PartyCategory | None = strawberry.field(default=None, description="Only Parties of this category.")
+    status: PartyStatus | None = strawberry.field(default=None, description="Only Parties in this status.")
+    name_contains: str | None = strawberry.field(default=None, description="Only Parties whose name contains this "
+        "text (case-insensitive).")
+    voting_group_id: strawberry.ID | None = strawberry.field(default=None, description="Only the Parties of this "
+        "Voting Group (its ID).")

@@ -14,8 +14,9 @@ from graphql import GraphQLError
 from strawberry.extensions import FieldExtension
 
 from schema.context import Context, Info
+from schema.enums import described
 from schema.errors import BadId, bad_user_input
-from schema.relay import Connection, PageInfo, connection, decode_cursor, page_size
+from schema.relay import After, Connection, First, PageInfo, connection, decode_cursor, page_size
 from sql import audit
 from sql.audit import AuditFilter, AuditRow
 
@@ -25,10 +26,10 @@ AUDIT_READERS = frozenset({"secas", "admin"})
 T = TypeVar("T")
 
 
-@strawberry.enum
+@strawberry.enum(description="What kind of request an audit entry records.")
 class AuditAction(Enum):
-    MUTATION = "MUTATION"
-    UPLOAD = "UPLOAD"
+    MUTATION = described("MUTATION", description="A GraphQL mutation.")
+    UPLOAD = described("UPLOAD", description="A report file uploaded through the REST route.")
 
 
 @strawberry.type(description="One mutation or upload: who, what, when, from where, and how it ended.")
@@ -75,8 +76,13 @@ async def _nothing() -> int:
 @strawberry.type
 class AuditQuery:
     @strawberry.field(description="The audit log, newest first (secas and admin; empty for anyone else).")
-    async def audit_log(self, info: Info, first: int | None = None, after: str | None = None,
-                        filter: AuditLogFilter | None = None) -> Connection[AuditEntry]:
+    async def audit_log(
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+        filter: AuditLogFilter | None = None,
+    ) -> Connection[AuditEntry]:
         limit = page_size(first)
         if info.context.viewer.role not in AUDIT_READERS:
             return Connection(edges=[], page_info=PageInfo(has_next_page=False, has_previous_page=False,

@@ -7,6 +7,7 @@ from enum import Enum
 import strawberry
 
 from schema.context import Info
+from schema.enums import described
 from schema.errors import UserError
 from schema.mutation import run
 from schema.relay import pk_of
@@ -17,14 +18,17 @@ from sql.db import Conn
 from sql.rows import ExceptionRow
 
 
-@strawberry.enum
+@strawberry.enum(
+    description="What a reviewer does to an exception; any move not in the review table is ILLEGAL_TRANSITION.")
 class ReviewAction(Enum):
-    ACKNOWLEDGE = "ACKNOWLEDGE"
-    RESOLVE = "RESOLVE"
-    WAIVE = "WAIVE"
-    ESCALATE = "ESCALATE"
-    REOPEN = "REOPEN"
-    COMMENT = "COMMENT"
+    ACKNOWLEDGE = described("ACKNOWLEDGE", description="OPEN to ACKNOWLEDGED.")
+    RESOLVE = described("RESOLVE", description="OPEN, ACKNOWLEDGED or ESCALATED to RESOLVED; needs a "
+        "comment.")
+    WAIVE = described("WAIVE", description="OPEN, ACKNOWLEDGED or ESCALATED to WAIVED; needs a comment.")
+    ESCALATE = described("ESCALATE", description="OPEN or ACKNOWLEDGED to ESCALATED (to the Panel); needs "
+        "a comment.")
+    REOPEN = described("REOPEN", description="RESOLVED or WAIVED back to OPEN; needs a comment.")
+    COMMENT = described("COMMENT", description="Add a comment; the status stays as it is.")
 
 
 @strawberry.type

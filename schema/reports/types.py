@@ -10,52 +10,62 @@ import strawberry
 from strawberry.scalars import JSON
 
 from schema.context import Info
+from schema.enums import described
 from schema.errors import BadId, bad_user_input
 from schema.governance.types import Meeting
-from schema.relay import Connection, Node, connection, decode_cursor, global_id, in_memory, page_size
+from schema.relay import After, Connection, First, Node, connection, decode_cursor, global_id, in_memory, page_size
 from sql import submissions
 from sql.rows import ExceptionRow, FindingRow, HistoryRow, ReportTypeRow, RunRow, SubmissionRow
 
 
-@strawberry.enum
+@strawberry.enum(description="How much a finding matters.")
 class Severity(Enum):
-    INFO = "INFO"
-    WARNING = "WARNING"
-    HIGH = "HIGH"
+    INFO = described("INFO", description="Information only; does not become an exception by default.")
+    WARNING = described("WARNING", description="A problem for the Operations Group to look at; flags the "
+        "submission and becomes an exception.")
+    HIGH = described("HIGH", description="A serious problem (unreadable file, missing report, below the "
+        "Minimum Service Level).")
 
 
-@strawberry.enum
+@strawberry.enum(description="Where an uploaded file stands in validation.")
 class SubmissionStatus(Enum):
-    RECEIVED = "RECEIVED"
-    VALIDATING = "VALIDATING"
-    PASSED = "PASSED"
-    FLAGGED = "FLAGGED"
-    REJECTED = "REJECTED"
+    RECEIVED = described("RECEIVED", description="Stored; waiting for a worker.")
+    VALIDATING = described("VALIDATING", description="A worker is validating it.")
+    PASSED = described("PASSED", description="Validated; no finding of WARNING or HIGH.")
+    FLAGGED = described("FLAGGED", description="Validated; at least one finding of WARNING or HIGH.")
+    REJECTED = described("REJECTED", description="Not validated: unreadable, a required column missing, "
+        "no valid row, too many rows, or attempts exhausted. It does not count as received.")
 
 
-@strawberry.enum
+@strawberry.enum(description="Where an exception stands in the Operations Group's review.")
 class ExceptionStatus(Enum):
-    OPEN = "OPEN"
-    ACKNOWLEDGED = "ACKNOWLEDGED"
-    RESOLVED = "RESOLVED"
-    WAIVED = "WAIVED"
-    ESCALATED = "ESCALATED"
+    OPEN = described("OPEN", description="Flagged; nobody has acted on it yet (or reopened).")
+    ACKNOWLEDGED = described("ACKNOWLEDGED", description="Seen and being looked at.")
+    RESOLVED = described("RESOLVED", description="Dealt with (by a person, or by the system when a later "
+        "run no longer raised it).")
+    WAIVED = described("WAIVED", description="Accepted as it is, with a reason.")
+    ESCALATED = described("ESCALATED", description="Passed to the Panel.")
 
 
-@strawberry.enum
+@strawberry.enum(
+    description="Whether a report for a period was delivered by its deadline (judged on the first submission that was "
+    "not REJECTED).")
 class Delivery(Enum):
-    ON_TIME = "ON_TIME"
-    LATE = "LATE"
-    MISSING = "MISSING"
-    NOT_YET_DUE = "NOT_YET_DUE"
-    NOT_DUE = "NOT_DUE"
-    NO_DEADLINE = "NO_DEADLINE"
+    ON_TIME = described("ON_TIME", description="Received at or before the deadline.")
+    LATE = described("LATE", description="Received after the deadline.")
+    MISSING = described("MISSING", description="The deadline has passed and nothing was received.")
+    NOT_YET_DUE = described("NOT_YET_DUE", description="The deadline is still ahead and nothing was "
+        "received yet.")
+    NOT_DUE = described("NOT_DUE", description="Nothing owed for the month in question (between quarters, "
+        "or before the obligation starts).")
+    NO_DEADLINE = described("NO_DEADLINE", description="The report type has no deadline and a file was "
+        "received.")
 
 
-@strawberry.enum
+@strawberry.enum(description="How often a report is owed.")
 class Cadence(Enum):
-    MONTHLY = "MONTHLY"
-    QUARTERLY = "QUARTERLY"
+    MONTHLY = described("MONTHLY", description="Every calendar month; periods are YYYY-MM.")
+    QUARTERLY = described("QUARTERLY", description="Every calendar quarter; periods are YYYY-Qn.")
 
 
 @strawberry.type
@@ -170,8 +180,12 @@ class ReportSubmission(Node):
         return [ValidationRun.from_row(r) for r in await info.context.loaders.runs.load(self.row.id)]
 
     @strawberry.field(description="The findings of the latest run, in the order found.")
-    async def findings(self, info: Info, first: int | None = None, after: str | None = None
-                       ) -> Connection[Finding]:
+    async def findings(
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+    ) -> Connection[Finding]:
         limit = page_size(first)
         try:
             cursor = int(decode_cursor(after, 1)[0]) if after else None
@@ -188,8 +202,12 @@ class ReportSubmission(Node):
                           counter=total)
 
     @strawberry.field(description="The exceptions that point at this submission as the latest that raised them.")
-    async def exceptions(self, info: Info, first: int | None = None, after: str | None = None
-                         ) -> Connection[ReportException]:
+    async def exceptions(
+        self,
+        info: Info,
+        first: First = None,
+        after: After = None,
+    ) -> Connection[ReportException]:
         rows = await info.context.loaders.submission_exceptions.load(self.row.id)
         return in_memory(rows, first=first, after=after, key=lambda e: e.id, node=ReportException.from_row)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated
 
 import strawberry
 
@@ -16,20 +17,26 @@ from schema.governance.types import (
     Highlight,
     HighlightFilter,
 )
-from schema.relay import Connection, connection, decode_cursor, page_size, pk_of
+from schema.relay import After, Connection, First, connection, decode_cursor, page_size, pk_of
 from sql import governance
 
 
 @strawberry.type
 class GovernanceQuery:
-    @strawberry.field
+    @strawberry.field(description="Every body, by code.")
     async def bodies(self, info: Info) -> list[Body]:
         async with info.context.connection() as conn:
             return [Body.from_row(r) for r in await governance.bodies(conn)]
 
     @strawberry.field(description="Highlights the caller may see, newest first.")
-    async def highlights(self, info: Info, filter: HighlightFilter | None = None, first: int | None = None,
-                         after: str | None = None) -> Connection[Highlight]:
+    async def highlights(
+        self,
+        info: Info,
+        filter: Annotated[HighlightFilter | None, strawberry.argument(
+            description="Only the highlights that match it.")] = None,
+        first: First = None,
+        after: After = None,
+    ) -> Connection[Highlight]:
         limit = page_size(first)
         f = filter or HighlightFilter()
         try:
@@ -50,8 +57,14 @@ class GovernanceQuery:
                           node=Highlight.from_row, counter=total)
 
     @strawberry.field(description="Panel actions and decisions the caller may see, by reference.")
-    async def actions(self, info: Info, filter: ActionFilter | None = None, first: int | None = None,
-                      after: str | None = None) -> Connection[Action]:
+    async def actions(
+        self,
+        info: Info,
+        filter: Annotated[ActionFilter | None, strawberry.argument(
+            description="Only the actions and decisions that match it.")] = None,
+        first: First = None,
+        after: After = None,
+    ) -> Connection[Action]:
         limit = page_size(first)
         f = filter or ActionFilter()
         try:

@@ -13,6 +13,7 @@ from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
+from api import page_headers
 from api.auth import KeyResolver
 from api.csrf import CsrfGuard
 from api.downloads import make_route as make_download
@@ -38,7 +39,7 @@ log = logging.getLogger("secgov.api")
 
 async def console_page(request: Request) -> Response:
     """The OPSG console: a static page that uses the public GraphQL API like any front end."""
-    return FileResponse(CONSOLE_DIR / "index.html", media_type="text/html")
+    return FileResponse(CONSOLE_DIR / "index.html", media_type="text/html", headers=page_headers.CONSOLE)
 
 
 async def unexpected(request: Request, exc: Exception) -> Response:
@@ -99,7 +100,7 @@ def create_app(settings: Settings, *, pool: Pool | None = None, enqueue: Enqueue
             return error_response(503, "UNAVAILABLE", f"not ready: {problems}")
         return JSONResponse({"status": "ready"})
 
-    view = SecgovGraphQL(build_schema(), resources=resources, settings=settings)
+    view = SecgovGraphQL(build_schema(introspection=not settings.production), resources=resources, settings=settings)
     metrics = Metrics()
     upload, submission = make_routes(settings, resources)
     app = Starlette(

@@ -11,7 +11,6 @@ import uuid
 from typing import Any
 
 from starlette.requests import HTTPConnection
-from starlette.responses import JSONResponse
 from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -19,16 +18,13 @@ from api import logs
 from api.auth import InvalidKey, KeyResolver
 from api.metrics import Metrics
 from api.ratelimit import RateLimiter, Refusal, identity
+from api.responses import error_response as error_response
 from sql.errors import is_unavailable
 
 # Bodies of GraphQL requests that are not uploads: a legitimate query is a few kB (its tokens are limited anyway).
 MAX_GRAPHQL_BODY = 8 * 1024 * 1024
 UPLOAD_ROUTE = "/api/v1/reports/"
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
-
-
-def error_response(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
-    return JSONResponse({"error": {"code": code, "message": message}}, status_code=status, headers=headers)
 
 
 class BodyTooLarge(Exception):

@@ -6,7 +6,7 @@ from contextvars import ContextVar
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import HTMLResponse, Response
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
@@ -15,6 +15,7 @@ from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET, UnsetType
 
+from api import page_headers
 from api.auth import InvalidKey, KeyResolver
 from api.graphiql import page as graphiql_page
 from api.resources import Resources
@@ -38,10 +39,14 @@ class SecgovGraphQL(GraphQL[Context, None]):
         self.settings = settings
         self.keys = KeyResolver(resources)
         self._ide_html = graphiql_page(super().graphql_ide_html) if not settings.production else ""
+        self._ide_headers = page_headers.graphiql(self._ide_html)
 
     @property
     def graphql_ide_html(self) -> str:
         return self._ide_html
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        return HTMLResponse(self.graphql_ide_html, headers=self._ide_headers)
 
     def _connection(self, *, per_use: bool) -> RequestConnection:
         return RequestConnection(self.resources.pool, acquire_timeout_s=self.settings.acquire_timeout_s,

@@ -17,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from api.resources import Resources
+from api.responses import error_response
 from sql import metrics as store_metrics
 from sql.metrics import Snapshot
 
@@ -111,7 +112,16 @@ class Metrics:
 
 
 def make_route(metrics: Metrics, resources: Resources) -> object:
+    """GET /metrics for a key with role secas or admin: the figures (exceptions by severity, validation outcomes)
+    are the administrator's business, not the public's."""
+
     async def scrape(request: Request) -> Response:
+        viewer = request.state.viewer
+        if viewer.role == "public":
+            return error_response(401, "UNAUTHENTICATED", "/metrics needs an API key with role secas or admin "
+                                  "(Authorization: Bearer <key>)")
+        if not viewer.is_staff:
+            return error_response(403, "FORBIDDEN", f"the {viewer.role} role may not read /metrics (secas or admin)")
         return Response(await metrics.render(resources), media_type=CONTENT_TYPE_LATEST)
 
     return scrape

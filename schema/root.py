@@ -6,7 +6,7 @@ import logging
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.extensions import DisableIntrospection, MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
@@ -52,7 +52,10 @@ class SecgovSchema(strawberry.Schema):
                 log.error("unexpected error: %s", error.message, exc_info=error.original_error)
 
 
-def build_schema(*, max_depth: int = 12, max_aliases: int = 30, max_tokens: int = 4000) -> strawberry.Schema:
+def build_schema(*, max_depth: int = 12, max_aliases: int = 30, max_tokens: int = 4000,
+                 introspection: bool = True) -> strawberry.Schema:
+    """The schema; `introspection=False` (production) refuses `__schema` and `__type` while validating (`__typename`
+    stays: it names a type, it does not describe the schema)."""
     return SecgovSchema(
         query=Query,
         mutation=Mutation,
@@ -65,6 +68,7 @@ def build_schema(*, max_depth: int = 12, max_aliases: int = 30, max_tokens: int 
             lambda: MaxAliasesLimiter(max_alias_count=max_aliases),
             lambda: MaxTokensLimiter(max_token_count=max_tokens),
             DocumentSize,
+            *([] if introspection else [DisableIntrospection]),
         ],
         config=StrawberryConfig(auto_camel_case=True),
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sql import exceptions
 from sql.db import Conn
 from sql.errors import Conflict, Forbidden, IllegalTransition, InvalidInput, NotFound
@@ -44,7 +46,7 @@ def next_status(status: str, action: str) -> str:
 
 async def review(
     conn: Conn, *, exception_id: int, action: str, comment: str | None, actor: str, role: str,
-    meeting_id: int | None = None,
+    meeting_id: int | None = None, bodies: Sequence[str] = (),
 ) -> ExceptionRow:
     """Apply one review action in the caller's transaction; the second of two racing reviewers gets CONFLICT."""
     rows = from_records(ExceptionRow, await fetch(conn, "exceptions.by_ids", ids=[exception_id]))
@@ -59,7 +61,9 @@ async def review(
     text = (comment or "").strip() or None
     if action in NEEDS_COMMENT and not text:
         raise InvalidInput(f"{action} needs a comment saying why", field="comment")
-    if meeting_id is not None and not await fetchval(conn, "review.meeting_exists", id=meeting_id):
+    # A meeting hidden from the reviewer (its role and `bodies`) gets the answer of one that does not exist.
+    if meeting_id is not None and not await fetchval(conn, "review.meeting_visible", id=meeting_id,
+                                                     viewer_role=role, viewer_bodies=list(bodies)):
         raise NotFound("no such meeting", field="meetingId")
     # Compare-and-set on the version read: of two reviewers acting at once, exactly one wins.
     done = await fetchval(conn, "exceptions.set_status", id=exception_id, to_status=to, closed_by_system=False,

@@ -48,7 +48,7 @@ class ReviewMutation:
         async def act(conn: Conn) -> ExceptionRow:
             return await review.review(
                 conn, exception_id=pk_of(id, "ReportException"), action=action.value, comment=comment,
-                actor=viewer.name, role=viewer.role,
+                actor=viewer.name, role=viewer.role, bodies=viewer.all_bodies,
                 meeting_id=pk_of(meeting_id, "Meeting", field="meetingId") if meeting_id else None)
 
         row, errors = await run(info, READERS, act)

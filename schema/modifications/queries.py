@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from schema.context import Info
 from schema.enums import value
 from schema.errors import BadId, bad_user_input
 from schema.modifications.types import Modification, ModificationFilter
-from schema.relay import Connection, connection, decode_cursor, page_size
+from schema.relay import After, Connection, First, connection, decode_cursor, page_size
 from sql import modifications
 from sql.errors import InvalidInput
 
@@ -16,8 +18,14 @@ from sql.errors import InvalidInput
 @strawberry.type
 class ModificationQuery:
     @strawberry.field(description="Modifications by reference.")
-    async def modifications(self, info: Info, filter: ModificationFilter | None = None, first: int | None = None,
-                            after: str | None = None) -> Connection[Modification]:
+    async def modifications(
+        self,
+        info: Info,
+        filter: Annotated[ModificationFilter | None, strawberry.argument(
+            description="Only the modifications that match it.")] = None,
+        first: First = None,
+        after: After = None,
+    ) -> Connection[Modification]:
         limit = page_size(first)
         f = filter or ModificationFilter()
         try:
@@ -40,7 +48,12 @@ class ModificationQuery:
                           counter=total)
 
     @strawberry.field(description='"SECMP0019", "MP118", "MP134A"; a former reference finds the same one.')
-    async def modification(self, info: Info, reference: str) -> Modification | None:
+    async def modification(
+        self,
+        info: Info,
+        reference: Annotated[str, strawberry.argument(
+            description="Its reference, current or former (case-insensitive).")],
+    ) -> Modification | None:
         try:
             ref = modifications.check_reference(reference)
         except InvalidInput as e:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import time
 
 from api.resources import Resources
+from domain.viewer import PUBLIC, Viewer
 from sql import keys
-from sql.viewer import PUBLIC, Viewer
 
 CACHE_SECONDS = 5.0
 

@@ -19,6 +19,7 @@ from api.auth import InvalidKey, KeyResolver
 from api.metrics import Metrics
 from api.ratelimit import RateLimiter, Refusal, identity
 from api.responses import error_response as error_response
+from domain.limits import MAX_UPLOAD_BYTES
 from sql.errors import is_unavailable
 
 # Bodies of GraphQL requests that are not uploads: a legitimate query is a few kB (its tokens are limited anyway).
@@ -62,7 +63,7 @@ def route_path(scope: Scope) -> str | None:
 
 class Edge:
     def __init__(self, app: ASGIApp, keys: KeyResolver, limiter: RateLimiter | None = None,
-                 metrics: Metrics | None = None, max_upload_bytes: int = 256 * 1024 * 1024) -> None:
+                 metrics: Metrics | None = None, max_upload_bytes: int = MAX_UPLOAD_BYTES) -> None:
         self.app = app
         self.keys = keys
         self.limiter = limiter

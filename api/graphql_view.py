@@ -20,10 +20,10 @@ from api.auth import InvalidKey, KeyResolver
 from api.graphiql import page as graphiql_page
 from api.resources import Resources
 from api.settings import Settings
+from domain.viewer import PUBLIC
 from schema.connection import RequestConnection
 from schema.context import Context, build_context
 from schema.loaders import Loaders
-from sql.viewer import PUBLIC
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 # Set while a request is answered: (media type, status) chosen from Accept and the result.

@@ -13,10 +13,12 @@ from starlette.responses import JSONResponse, Response
 from api.edge import error_response
 from api.resources import Resources
 from api.settings import Settings
+from domain.errors import PayloadTooLarge
+from domain.periods import check_period
+from domain.roles import REPORT_READERS
 from schema.relay import global_id, pk_of
-from schema.reports import READERS
 from schema.reports.intake import accept, check_uploader
-from sql import audit, catalogue, intake, submissions
+from sql import audit, catalogue, submissions
 from sql.errors import StoreError
 
 log = logging.getLogger("secgov.audit")
@@ -38,13 +40,13 @@ async def read_body(request: Request, limit: int) -> bytes:
     """The body, streamed and refused as soon as it passes the limit (a declared length is refused up front)."""
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > limit:
-        raise intake.PayloadTooLarge(f"the body declares {int(declared):,} bytes; the limit is {limit:,}")
+        raise PayloadTooLarge(f"the body declares {int(declared):,} bytes; the limit is {limit:,}")
     parts: list[bytes] = []
     size = 0
     async for chunk in request.stream():
         size += len(chunk)
         if size > limit:
-            raise intake.PayloadTooLarge(f"the body is larger than the limit of {limit:,} bytes")
+            raise PayloadTooLarge(f"the body is larger than the limit of {limit:,} bytes")
         parts.append(chunk)
     return b"".join(parts)
 
@@ -63,7 +65,7 @@ def make_routes(settings: Settings, resources: Resources) -> tuple[object, objec
             check_uploader(viewer, received_at)
             async with resources.pool.acquire() as conn:  # cheap checks before a byte is read
                 rt = await catalogue.report_type(conn, code=code)
-            intake.check_period(period, rt.cadence)
+            check_period(period, rt.cadence)
             body = await read_body(request, settings.max_upload_bytes + 64 * 1024)
             content_type = request.headers.get("content-type")
             filename = request.query_params.get("filename")
@@ -77,7 +79,7 @@ def make_routes(settings: Settings, resources: Resources) -> tuple[object, objec
                     filename = filename or part.filename
                     content_type = part.content_type
             if len(body) > settings.max_upload_bytes:
-                raise intake.PayloadTooLarge(f"the file is larger than the limit of {settings.max_upload_bytes:,}")
+                raise PayloadTooLarge(f"the file is larger than the limit of {settings.max_upload_bytes:,}")
             received = await accept(
                 resources.pool, resources.enqueue, viewer=viewer, code=code, period=period, content=body,
                 filename=filename, content_type=content_type, received_at=received_at,
@@ -98,7 +100,7 @@ def make_routes(settings: Settings, resources: Resources) -> tuple[object, objec
         except StoreError as e:
             return refused(e)
         async with resources.pool.acquire() as conn:
-            rows = await submissions.by_ids(conn, ids=[pk]) if viewer.role in READERS else []
+            rows = await submissions.by_ids(conn, ids=[pk]) if viewer.role in REPORT_READERS else []
             by_rule = await submissions.findings_by_rule(conn, submission_id=pk) if rows else {}
         if not rows:
             return error_response(404, "NOT_FOUND", "no such submission")

@@ -13,6 +13,7 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import FieldExtension
 
+from domain.roles import AUDIT_READERS
 from schema.context import Context, Info
 from schema.enums import described
 from schema.errors import BadId, bad_user_input
@@ -21,8 +22,6 @@ from sql import audit
 from sql.audit import AuditFilter, AuditRow
 
 log = logging.getLogger("secgov.audit")
-# docs/domain.md, "Roles": the audit log is read by secas and admin.
-AUDIT_READERS = frozenset({"secas", "admin"})
 T = TypeVar("T")
 
 

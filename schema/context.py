@@ -9,11 +9,11 @@ from typing import Any
 
 from strawberry.types import Info as StrawberryInfo
 
+from domain.viewer import Viewer
 from schema.connection import RequestConnection
 from schema.errors import unauthenticated
 from schema.loaders import Loaders
 from sql.db import Conn, Pool
-from sql.viewer import Viewer
 
 Enqueue = Callable[[int, str], Awaitable[None]]
 

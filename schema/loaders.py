@@ -10,6 +10,7 @@ from typing import Any, Generic, TypeVar
 
 from strawberry.dataloader import DataLoader
 
+from domain.viewer import Viewer
 from schema.connection import RequestConnection
 from sql import catalogue, exceptions, governance, modifications, parties, submissions
 from sql.db import Conn
@@ -30,7 +31,6 @@ from sql.rows import (
     SubmissionRow,
     VotingGroupRow,
 )
-from sql.viewer import Viewer
 
 Row = TypeVar("Row")
 K = TypeVar("K", bound=Hashable)

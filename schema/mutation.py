@@ -13,7 +13,6 @@ from sql.db import Conn
 from sql.errors import StoreError
 
 T = TypeVar("T")
-STAFF = frozenset({"secas", "admin"})
 
 
 def refusal(info: Info, roles: Collection[str]) -> UserError | None:

@@ -6,13 +6,13 @@ from collections.abc import Awaitable, Callable
 
 import strawberry
 
+from domain.roles import REPORT_READERS
 from schema.context import Info
 from schema.errors import BadId, bad_user_input
 from schema.governance.types import Action, Body, Highlight, Meeting
 from schema.modifications.types import Modification
 from schema.register.types import FOREVER, Party, PartyEvent, VotingGroup
 from schema.relay import Node, parse_global_id
-from schema.reports import READERS
 from schema.reports.types import ReportException, ReportSubmission, ReportType
 
 
@@ -61,12 +61,12 @@ async def _report_type(info: Info, pk: int) -> Node | None:
 
 
 async def _submission(info: Info, pk: int) -> Node | None:
-    row = await info.context.loaders.submission.load(pk) if info.context.viewer.role in READERS else None
+    row = await info.context.loaders.submission.load(pk) if info.context.viewer.role in REPORT_READERS else None
     return ReportSubmission.from_row(row) if row else None
 
 
 async def _exception(info: Info, pk: int) -> Node | None:
-    row = await info.context.loaders.exception.load(pk) if info.context.viewer.role in READERS else None
+    row = await info.context.loaders.exception.load(pk) if info.context.viewer.role in REPORT_READERS else None
     return ReportException.from_row(row) if row else None
 
 

@@ -1,50 +1,30 @@
-"""Expected failures of the store, raised by its functions and turned into payload errors by callers."""
+"""Expected failures of the store (the domain's refusals), and which database errors mean "unavailable"."""
 
 import asyncpg
 
+from domain.errors import (
+    Conflict,
+    Forbidden,
+    IllegalTransition,
+    InvalidInput,
+    InvalidPeriod,
+    LifecycleViolation,
+    NotFound,
+    PayloadTooLarge,
+    Refusal,
+    Unauthenticated,
+    UnknownReportType,
+    UnsupportedMediaType,
+)
 
-class StoreError(Exception):
-    """Base of the store's expected errors: `code` is the public error code."""
+# The store raises the domain's refusals; the name says where they come from in its callers.
+StoreError = Refusal
 
-    code = "INVALID_INPUT"
-
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
-
-
-class NotFound(StoreError):
-    code = "NOT_FOUND"
-
-
-class Conflict(StoreError):
-    code = "CONFLICT"
-
-
-class LifecycleViolation(StoreError):
-    code = "LIFECYCLE_VIOLATION"
-
-
-class InvalidInput(StoreError):
-    code = "INVALID_INPUT"
-
-
-class UnknownReportType(StoreError):
-    code = "UNKNOWN_REPORT_TYPE"
-
-
-class InvalidPeriod(StoreError):
-    code = "INVALID_PERIOD"
-
-
-class IllegalTransition(StoreError):
-    code = "ILLEGAL_TRANSITION"
-
-
-class Forbidden(StoreError):
-    code = "FORBIDDEN"
-
+__all__ = [
+    "Conflict", "Forbidden", "IllegalTransition", "InvalidInput", "InvalidPeriod", "LifecycleViolation", "NotFound",
+    "PayloadTooLarge", "Refusal", "StoreError", "Unauthenticated", "UnknownReportType", "UnsupportedMediaType",
+    "is_unavailable",
+]
 
 UNAVAILABLE_ERRORS: tuple[type[BaseException], ...] = (
     OSError, TimeoutError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError, asyncpg.CannotConnectNowError,

@@ -6,6 +6,7 @@ from datetime import date
 
 import asyncpg
 
+from domain.viewer import Viewer
 from sql.db import Conn
 from sql.errors import Conflict, NotFound
 from sql.loader import fetch, fetchrow, fetchval
@@ -17,7 +18,6 @@ from sql.rows import (
     from_record,
     from_records,
 )
-from sql.viewer import Viewer
 
 
 async def bodies(conn: Conn) -> list[BodyRow]:

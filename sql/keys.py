@@ -9,11 +9,11 @@ from datetime import datetime
 
 import asyncpg
 
+from domain.roles import ROLES
 from sql.db import Conn
 from sql.errors import Conflict, InvalidInput, NotFound
 from sql.loader import fetch, fetchrow, fetchval
 from sql.rows import ApiKeyHolder, from_record
-from sql.viewer import ROLES
 
 PREFIX = "sgk_"
 

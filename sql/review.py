@@ -1,47 +1,15 @@
-"""Reviewing an exception: the legal transitions (docs/domain.md), optimistic locking, an append-only trail."""
+"""Storing a review: optimistic locking and an append-only trail; the policy is domain.review's."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+from domain.review import ALL_ACTIONS, NEEDS_COMMENT, allowed, next_status
 from sql import exceptions
 from sql.db import Conn
 from sql.errors import Conflict, Forbidden, IllegalTransition, InvalidInput, NotFound
 from sql.loader import execute, fetch, fetchval
 from sql.rows import ExceptionRow, from_records
-
-# (from status, action) → to status; COMMENT keeps the status.
-TRANSITIONS: dict[tuple[str, str], str] = {
-    ("OPEN", "ACKNOWLEDGE"): "ACKNOWLEDGED", ("OPEN", "RESOLVE"): "RESOLVED", ("OPEN", "WAIVE"): "WAIVED",
-    ("OPEN", "ESCALATE"): "ESCALATED",
-    ("ACKNOWLEDGED", "RESOLVE"): "RESOLVED", ("ACKNOWLEDGED", "WAIVE"): "WAIVED",
-    ("ACKNOWLEDGED", "ESCALATE"): "ESCALATED",
-    ("ESCALATED", "RESOLVE"): "RESOLVED", ("ESCALATED", "WAIVE"): "WAIVED",
-    ("RESOLVED", "REOPEN"): "OPEN", ("WAIVED", "REOPEN"): "OPEN",
-}
-NEEDS_COMMENT = {"RESOLVE", "WAIVE", "ESCALATE", "REOPEN", "COMMENT"}
-ALL_ACTIONS = {"ACKNOWLEDGE", "RESOLVE", "WAIVE", "ESCALATE", "REOPEN", "COMMENT"}
-
-
-def allowed(role: str, status: str, action: str) -> bool:
-    """Who may do what (docs/domain.md, "Roles"): opsg, secas, admin all; dcc COMMENT; panel RESOLVE, WAIVE,
-    COMMENT on ESCALATED."""
-    if role in ("opsg", "secas", "admin"):
-        return True
-    if role == "dcc":
-        return action == "COMMENT"
-    if role == "panel":
-        return status == "ESCALATED" and action in ("RESOLVE", "WAIVE", "COMMENT")
-    return False
-
-
-def next_status(status: str, action: str) -> str:
-    if action == "COMMENT":
-        return status
-    to = TRANSITIONS.get((status, action))
-    if to is None:
-        raise IllegalTransition(f"{action} is not possible on an exception that is {status}", field="action")
-    return to
 
 
 async def review(
@@ -58,6 +26,8 @@ async def review(
     if not allowed(role, current.status, action):
         raise Forbidden(f"the {role} role may not {action} an exception that is {current.status}", field="action")
     to = next_status(current.status, action)
+    if to is None:
+        raise IllegalTransition(f"{action} is not possible on an exception that is {current.status}", field="action")
     text = (comment or "").strip() or None
     if action in NEEDS_COMMENT and not text:
         raise InvalidInput(f"{action} needs a comment saying why", field="comment")

@@ -9,7 +9,8 @@ from typing import Any
 
 import orjson
 
-from sql import catalogue, intake
+from domain.formats import Format, detect_format
+from sql import catalogue
 from sql.db import Conn
 from sql.errors import NotFound
 from sql.loader import execute, fetch, fetchrow, fetchval
@@ -37,15 +38,13 @@ class Received:
 async def receive(
     conn: Conn, *, code: str, period: str, content: bytes, sha256: bytes, filename: str | None,
     content_type: str | None, received_at: datetime | None, uploaded_by: str, request_id: str | None,
+    format: Format | None = None,
 ) -> Received:
-    """Store an upload (its own transaction): the same bytes for the same report and period answer the existing one."""
-    fmt = intake.sniff(content[:64])
-    intake.check_declared(content_type, fmt)
-    if fmt == "xlsx":
-        intake.check_xlsx(content)
+    """Store an upload (its own transaction): the same bytes for the same report and period answer the existing one.
+    The caller has admitted the bytes and the period (domain.formats.admit, domain.periods.check_period)."""
+    fmt = format or detect_format(content)
     async with conn.transaction():
         rt = await catalogue.report_type(conn, code=code)
-        period = intake.check_period(period, rt.cadence)
         await fetchval(conn, "submissions.lock_period", report_type_id=rt.id, period=period)
         dup = await fetchrow(conn, "submissions.by_hash", report_type_id=rt.id, period=period, sha256=sha256)
         if dup is not None:

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import re
 from calendar import monthrange
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal
-from zoneinfo import ZoneInfo
 
 import holidays
 
+from domain.periods import LONDON
+from domain.periods import PERIOD as _PERIOD
+
 Cadence = Literal["MONTHLY", "QUARTERLY"]
 
-LONDON = ZoneInfo("Europe/London")
-_PERIOD = re.compile(r"(?P<year>[0-9]{4})-(?:(?P<month>[0-9]{2})|Q(?P<quarter>[0-9]))")
 
 
 class InvalidPeriod(ValueError):

@@ -7,30 +7,16 @@ from __future__ import annotations
 import csv
 import io
 import re
-from typing import Literal
 
 import polars as pl
 
+from domain.formats import Format, detect_format
 from validation.readers import read_json, read_xlsx
 from validation.sheet import UnreadableFile, normalise_frame
 
-Format = Literal["xlsx", "json", "csv"]
-
 __all__ = ["Format", "UnreadableFile", "detect_format", "parse"]
 
-_BOM = b"\xef\xbb\xbf"
 _BLANK = re.compile(rb"(?:\xef\xbb\xbf)?\s*")
-_ZIP_MAGIC = b"PK\x03\x04"
-
-
-def detect_format(data: bytes) -> Format:
-    """XLSX for a zip, JSON when the first non-blank byte is [ or {, CSV for anything else."""
-    if data.startswith(_ZIP_MAGIC):
-        return "xlsx"
-    head = data.removeprefix(_BOM).lstrip()
-    if head[:1] in (b"[", b"{"):
-        return "json"
-    return "csv"
 
 
 def parse(data: bytes) -> pl.DataFrame:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from validation.calendar import LONDON
+from domain.periods import LONDON
 
 
 def count(value: int) -> str:

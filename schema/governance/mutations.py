@@ -7,6 +7,7 @@ from typing import Annotated
 
 import strawberry
 
+from domain.roles import STAFF
 from schema.context import Info
 from schema.enums import (
     ActionKind,
@@ -17,7 +18,7 @@ from schema.enums import (
 )
 from schema.errors import UserError, errors_field
 from schema.governance.types import Action, Body, Highlight, Meeting
-from schema.mutation import STAFF, run
+from schema.mutation import run
 from schema.relay import pk_of
 from sql import governance
 from sql.db import Conn

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import strawberry
 
+from domain.roles import STAFF
 from schema.context import Info
 from schema.enums import (
     ModificationEventKind,
@@ -16,7 +17,7 @@ from schema.enums import (
 )
 from schema.errors import UserError, errors_field
 from schema.modifications.types import Modification, ModificationEvent
-from schema.mutation import STAFF, run
+from schema.mutation import run
 from schema.relay import pk_of
 from sql import governance, modifications
 from sql.db import Conn

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import strawberry
 
-from schema.clock import today
+from domain.periods import today
 from schema.context import Info
 from schema.enums import PartyCategory, value
 from schema.errors import BadId, bad_user_input

@@ -9,7 +9,7 @@ from typing import TypeVar
 
 import strawberry
 
-from schema.clock import today
+from domain.periods import today
 from schema.context import Info
 from schema.enums import DccUserRole, PartyCategory, PartyEventKind, PartyStatus
 from schema.relay import After, Connection, First, Node, global_id, in_memory

@@ -1,4 +1,6 @@
 """DCC reporting: the catalogue, submissions, findings and exceptions."""
 
-READERS = frozenset({"dcc", "opsg", "panel", "secas", "admin"})
-UPLOADERS = frozenset({"dcc", "secas", "admin"})
+from domain.roles import REPORT_READERS as READERS
+from domain.roles import UPLOADERS
+
+__all__ = ["READERS", "UPLOADERS"]

@@ -5,17 +5,15 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime
 
+from domain.errors import Forbidden, InvalidInput, Unauthenticated
+from domain.formats import admit
+from domain.periods import check_period
+from domain.roles import UPLOADERS
+from domain.viewer import Viewer
 from schema.context import Enqueue
-from schema.reports import UPLOADERS
-from sql import submissions
+from sql import catalogue, submissions
 from sql.db import Pool
-from sql.errors import Forbidden, InvalidInput
 from sql.submissions import Received
-from sql.viewer import Viewer
-
-
-class Unauthenticated(InvalidInput):
-    code = "UNAUTHENTICATED"
 
 
 def check_uploader(viewer: Viewer, received_at: datetime | None) -> None:
@@ -35,11 +33,15 @@ async def accept(
 ) -> Received:
     """Store the bytes verbatim (committed) before anything else, then enqueue the validation."""
     check_uploader(viewer, received_at)
+    fmt = admit(content, content_type)
     digest = hashlib.sha256(content).digest()
+    code = code.strip().upper()
     async with pool.acquire() as conn:
+        rt = await catalogue.report_type(conn, code=code)
         received = await submissions.receive(
-            conn, code=code.strip().upper(), period=period, content=content, sha256=digest, filename=filename,
-            content_type=content_type, received_at=received_at, uploaded_by=viewer.name, request_id=request_id)
+            conn, code=code, period=check_period(period, rt.cadence), content=content, sha256=digest,
+            filename=filename, content_type=content_type, received_at=received_at, uploaded_by=viewer.name,
+            request_id=request_id, format=fmt)
     if received.duplicate_of is None and enqueue is not None:
         await enqueue(received.submission_id, request_id)
     return received

@@ -6,10 +6,10 @@ from collections.abc import AsyncGenerator
 
 import strawberry
 
+from domain.roles import REPORT_READERS
 from schema.context import Info
 from schema.errors import bad_user_input
 from schema.relay import pk_of
-from schema.reports import READERS
 from schema.reports.types import ReportException, ReportSubmission
 from sql import exceptions, submissions
 from sql.errors import StoreError
@@ -25,7 +25,7 @@ class Subscription:
         if hub is None:
             return
         async for event in hub.events():
-            if ctx.viewer.role not in READERS or event.get("type") != "exceptions":
+            if ctx.viewer.role not in REPORT_READERS or event.get("type") != "exceptions":
                 continue
             if report_type and event.get("report_type") != report_type:
                 continue
@@ -45,7 +45,7 @@ class Subscription:
         if hub is None:
             return
         async for event in hub.events():
-            if ctx.viewer.role not in READERS or event.get("type") != "submission" or event.get("id") != pk:
+            if ctx.viewer.role not in REPORT_READERS or event.get("type") != "submission" or event.get("id") != pk:
                 continue
             async with ctx.connection() as conn:
                 rows = await submissions.by_ids(conn, ids=[pk])

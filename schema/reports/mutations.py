@@ -8,16 +8,17 @@ from typing import Any
 import strawberry
 from strawberry.file_uploads import Upload
 
+from domain.errors import PayloadTooLarge
+from domain.roles import STAFF
 from schema.context import Info
 from schema.errors import UserError, user_error
-from schema.mutation import STAFF, run
+from schema.mutation import run
 from schema.relay import pk_of
 from schema.reports.intake import accept
 from schema.reports.types import ReportSubmission, ReportType
 from sql import catalogue, submissions
 from sql.db import Conn
 from sql.errors import StoreError
-from sql.intake import PayloadTooLarge
 
 CHUNK = 1024 * 1024
 

@@ -6,11 +6,11 @@ from datetime import datetime
 
 import strawberry
 
+from domain.roles import REPORT_READERS
 from schema.context import Info
 from schema.enums import value
 from schema.errors import BadId, bad_user_input
 from schema.relay import Connection, Edge, PageInfo, connection, decode_cursor, needs_page, page_size, pk_of
-from schema.reports import READERS
 from schema.reports.types import (
     ExceptionFilter,
     ReportException,
@@ -42,7 +42,7 @@ class ReportQuery:
     async def report_submissions(self, info: Info, filter: SubmissionFilter | None = None,
                                  first: int | None = None, after: str | None = None) -> Connection[ReportSubmission]:
         limit = page_size(first)
-        if info.context.viewer.role not in READERS:
+        if info.context.viewer.role not in REPORT_READERS:
             return empty()
         f = filter or SubmissionFilter()
         try:
@@ -66,7 +66,7 @@ class ReportQuery:
             pk = pk_of(id, "ReportSubmission")
         except BadId as e:
             raise bad_user_input(e.message) from e
-        if info.context.viewer.role not in READERS:
+        if info.context.viewer.role not in REPORT_READERS:
             return None
         row = await info.context.loaders.submission.load(pk)
         return ReportSubmission.from_row(row) if row else None
@@ -75,7 +75,7 @@ class ReportQuery:
     async def exceptions(self, info: Info, filter: ExceptionFilter | None = None, first: int | None = None,
                          after: str | None = None) -> Connection[ReportException]:
         limit = page_size(first)
-        if info.context.viewer.role not in READERS:
+        if info.context.viewer.role not in REPORT_READERS:
             return empty()
         f = filter or ExceptionFilter()
         try:

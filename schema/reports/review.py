@@ -6,12 +6,12 @@ from enum import Enum
 
 import strawberry
 
+from domain.roles import REPORT_READERS
 from schema.context import Info
 from schema.enums import described
 from schema.errors import UserError
 from schema.mutation import run
 from schema.relay import pk_of
-from schema.reports import READERS
 from schema.reports.types import ReportException
 from sql import review
 from sql.db import Conn
@@ -51,5 +51,5 @@ class ReviewMutation:
                 actor=viewer.name, role=viewer.role, bodies=viewer.all_bodies,
                 meeting_id=pk_of(meeting_id, "Meeting", field="meetingId") if meeting_id else None)
 
-        row, errors = await run(info, READERS, act)
+        row, errors = await run(info, REPORT_READERS, act)
         return ReviewExceptionPayload(exception=ReportException.from_row(row) if row else None, errors=errors)

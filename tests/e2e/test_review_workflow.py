@@ -6,8 +6,8 @@ import asyncio
 
 import pytest
 
+from domain.review import TRANSITIONS
 from schema.relay import global_id
-from sql.review import TRANSITIONS
 from tests.support.reports import csv_bytes
 from tests.support.seed import exception_ids, validated
 

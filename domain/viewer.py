@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-ROLES = ("public", "party", "dcc", "secas", "opsg", "panel", "admin")
-# A role that is a body's membership implies that body.
-IMPLIED_BODIES = {"opsg": "OPSG", "panel": "PANEL"}
+from domain.roles import IMPLIED_BODIES, is_staff
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,9 +24,10 @@ class Viewer:
     @property
     def is_staff(self) -> bool:
         """The administrator's roles: see and change everything."""
-        return self.role in ("secas", "admin")
+        return is_staff(self.role)
 
     def sql_args(self) -> dict[str, object]:
+        """The arguments the store's classification filters take."""
         return {"viewer_role": self.role, "viewer_bodies": list(self.all_bodies)}
 
 

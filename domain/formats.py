@@ -1,47 +1,39 @@
-"""What the edge checks before anything is stored: format by magic bytes, declared type, XLSX zip limits.
-
-Pure standard library, shared by the REST route and the uploadReport mutation.
-"""
+"""A report file's format, from its bytes; the declared type is a hint that may only contradict them."""
 
 from __future__ import annotations
 
 import io
 import re
 import zipfile
+from typing import Literal
 
-from sql.errors import InvalidPeriod, StoreError
+from domain.errors import PayloadTooLarge, UnsupportedMediaType
+from domain.limits import MAX_XLSX_RATIO, MAX_XLSX_UNPACKED
 
-# Unpacked XLSX beyond these is refused as a zip bomb (PAYLOAD_TOO_LARGE).
-MAX_XLSX_UNPACKED = 1024 * 1024 * 1024
-MAX_XLSX_RATIO = 200
-PERIOD = re.compile(r"^(\d{4})-(?:(0[1-9]|1[0-2])|Q([1-4]))$")
+Format = Literal["csv", "json", "xlsx"]
+ZIP_MAGIC = b"PK\x03\x04"
+BOM = b"\xef\xbb\xbf"
+# The first byte that bytes.lstrip() would keep, found without copying a large file.
+_FIRST_NON_BLANK = re.compile(rb"[^ \t\n\r\x0b\x0c]")
 
-_DECLARED = {
+_DECLARED: dict[str, Format] = {
     "text/csv": "csv", "application/csv": "csv", "text/plain": "csv",
     "application/json": "json", "text/json": "json",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx", "application/zip": "xlsx",
 }
 
 
-class PayloadTooLarge(StoreError):
-    code = "PAYLOAD_TOO_LARGE"
-
-
-class UnsupportedMediaType(StoreError):
-    code = "UNSUPPORTED_MEDIA_TYPE"
-
-
-def sniff(head: bytes) -> str:
-    """xlsx (a zip), json (starts with [ or { after white space and an optional BOM), else csv."""
-    if head.startswith(b"PK\x03\x04"):
+def detect_format(data: bytes) -> Format:
+    """XLSX for a zip, JSON when the first non-blank byte (after an optional BOM) is [ or {, CSV for anything else."""
+    if data.startswith(ZIP_MAGIC):
         return "xlsx"
-    stripped = head.removeprefix(b"\xef\xbb\xbf").lstrip()
-    if stripped[:1] in (b"[", b"{"):
+    first = _FIRST_NON_BLANK.search(data, len(BOM) if data.startswith(BOM) else 0)
+    if first is not None and first.group() in (b"[", b"{"):
         return "json"
     return "csv"
 
 
-def check_declared(content_type: str | None, detected: str) -> None:
+def check_declared(content_type: str | None, detected: Format) -> None:
     """Refuse only where a declared type contradicts the bytes; generic or absent types are hints."""
     declared = _DECLARED.get((content_type or "").split(";")[0].strip().lower())
     if declared is None or declared == detected:
@@ -67,13 +59,11 @@ def check_xlsx(content: bytes) -> None:
             f"{MAX_XLSX_UNPACKED:,} bytes and {MAX_XLSX_RATIO}×", field="file")
 
 
-def check_period(period: str, cadence: str) -> str:
-    m = PERIOD.match(period.strip())
-    if not m or not 2000 <= int(m.group(1)) <= 2100:
-        raise InvalidPeriod(f"{period!r} is not a period: use YYYY-MM, or YYYY-Qn for quarterly reports",
-                            field="period")
-    if cadence == "QUARTERLY" and m.group(3) is None:
-        raise InvalidPeriod(f"this report is quarterly: the period is YYYY-Qn, not {period!r}", field="period")
-    if cadence == "MONTHLY" and m.group(2) is None:
-        raise InvalidPeriod(f"this report is monthly: the period is YYYY-MM, not {period!r}", field="period")
-    return period.strip()
+def admit(content: bytes, content_type: str | None) -> Format:
+    """The edge's cheap checks on an upload's bytes: its format, not contradicted by the declared type, and for
+    XLSX no zip bomb. Anything that needs parsing is the worker's."""
+    fmt = detect_format(content)
+    check_declared(content_type, fmt)
+    if fmt == "xlsx":
+        check_xlsx(content)
+    return fmt

@@ -1,0 +1,42 @@
+"""Reviewing an exception: the legal transitions and who may take which action (docs/domain.md)."""
+
+from __future__ import annotations
+
+# (from status, action) → to status; COMMENT keeps the status.
+TRANSITIONS: dict[tuple[str, str], str] = {
+    ("OPEN", "ACKNOWLEDGE"): "ACKNOWLEDGED", ("OPEN", "RESOLVE"): "RESOLVED", ("OPEN", "WAIVE"): "WAIVED",
+    ("OPEN", "ESCALATE"): "ESCALATED",
+    ("ACKNOWLEDGED", "RESOLVE"): "RESOLVED", ("ACKNOWLEDGED", "WAIVE"): "WAIVED",
+    ("ACKNOWLEDGED", "ESCALATE"): "ESCALATED",
+    ("ESCALATED", "RESOLVE"): "RESOLVED", ("ESCALATED", "WAIVE"): "WAIVED",
+    ("RESOLVED", "REOPEN"): "OPEN", ("WAIVED", "REOPEN"): "OPEN",
+}
+COMMENT = "COMMENT"
+NEEDS_COMMENT = frozenset({"RESOLVE", "WAIVE", "ESCALATE", "REOPEN", COMMENT})
+ALL_ACTIONS = ("ACKNOWLEDGE", "RESOLVE", "WAIVE", "ESCALATE", "REOPEN", COMMENT)
+# Roles that may take every action; dcc may only comment; panel decides what was escalated to it.
+REVIEWERS = frozenset({"opsg", "secas", "admin"})
+PANEL_ON_ESCALATED = frozenset({"RESOLVE", "WAIVE", COMMENT})
+
+
+def allowed(role: str, status: str, action: str) -> bool:
+    """Whether a role may take an action on an exception in a status."""
+    if role in REVIEWERS:
+        return True
+    if role == "dcc":
+        return action == COMMENT
+    if role == "panel":
+        return status == "ESCALATED" and action in PANEL_ON_ESCALATED
+    return False
+
+
+def next_status(status: str, action: str) -> str | None:
+    """The status an action leads to; None when the action is not possible from that status."""
+    if action == COMMENT:
+        return status
+    return TRANSITIONS.get((status, action))
+
+
+def actions_from(status: str) -> list[str]:
+    """The actions possible on an exception in a status (COMMENT always), in the order the console shows them."""
+    return [a for a in ALL_ACTIONS if next_status(status, a) is not None]

@@ -1,0 +1,23 @@
+"""Roles and what each may see and do: the one place the role sets are spelled."""
+
+from __future__ import annotations
+
+# Every role a key may carry; `public` is the caller without a key.
+ROLES = ("public", "party", "dcc", "secas", "opsg", "panel", "admin")
+# A role that is a body's membership implies that body.
+IMPLIED_BODIES = {"opsg": "OPSG", "panel": "PANEL"}
+
+# The administrator's roles: see and change everything (register, catalogue, calendar, re-validation, audit log).
+STAFF = frozenset({"secas", "admin"})
+# Submissions, findings, rows, exceptions and their subscriptions.
+REPORT_READERS = frozenset({"dcc", "opsg", "panel", "secas", "admin"})
+# `uploadReport` and the REST upload.
+UPLOADERS = frozenset({"dcc", "secas", "admin"})
+# `opsgReport` and its downloads.
+OPSG_READERS = frozenset({"opsg", "panel", "secas", "admin"})
+# The audit log.
+AUDIT_READERS = STAFF
+
+
+def is_staff(role: str) -> bool:
+    return role in STAFF

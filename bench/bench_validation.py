@@ -74,6 +74,27 @@ def floor(frame: pl.DataFrame) -> tuple[pl.DataFrame, ...]:
     return bad_rows, flagged, zero, dups, sums
 
 
+def floor_findings(checked: tuple[pl.DataFrame, ...]) -> pl.DataFrame:
+    """The floor's findings with their messages, one frame (bare pl.format, as little as a message needs)."""
+    bad_rows, flagged, zero, dups, _ = checked
+    clause = SPEC.sec_clause
+    first_row = pl.col("row").list.first() if isinstance(dups.schema["row"], pl.List) else pl.col("row")
+    return pl.concat([
+        bad_rows.select(pl.lit("SCHEMA").alias("rule"), pl.lit("user_id").alias("subject"), "row",
+                        pl.format("row {} has an invalid value", "row").alias("message"),
+                        pl.format('{{"row":{}}}', "row").alias("details")),
+        flagged.select(pl.lit("VARIANCE").alias("rule"), "subject", "row",
+                       pl.format("{} requests sent against a forecast of {}: {}% of forecast (SEC " + f"{clause})",
+                                 "actual", "forecast", "ratio").alias("message"),
+                       pl.format('{{"actual":{},"forecast":{},"ratio":{}}}', "actual", "forecast", "ratio")
+                       .alias("details")),
+        zero.select(pl.lit("FORECAST_ZERO").alias("rule"), "subject", "row",
+                    pl.lit("forecast 0").alias("message"), pl.lit("{}").alias("details")),
+        dups.select(pl.lit("DUPLICATE").alias("rule"), "subject", first_row.cast(pl.Int64),
+                    pl.lit("duplicate").alias("message"), pl.lit("{}").alias("details")),
+    ])
+
+
 def timed(fns: dict[str, Callable[[], object]], runs: int) -> dict[str, float]:
     """Median wall and CPU seconds of each function over `runs` runs after one warm-up."""
     # Taken in turn so that drift hits all alike; CPU time (all threads of this process) is the steadier

@@ -12,8 +12,9 @@ ROLES = ("IMPORT_SUPPLIER", "EXPORT_SUPPLIER", "GAS_SUPPLIER", "ELECTRICITY_DIST
 SERVICES = ("SR1.1", "SR1.2", "SR1.6", "SR2.1", "SR4.1", "SR6.15", "SR8.1", "SR11.2")
 
 
-def generate(rows: int, bad_fraction: float = 0.0, seed: int = 0) -> bytes:
-    """A CSV of `rows` data rows; about `bad_fraction` of them carry a bad value (text, negative or empty)."""
+def generate(rows: int, bad_fraction: float = 0.0, seed: int = 0, above: float = 0.0) -> bytes:
+    """A CSV of `rows` data rows; about `bad_fraction` of them carry a bad value (text, negative or empty), and
+    about `above` of them (besides the usual 2% far outside the band) sent 120% to 200% of their forecast."""
     if rows < 0 or not 0.0 <= bad_fraction <= 1.0:
         raise ValueError("rows must be >= 0 and bad_fraction within 0..1")
     index = pl.int_range(rows, dtype=pl.Int64, eager=True).alias("i")
@@ -24,7 +25,10 @@ def generate(rows: int, bad_fraction: float = 0.0, seed: int = 0) -> bytes:
     # Most actuals within +/-8% of forecast; about 2% far outside the tolerance band.
     near = forecast.cast(pl.Float64) * (0.92 + 0.16 * u[1])
     far = forecast.cast(pl.Float64) * (3.0 * u[1])
-    actual = pl.when(u[2] < 0.02).then(far).otherwise(near).round(0).cast(pl.Int64)
+    high = forecast.cast(pl.Float64) * (1.2 + 0.8 * u[1])
+    actual = (
+        pl.when(u[2] < 0.02).then(far).when(u[2] < 0.02 + above).then(high).otherwise(near).round(0).cast(pl.Int64)
+    )
     frame = frame.select(
         pl.format("U{}", (pl.col("i") // len(SERVICES)).cast(pl.String).str.zfill(7)).alias("user_id"),
         pl.col("i").mod(len(ROLES)).replace_strict(dict(enumerate(ROLES)), return_dtype=pl.String).alias("user_role"),
@@ -58,9 +62,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("rows", type=int)
     parser.add_argument("--bad", type=float, default=0.0, help="fraction of rows with a bad value")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--above", type=float, default=0.0, help="fraction of rows above the band")
     parser.add_argument("-o", "--output", type=Path, required=True)
     args = parser.parse_args(argv)
-    args.output.write_bytes(generate(args.rows, args.bad, args.seed))
+    args.output.write_bytes(generate(args.rows, args.bad, args.seed, args.above))
     return 0
 
 

@@ -6,8 +6,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
+
 from sql.db import Conn
-from sql.loader import execute, fetch, fetchval
+from sql.loader import execute, executemany, fetch, fetchval
 from sql.rows import ExceptionRow, HistoryRow, from_records
 
 OPEN_STATES = ("OPEN", "ACKNOWLEDGED")
@@ -48,55 +50,83 @@ async def apply_run(
     """Raise (insert, re-raise or reopen) and, when `closes`, close what the run no longer raises.
 
     Idempotent: a redelivered message or a re-run of the same submission adds no history twice.
-    Returns the ids of exceptions newly flagged or reopened (for the live feed).
+    Returns the ids of exceptions newly flagged or reopened (for the live feed), in the order raised.
+    A run raises up to a few thousand exceptions: each kind of statement is sent once for all of them.
     """
     existing = {(e.rule_code, e.subject): e for e in from_records(
         ExceptionRow, await fetch(conn, "exceptions.of_period_for_update", report_type_id=report_type_id,
                                   period=period))}
-    flagged: list[int] = []
-    seen: set[tuple[str, str]] = set()
+    fresh: dict[tuple[str, str], Raised] = {}
+    reopened: set[tuple[str, str]] = set()
+    order: dict[tuple[str, str], None] = {}  # each key once, in the order raised
+    history: list[dict[str, Any]] = []
+    updates: list[dict[str, Any]] = []
     for r in raised:
         key = (r.rule_code, r.subject)
-        if key in seen:
+        if key in order:
             continue
-        seen.add(key)
+        order[key] = None
         old = existing.get(key)
         if old is None:
-            new_id: int | None = await fetchval(
-                conn, "exceptions.insert", report_type_id=report_type_id, period=period, rule_code=r.rule_code,
-                subject=r.subject, severity=r.severity, message=r.message, sec_clause=r.sec_clause,
-                details=r.details, submission_id=submission_id, run_id=run_id)
-            if new_id is not None:
-                await _history(conn, new_id, "FLAGGED", None, "OPEN", r.message)
-                flagged.append(new_id)
+            fresh[key] = r
             continue
         new_source = submission_id is not None and old.submission_id != submission_id
         status, by_system = old.status, old.closed_by_system
         if old.status in ("RESOLVED", "WAIVED") and old.closed_by_system:
             status, by_system = "OPEN", False
-            await _history(conn, old.id, "SYSTEM_REOPENED", old.status, "OPEN", raised_again_comment)
-            flagged.append(old.id)
+            history.append(_entry(old.id, "SYSTEM_REOPENED", old.status, "OPEN", raised_again_comment))
+            reopened.add(key)
         elif new_source:
             note = raised_again_comment
             if old.status in ("RESOLVED", "WAIVED"):
                 note += f"; left {old.status} as its reviewer decided"
-            await _history(conn, old.id, "RAISED_AGAIN", old.status, old.status, note)
-        await execute(conn, "exceptions.raise_again", id=old.id, severity=r.severity, message=r.message,
-                      sec_clause=r.sec_clause, details=r.details, submission_id=submission_id, run_id=run_id,
-                      status=status, closed_by_system=by_system)
+            history.append(_entry(old.id, "RAISED_AGAIN", old.status, old.status, note))
+        updates.append({"id": old.id, "severity": r.severity, "message": r.message, "sec_clause": r.sec_clause,
+                        "details": r.details, "submission_id": submission_id, "run_id": run_id, "status": status,
+                        "closed_by_system": by_system})
+    inserted = await _insert(conn, report_type_id, period, list(fresh.values()), submission_id, run_id)
+    history += [_entry(inserted[k], "FLAGGED", None, "OPEN", r.message) for k, r in fresh.items() if k in inserted]
+    if updates:
+        await executemany(conn, "exceptions.raise_again", updates)
     if closes:
+        closing: list[dict[str, Any]] = []
         for key, old in existing.items():
-            if key in seen:
+            if key in order:
                 continue
             comment = (closing_by_rule or {}).get(old.rule_code, closing_comment)
             if old.status in OPEN_STATES:
-                await execute(conn, "exceptions.set_status", id=old.id, to_status="RESOLVED",
-                              closed_by_system=True, meeting_id=None, version=old.version)
-                await _history(conn, old.id, "SYSTEM_RESOLVED", old.status, "RESOLVED", comment)
+                closing.append({"id": old.id, "to_status": "RESOLVED", "closed_by_system": True, "meeting_id": None,
+                                "version": old.version})
+                history.append(_entry(old.id, "SYSTEM_RESOLVED", old.status, "RESOLVED", comment))
             elif old.status == "ESCALATED" and not await fetchval(
                     conn, "exceptions.history_has", exception_id=old.id, comment=comment):
-                await _history(conn, old.id, "COMMENT", "ESCALATED", "ESCALATED", comment)
-    return flagged
+                history.append(_entry(old.id, "COMMENT", "ESCALATED", "ESCALATED", comment))
+        if closing:
+            await executemany(conn, "exceptions.set_status", closing)
+    if history:
+        await executemany(conn, "exceptions.history_add", history)
+    return [inserted[key] if key in inserted else existing[key].id for key in order
+            if key in inserted or key in reopened]
+
+
+def _entry(exception_id: int, action: str, from_status: str | None, to_status: str | None,
+           comment: str | None) -> dict[str, Any]:
+    return {"exception_id": exception_id, "actor": SYSTEM, "action": action, "from_status": from_status,
+            "to_status": to_status, "comment": comment}
+
+
+async def _insert(conn: Conn, report_type_id: int, period: str, fresh: list[Raised], submission_id: int | None,
+                  run_id: int | None) -> dict[tuple[str, str], int]:
+    """The new exceptions, one statement; the ids of those inserted (one raced in meanwhile is left alone)."""
+    if not fresh:
+        return {}
+    rows = await fetch(
+        conn, "exceptions.insert_many", report_type_id=report_type_id, period=period,
+        rule_codes=[r.rule_code for r in fresh], subjects=[r.subject for r in fresh],
+        severities=[r.severity for r in fresh], messages=[r.message for r in fresh],
+        sec_clauses=[r.sec_clause for r in fresh], details=[orjson.dumps(r.details).decode() for r in fresh],
+        submission_id=submission_id, run_id=run_id)
+    return {(r["rule_code"], r["subject"]): r["id"] for r in rows}
 
 
 async def by_ids(conn: Conn, *, ids: list[int]) -> list[ExceptionRow]:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
 from typing import Literal
@@ -40,6 +41,8 @@ class ValidationResult:
     rows: pl.DataFrame | None
     row_count: int  # data rows in the file, header and blank lines excluded
     total_row: dict[str, object] | None  # the file's own TOTAL row (typed, dates as ISO text), if valid
+    # Wall seconds of the stages run: "parse" (validate_report) and "validate", for the worker's profile.
+    seconds: dict[str, float] = field(default_factory=dict)
 
     @cached_property
     def findings(self) -> list[Finding]:
@@ -56,11 +59,17 @@ def validate_report(
     max_rows: int = DEFAULT_MAX_ROWS,
 ) -> ValidationResult:
     """Parse and validate one report file; never raises for anything about the file's content."""
+    started = time.perf_counter()
     try:
         frame = parse(data)
     except UnreadableFile as exc:
-        return _rejected([_unreadable(exc, spec)], 0)
-    return validate_frame(frame, spec, received_at=received_at, due_at=due_at, max_rows=max_rows)
+        result = _rejected([_unreadable(exc, spec)], 0)
+        result.seconds["parse"] = time.perf_counter() - started
+        return result
+    parsed = time.perf_counter() - started
+    result = validate_frame(frame, spec, received_at=received_at, due_at=due_at, max_rows=max_rows)
+    result.seconds["parse"] = parsed
+    return result
 
 
 def validate_frame(
@@ -72,6 +81,20 @@ def validate_frame(
     max_rows: int = DEFAULT_MAX_ROWS,
 ) -> ValidationResult:
     """Validate a frame as `parse` returns it (string columns; row = position + 1)."""
+    started = time.perf_counter()
+    result = _validate_frame(frame, spec, received_at=received_at, due_at=due_at, max_rows=max_rows)
+    result.seconds["validate"] = time.perf_counter() - started
+    return result
+
+
+def _validate_frame(
+    frame: pl.DataFrame,
+    spec: ReportSpec,
+    *,
+    received_at: datetime | None,
+    due_at: datetime | None,
+    max_rows: int,
+) -> ValidationResult:
     if frame.height > max_rows:
         return _rejected(
             [

@@ -145,3 +145,15 @@ SELECT rule_code, subject, severity, message, sec_clause, details FROM (
     FROM more
 ) raised
 ORDER BY rule_first, last, at;
+
+-- name: insert_many
+-- A run's new exceptions in one statement, in the order given (their ids follow it).
+INSERT INTO report_exceptions (report_type_id, period, rule_code, subject, severity, message, sec_clause, details,
+                               submission_id, run_id)
+SELECT :report_type_id::bigint, :period::text, r.rule_code, r.subject, r.severity, r.message, r.sec_clause,
+       r.details::jsonb, :submission_id::bigint, :run_id::bigint
+FROM unnest(:rule_codes::text[], :subjects::text[], :severities::text[], :messages::text[], :sec_clauses::text[],
+            :details::text[]) WITH ORDINALITY AS r (rule_code, subject, severity, message, sec_clause, details, ord)
+ORDER BY r.ord
+ON CONFLICT (report_type_id, period, rule_code, subject) DO NOTHING
+RETURNING id, rule_code, subject;

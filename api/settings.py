@@ -49,6 +49,10 @@ class Settings:
     response_cache: bool = True
     response_cache_bytes: int = 64 * 1024 * 1024
     query_cost_budget: int = 20_000
+    # Parsing untrusted files: columns a file may have, and the limits of the worker's parsing child processes.
+    max_columns: int = 200
+    sandbox_memory_mb: int = 4096
+    sandbox_cpu_seconds: int = 600
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -77,4 +81,7 @@ class Settings:
             response_cache=_on("SECGOV_RESPONSE_CACHE", True),
             response_cache_bytes=_int("SECGOV_RESPONSE_CACHE_BYTES", 64 * 1024 * 1024),
             query_cost_budget=_int("SECGOV_QUERY_COST_BUDGET", 20_000),
+            max_columns=_int("SECGOV_MAX_COLUMNS", 200),
+            sandbox_memory_mb=_int("SECGOV_SANDBOX_MEMORY_MB", 4096),
+            sandbox_cpu_seconds=_int("SECGOV_SANDBOX_CPU_SECONDS", 600),
         )

@@ -148,18 +148,11 @@ def broker_url() -> Iterator[str]:
 
 @pytest.fixture
 def queue(broker_url: str) -> Iterator[str]:
-    from tests.support.workers import queue_name
+    from tests.support.workers import delete_queues, queue_name
 
     name = queue_name()
     yield name
-    if broker_url.startswith("amqp"):
-        import pika
-
-        conn = pika.BlockingConnection(pika.URLParameters(broker_url))
-        ch = conn.channel()
-        for q in (name, f"{name}.DQ", f"{name}.XQ", f"{name}_webhook", f"{name}_webhook.DQ", f"{name}_webhook.XQ"):
-            ch.queue_delete(q)
-        conn.close()
+    delete_queues(broker_url, name)
 
 
 @pytest.fixture

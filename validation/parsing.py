@@ -12,24 +12,46 @@ import polars as pl
 
 from domain.formats import Format, detect_format
 from validation.readers import read_json, read_xlsx
-from validation.sheet import UnreadableFile, normalise_frame
+from validation.sheet import MAX_COLUMNS, UnreadableFile, normalise_frame, refuse_width
 
 __all__ = ["Format", "UnreadableFile", "detect_format", "parse"]
 
 _BLANK = re.compile(rb"(?:\xef\xbb\xbf)?\s*")
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 
-def parse(data: bytes) -> pl.DataFrame:
-    """Parse a report file; every column is a stripped pl.String (empty -> null); raises UnreadableFile."""
+def parse(data: bytes, *, max_columns: int = MAX_COLUMNS) -> pl.DataFrame:
+    """Parse a report file; every column is a stripped pl.String (empty -> null); raises UnreadableFile.
+
+    A file with more than `max_columns` columns is refused before its columns are built."""
     if _BLANK.fullmatch(data):  # scans without copying a large file
         raise UnreadableFile("the file is empty")
+    if data.startswith(_UTF16_BOMS):
+        raise UnreadableFile("the file is UTF-16 text (it starts with a UTF-16 byte order mark): save it as UTF-8 "
+                             "CSV, XLSX or JSON", line=1)
     fmt = detect_format(data)
     if fmt == "xlsx":
-        return read_xlsx(data)
+        return read_xlsx(data, max_columns=max_columns)
     if fmt == "json":
-        return read_json(_decode(data))
+        return read_json(_decode(data), max_columns=max_columns)
     _check_text(data)
+    _check_header_width(data, max_columns)
     return _read_csv(data)
+
+
+def _check_header_width(data: bytes, max_columns: int) -> None:
+    """The header's field count, from its commas (cheap), confirmed by the csv module only when over the limit
+    (quoted commas count too many)."""
+    end = data.find(b"\n")
+    end = len(data) if end < 0 else end
+    if data.count(b",", 0, end) < max_columns:
+        return
+    line = data[:end].decode("utf-8", "replace").removeprefix("\ufeff")
+    try:
+        fields = len(next(csv.reader([line]), []))
+    except csv.Error:
+        fields = line.count(",") + 1
+    refuse_width(fields, max_columns, "in the header row")
 
 
 def _check_text(data: bytes) -> None:

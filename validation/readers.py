@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import io
 import json
+import sys
 from collections.abc import Sequence
 
 import polars as pl
 import python_calamine
 
-from validation.sheet import UnreadableFile, normalise_frame, text_series
+from validation.sheet import MAX_COLUMNS, UnreadableFile, normalise_frame, refuse_width, text_series
+from validation.workbook import check_workbook
 
-MAX_COLUMNS = 200
 # What reading a damaged or hostile workbook can raise: calamine's own errors, a Rust panic, and Python's
 # errors building values from cells (a date out of range, say).
 _CALAMINE_FAILURES = (
@@ -24,8 +25,10 @@ _CALAMINE_FAILURES = (
 )
 
 
-def read_xlsx(data: bytes) -> pl.DataFrame:
+def read_xlsx(data: bytes, *, max_columns: int = MAX_COLUMNS) -> pl.DataFrame:
     """The first sheet of a workbook; the first non-empty row is the header."""
+    # The zip's structure, the sheet's declared dimension and its cell references, before any cell is read.
+    check_workbook(data, max_columns=max_columns)
     try:
         workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
         if not workbook.sheet_names:
@@ -39,10 +42,7 @@ def read_xlsx(data: bytes) -> pl.DataFrame:
         raise UnreadableFile("the first sheet of the workbook is empty")
     header, body = rows[0], rows[1:]
     width = len(header)
-    widest = max(width, max((len(r) for r in body), default=0))
-    if widest > MAX_COLUMNS:
-        # A damaged or hostile workbook can claim a huge sheet; no report has more than a few columns.
-        raise UnreadableFile(f"the first sheet has {widest:,} columns; at most {MAX_COLUMNS:,} are read")
+    refuse_width(max(width, max((len(r) for r in body), default=0)), max_columns, "in the first sheet")
     # Column-wise conversion: one pass per column rather than per cell where the types allow.
     columns = list(zip(*(_pad(row, width) for row in body), strict=True)) if body else [()] * width
     frame = pl.DataFrame(
@@ -51,7 +51,7 @@ def read_xlsx(data: bytes) -> pl.DataFrame:
     return normalise_frame(frame, header)
 
 
-def read_json(text: str) -> pl.DataFrame:
+def read_json(text: str, *, max_columns: int = MAX_COLUMNS) -> pl.DataFrame:
     """An array of objects; keys are columns (a key absent from an object is a null value)."""
     try:
         items = json.loads(text)
@@ -59,6 +59,9 @@ def read_json(text: str) -> pl.DataFrame:
         raise UnreadableFile(f"not valid JSON: {exc.msg}", line=exc.lineno) from None
     except RecursionError:
         raise UnreadableFile("not readable JSON: nested too deeply") from None
+    except ValueError:  # an integer of thousands of digits: Python refuses to convert it
+        raise UnreadableFile(f"not readable JSON: a number has more than {sys.get_int_max_str_digits():,} digits"
+                             ) from None
     if not isinstance(items, list):
         found = "an object" if isinstance(items, dict) else "a single value"
         raise UnreadableFile(f"the JSON must be an array of objects, one per row, not {found}")
@@ -69,6 +72,9 @@ def read_json(text: str) -> pl.DataFrame:
         if not isinstance(item, dict):
             raise UnreadableFile(f"item {index} of the JSON array is not an object")
         keys.update(dict.fromkeys(item))
+        if len(keys) > max_columns:  # checked as the keys are gathered: before any column is built
+            refuse_width(len(keys), max_columns, f"distinct keys in the JSON objects up to item {index:,}",
+                         at_least=True)
     if not keys:
         raise UnreadableFile("the JSON objects have no keys: no columns")
     names = list(keys)

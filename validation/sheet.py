@@ -9,6 +9,9 @@ from datetime import date, datetime, time, timedelta
 
 import polars as pl
 
+# No report has more than a few dozen columns; a file claiming thousands is refused before columns are built
+# (the cost of building them grows with columns times rows). The worker passes SECGOV_MAX_COLUMNS.
+MAX_COLUMNS = 200
 # Floats beyond this lose integer precision, so they are written as floats, not as whole numbers.
 _EXACT_FLOAT = 2.0**53
 
@@ -20,6 +23,13 @@ class UnreadableFile(Exception):
         self.reason = reason
         self.line = line
         super().__init__(reason if line is None else f"{reason} (line {line})")
+
+
+def refuse_width(columns: int, max_columns: int, where: str, *, at_least: bool = False) -> None:
+    """Refuse a file wider than the column limit, naming where the columns were counted."""
+    if columns > max_columns:
+        count = f"more than {max_columns:,}" if at_least else f"{columns:,}"
+        raise UnreadableFile(f"the file has {count} columns ({where}); at most {max_columns:,} columns are read")
 
 
 def cell_text(value: object) -> str | None:

@@ -11,6 +11,7 @@ import dramatiq
 from sql import db
 from sql.db import Pool
 from workers import broker as broker_module
+from workers.sandbox import GIB, Sandbox, SandboxLimits
 from workers.validate import Limits, validate
 from workers.webhook import deliver
 
@@ -28,6 +29,18 @@ def limits_from_env() -> Limits:
     return Limits(max_attempts=int(env.get("SECGOV_MAX_ATTEMPTS", "3")),
                   max_rows=int(env.get("SECGOV_MAX_ROWS", "10000000").replace("_", "")),
                   max_exceptions_per_rule=int(env.get("SECGOV_MAX_EXCEPTIONS_PER_RULE", "500")))
+
+
+def sandbox_limits_from_env() -> SandboxLimits:
+    env = os.environ
+    return SandboxLimits(
+        memory_bytes=int(env.get("SECGOV_SANDBOX_MEMORY_MB", str(4 * 1024)).replace("_", "")) * (GIB // 1024),
+        cpu_seconds=int(env.get("SECGOV_SANDBOX_CPU_SECONDS", "600").replace("_", "")),
+        max_columns=int(env.get("SECGOV_MAX_COLUMNS", "200").replace("_", "")))
+
+
+# Files are parsed in child processes with memory and processor-time limits, never in the worker itself.
+sandbox = Sandbox(sandbox_limits_from_env())
 
 
 async def pool() -> Pool:
@@ -59,4 +72,4 @@ async def notify_webhook(exception_id: int) -> None:
 @dramatiq.actor(actor_name=broker_module.ACTOR, queue_name=broker_module.QUEUE, max_retries=20,
                 min_backoff=1_000, max_backoff=60_000, time_limit=20 * 60 * 1000)
 async def validate_submission(submission_id: int) -> None:
-    announce((await validate(await pool(), submission_id, limits_from_env())).flagged)
+    announce((await validate(await pool(), submission_id, limits_from_env(), sandbox.parse)).flagged)

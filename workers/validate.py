@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -15,6 +16,7 @@ from sql.db import Pool
 from sql.exceptions import Raised
 from sql.rows import ReportTypeRow
 from validation.findings import FINDINGS, Finding, Severity, frame_of
+from validation.parsing import parse
 from validation.pipeline import ValidationResult, validate_report
 from validation.spec import ReportSpec, ServiceLevel
 
@@ -79,13 +81,17 @@ class Outcome:
     flagged: list[int]  # exceptions newly flagged or reopened
 
 
-async def run(pool: Pool, submission_id: int, limits: Limits) -> str | None:
+Parser = Callable[[bytes], pl.DataFrame]
+
+
+async def run(pool: Pool, submission_id: int, limits: Limits, parser: Parser | None = None) -> str | None:
     """Validate a submission once and return its status (None when it was already final)."""
-    return (await validate(pool, submission_id, limits)).status
+    return (await validate(pool, submission_id, limits, parser)).status
 
 
-async def validate(pool: Pool, submission_id: int, limits: Limits) -> Outcome:
-    """Validate a submission once; a final one is left as it is (redelivery changes nothing)."""
+async def validate(pool: Pool, submission_id: int, limits: Limits, parser: Parser | None = None) -> Outcome:
+    """Validate a submission once; a final one is left as it is (redelivery changes nothing). `parser` reads the
+    bytes (the worker's sandbox); without one they are parsed in this process."""
     started, laps = datetime.now(UTC), _Laps()
     async with pool.acquire() as conn:
         attempts = await submissions.begin_attempt(conn, id=submission_id)
@@ -105,7 +111,7 @@ async def validate(pool: Pool, submission_id: int, limits: Limits) -> Outcome:
     else:
         # Polars releases the GIL for most of the work; the event loop stays free for other messages.
         result = await asyncio.to_thread(validate_report, data, spec, received_at=ctx.first_received_at,
-                                         due_at=ctx.due_at, max_rows=limits.max_rows)
+                                         due_at=ctx.due_at, max_rows=limits.max_rows, parser=parser or parse)
     laps.split("parse_validate", result.seconds)
     del data
     async with pool.acquire() as conn:

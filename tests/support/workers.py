@@ -30,6 +30,19 @@ def queue_name() -> str:
     return f"secgov_test_{uuid.uuid4().hex[:10]}"
 
 
+def delete_queues(broker_url: str, name: str) -> None:
+    """A test's queues (and their delay and dead-letter queues) are removed from RabbitMQ when it ends."""
+    if not broker_url.startswith("amqp"):
+        return
+    import pika
+
+    conn = pika.BlockingConnection(pika.URLParameters(broker_url))
+    ch = conn.channel()
+    for q in (name, f"{name}.DQ", f"{name}.XQ", f"{name}_webhook", f"{name}_webhook.DQ", f"{name}_webhook.XQ"):
+        ch.queue_delete(q)
+    conn.close()
+
+
 class WorkerProcess:
     """`secgov worker` (or a test module of actors) as a child process with its own environment."""
 
@@ -37,6 +50,8 @@ class WorkerProcess:
                  extra_env: dict[str, str] | None = None) -> None:
         self.env = {**os.environ, "DATABASE_URL": database_url, "BROKER_URL": broker_url, "SECGOV_QUEUE": queue,
                     "SECGOV_REDIS_HEARTBEAT_MS": "2000", "SECGOV_REDIS_MAINTENANCE_CHANCE": "1000000",
+                    # Small sandbox limits, so that a hostile file reaches them quickly.
+                    "SECGOV_SANDBOX_MEMORY_MB": "768", "SECGOV_SANDBOX_CPU_SECONDS": "30",
                     "PYTHONPATH": str(ROOT), **(extra_env or {})}
         self.module = module
         self.queue = queue

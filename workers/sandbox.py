@@ -14,6 +14,7 @@ import atexit
 import contextlib
 import json
 import logging
+import math
 import os
 import resource
 import select
@@ -227,7 +228,7 @@ def _tail(path: Path, size: int = 8192) -> str:
 def _limit_cpu(seconds: int) -> None:
     """This file's processor time on top of what the child has used so far (the limit counts since it started)."""
     used = resource.getrusage(resource.RUSAGE_SELF)
-    spent = int(used.ru_utime + used.ru_stime) + 1
+    spent = math.ceil(used.ru_utime + used.ru_stime)
     _, hard = resource.getrlimit(resource.RLIMIT_CPU)
     soft = spent + seconds if hard == resource.RLIM_INFINITY else min(hard, spent + seconds)
     resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))

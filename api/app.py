@@ -24,6 +24,7 @@ from api.metrics import Metrics
 from api.metrics import make_route as make_metrics
 from api.ratelimit import RateLimiter
 from api.resources import Resources
+from api.response_cache import CacheCollector
 from api.rest import make_routes
 from api.settings import Settings
 from schema.context import Enqueue
@@ -102,6 +103,8 @@ def create_app(settings: Settings, *, pool: Pool | None = None, enqueue: Enqueue
 
     view = SecgovGraphQL(build_schema(introspection=not settings.production), resources=resources, settings=settings)
     metrics = Metrics()
+    if view.cache is not None:
+        metrics.registry.register(CacheCollector(view.cache))
     upload, submission = make_routes(settings, resources)
     app = Starlette(
         routes=[

@@ -1,13 +1,16 @@
-"""The GraphQL endpoint: context per request (viewer, loaders, request id)."""
+"""The GraphQL endpoint: context per request (viewer, loaders, request id, its one connection), the response
+cache for reads (api/response_cache.py), and answers as GraphQL over HTTP asks."""
 
 from __future__ import annotations
 
 from contextvars import ContextVar
 from typing import Any
 
+import orjson
+from schema.clock import today
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
-from starlette.types import Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
@@ -19,11 +22,13 @@ from api import page_headers
 from api.auth import InvalidKey, KeyResolver
 from api.graphiql import page as graphiql_page
 from api.resources import Resources
+from api.response_cache import Key, ResponseCache, request_key
 from api.settings import Settings
-from domain.viewer import PUBLIC
+from domain.viewer import PUBLIC, Viewer
 from schema.connection import RequestConnection
 from schema.context import Context, build_context
 from schema.loaders import Loaders
+from sql import health
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 # Set while a request is answered: (media type, status) chosen from Accept and the result.
@@ -38,6 +43,7 @@ class SecgovGraphQL(GraphQL[Context, None]):
         self.resources = resources
         self.settings = settings
         self.keys = KeyResolver(resources)
+        self.cache = ResponseCache(settings.response_cache_bytes) if settings.response_cache else None
         self._ide_html = graphiql_page(super().graphql_ide_html) if not settings.production else ""
         self._ide_headers = page_headers.graphiql(self._ide_html)
 
@@ -57,11 +63,54 @@ class SecgovGraphQL(GraphQL[Context, None]):
         if scope["type"] != "http":
             await super().__call__(scope, receive, send)
             return
-        db = scope.setdefault("state", {})["db"] = self._connection(per_use=False)
+        state = scope.setdefault("state", {})
+        db = state["db"] = self._connection(per_use=False)
         try:
+            if self.cache is not None and _json_post(scope):
+                replay = await self._from_cache(scope, receive, send, state, db)
+                if replay is None:
+                    return
+                receive = replay
             await super().__call__(scope, receive, send)
         finally:
             await db.release()
+
+    async def _from_cache(self, scope: Scope, receive: Receive, send: Send, state: dict[str, Any],
+                          db: RequestConnection) -> Receive | None:
+        """Answer from the cache (None), or hand back the body for strawberry to read, noting the request's key
+        (and the data version, when an older answer had to be checked) for storing its answer afterwards."""
+        assert self.cache is not None
+        body = await _read_body(receive)
+        try:
+            payload = orjson.loads(body)
+        except orjson.JSONDecodeError:
+            payload = None
+        viewer: Viewer = state.get("viewer", PUBLIC)
+        key = request_key(payload, viewer, today())
+        if key is not None:
+            state["cache_key"] = key
+            if self.cache.known(key):
+                async with db.use() as conn:
+                    version = state["data_version"] = await health.data_version(conn)
+                kept = self.cache.get(key, version)
+                if kept is not None:
+                    await db.release()
+                    state["graphql_operation"] = kept.operation
+                    await _send_kept(scope, send, kept.body)
+                    return None
+            else:
+                self.cache.miss()
+
+        sent = False
+
+        async def replay() -> Message:
+            nonlocal sent
+            if sent:
+                return await receive()
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        return replay
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
         # The edge middleware has resolved the key and the request id already.
@@ -69,14 +118,22 @@ class SecgovGraphQL(GraphQL[Context, None]):
         request_id = getattr(request.state, "request_id", "")
         client = request.client.host if request.client else None
         db = getattr(request.state, "db", None) or self._connection(per_use=True)
-        return build_context(db, viewer, request_id, enqueue=self.resources.enqueue, request=request,
-                             response=response, client=client,
-                             extra={"max_upload_bytes": self.settings.max_upload_bytes, "hub": self.resources.hub})
+        state = request.scope.setdefault("state", {})
+        context = state["graphql_context"] = build_context(
+            db, viewer, request_id, enqueue=self.resources.enqueue, request=request, response=response, client=client,
+            extra={"max_upload_bytes": self.settings.max_upload_bytes, "hub": self.resources.hub},
+            keep_answer="cache_key" in state, data_version=state.get("data_version"))
+        return context
+
+    def encode_json(self, data: object) -> bytes:
+        return orjson.dumps(data)
 
     async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
         """GraphQL over HTTP: with application/graphql-response+json, a request that never executed is a 400."""
-        await request.state.db.release()  # executed: the connection can serve another request already
+        state = request.scope.get("state", {})
+        await state["db"].release()  # executed: the connection can serve another request already
         data = await super().process_result(request, result)
+        self._keep(state, result, data)
         if GRAPHQL_RESPONSE not in request.headers.get("accept", ""):
             _answer.set(("application/json", None))
             return data
@@ -87,6 +144,14 @@ class SecgovGraphQL(GraphQL[Context, None]):
         else:
             _answer.set((GRAPHQL_RESPONSE, None))
         return data
+
+    def _keep(self, state: dict[str, Any], result: ExecutionResult, data: GraphQLHTTPResponse) -> None:
+        context = state.get("graphql_context")
+        key: Key | None = state.get("cache_key")
+        if (self.cache is None or key is None or result.errors or context is None or not context.answer_keepable
+                or context.data_version is None):
+            return
+        self.cache.put(key, context.data_version, orjson.dumps(data), state.get("graphql_operation"))
 
     def create_response(self, response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse],
                         sub_response: Response) -> Response:
@@ -110,3 +175,32 @@ class SecgovGraphQL(GraphQL[Context, None]):
         context.loaders = Loaders(context.db, viewer)
         ack: UnsetType = UNSET
         return ack
+
+
+def _json_post(scope: Scope) -> bool:
+    if scope.get("method") != "POST":
+        return False
+    for name, value in scope.get("headers", ()):
+        if name == b"content-type":
+            return bool(value.split(b";")[0].strip().lower() == b"application/json")
+    return False
+
+
+async def _read_body(receive: Receive) -> bytes:
+    chunks: list[bytes] = []
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            break
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            break
+    return b"".join(chunks)
+
+
+async def _send_kept(scope: Scope, send: Send, body: bytes) -> None:
+    accept = next((v for n, v in scope.get("headers", ()) if n == b"accept"), b"")
+    media = GRAPHQL_RESPONSE.encode() if GRAPHQL_RESPONSE.encode() in accept else b"application/json"
+    await send({"type": "http.response.start", "status": 200,
+                "headers": [(b"content-type", media), (b"content-length", str(len(body)).encode())]})
+    await send({"type": "http.response.body", "body": body})

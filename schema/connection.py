@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any
 
@@ -26,12 +26,17 @@ class RequestConnection:
         self.per_use = per_use
         self._conn: PoolConnectionProxy[Any] | None = None
         self._lock = asyncio.Lock()
+        # Run once, before the request's first statement (the response cache's data version check).
+        self.before_first: Callable[[Conn], Awaitable[None]] | None = None
 
     @asynccontextmanager
     async def use(self) -> AsyncIterator[Conn]:
         async with self._lock:
             if self._conn is None:
                 self._conn = await self.pool.acquire(timeout=self.acquire_timeout_s)
+            if self.before_first is not None:
+                first, self.before_first = self.before_first, None
+                await first(self._conn)
             try:
                 yield self._conn
             finally:

@@ -33,6 +33,11 @@ class Context:
     extra: dict[str, Any] = field(default_factory=dict)
     # The WebSocket's connection_init payload (strawberry fills it in).
     connection_params: dict[str, Any] | None = None
+    # The response cache (api): whether this request's answer may be kept, the data version read for it, and
+    # whether it was a query (only those are kept).
+    keep_answer: bool = False
+    data_version: int | None = None
+    answer_keepable: bool = False
 
     def connection(self) -> AbstractAsyncContextManager[Conn]:
         """`async with ctx.connection() as conn:` the request's connection (see RequestConnection)."""

@@ -11,6 +11,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
 from schema.audit import AuditQuery, audited
+from schema.data_version import DataVersionFirst
 from schema.errors import ErrorPolicy
 from schema.governance.mutations import GovernanceMutation
 from schema.governance.queries import GovernanceQuery
@@ -68,6 +69,7 @@ def build_schema(*, max_depth: int = 12, max_aliases: int = 30, max_tokens: int 
             lambda: MaxAliasesLimiter(max_alias_count=max_aliases),
             lambda: MaxTokensLimiter(max_token_count=max_tokens),
             DocumentSize,
+            DataVersionFirst,
             *([] if introspection else [DisableIntrospection]),
         ],
         config=StrawberryConfig(auto_camel_case=True),

@@ -13,3 +13,8 @@ async def ping(conn: Conn) -> None:
 async def has_parties(conn: Conn) -> bool:
     found: bool = await fetchval(conn, "health.has_parties")
     return found
+
+
+async def data_version(conn: Conn) -> int:
+    version: int = await fetchval(conn, "health.data_version")
+    return version

@@ -31,4 +31,7 @@ async def apply(conn: Conn) -> list[str]:
             await conn.execute(text)
             await conn.execute("INSERT INTO schema_migrations (version) VALUES ($1)", version)
             applied.append(version)
+        if applied and await conn.fetchval("SELECT to_regproc('data_version_track') IS NOT NULL"):
+            # Tables added by these migrations raise the data version when written, like the others.
+            await conn.execute("SELECT data_version_track()")
     return applied

@@ -79,8 +79,9 @@ async def pool(dsn: str, statements: StatementLog) -> AsyncIterator[Pool]:
 
 
 @pytest.fixture
-async def client(pool: Pool) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(Settings(), pool=pool)
+async def client(pool: Pool, request: pytest.FixtureRequest) -> AsyncIterator[httpx.AsyncClient]:
+    """The app in-process; a test module may set APP_SETTINGS (e.g. the statement counts turn the cache off)."""
+    app = create_app(getattr(request.module, "APP_SETTINGS", Settings()), pool=pool)
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
         yield c

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+from api.settings import Settings
 from sql import governance, modifications, parties
 
 MAX_STATEMENTS = 6
@@ -25,6 +26,10 @@ MODIFICATIONS = """query($first: Int!) { modifications(first: $first) { totalCou
     reference stage events { kind occurredOn stage body { code } } } } } }"""
 
 
+
+
+# The SQL of executing each query is counted, not the response cache's version check before a kept answer.
+APP_SETTINGS = Settings(response_cache=False)
 
 
 def housekeeping(statement: str) -> bool:

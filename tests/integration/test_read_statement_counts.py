@@ -11,10 +11,15 @@ from typing import Any
 
 import pytest
 
+from api.settings import Settings
 from bench.gen_register import Sizes, generate
 from bench.reads import EXCEPTIONS, OPSG, PARTIES, STATISTICS
 
 SIZES = Sizes(parties=150, modifications=20, exceptions=300, sr_rows=5)
+
+
+# The SQL of executing each query is counted, not the response cache's version check before a kept answer.
+APP_SETTINGS = Settings(response_cache=False)
 
 
 def housekeeping(statement: str) -> bool:

@@ -7,7 +7,6 @@ from contextvars import ContextVar
 from typing import Any
 
 import orjson
-from schema.clock import today
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.types import Message, Receive, Scope, Send
@@ -24,6 +23,7 @@ from api.graphiql import page as graphiql_page
 from api.resources import Resources
 from api.response_cache import Key, ResponseCache, request_key
 from api.settings import Settings
+from domain.periods import today
 from domain.viewer import PUBLIC, Viewer
 from schema.connection import RequestConnection
 from schema.context import Context, build_context

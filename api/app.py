@@ -61,8 +61,8 @@ def create_app(settings: Settings, *, pool: Pool | None = None, enqueue: Enqueue
         from api.bell import make_enqueue, make_ping
         from workers.broker import make_broker
 
-        broker = make_broker(settings.broker_url)
-        resources.enqueue = make_enqueue(broker, lambda: resources.pool)
+        broker = make_broker(settings.broker_url, settings=settings)
+        resources.enqueue = make_enqueue(broker, lambda: resources.pool, settings.queue)
         broker_ping = broker_ping or make_ping(broker)
 
     @asynccontextmanager

@@ -42,7 +42,7 @@ def resolve_urls(settings: Settings, *, need_broker: bool = False) -> Settings:
             f"with SECGOV_DATA={settings.data_dir}"))
     if need_broker and not broker_url:
         raise SystemExit(fail("no broker: set BROKER_URL (amqp://... or redis://...) or start `secgov up`"))
-    return Settings(**{**settings.__dict__, "database_url": database_url, "broker_url": broker_url})
+    return settings.replace(database_url=database_url, broker_url=broker_url)
 
 
 def run_async(coro: Coroutine[Any, Any, int]) -> int:
@@ -157,46 +157,34 @@ def cmd_api_key(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _export(settings: Settings) -> None:
-    os.environ["DATABASE_URL"] = settings.database_url or ""
-    os.environ["BROKER_URL"] = settings.broker_url or ""
-
-
-def worker_queues() -> list[str]:
-    queue = os.environ.get("SECGOV_QUEUE", "validation")
-    return [queue, queue + "_webhook"]
+def child_env(settings: Settings) -> dict[str, str]:
+    """The environment of a process this command starts: ours, with the settings as resolved here (URLs found from
+    a running `secgov up` included). Ours is never changed."""
+    return {**os.environ, **settings.to_env()}
 
 
 def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
-    from dramatiq import cli as dramatiq_cli
-
-    from workers import logs
-    from workers.broker import prometheus_env
+    from workers import __main__ as dramatiq_main
+    from workers.broker import dramatiq_env
 
     settings = resolve_urls(settings, need_broker=True)
-    # JSON lines from Dramatiq's main process too (its basicConfig leaves a configured root alone); each worker
-    # process logs JSON to Dramatiq's pipe once booted (workers/logs.py RequestLogging).
-    logs.configure()
-    prometheus_env()
-    _export(settings)
-    if not (settings.broker_url or "").startswith("amqp"):
-        # Redis's default prefetch of 2 per thread leaves the worker idle between messages (10x slower).
-        os.environ.setdefault("dramatiq_queue_prefetch", "32")
-        # An idle Redis consumer polls with backoff up to this many ms: keep the first message's wait short.
-        os.environ.setdefault("dramatiq_worker_timeout", "200")
-    argv = ["workers.actors", "--processes", str(args.processes), "--threads", str(args.threads),
-            "--queues", *worker_queues(), "--worker-shutdown-timeout", "30000"]
-    parsed = dramatiq_cli.make_argument_parser().parse_args(argv)  # type: ignore[no-untyped-call]
-    result: int = dramatiq_cli.main(parsed)  # type: ignore[no-untyped-call]
-    return result
+    argv = ["--processes", str(args.processes), "--threads", str(args.threads),
+            "--queues", settings.queue, settings.webhook_queue, "--worker-shutdown-timeout", "30000"]
+    # Dramatiq starts its worker processes with this process's environment, and they read their settings from it.
+    # When it lacks what was resolved here (URLs of a running `secgov up`, Dramatiq's own settings), this command
+    # runs again in place (same pid, so `secgov up` and process managers keep signalling it) with the environment
+    # given explicitly; this process's own is never changed.
+    env = {**child_env(settings), **dramatiq_env(settings)}
+    if any(os.environ.get(name) != value for name, value in env.items()):
+        again = ["worker", "--processes", str(args.processes), "--threads", str(args.threads)]
+        os.execve(sys.executable, [sys.executable, "-m", "api.cli", *again], env)  # noqa: S606 - our interpreter
+    return dramatiq_main.main(argv)
 
 
 def cmd_scheduler(args: argparse.Namespace, settings: Settings) -> int:
     from workers import scheduler
 
-    settings = resolve_urls(settings, need_broker=True)
-    _export(settings)
-    scheduler.run()
+    scheduler.run(resolve_urls(settings, need_broker=True))
     return 0
 
 
@@ -222,8 +210,8 @@ def cmd_revalidate(args: argparse.Namespace, settings: Settings) -> int:
         asyncio.run(reset())
     except StoreError as e:
         return fail(e.message)
-    broker = make_broker(settings.broker_url or "")
-    enqueue_message(broker, pk)
+    broker = make_broker(settings.broker_url or "", settings=settings)
+    enqueue_message(broker, pk, queue=settings.queue)
     broker.close()
     print(f"submission {args.submission_id} queued for validation under the current catalogue")
     return 0
@@ -265,8 +253,7 @@ def cmd_up(args: argparse.Namespace, settings: Settings) -> int:
             counts = asyncio.run(_demo(database_url, only_if_empty=args.demo is None))
             if counts:
                 print("loaded demo data: " + ", ".join(f"{v} {k}" for k, v in counts.items()), flush=True)
-        env = {**os.environ, "DATABASE_URL": database_url, "BROKER_URL": broker_url,
-               "SECGOV_DATA": str(settings.data_dir)}
+        env = child_env(settings.replace(database_url=database_url, broker_url=broker_url))
         me = [sys.executable, "-m", "api.cli"]
         commands = [[*me, "serve", "--host", args.host, "--port", str(args.port)], [*me, "worker"], [*me, "scheduler"]]
         # Each child in a session of its own: Ctrl-C reaches `up` alone, which stops them with one SIGTERM (a second
@@ -350,7 +337,7 @@ COMMANDS: dict[str, Command] = {
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    settings = Settings.from_env()
+    settings = Settings.from_env(os.environ)  # the one reading of the environment in this process
     return COMMANDS[args.command](args, settings)
 
 

@@ -121,7 +121,7 @@ class SecgovGraphQL(GraphQL[Context, None]):
         state = request.scope.setdefault("state", {})
         context = state["graphql_context"] = build_context(
             db, viewer, request_id, enqueue=self.resources.enqueue, request=request, response=response, client=client,
-            extra={"max_upload_bytes": self.settings.max_upload_bytes, "hub": self.resources.hub},
+            max_upload_bytes=self.settings.max_upload_bytes, hub=self.resources.hub,
             keep_answer="cache_key" in state, data_version=state.get("data_version"))
         return context
 

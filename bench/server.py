@@ -5,6 +5,7 @@ with several processes; bench/reads.py sets SECGOV_ENV=production and DATABASE_U
 from __future__ import annotations
 
 import importlib.util
+import os
 
 from starlette.applications import Starlette
 
@@ -17,4 +18,4 @@ def create() -> Starlette:
         from api import logs
 
         logs.configure()
-    return create_app(Settings.from_env())
+    return create_app(Settings.from_env(os.environ))

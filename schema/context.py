@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from strawberry.types import Info as StrawberryInfo
 
+from domain.limits import MAX_UPLOAD_BYTES
 from domain.viewer import Viewer
 from schema.connection import RequestConnection
 from schema.errors import unauthenticated
 from schema.loaders import Loaders
 from sql.db import Conn, Pool
+from sql.listen import EventHub
 
 Enqueue = Callable[[int, str], Awaitable[None]]
 
@@ -30,7 +32,10 @@ class Context:
     request: Any = None
     response: Any = None
     client: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
+    # The process's feed of NOTIFY events, for subscriptions (None where nothing listens: no subscription events).
+    hub: EventHub | None = None
+    # Uploads through GraphQL are refused past this many bytes (SECGOV_MAX_UPLOAD_BYTES).
+    max_upload_bytes: int = MAX_UPLOAD_BYTES
     # The WebSocket's connection_init payload (strawberry fills it in).
     connection_params: dict[str, Any] | None = None
     # The response cache (api): whether this request's answer may be kept, the data version read for it, and

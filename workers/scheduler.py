@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import signal
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
@@ -15,6 +14,7 @@ from datetime import UTC, datetime
 import dramatiq
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from domain.settings import Settings
 from sql import db, submissions
 from sql.db import Pool
 from sql.loader import fetchval
@@ -38,13 +38,14 @@ async def exclusively(pool: Pool, lock_key: int, job: Job) -> bool:
     return True
 
 
-def requeue_job(broker: dramatiq.Broker, older_than_s: int) -> Job:
+def requeue_job(broker: dramatiq.Broker, older_than_s: int, queue: str | None = None) -> Job:
     async def requeue(pool: Pool) -> list[int]:
         async with pool.acquire() as conn:
             stuck = await submissions.stale(conn, older_than_s=older_than_s)
         for sid in stuck:
             try:
-                await asyncio.wait_for(asyncio.to_thread(broker_module.enqueue_message, broker, sid), timeout=5)
+                await asyncio.wait_for(
+                    asyncio.to_thread(broker_module.enqueue_message, broker, sid, None, queue), timeout=5)
             except Exception:  # noqa: BLE001 - the broker is still down: the next run tries again
                 log.warning("broker unreachable; %d submission(s) wait for the next run", len(stuck))
                 break
@@ -59,14 +60,16 @@ def requeue_job(broker: dramatiq.Broker, older_than_s: int) -> Job:
 
 
 
-async def main() -> None:
+async def main(settings: Settings) -> None:
     logs.configure()  # JSON lines, like the API and the workers
-    pool = await db.create_pool(os.environ["DATABASE_URL"], min_size=1, max_size=4)
-    broker = broker_module.from_env()
-    older = int(os.environ.get("SECGOV_REQUEUE_AFTER_S", "300"))
-    jobs: list[tuple[int, int, Job]] = [(7_301_101, max(5, min(30, older // 2 or 5)), requeue_job(broker, older))]
-    lookback = int(os.environ.get("SECGOV_MISSING_LOOKBACK_DAYS", "90"))
-    jobs.append((7_301_102, 60, missing_job(lookback, broker)))
+    if not settings.database_url:
+        raise RuntimeError("DATABASE_URL is not set")
+    pool = await db.create_pool(settings.database_url, min_size=1, max_size=4)
+    broker = broker_module.from_settings(settings)
+    older = settings.requeue_after_s
+    jobs: list[tuple[int, int, Job]] = [
+        (7_301_101, max(5, min(30, older // 2 or 5)), requeue_job(broker, older, settings.queue))]
+    jobs.append((7_301_102, 60, missing_job(settings.missing_lookback_days, broker, settings)))
     scheduler = AsyncIOScheduler()
     for key, every, job in jobs:
         scheduler.add_job(exclusively, "interval", seconds=every, args=(pool, key, job), max_instances=1,
@@ -82,18 +85,19 @@ async def main() -> None:
     await pool.close()
 
 
-def missing_job(lookback_days: int, broker: dramatiq.Broker | None = None) -> Job:
+def missing_job(lookback_days: int, broker: dramatiq.Broker | None = None, settings: Settings | None = None) -> Job:
+    """Raise MISSING_REPORT exceptions; with a broker and a webhook in the settings, announce each one."""
     async def missing(pool: Pool) -> list[int]:
         flagged = await raise_missing(pool, now=datetime.now(UTC), lookback_days=lookback_days)
         if flagged:
             log.info("raised %d MISSING_REPORT exception(s)", len(flagged))
-            if broker is not None and os.environ.get("SECGOV_WEBHOOK_URL"):
+            if broker is not None and settings is not None and settings.webhook_url:
                 for exception_id in flagged:
-                    await asyncio.to_thread(broker_module.enqueue_webhook, broker, exception_id)
+                    await asyncio.to_thread(broker_module.enqueue_webhook, broker, exception_id, settings.queue)
         return flagged
 
     return missing
 
 
-def run() -> None:
-    asyncio.run(main())
+def run(settings: Settings) -> None:
+    asyncio.run(main(settings))

@@ -21,10 +21,9 @@ class Subscription:
     async def exception_flagged(self, info: Info, report_type: str | None = None
                                 ) -> AsyncGenerator[ReportException, None]:
         ctx = info.context
-        hub = ctx.extra.get("hub")
-        if hub is None:
+        if ctx.hub is None:
             return
-        async for event in hub.events():
+        async for event in ctx.hub.events():
             if ctx.viewer.role not in REPORT_READERS or event.get("type") != "exceptions":
                 continue
             if report_type and event.get("report_type") != report_type:
@@ -41,10 +40,9 @@ class Subscription:
             pk = pk_of(id, "ReportSubmission")
         except StoreError as e:
             raise bad_user_input(e.message) from e
-        hub = ctx.extra.get("hub")
-        if hub is None:
+        if ctx.hub is None:
             return
-        async for event in hub.events():
+        async for event in ctx.hub.events():
             if ctx.viewer.role not in REPORT_READERS or event.get("type") != "submission" or event.get("id") != pk:
                 continue
             async with ctx.connection() as conn:

@@ -93,7 +93,7 @@ class ReportMutation:
                             received_at: datetime | None = None) -> UploadReportPayload:
         ctx = info.context
         try:
-            content = await read_upload(file, ctx.extra.get("max_upload_bytes", 256 * 1024 * 1024))
+            content = await read_upload(file, ctx.max_upload_bytes)
             received = await accept(
                 ctx.pool, ctx.enqueue, viewer=ctx.viewer, code=report_type, period=period, content=content,
                 filename=getattr(file, "filename", None), content_type=getattr(file, "content_type", None),

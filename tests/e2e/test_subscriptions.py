@@ -42,7 +42,7 @@ async def test_exception_flagged_reaches_a_subscriber_and_not_the_public(dsn, ap
     monkeypatch.setattr("workers.broker.QUEUE", queue)
     opsg = await api_keys.get("opsg")
     dcc = await api_keys.get("dcc")
-    app = create_app(Settings(database_url=dsn, broker_url=broker_url))
+    app = create_app(Settings(database_url=dsn, broker_url=broker_url, queue=queue))
     with LiveServer(app) as server:
         member = await open_subscription(server.url, opsg, SUBSCRIBE, {"rt": "CSR_VARIANCE"})
         public = await open_subscription(server.url, None, SUBSCRIBE, {"rt": "CSR_VARIANCE"})

@@ -52,7 +52,7 @@ async def test_broker_restart_under_a_stream_of_uploads(direct_url, proxy, queue
     worker = WorkerProcess(dsn, url, queue).start()
     assert worker.proc is not None
     pid = worker.proc.pid
-    app = create_app(Settings(database_url=dsn, broker_url=url))
+    app = create_app(Settings(database_url=dsn, broker_url=url, queue=queue))
     accepted: list[str] = []
     phases: dict[str, str] = {}
     outcomes: list[tuple[str, int, object]] = []  # (phase, status, JSON body or the raw text)

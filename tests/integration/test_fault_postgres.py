@@ -48,7 +48,7 @@ async def test_database_restart_under_load(private_postgres, broker_url, queue, 
     dcc = await keys.create(conn, name="dcc", role="dcc", bodies=[], party_id=None)
     await conn.close()
     worker = WorkerProcess(dsn, broker_url, queue).start()
-    app = create_app(Settings(database_url=dsn, broker_url=broker_url))
+    app = create_app(Settings(database_url=dsn, broker_url=broker_url, queue=queue))
     accepted: list[str] = []
     outcomes: list[tuple[str, int, str]] = []  # (phase, status, error code)
     with LiveServer(app) as server:

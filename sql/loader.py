@@ -1,25 +1,25 @@
-"""Loads the named statements in sql/queries/*.sql once and runs them by name with keyword arguments.
+"""The named statements in sql/queries/*.sql, loaded once with aiosql and run by name with keyword arguments.
 
-A file holds blocks that start with `-- name: some_name`; parameters are written `:name` and become asyncpg's
-positional `$n` (a `::type` cast is left alone).
+A file holds blocks that start with `-- name: some_name`; parameters are written `:name`. aiosql parses the files
+and, through its asyncpg adapter, turns the parameters into asyncpg's positional `$n` and remembers their order.
+The call site chooses the shape of the answer (fetch, fetchrow, fetchval, execute), so the statements need no
+aiosql operator suffixes; a statement is addressed as `file.name` (file stem, then the statement's name).
 """
 
 from __future__ import annotations
 
-import re
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import aiosql
 import asyncpg
 
 from sql.db import Conn
 
 QUERIES_DIR = Path(__file__).parent / "queries"
-_NAME = re.compile(r"^--\s*name:\s*([a-z_][a-z0-9_]*)\s*$", re.MULTILINE)
-_PARAM = re.compile(r"(?<![:\w]):([a-z_][a-z0-9_]*)")
-_QUOTED = re.compile(r"'(?:[^']|'')*'")
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,38 +36,27 @@ class Query:
         return [values[p] for p in self.params]
 
 
-def _compile(name: str, body: str) -> Query:
-    # Whole-line comments go first: an apostrophe in one must not look like a string.
-    body = "\n".join(line for line in body.splitlines() if not line.lstrip().startswith("--"))
-    params: list[str] = []
-    quoted = {m.start(): m.end() for m in _QUOTED.finditer(body)}
-
-    def inside_quotes(pos: int) -> bool:
-        return any(start <= pos < end for start, end in quoted.items())
-
-    def replace(match: re.Match[str]) -> str:
-        if inside_quotes(match.start()):
-            return match.group(0)
-        param = match.group(1)
-        if param not in params:
-            params.append(param)
-        return f"${params.index(param) + 1}"
-
-    text = _PARAM.sub(replace, body).strip().rstrip(";")
-    return Query(name, text, tuple(params))
-
-
 def load(directory: Path = QUERIES_DIR) -> dict[str, Query]:
-    """Every statement of every file, keyed `file.name` (file stem, then the statement's name)."""
+    """Every statement of every file, keyed `file.name`."""
     found: dict[str, Query] = {}
-    for path in sorted(directory.glob("*.sql")):
-        source = path.read_text(encoding="utf-8")
-        parts = _NAME.split(source)
-        for name, body in zip(parts[1::2], parts[2::2], strict=True):
-            key = f"{path.stem}.{name}"
-            if key in found:
-                raise ValueError(f"duplicate statement name {key}")
-            found[key] = _compile(key, body)
+    aiosql_log = logging.getLogger("aiosql")
+    quiet, aiosql_log.disabled = aiosql_log.disabled, True  # it warns of statements with no operator suffix
+    try:
+        for path in sorted(directory.glob("*.sql")):
+            # One aiosql object per file: statement names repeat across files (by_ids, ...).
+            queries = aiosql.from_path(path, "asyncpg", mandatory_parameters=False)
+            order: dict[str, list[str]] = queries.driver_adapter.var_sorted
+            names = set(queries.available_queries)
+            for name in sorted(names):
+                if name.endswith("_cursor") and name.removesuffix("_cursor") in names:
+                    continue  # the cursor variant aiosql adds to each SELECT
+                fn = getattr(queries, name)
+                key = f"{path.stem}.{name}"
+                if key in found:
+                    raise ValueError(f"duplicate statement name {key}")
+                found[key] = Query(key, fn.sql.strip().rstrip(";"), tuple(order.get(name, ())))
+    finally:
+        aiosql_log.disabled = quiet
     return found
 
 

@@ -101,7 +101,7 @@ WITH f AS (
 ),
 by_column AS (
     SELECT subject, min(id) AS id, count(*) AS n,
-           (array_agg(row ORDER BY id) FILTER (WHERE row IS NOT NULL))[1:20] AS rows
+           (array_agg(row ORDER BY id) FILTER (WHERE row IS NOT NULL))[1 : 20] AS rows
     FROM f WHERE rule_code = 'SCHEMA' GROUP BY subject
 ),
 candidates AS (
@@ -130,7 +130,7 @@ more AS (
     SELECT rule_code, min(rule_first) AS rule_first, count(*) AS n,
            CASE WHEN bool_or(severity = 'HIGH') THEN 'HIGH' ELSE 'WARNING' END AS severity,
            (array_agg(sec_clause ORDER BY id))[1] AS sec_clause,
-           (array_agg(subject ORDER BY id))[1:20] AS subjects
+           (array_agg(subject ORDER BY id))[1 : 20] AS subjects
     FROM ranked WHERE rank > :cap GROUP BY rule_code
 )
 SELECT rule_code, subject, severity, message, sec_clause, details FROM (

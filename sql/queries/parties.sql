@@ -1,8 +1,8 @@
 -- name: page
--- Parties as they stood at the end of :as_of, keyset-paged by (name, id).
+-- Parties as they stood at the end of :as_of (each one's period holding that day), keyset-paged by (name, id).
 SELECT p.id, p.name, s.status, s.category, s.voting_group_id, s.acceded_on, p.note
 FROM parties p
-JOIN party_states(:as_of) s ON s.party_id = p.id
+JOIN party_periods s ON s.party_id = p.id AND s.valid_from <= :as_of::date AND s.valid_to > :as_of::date
 WHERE (:category::text IS NULL OR s.category = :category)
   AND (:status::text IS NULL OR s.status = :status)
   AND (:name_contains::text IS NULL OR strpos(lower(p.name), lower(:name_contains)) > 0)
@@ -13,26 +13,28 @@ ORDER BY p.name, p.id
 LIMIT :limit;
 
 -- name: count
+-- The periods containing :as_of (an index-only range read); the names are read only when filtered on.
 SELECT count(*)
-FROM parties p
-JOIN party_states(:as_of) s ON s.party_id = p.id
-WHERE (:category::text IS NULL OR s.category = :category)
+FROM party_periods s
+WHERE s.valid_from <= :as_of::date AND s.valid_to > :as_of::date
+  AND (:category::text IS NULL OR s.category = :category)
   AND (:status::text IS NULL OR s.status = :status)
-  AND (:name_contains::text IS NULL OR strpos(lower(p.name), lower(:name_contains)) > 0)
+  AND (:name_contains::text IS NULL OR EXISTS (
+        SELECT 1 FROM parties p WHERE p.id = s.party_id AND strpos(lower(p.name), lower(:name_contains)) > 0))
   AND (:voting_group_id::bigint IS NULL OR s.voting_group_id = :voting_group_id)
   AND (NOT :members_only OR s.status IN ('ACTIVE', 'IN_DEFAULT'));
 
 -- name: by_ids
 SELECT p.id, p.name, s.status, s.category, s.voting_group_id, s.acceded_on, p.note
 FROM parties p
-JOIN party_states(:as_of) s ON s.party_id = p.id
+JOIN party_periods s ON s.party_id = p.id AND s.valid_from <= :as_of::date AND s.valid_to > :as_of::date
 WHERE p.id = ANY(:ids::bigint[]);
 
 -- name: by_voting_groups
 SELECT p.id, p.name, s.status, s.category, s.voting_group_id, s.acceded_on, p.note
-FROM parties p
-JOIN party_states(:as_of) s ON s.party_id = p.id
-WHERE s.voting_group_id = ANY(:ids::bigint[])
+FROM party_periods s
+JOIN parties p ON p.id = s.party_id
+WHERE s.voting_group_id = ANY(:ids::bigint[]) AND s.valid_from <= :as_of::date AND s.valid_to > :as_of::date
   AND (NOT :members_only OR s.status IN ('ACTIVE', 'IN_DEFAULT'))
 ORDER BY p.name, p.id;
 
@@ -70,78 +72,111 @@ VALUES (:party_id, :kind, :occurred_on, :user_role, :user_id, :category, :voting
 RETURNING id, party_id, kind, occurred_on, user_role, user_id, category, voting_group_id, note;
 
 -- name: statistics
--- Table 3 of the Operations Report, per month, from the dated events alone; the DCC is left out of every count.
-WITH months AS (
-    SELECT m::date AS month_start, (m + interval '1 month' - interval '1 day')::date AS month_end
-    FROM generate_series(:from_month::date, :to_month::date, interval '1 month') AS m
+-- Table 3 of the Operations Report, per month, in one pass over the periods and events that touch the months (no
+-- recomputation per month): each period, group membership and default becomes the run of months whose ends it
+-- covers (months are month_number()s), a run becomes +1 where it starts and -1 after it ends, and each month's
+-- figure the running sum of those. The DCC is left out of every count, by its category at each month's end.
+WITH bounds AS (
+    SELECT month_number(:from_month::date) AS first_month, month_number(:to_month::date) AS last_month,
+           :from_month::date AS first_day, (:to_month::date + interval '1 month')::date AS after_day
 ),
-states AS (
-    SELECT m.month_start, s.*
-    FROM months m CROSS JOIN LATERAL party_states(m.month_end) s
+counted AS (
+    -- The month ends each period holds, clipped to the months asked for; the DCC's left out.
+    SELECT s.party_id, s.status, s.voting_group_id,
+           greatest(s.valid_from_month, b.first_month) AS first_month,
+           least(s.valid_to_month - 1, b.last_month) AS last_month
+    FROM party_periods s, bounds b
+    WHERE s.valid_to > b.first_day AND s.valid_from < b.after_day AND s.category <> 'DCC'
+      AND greatest(s.valid_from_month, b.first_month) <= least(s.valid_to_month - 1, b.last_month)
+),
+members AS (
+    SELECT * FROM counted WHERE status IN ('ACTIVE', 'IN_DEFAULT')
 ),
 defaults AS (
     -- A default lasts until it is cured or the Party leaves (an expelled Party still counts in its last month).
-    SELECT e.party_id, e.occurred_on AS start_on,
-           (SELECT min(x.occurred_on) FROM party_events x
-            WHERE x.party_id = e.party_id AND x.kind IN ('DEFAULT_CURED', 'EXPULSION', 'WITHDRAWAL')
-              AND x.occurred_on >= e.occurred_on) AS end_on
-    FROM party_events e
-    WHERE e.kind = 'DEFAULT_ENTERED'
+    SELECT e.party_id, greatest(month_number(e.occurred_on), b.first_month) AS first_month,
+           least(month_number(ended.on_day), b.last_month) AS last_month
+    FROM bounds b
+    JOIN party_events e ON e.kind = 'DEFAULT_ENTERED' AND e.occurred_on < b.after_day
+    CROSS JOIN LATERAL (
+        SELECT min(x.occurred_on) AS on_day FROM party_events x
+        WHERE x.party_id = e.party_id AND x.kind IN ('DEFAULT_CURED', 'EXPULSION', 'WITHDRAWAL')
+          AND x.occurred_on >= e.occurred_on
+    ) AS ended
 ),
-event_counts AS (
-    SELECT m.month_start,
+runs AS (
+    -- Runs of months per Voting Group with a member (keyed by its id) and per Party in default (by minus its id).
+    SELECT voting_group_id AS key, first_month, last_month FROM members
+    UNION ALL
+    SELECT -party_id, first_month, last_month FROM defaults WHERE first_month <= last_month
+),
+pieces AS (
+    -- What each run adds to the months its key's earlier-starting runs cover (those cover, from this run's start,
+    -- every month up to the furthest they reach): so each group or Party counts once a month.
+    SELECT key, CASE WHEN reached >= first_month THEN reached + 1 ELSE first_month END AS first_month, last_month
+    FROM (SELECT r.*, max(r.last_month) OVER (PARTITION BY r.key ORDER BY r.first_month, r.last_month
+                                              ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS reached
+          FROM runs r) AS r
+    WHERE reached IS NULL OR last_month > reached
+),
+covered AS (
+    -- What each month end counts: Parties, Voting Groups (in all and by category), and Parties in default while
+    -- not the DCC (a Party's periods hold disjoint months, so a default's pieces cut by them stay disjoint).
+    SELECT 'parties' AS what, first_month, last_month FROM members
+    UNION ALL
+    SELECT unnest(ARRAY['groups', vg.category]), g.first_month, g.last_month
+    FROM pieces g JOIN voting_groups vg ON vg.id = g.key
+    UNION ALL
+    SELECT 'in_default', greatest(d.first_month, c.first_month), least(d.last_month, c.last_month)
+    FROM pieces d JOIN counted c ON c.party_id = -d.key
+    WHERE greatest(d.first_month, c.first_month) <= least(d.last_month, c.last_month)
+),
+changes AS (
+    -- (a run still going at the last month asked for has no end to count)
+    SELECT c.what, v.month, sum(v.change) AS change
+    FROM covered c
+    CROSS JOIN LATERAL (VALUES (c.first_month, 1), (c.last_month + 1, -1)) AS v(month, change)
+    WHERE v.month <= (SELECT last_month FROM bounds)
+    GROUP BY c.what, v.month
+),
+totals AS (
+    SELECT m.month, w.what, (sum(coalesce(c.change, 0)) OVER (PARTITION BY w.what ORDER BY m.month))::int AS n
+    FROM bounds b
+    CROSS JOIN generate_series(b.first_month, b.last_month) AS m(month)
+    CROSS JOIN unnest(ARRAY['parties', 'groups', 'in_default', 'LARGE_SUPPLIER', 'SMALL_SUPPLIER',
+                            'ELECTRICITY_NETWORK', 'GAS_NETWORK', 'OTHER_SEC_PARTY']) AS w(what)
+    LEFT JOIN changes c ON c.what = w.what AND c.month = m.month
+),
+events_in_months AS MATERIALIZED (
+    -- (materialized: each event's month is worked out once, not once per period it is compared with)
+    SELECT e.party_id, e.kind, month_number(e.occurred_on) AS month
+    FROM bounds b
+    JOIN party_events e ON e.kind IN ('ACCESSION', 'WITHDRAWAL', 'EXPULSION')
+                       AND e.occurred_on >= b.first_day AND e.occurred_on < b.after_day
+),
+happened AS (
+    -- Accessions, withdrawals and expulsions in their month, unless the Party is the DCC at its end.
+    SELECT e.month,
            count(*) FILTER (WHERE e.kind = 'ACCESSION') AS accessions,
            count(*) FILTER (WHERE e.kind = 'WITHDRAWAL') AS withdrawals,
            count(*) FILTER (WHERE e.kind = 'EXPULSION') AS expulsions
-    FROM months m
-    JOIN party_events e ON e.occurred_on BETWEEN m.month_start AND m.month_end
-    JOIN states s ON s.month_start = m.month_start AND s.party_id = e.party_id AND s.category <> 'DCC'
-    WHERE e.kind IN ('ACCESSION', 'WITHDRAWAL', 'EXPULSION')
-    GROUP BY m.month_start
-),
-default_counts AS (
-    SELECT m.month_start, count(DISTINCT d.party_id) AS in_default
-    FROM months m
-    JOIN defaults d ON d.start_on <= m.month_end AND (d.end_on IS NULL OR d.end_on >= m.month_start)
-    JOIN states s ON s.month_start = m.month_start AND s.party_id = d.party_id AND s.category <> 'DCC'
-    GROUP BY m.month_start
-),
-members AS (
-    SELECT s.month_start, s.party_id, s.voting_group_id, vg.category AS group_category
-    FROM states s JOIN voting_groups vg ON vg.id = s.voting_group_id
-    WHERE s.status IN ('ACTIVE', 'IN_DEFAULT') AND s.category <> 'DCC'
-),
-member_counts AS (
-    SELECT month_start, count(*) AS parties, count(DISTINCT voting_group_id) AS voting_groups
-    FROM members GROUP BY month_start
-),
-group_counts AS (
-    -- One pass over the members (a subquery per month and category scanned them all 5 x months times).
-    SELECT month_start, group_category, count(DISTINCT voting_group_id) AS groups
-    FROM members GROUP BY month_start, group_category
-),
-by_category AS (
-    SELECT m.month_start, jsonb_object_agg(c.category, coalesce(g.groups, 0)) AS groups
-    FROM months m
-    CROSS JOIN unnest(ARRAY['LARGE_SUPPLIER', 'SMALL_SUPPLIER', 'ELECTRICITY_NETWORK', 'GAS_NETWORK',
-                            'OTHER_SEC_PARTY']) AS c(category)
-    LEFT JOIN group_counts g ON g.month_start = m.month_start AND g.group_category = c.category
-    GROUP BY m.month_start
+    FROM events_in_months e
+    JOIN counted c ON c.party_id = e.party_id AND e.month BETWEEN c.first_month AND c.last_month
+    GROUP BY e.month
 )
-SELECT to_char(m.month_start, 'YYYY-MM') AS month,
-       coalesce(ec.accessions, 0) AS accessions,
-       coalesce(dc.in_default, 0) AS in_default,
-       coalesce(ec.withdrawals, 0) AS withdrawals,
-       coalesce(ec.expulsions, 0) AS expulsions,
-       coalesce(mc.parties, 0) AS parties_at_month_end,
-       coalesce(mc.voting_groups, 0) AS voting_groups_at_month_end,
-       bc.groups AS voting_groups_by_category
-FROM months m
-LEFT JOIN event_counts ec ON ec.month_start = m.month_start
-LEFT JOIN default_counts dc ON dc.month_start = m.month_start
-LEFT JOIN member_counts mc ON mc.month_start = m.month_start
-LEFT JOIN by_category bc ON bc.month_start = m.month_start
-ORDER BY m.month_start;
+SELECT to_char(make_date(t.month / 12, t.month % 12 + 1, 1), 'YYYY-MM') AS month,
+       coalesce(min(h.accessions), 0) AS accessions,
+       min(t.n) FILTER (WHERE t.what = 'in_default') AS in_default,
+       coalesce(min(h.withdrawals), 0) AS withdrawals,
+       coalesce(min(h.expulsions), 0) AS expulsions,
+       min(t.n) FILTER (WHERE t.what = 'parties') AS parties_at_month_end,
+       min(t.n) FILTER (WHERE t.what = 'groups') AS voting_groups_at_month_end,
+       jsonb_object_agg(t.what, t.n) FILTER (WHERE t.what NOT IN ('parties', 'groups', 'in_default'))
+           AS voting_groups_by_category
+FROM totals t
+LEFT JOIN happened h ON h.month = t.month
+GROUP BY t.month
+ORDER BY t.month;
 
 -- name: rebuild_periods
 -- Every Party's validity periods derived again from the events; the number of periods.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from sql import lifecycle
 from sql.db import Conn
@@ -17,6 +17,15 @@ from sql.rows import (
     from_records,
 )
 
+# asyncpg sends date.max (the day that stands for "as it stands, whatever comes") as 'infinity', and a period's
+# exclusive end is never after 'infinity'; the day before holds every event's effects all the same.
+_LAST_DAY = date.max - timedelta(days=1)
+
+
+def _held_on(day: date) -> date:
+    """The day the Party periods are read on for `as_of` day."""
+    return min(day, _LAST_DAY)
+
 
 async def page(
     conn: Conn, *, as_of: date, members_only: bool, category: str | None = None, status: str | None = None,
@@ -24,7 +33,7 @@ async def page(
     after: tuple[str, int] | None = None, limit: int,
 ) -> list[PartyRow]:
     rows = await fetch(
-        conn, "parties.page", as_of=as_of, members_only=members_only, category=category, status=status,
+        conn, "parties.page", as_of=_held_on(as_of), members_only=members_only, category=category, status=status,
         name_contains=name_contains, voting_group_id=voting_group_id,
         after_name=after[0] if after else None, after_id=after[1] if after else None, limit=limit,
     )
@@ -36,18 +45,18 @@ async def count(
     name_contains: str | None = None, voting_group_id: int | None = None,
 ) -> int:
     n: int = await fetchval(
-        conn, "parties.count", as_of=as_of, members_only=members_only, category=category, status=status,
+        conn, "parties.count", as_of=_held_on(as_of), members_only=members_only, category=category, status=status,
         name_contains=name_contains, voting_group_id=voting_group_id,
     )
     return n
 
 
 async def by_ids(conn: Conn, *, ids: list[int], as_of: date) -> list[PartyRow]:
-    return from_records(PartyRow, await fetch(conn, "parties.by_ids", ids=ids, as_of=as_of))
+    return from_records(PartyRow, await fetch(conn, "parties.by_ids", ids=ids, as_of=_held_on(as_of)))
 
 
 async def by_voting_groups(conn: Conn, *, ids: list[int], as_of: date, members_only: bool) -> list[PartyRow]:
-    rows = await fetch(conn, "parties.by_voting_groups", ids=ids, as_of=as_of, members_only=members_only)
+    rows = await fetch(conn, "parties.by_voting_groups", ids=ids, as_of=_held_on(as_of), members_only=members_only)
     return from_records(PartyRow, rows)
 
 
@@ -60,7 +69,8 @@ async def events_by_ids(conn: Conn, *, ids: list[int]) -> list[PartyEventRow]:
 
 
 async def voting_groups(conn: Conn, *, category: str | None, as_of: date | None) -> list[VotingGroupRow]:
-    return from_records(VotingGroupRow, await fetch(conn, "voting_groups.list", category=category, as_of=as_of))
+    day = _held_on(as_of) if as_of is not None else None
+    return from_records(VotingGroupRow, await fetch(conn, "voting_groups.list", category=category, as_of=day))
 
 
 async def voting_groups_by_ids(conn: Conn, *, ids: list[int]) -> list[VotingGroupRow]:
@@ -100,6 +110,8 @@ async def record_event(
     """Record a dated event after checking it against the Party's lifecycle (the caller owns the transaction)."""
     if await fetchval(conn, "parties.lock", id=party_id) is None:
         raise NotFound("no such Party", field="partyId")
+    if occurred_on >= date.max:  # sent as 'infinity': no day at all
+        raise InvalidInput(f"an event needs a day before {date.max}", field="occurredOn")
     if kind == "CATEGORY_CHANGE" and category is None:
         raise InvalidInput("a category change needs the new category", field="category")
     if kind == "VOTING_GROUP_CHANGE":

@@ -18,3 +18,6 @@ ALTER TABLE party_periods
 
 CREATE INDEX party_periods_on_day ON party_periods (valid_to, valid_from)
     INCLUDE (party_id, status, category, voting_group_id);
+
+-- An event happens on a day: 'infinity' would start a period that never holds.
+ALTER TABLE party_events ADD CONSTRAINT party_events_on_a_day CHECK (isfinite(occurred_on));

@@ -13,6 +13,7 @@ import pytest
 from api import cli, demo_data
 from sql import db, parties
 from sql.db import Pool
+from sql.errors import InvalidInput
 from sql.loader import fetch
 
 PERIODS = """SELECT party_id, valid_from, valid_to, status, category, voting_group_id, acceded_on
@@ -399,3 +400,16 @@ async def test_the_demo_registers_statistics_answer_as_the_events_do(pool: Pool)
         one_pass = await fetch(conn, "parties.statistics", from_month=first, to_month=last)
         assert len(one_pass) == 72
         assert rows(one_pass) == rows(await conn.fetch(STATISTICS_BY_MONTH_ENDS, first, last))
+
+
+async def test_the_last_day_reads_the_current_periods_and_is_no_event_day(pool: Pool) -> None:
+    """asyncpg sends 9999-12-31 as 'infinity': read on it, the register is as it stands; an event cannot have it."""
+    async with pool.acquire() as conn, conn.transaction():
+        party = await parties.create_party(conn, name="Ivy", category="GAS_NETWORK", voting_group_id=None)
+        await parties.record_event(conn, party_id=party, kind="ACCESSION", occurred_on=date(2018, 1, 1))
+        await parties.record_event(conn, party_id=party, kind="WITHDRAWAL", occurred_on=date(2030, 1, 1))
+        (row,) = await parties.by_ids(conn, ids=[party], as_of=date.max)
+        assert row.status == "WITHDRAWN"
+        assert await parties.count(conn, as_of=date.max, members_only=False) == 1
+        with pytest.raises(InvalidInput, match="occurredOn|before 9999-12-31"):
+            await parties.record_event(conn, party_id=party, kind="SREPT_COMPLETED", occurred_on=date.max)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from typing import Any
 
 import strawberry
-from graphql import GraphQLError
-from strawberry.extensions import MaskErrors
+from graphql import ASTValidationRule, GraphQLError, Lexer, Source, TokenKind, ValidationContext
+from strawberry.extensions import AddValidationRules, SchemaExtension
 
 from sql.errors import StoreError, is_unavailable
 
@@ -50,56 +51,105 @@ def unauthenticated() -> GraphQLError:
     return GraphQLError("an API key is needed for this", extensions={"code": "UNAUTHENTICATED"})
 
 
-# "parsing aborted": the parser stopped at the token (or code point) limit, i.e. a document too large to read.
-_COMPLEXITY_MARKERS = ("exceeds maximum operation depth", "aliases found", "token limit", "exceeds maximum",
-                       "parsing aborted")
+class ErrorPolicy(SchemaExtension):
+    """Codes every error (docs/api.md, "Errors"); an unexpected one becomes INTERNAL_SERVER_ERROR (or UNAVAILABLE
+    when the database went away) with a request id. Built on strawberry's public extension hooks only."""
 
-
-def _tag(errors: list[GraphQLError] | None, code: str) -> None:
-    for error in errors or ():
-        if not (error.extensions or {}).get("code"):
-            message = error.message.lower()
-            chosen = "QUERY_TOO_COMPLEX" if any(m in message for m in _COMPLEXITY_MARKERS) else code
-            error.extensions = {**(error.extensions or {}), "code": chosen}
-
-
-class ErrorPolicy(MaskErrors):
-    """Codes every error (docs/api.md, "Errors"); an unexpected one becomes INTERNAL_SERVER_ERROR with a request id."""
-
-    def __init__(self) -> None:
-        super().__init__(should_mask_error=self._should_mask, error_message="Internal server error.")
+    MESSAGE = "Internal server error."
 
     @staticmethod
     def is_unexpected(error: GraphQLError) -> bool:
-        return ErrorPolicy._should_mask(error) and not is_unavailable(error.original_error)
+        return ErrorPolicy.should_mask(error) and not is_unavailable(error.original_error)
 
     @staticmethod
-    def _should_mask(error: GraphQLError) -> bool:
+    def should_mask(error: GraphQLError) -> bool:
         if (error.extensions or {}).get("code"):
             return False
         return error.original_error is not None and not isinstance(error.original_error, GraphQLError)
 
     def on_parse(self) -> Iterator[None]:
         yield
-        _tag(self.execution_context.pre_execution_errors, "GRAPHQL_PARSE_FAILED")
+        errors = self.execution_context.pre_execution_errors
+        if errors and beyond_parse_limits(self.execution_context.query or "", self.execution_context.parse_options):
+            _tag(errors, "QUERY_TOO_COMPLEX")
+        _tag(errors, "GRAPHQL_PARSE_FAILED")
 
     def on_validate(self) -> Iterator[None]:
         yield
         _tag(self.execution_context.pre_execution_errors, "GRAPHQL_VALIDATION_FAILED")
 
-    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
-        masked = super().anonymise_error(error)
-        request_id = getattr(self.execution_context.context, "request_id", None)
-        if is_unavailable(error.original_error):
-            masked.message = "The database is unavailable; try again shortly."
-            masked.extensions = {"code": "UNAVAILABLE", "requestId": request_id}
-        else:
-            masked.extensions = {"code": "INTERNAL_SERVER_ERROR", "requestId": request_id}
-        return masked
+    def on_operation(self) -> Iterator[None]:
+        yield
+        result = self.execution_context.result
+        for part in (result, getattr(result, "initial_result", None)):
+            errors = getattr(part, "errors", None)
+            if errors:
+                part.errors = self.process(errors)  # type: ignore[union-attr]
 
-    def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
-        processed = super()._process_errors(errors)
+    def process(self, errors: list[GraphQLError]) -> list[GraphQLError]:
+        processed = [self.mask(e) if self.should_mask(e) else e for e in errors]
         # What is left without a code failed while coercing variables or arguments: the caller's input.
         _tag(processed, "BAD_USER_INPUT")
         return processed
 
+    def mask(self, error: GraphQLError) -> GraphQLError:
+        request_id = getattr(self.execution_context.context, "request_id", None)
+        if is_unavailable(error.original_error):
+            message, code = "The database is unavailable; try again shortly.", "UNAVAILABLE"
+        else:
+            message, code = self.MESSAGE, "INTERNAL_SERVER_ERROR"
+        return GraphQLError(message, nodes=error.nodes, source=error.source, positions=error.positions,
+                            path=error.path, extensions={"code": code, "requestId": request_id})
+
+
+def _tag(errors: list[GraphQLError] | None, code: str) -> None:
+    for error in errors or ():
+        if not (error.extensions or {}).get("code"):
+            error.extensions = {**(error.extensions or {}), "code": code}
+
+
+def beyond_parse_limits(query: str, options: Mapping[str, Any]) -> bool:
+    """Whether a document that failed to parse is beyond the parser's size limits (max_source_length, max_tokens):
+    measured again here, so the refusal is QUERY_TOO_COMPLEX whatever words the parser used."""
+    max_chars, max_tokens = options.get("max_source_length"), options.get("max_tokens")
+    if max_chars is not None and len(query) > max_chars:
+        return True
+    if max_tokens is None:
+        return False
+    lexer, count = Lexer(Source(query)), 0
+    try:
+        while lexer.advance().kind != TokenKind.EOF:
+            count += 1
+            if count > max_tokens:
+                return True
+    except GraphQLError:
+        return False  # a syntax error within the limits: a parse failure, not a size
+    return False
+
+
+class _CodedContext:
+    """A validation context whose reported errors carry a code; everything else is the context's."""
+
+    def __init__(self, context: ValidationContext, code: str) -> None:
+        self._context, self._code = context, code
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._context, name)
+
+    def report_error(self, error: GraphQLError) -> None:
+        error.extensions = {**(error.extensions or {}), "code": self._code}
+        self._context.report_error(error)
+
+
+def coded(extension: AddValidationRules, code: str = "QUERY_TOO_COMPLEX") -> AddValidationRules:
+    """A validation extension (depth, aliases) whose rules report their errors with `code`."""
+
+    def with_code(rule: type[ASTValidationRule]) -> type[ASTValidationRule]:
+        class Coded(rule):  # type: ignore[valid-type,misc]
+            def __init__(self, context: ValidationContext) -> None:
+                super().__init__(_CodedContext(context, code))
+
+        return Coded
+
+    extension.validation_rules = [with_code(rule) for rule in extension.validation_rules]
+    return extension

@@ -1,4 +1,5 @@
-"""Running a mutation: role check, one transaction, expected failures returned as payload errors."""
+"""Running a mutation: role check, one transaction, expected failures returned as payload errors; then the object
+it made or changed, loaded as the caller may see it."""
 
 from __future__ import annotations
 
@@ -9,10 +10,12 @@ import asyncpg
 
 from schema.context import Info
 from schema.errors import UserError, user_error
+from schema.loading import Pick, load_one
 from sql.db import Conn
 from sql.errors import StoreError
 
 T = TypeVar("T")
+R = TypeVar("R")
 
 
 def refusal(info: Info, roles: Collection[str]) -> UserError | None:
@@ -40,3 +43,13 @@ async def run(
         return None, [UserError(code="CONFLICT", message=f"already exists: {e.detail or e}")]
     except (asyncpg.CheckViolationError, asyncpg.ForeignKeyViolationError, asyncpg.DataError) as e:
         return None, [UserError(code="INVALID_INPUT", message=f"not accepted: {e.detail or e}")]
+
+
+async def run_then_load(
+    info: Info, roles: Collection[str], action: Callable[[Conn], Awaitable[int]], pick: Pick[R],
+    make: Callable[[R], T],
+) -> tuple[T | None, list[UserError]]:
+    """`run` an action that answers the primary key of what it made or changed, then load that object (None when
+    refused)."""
+    pk, errors = await run(info, roles, action)
+    return await load_one(info, pick, make, pk), errors

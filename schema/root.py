@@ -12,7 +12,7 @@ from strawberry.types import ExecutionContext
 
 from schema.audit import AuditQuery, audited
 from schema.data_version import DataVersionFirst
-from schema.errors import ErrorPolicy
+from schema.errors import ErrorPolicy, coded
 from schema.governance.mutations import GovernanceMutation
 from schema.governance.queries import GovernanceQuery
 from schema.limits import DocumentSize
@@ -65,8 +65,8 @@ def build_schema(*, max_depth: int = 12, max_aliases: int = 30, max_tokens: int 
         extensions=[
             ErrorPolicy,
             OperationName,
-            lambda: QueryDepthLimiter(max_depth=max_depth),
-            lambda: MaxAliasesLimiter(max_alias_count=max_aliases),
+            lambda: coded(QueryDepthLimiter(max_depth=max_depth)),
+            lambda: coded(MaxAliasesLimiter(max_alias_count=max_aliases)),
             lambda: MaxTokensLimiter(max_token_count=max_tokens),
             DocumentSize,
             DataVersionFirst,

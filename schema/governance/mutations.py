@@ -18,7 +18,7 @@ from schema.enums import (
 )
 from schema.errors import UserError, errors_field
 from schema.governance.types import Action, Body, Highlight, Meeting
-from schema.mutation import run
+from schema.mutation import run, run_then_load
 from schema.relay import pk_of
 from sql import governance
 from sql.db import Conn
@@ -108,11 +108,6 @@ class ActionPayload:
     errors: list[UserError] = errors_field()
 
 
-async def _meeting(info: Info, pk: int | None) -> Meeting | None:
-    row = await info.context.loaders.meeting.load(pk) if pk else None
-    return Meeting.from_row(row) if row else None
-
-
 @strawberry.type
 class GovernanceMutation:
     @strawberry.mutation(description="Create a body (secas, admin).")
@@ -140,8 +135,8 @@ class GovernanceMutation:
                                                    held_on=input.held_on, title=input.title,
                                                    classification=input.classification.value)
 
-        pk, errors = await run(info, STAFF, act)
-        return MeetingPayload(meeting=await _meeting(info, pk), errors=errors)
+        meeting, errors = await run_then_load(info, STAFF, act, lambda ls: ls.meeting, Meeting.from_row)
+        return MeetingPayload(meeting=meeting, errors=errors)
 
     @strawberry.mutation(description="Correct a meeting (secas, admin).")
     async def amend_meeting(
@@ -153,8 +148,8 @@ class GovernanceMutation:
             return await governance.update_meeting(conn, id=pk_of(input.id, "Meeting"), held_on=input.held_on,
                                                    title=input.title, classification=value(input.classification))
 
-        pk, errors = await run(info, STAFF, act)
-        return MeetingPayload(meeting=await _meeting(info, pk), errors=errors)
+        meeting, errors = await run_then_load(info, STAFF, act, lambda ls: ls.meeting, Meeting.from_row)
+        return MeetingPayload(meeting=meeting, errors=errors)
 
     @strawberry.mutation(description="Publish a highlight of a body (secas, admin).")
     async def create_highlight(
@@ -169,9 +164,8 @@ class GovernanceMutation:
                 conn, body_id=body.id, meeting_id=meeting, title=input.title.strip(), body=input.body,
                 classification=input.classification.value, published_on=input.published_on)
 
-        pk, errors = await run(info, STAFF, act)
-        row = await info.context.loaders.highlight.load(pk) if pk else None
-        return HighlightPayload(highlight=Highlight.from_row(row) if row else None, errors=errors)
+        highlight, errors = await run_then_load(info, STAFF, act, lambda ls: ls.highlight, Highlight.from_row)
+        return HighlightPayload(highlight=highlight, errors=errors)
 
     @strawberry.mutation(description="Record an action or decision of a meeting (secas, admin).")
     async def create_action(
@@ -186,9 +180,8 @@ class GovernanceMutation:
                 kind=input.kind.value, text=input.text, owner=input.owner, status=input.status.value,
                 outcome=value(input.outcome), due_on=input.due_on, classification=input.classification.value)
 
-        pk, errors = await run(info, STAFF, act)
-        row = await info.context.loaders.action.load(pk) if pk else None
-        return ActionPayload(action=Action.from_row(row) if row else None, errors=errors)
+        action, errors = await run_then_load(info, STAFF, act, lambda ls: ls.action, Action.from_row)
+        return ActionPayload(action=action, errors=errors)
 
     @strawberry.mutation(description="Update an action or decision: close it, record its outcome (secas, admin).")
     async def amend_action(
@@ -201,6 +194,5 @@ class GovernanceMutation:
                 conn, id=pk_of(input.id, "Action"), status=value(input.status), outcome=value(input.outcome),
                 owner=input.owner, text=input.text, due_on=input.due_on)
 
-        pk, errors = await run(info, STAFF, act)
-        row = await info.context.loaders.action.load(pk) if pk else None
-        return ActionPayload(action=Action.from_row(row) if row else None, errors=errors)
+        action, errors = await run_then_load(info, STAFF, act, lambda ls: ls.action, Action.from_row)
+        return ActionPayload(action=action, errors=errors)

@@ -16,8 +16,9 @@ from schema.enums import (
     value,
 )
 from schema.errors import UserError, errors_field
+from schema.loading import load_one
 from schema.modifications.types import Modification, ModificationEvent
-from schema.mutation import run
+from schema.mutation import run, run_then_load
 from schema.relay import pk_of
 from sql import governance, modifications
 from sql.db import Conn
@@ -81,8 +82,7 @@ class ModificationEventPayload:
 
 
 async def _load(info: Info, pk: int | None) -> Modification | None:
-    row = await info.context.loaders.modification.load(pk) if pk else None
-    return Modification.from_row(row) if row else None
+    return await load_one(info, lambda ls: ls.modification, Modification.from_row, pk)
 
 
 @strawberry.type
@@ -101,8 +101,8 @@ class ModificationMutation:
                 former_references=input.former_references, parties_impacted=input.parties_impacted,
                 sec_sections=input.sec_sections)
 
-        pk, errors = await run(info, STAFF, act)
-        return ModificationPayload(modification=await _load(info, pk), errors=errors)
+        mod, errors = await run_then_load(info, STAFF, act, lambda ls: ls.modification, Modification.from_row)
+        return ModificationPayload(modification=mod, errors=errors)
 
     @strawberry.mutation(
         description="Correct or complete a modification; a new reference keeps the old one as former (secas, admin).")
@@ -117,8 +117,8 @@ class ModificationMutation:
                 proposer=input.proposer, working_group=input.working_group, release=input.release,
                 implemented_on=input.implemented_on, new_reference=input.new_reference)
 
-        pk, errors = await run(info, STAFF, act)
-        return ModificationPayload(modification=await _load(info, pk), errors=errors)
+        mod, errors = await run_then_load(info, STAFF, act, lambda ls: ls.modification, Modification.from_row)
+        return ModificationPayload(modification=mod, errors=errors)
 
     @strawberry.mutation(description="A dated stage change, vote or decision; the stage follows the latest one.")
     async def record_modification_event(

@@ -12,6 +12,7 @@ from domain.errors import PayloadTooLarge
 from domain.roles import STAFF
 from schema.context import Info
 from schema.errors import UserError, user_error
+from schema.loading import load_one
 from schema.mutation import run
 from schema.relay import pk_of
 from schema.reports.intake import accept
@@ -82,8 +83,7 @@ async def read_upload(file: Any, limit: int) -> bytes:
 
 
 async def _submission(info: Info, pk: int | None) -> ReportSubmission | None:
-    row = await info.context.loaders.submission.load(pk) if pk else None
-    return ReportSubmission.from_row(row) if row else None
+    return await load_one(info, lambda ls: ls.submission, ReportSubmission.from_row, pk)
 
 
 @strawberry.type

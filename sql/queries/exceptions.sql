@@ -95,8 +95,9 @@ SELECT pg_notify('secgov_events', :payload);
 -- name: raised_by_run
 -- What a run raises, read from its stored findings: WARNING and HIGH ones; SCHEMA findings one per column (a bad
 -- cell each); at most :cap per rule, the rest summed up in one MORE exception. Rules in the order they were found.
-WITH f AS (
-    SELECT id, rule_code, severity, subject, message, sec_clause, details, row
+-- A run can hold a million findings: they are read once, narrow, and only the few rules are sorted.
+WITH f AS MATERIALIZED (
+    SELECT id, rule_code, severity, subject, row
     FROM findings WHERE run_id = :run_id AND severity <> 'INFO'
 ),
 by_column AS (
@@ -104,45 +105,60 @@ by_column AS (
            (array_agg(row ORDER BY id) FILTER (WHERE row IS NOT NULL))[1 : 20] AS rows
     FROM f WHERE rule_code = 'SCHEMA' GROUP BY subject
 ),
-candidates AS (
-    SELECT id, rule_code, subject, severity, message, sec_clause, details FROM f WHERE rule_code <> 'SCHEMA'
+candidates AS MATERIALIZED (
+    SELECT id, rule_code, subject, severity FROM f WHERE rule_code <> 'SCHEMA'
     UNION ALL
-    SELECT c.id, 'SCHEMA', c.subject, first.severity,
-           CASE WHEN c.n = 1 THEN first.message
-                ELSE to_char(c.n, 'FM999,999,999,999,990') || ' rows have invalid values in column '''
-                     || c.subject || ''', first at row ' || coalesce(c.rows[1]::text, '?') || ': ' || first.message
-           END,
-           first.sec_clause,
+    SELECT c.id, 'SCHEMA', c.subject, f.severity FROM by_column c JOIN f ON f.id = c.id
+),
+rules AS (
+    SELECT rule_code, min(id) AS rule_first, count(*) AS n FROM candidates GROUP BY rule_code
+),
+kept AS (
+    SELECT r.rule_first, k.id, k.rule_code, k.subject, k.severity
+    FROM rules r CROSS JOIN LATERAL (
+        SELECT id, rule_code, subject, severity FROM candidates c WHERE c.rule_code = r.rule_code
+        ORDER BY id LIMIT :cap
+    ) k
+),
+more AS (
+    SELECT r.rule_code, r.rule_first, r.n - :cap AS n, rest.severity, rest.first_id,
+           ARRAY(SELECT c.subject FROM candidates c WHERE c.rule_code = r.rule_code AND c.id > edge.id
+                 ORDER BY c.id LIMIT 20) AS subjects
+    FROM rules r
+    CROSS JOIN LATERAL (SELECT max(id) AS id FROM kept WHERE kept.rule_code = r.rule_code) edge
+    CROSS JOIN LATERAL (
+        SELECT CASE WHEN bool_or(c.severity = 'HIGH') THEN 'HIGH' ELSE 'WARNING' END AS severity,
+               min(c.id) AS first_id
+        FROM candidates c WHERE c.rule_code = r.rule_code AND c.id > edge.id
+    ) rest
+    WHERE r.n > :cap
+)
+SELECT rule_code, subject, severity, message, sec_clause, details FROM (
+    SELECT k.rule_code, k.subject, k.severity,
+           CASE WHEN c.n > 1
+                THEN to_char(c.n, 'FM999,999,999,999,990') || ' rows have invalid values in column '''
+                     || c.subject || ''', first at row ' || coalesce(c.rows[1]::text, '?') || ': ' || x.message
+                ELSE x.message
+           END AS message,
+           x.sec_clause,
            CASE WHEN c.n > 1
                 THEN jsonb_build_object('column', c.subject, 'count', c.n,
                                         'rows', to_jsonb(coalesce(c.rows, '{}'::integer[])))
-                WHEN first.row IS NULL THEN first.details || '{"rows": []}'::jsonb
-                ELSE first.details || jsonb_build_object('rows', jsonb_build_array(first.row))
-           END
-    FROM by_column c JOIN f first ON first.id = c.id
-),
-ranked AS (
-    SELECT *, row_number() OVER (PARTITION BY rule_code ORDER BY id) AS rank,
-           min(id) OVER (PARTITION BY rule_code) AS rule_first
-    FROM candidates
-),
-more AS (
-    SELECT rule_code, min(rule_first) AS rule_first, count(*) AS n,
-           CASE WHEN bool_or(severity = 'HIGH') THEN 'HIGH' ELSE 'WARNING' END AS severity,
-           (array_agg(sec_clause ORDER BY id))[1] AS sec_clause,
-           (array_agg(subject ORDER BY id))[1 : 20] AS subjects
-    FROM ranked WHERE rank > :cap GROUP BY rule_code
-)
-SELECT rule_code, subject, severity, message, sec_clause, details FROM (
-    SELECT rule_code, subject, severity, message, sec_clause, details, rule_first, 0 AS last, id AS at
-    FROM ranked WHERE rank <= :cap
+                WHEN c.n IS NULL THEN x.details
+                WHEN x.row IS NULL THEN x.details || '{"rows": []}'::jsonb
+                ELSE x.details || jsonb_build_object('rows', jsonb_build_array(x.row))
+           END AS details,
+           k.rule_first, 0 AS last, k.id AS at
+    FROM kept k
+    JOIN findings x ON x.id = k.id
+    LEFT JOIN by_column c ON k.rule_code = 'SCHEMA' AND c.id = k.id
     UNION ALL
-    SELECT rule_code, 'MORE', severity,
-           to_char(n, 'FM999,999,999,999,990') || ' more ' || rule_code || ' problems were found in this run and not'
-           || ' raised one by one (the first ' || to_char(:cap::bigint, 'FM999,999,999,999,990')
+    SELECT m.rule_code, 'MORE', m.severity,
+           to_char(m.n, 'FM999,999,999,999,990') || ' more ' || m.rule_code || ' problems were found in this run and'
+           || ' not raised one by one (the first ' || to_char(:cap::bigint, 'FM999,999,999,999,990')
            || ' were); see the submission''s findings',
-           sec_clause, jsonb_build_object('count', n, 'subjects', to_jsonb(subjects)), rule_first, 1, 0
-    FROM more
+           x.sec_clause, jsonb_build_object('count', m.n, 'subjects', to_jsonb(m.subjects)), m.rule_first, 1, 0
+    FROM more m JOIN findings x ON x.id = m.first_id
 ) raised
 ORDER BY rule_first, last, at;
 

@@ -189,31 +189,41 @@ def cmd_scheduler(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_revalidate(args: argparse.Namespace, settings: Settings) -> int:
-    from schema.relay import pk_of
-    from sql import submissions
+    from schema.relay import global_id, pk_of
+    from sql import opsg, submissions
     from workers.broker import enqueue_message, make_broker
 
     settings = resolve_urls(settings, need_broker=True)
+    if (args.submission_id is None) == (args.month is None):
+        return fail("give a submission ID or --month YYYY-MM (the submissions in that month's OPSG table)")
     try:
-        pk = pk_of(args.submission_id, "ReportSubmission")
+        pks = [pk_of(args.submission_id, "ReportSubmission")] if args.submission_id else []
     except StoreError as e:
         return fail(e.message)
 
-    async def reset() -> None:
+    async def reset() -> list[int]:
         conn = await db.connect(settings.database_url or "")
         try:
-            await submissions.reset_for_revalidation(conn, id=pk)
+            ids = pks or sorted({r.submission_id for r in await opsg.table(conn, month=args.month)
+                                 if r.submission_id is not None})
+            for pk in ids:
+                await submissions.reset_for_revalidation(conn, id=pk)
+            return ids
         finally:
             await conn.close()
 
     try:
-        asyncio.run(reset())
+        ids = asyncio.run(reset())
     except StoreError as e:
         return fail(e.message)
     broker = make_broker(settings.broker_url or "", settings=settings)
-    enqueue_message(broker, pk, queue=settings.queue)
+    for pk in ids:
+        enqueue_message(broker, pk, queue=settings.queue)
     broker.close()
-    print(f"submission {args.submission_id} queued for validation under the current catalogue")
+    for pk in ids:
+        print(f"submission {global_id('ReportSubmission', pk)} queued for validation under the current catalogue")
+    if args.month and not ids:
+        print(f"no submission in the OPSG table of {args.month}: nothing to validate")
     return 0
 
 
@@ -314,7 +324,8 @@ def parser() -> argparse.ArgumentParser:
     worker.add_argument("--threads", type=int, default=2)
     sub.add_parser("scheduler", help="run the periodic jobs (missing reports, stuck submissions)")
     reval = sub.add_parser("revalidate", help="validate a submission again under the current catalogue")
-    reval.add_argument("submission_id")
+    reval.add_argument("submission_id", nargs="?")
+    reval.add_argument("--month", metavar="YYYY-MM", help="every submission in that month's OPSG table")
     key = sub.add_parser("api-key", help="create or revoke API keys")
     key_sub = key.add_subparsers(dest="key_command", required=True)
     create = key_sub.add_parser("create")

@@ -160,6 +160,10 @@ class ReportTypeRow:
     obligation_from: str
     tbc: list[str]
     version: int
+    below_tolerance_severity: str = "INFO"
+    delivery_wording: str | None = None
+    content_lead_in: str | None = None
+    table_order: int = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,6 +174,7 @@ class ServiceLevelRow:
     name: str | None
     target_pct: float | None
     minimum_pct: float | None
+    tbc: bool = False
 
 
 @dataclass(frozen=True, slots=True)

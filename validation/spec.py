@@ -24,3 +24,7 @@ class ReportSpec:
     tolerance_lower_pct: float | None = 90.0
     tolerance_upper_pct: float | None = 110.0
     service_levels: tuple[ServiceLevel, ...] = ()
+    # Volumes below forecast are information for the Operations Group; a catalogue version may raise them.
+    below_tolerance_severity: str = "INFO"
+    # The catalogue parameters still to be confirmed ("tolerance_upper_pct", ...): shown as "(TBC)" in messages.
+    tbc: tuple[str, ...] = ()

@@ -35,7 +35,8 @@ async def spec_for(pool: Pool, rt: ReportTypeRow) -> ReportSpec:
         levels = await catalogue.service_levels(conn, ids=[rt.id])
     return ReportSpec(
         code=rt.code, sec_clause=rt.sec_clause, tolerance_lower_pct=rt.tolerance_lower_pct,
-        tolerance_upper_pct=rt.tolerance_upper_pct,
+        tolerance_upper_pct=rt.tolerance_upper_pct, below_tolerance_severity=rt.below_tolerance_severity,
+        tbc=tuple(rt.tbc),
         service_levels=tuple(ServiceLevel(s.measure, s.provider, s.target_pct, s.minimum_pct) for s in levels))
 
 

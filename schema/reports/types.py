@@ -75,6 +75,8 @@ class ServiceLevel:
     name: str | None
     target_pct: float | None
     minimum_pct: float | None
+    tbc: bool = strawberry.field(default=False, description="True when the papers do not state these levels: to be "
+                                                            "confirmed with the administrator, shown as (TBC).")
 
 
 @strawberry.type
@@ -90,7 +92,17 @@ class ReportType(Node):
     obligation_from: str = strawberry.field(description="The first period the report is owed.")
     to_be_confirmed: list[str] = strawberry.field(description="Parameters still to be confirmed (TBC).")
     version: int
+    below_tolerance_severity: Severity = strawberry.field(
+        description="The severity of VARIANCE_BELOW_TOLERANCE under this version (INFO: information, no exception).")
+    delivery_wording: str | None = strawberry.field(
+        description="Delivery per SEC as the OPSG table words it: 'SEC L8.9 – 10th Working day following month end'.")
+    content_lead_in: str | None = strawberry.field(
+        description="What the OPSG table's Content cell opens with: 'Per SEC L8.9(a),'.")
     row: strawberry.Private[ReportTypeRow]
+
+    @strawberry.field(description="True when any parameter of this version is still to be confirmed (shown as TBC).")
+    def tbc(self) -> bool:
+        return bool(self.to_be_confirmed)
 
     @classmethod
     def from_row(cls, row: ReportTypeRow) -> ReportType:
@@ -98,12 +110,13 @@ class ReportType(Node):
                    cadence=Cadence(row.cadence), due_working_days=row.due_working_days,
                    tolerance_lower_pct=row.tolerance_lower_pct, tolerance_upper_pct=row.tolerance_upper_pct,
                    obligation_from=row.obligation_from, to_be_confirmed=list(row.tbc), version=row.version,
-                   row=row)
+                   below_tolerance_severity=Severity(row.below_tolerance_severity),
+                   delivery_wording=row.delivery_wording, content_lead_in=row.content_lead_in, row=row)
 
     @strawberry.field
     async def service_levels(self, info: Info) -> list[ServiceLevel]:
         return [ServiceLevel(measure=s.measure, provider=s.provider, name=s.name, target_pct=s.target_pct,
-                             minimum_pct=s.minimum_pct)
+                             minimum_pct=s.minimum_pct, tbc=s.tbc)
                 for s in await info.context.loaders.service_levels.load(self.row.id)]
 
 

@@ -1,16 +1,19 @@
 -- name: list
 SELECT id, code, name, sec_clause, cadence, due_working_days, tolerance_lower_pct::float8 AS tolerance_lower_pct,
-       tolerance_upper_pct::float8 AS tolerance_upper_pct, obligation_from, tbc, version
+       tolerance_upper_pct::float8 AS tolerance_upper_pct, obligation_from, tbc, version,
+       below_tolerance_severity, delivery_wording, content_lead_in, table_order
 FROM report_types ORDER BY code;
 
 -- name: by_ids
 SELECT id, code, name, sec_clause, cadence, due_working_days, tolerance_lower_pct::float8 AS tolerance_lower_pct,
-       tolerance_upper_pct::float8 AS tolerance_upper_pct, obligation_from, tbc, version
+       tolerance_upper_pct::float8 AS tolerance_upper_pct, obligation_from, tbc, version,
+       below_tolerance_severity, delivery_wording, content_lead_in, table_order
 FROM report_types WHERE id = ANY(:ids::bigint[]);
 
 -- name: by_code
 SELECT id, code, name, sec_clause, cadence, due_working_days, tolerance_lower_pct::float8 AS tolerance_lower_pct,
-       tolerance_upper_pct::float8 AS tolerance_upper_pct, obligation_from, tbc, version
+       tolerance_upper_pct::float8 AS tolerance_upper_pct, obligation_from, tbc, version,
+       below_tolerance_severity, delivery_wording, content_lead_in, table_order
 FROM report_types WHERE code = :code;
 
 -- name: lock
@@ -18,7 +21,7 @@ SELECT id FROM report_types WHERE id = :id FOR UPDATE;
 
 -- name: service_levels_of
 SELECT report_type_id, measure, nullif(provider, '') AS provider, name, target_pct::float8 AS target_pct,
-       minimum_pct::float8 AS minimum_pct
+       minimum_pct::float8 AS minimum_pct, tbc
 FROM service_levels WHERE report_type_id = ANY(:ids::bigint[])
 ORDER BY report_type_id, measure, provider;
 

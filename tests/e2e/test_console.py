@@ -133,18 +133,18 @@ async def test_console_end_to_end(dsn: str, pool: Pool, api_keys: Any) -> None:
             await page.reload()  # the key is kept for the tab
             await expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
-            # The queue: 2 CSR exceptions (ES-SUPPLIER-1, TOTAL) and 2 SR ones; HIGH before WARNING.
+            # The queue: 2 CSR exceptions (ES-SUPPLIER-1, TOTAL) and 2 SR ones, all above tolerance (WARNING).
             items = page.locator("#queue-list .q-item")
             await expect(items).to_have_count(4)
-            await expect(items.first.locator(".badge").first).to_have_text("High")
+            await expect(items.first.locator(".badge").first).to_have_text("Warning")
             await page.get_by_label("Report", exact=True).select_option("CSR_VARIANCE")
-            await page.get_by_label("Severity").select_option("HIGH")
+            await page.get_by_label("Severity").select_option("WARNING")
             await page.get_by_label("Period").fill("2018-05")
             await page.get_by_role("button", name="Apply").click()
-            await expect(items).to_have_count(1)
-            await expect(items.first).to_contain_text("TOTAL")
+            await expect(items).to_have_count(2)
+            await expect(items.first).to_contain_text("ES-SUPPLIER-1")
             await expect(items.first).to_contain_text("CSR_VARIANCE · 2018-05")
-            await expect(page.locator("#queue-count")).to_contain_text("1 of 1")
+            await expect(page.locator("#queue-count")).to_contain_text("2 of 2")
             await page.screenshot(path=shot("02-queue-filtered"))
 
             # Open it from the keyboard; the focus ring is visible.
@@ -155,7 +155,7 @@ async def test_console_end_to_end(dsn: str, pool: Pool, api_keys: Any) -> None:
             assert outline == "solid", outline
             await page.keyboard.press("Enter")
             detail = page.locator("#detail")
-            await expect(page.locator("#detail-h")).to_have_text("VARIANCE_ABOVE_TOLERANCE · TOTAL")
+            await expect(page.locator("#detail-h")).to_have_text("VARIANCE_ABOVE_TOLERANCE · ES-SUPPLIER-1")
             await expect(page.locator("#detail-h")).to_be_focused()
             numbers = detail.locator("dl.numbers")
             await expect(numbers).to_contain_text("873,383")
@@ -164,9 +164,8 @@ async def test_console_end_to_end(dsn: str, pool: Pool, api_keys: Any) -> None:
             await expect(detail.locator("dl.meta")).to_contain_text(f"SEC {clause}")
             await expect(detail.get_by_role("img", name="Actual as a share of forecast")).to_be_visible()
             rows = detail.locator("table.rows tbody tr")
-            await expect(rows).to_have_count(2)  # ES-SUPPLIER-1 (row 1) and the TOTAL
-            await expect(detail.locator("table.rows tr.this")).to_contain_text("TOTAL")
-            await expect(detail.locator("table.rows")).to_contain_text("ES-SUPPLIER-1")
+            await expect(rows).to_have_count(1)  # ES-SUPPLIER-1 (row 1)
+            await expect(detail.locator("table.rows tr.this")).to_contain_text("ES-SUPPLIER-1")
             await expect(detail.locator("#history li")).to_have_count(1)
             await expect(detail.locator("#history")).to_contain_text("FLAGGED")
             actions = detail.get_by_role("group", name="Actions open on this exception").get_by_role("button")
@@ -200,21 +199,21 @@ async def test_console_end_to_end(dsn: str, pool: Pool, api_keys: Any) -> None:
             await page.screenshot(path=shot("04-resolved"), full_page=True)
 
             # The server agrees: the trail is exact.
-            d = await gql(http, opsg, """{ exceptions(filter: {reportType: "CSR_VARIANCE", severity: HIGH}) {
-                edges { node { status history { action fromStatus toStatus comment } } } } }""")
-            node = d["exceptions"]["edges"][0]["node"]
+            d = await gql(http, opsg, """{ exceptions(filter: {reportType: "CSR_VARIANCE", period: "2018-05"}) {
+                edges { node { subject status history { action fromStatus toStatus comment } } } } }""")
+            (node,) = [e["node"] for e in d["exceptions"]["edges"] if e["node"]["subject"] == "ES-SUPPLIER-1"]
             assert node["status"] == "RESOLVED"
             assert [(h["action"], h["fromStatus"], h["toStatus"]) for h in node["history"]] == [
                 ("FLAGGED", None, "OPEN"), ("ACKNOWLEDGE", "OPEN", "ACKNOWLEDGED"),
                 ("RESOLVE", "ACKNOWLEDGED", "RESOLVED")]
             assert [h["comment"] for h in node["history"][1:]] == [None, text]
 
-            # A payload error is shown inline: another reviewer waives the WARNING one while we look at it.
+            # A payload error is shown inline: another reviewer waives the TOTAL one while we look at it.
             await page.get_by_role("button", name="Clear").click()
             await expect(items).to_have_count(4)
-            warning = items.filter(has_text="ES-SUPPLIER-1")
+            warning = items.filter(has_text="CSR_VARIANCE · 2018-05").filter(has_text="TOTAL")
             await warning.click()
-            await expect(page.locator("#detail-h")).to_have_text("VARIANCE_ABOVE_TOLERANCE · ES-SUPPLIER-1")
+            await expect(page.locator("#detail-h")).to_have_text("VARIANCE_ABOVE_TOLERANCE · TOTAL")
             wid = await warning.get_attribute("data-id")
             d = await gql(http, other, """mutation($id: ID!) { reviewException(id: $id, action: WAIVE,
                 comment: "Within the supplier's notified change") { errors { code } } }""", {"id": wid})
@@ -229,12 +228,12 @@ async def test_console_end_to_end(dsn: str, pool: Pool, api_keys: Any) -> None:
             # New exceptions appear without a reload: over the subscription (exceptionFlagged) here.
             await page.evaluate("window.__notReloaded = true")
             await expect(page.locator("#live-status")).to_have_attribute("data-mode", "live")
-            await seed(pool, "CSR_VARIANCE", "2018-06", "subscriber,forecast,actual\nES-SUPPLIER-1,600000,420000\n",
+            await seed(pool, "CSR_VARIANCE", "2018-06", "subscriber,forecast,actual\nES-SUPPLIER-1,600000,900000\n",
                        datetime(2018, 7, 5, 10, tzinfo=UTC))
             fresh = items.filter(has_text="CSR_VARIANCE · 2018-06")
             await expect(fresh).to_have_count(2, timeout=LIVE_TIMEOUT_MS)
             await expect(fresh.first).to_contain_text("New")
-            await expect(fresh.filter(has_text="TOTAL")).to_contain_text("VARIANCE_BELOW_TOLERANCE")
+            await expect(fresh.filter(has_text="TOTAL")).to_contain_text("VARIANCE_ABOVE_TOLERANCE")
             assert await page.evaluate("window.__notReloaded") is True
             await page.screenshot(path=shot("05-new-exception-live"))
 
@@ -253,7 +252,7 @@ async def test_console_end_to_end(dsn: str, pool: Pool, api_keys: Any) -> None:
             await expect(status2).to_have_attribute("data-mode", "polling")
             await expect(status2).to_contain_text("every 10 s")
             await expect(status2).to_have_attribute("data-polls", re.compile(r"[1-9]\d*"))
-            await seed(pool, "SR_VARIANCE", "2018-06", "user_id,forecast,actual\nASE001,100000,40000\n",
+            await seed(pool, "SR_VARIANCE", "2018-06", "user_id,forecast,actual\nASE001,100000,140000\n",
                        datetime(2018, 7, 6, 10, tzinfo=UTC))
             polled = page2.locator("#queue-list .q-item").filter(has_text=re.compile(r"(^|\s)SR_VARIANCE · 2018-06"))
             await expect(polled).to_have_count(2, timeout=LIVE_TIMEOUT_MS)

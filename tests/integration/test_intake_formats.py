@@ -33,10 +33,13 @@ EXPECTED: dict[tuple[str, str, str, int | None], dict[str, Any]] = {
     ("DUPLICATE_SUBJECT", "PNN004/SR1.1", "WARNING", 3): {"rows": [3, 5], "count": 2},
     ("TOTAL_NOT_CHECKED", "TOTAL", "INFO", 8): {"row": 8},
     ("FORECAST_ZERO", "PMNO002/SR1.1", "WARNING", 4): {"actual": 5, "forecast": 0},
-    ("VARIANCE_BELOW_TOLERANCE", "ASE001/SR1.1", "WARNING", 1): {"actual": 94715, "forecast": 10586714, "ratio": 0.9},
-    ("VARIANCE_BELOW_TOLERANCE", "ASE001/SR8.1", "WARNING", 2): {"actual": 208851, "forecast": 583151, "ratio": 35.8},
+    # Below forecast is information (INFO); above the band a WARNING; at or above 100% listed (INFO).
+    ("VARIANCE_BELOW_TOLERANCE", "ASE001/SR1.1", "INFO", 1): {"actual": 94715, "forecast": 10586714, "ratio": 0.9},
+    ("VARIANCE_BELOW_TOLERANCE", "ASE001/SR8.1", "INFO", 2): {"actual": 208851, "forecast": 583151, "ratio": 35.8},
     ("VARIANCE_ABOVE_TOLERANCE", "PNN004/SR1.1", "WARNING", 3): {"actual": 1200, "forecast": 1000, "ratio": 120.0},
-    ("VARIANCE_BELOW_TOLERANCE", "TOTAL", "HIGH", None): {"actual": 305771, "forecast": 11171865, "ratio": 2.7},
+    ("AT_OR_ABOVE_FORECAST", "PNN004/SR1.1", "INFO", 3): {"actual": 1200, "forecast": 1000, "ratio": 120.0},
+    ("AT_OR_ABOVE_FORECAST", "PNN004/SR1.1", "INFO", 5): {"actual": 1000, "forecast": 1000, "ratio": 100.0},
+    ("VARIANCE_BELOW_TOLERANCE", "TOTAL", "INFO", None): {"actual": 305771, "forecast": 11171865, "ratio": 2.7},
 }
 
 

@@ -19,9 +19,10 @@ from tests.support.reports import csv_bytes, upload, wait_final
 from workers.broker import enqueue_message
 
 SR = "user_id,forecast,actual"
-# May 2018: ASE001 sent 208,851 against 583,151 (35.8%); ASE002 on forecast. All rows: 209,851 / 584,151 = 35.9%.
-FIRST = csv_bytes(SR, "ASE001,583151,208851", "ASE002,1000,1000")
-# The corrected file: ASE001's figure was a typing error; ASE002 now sits at 120.0%.
+# May 2018: ASE001 sent 873,383 against 553,814 (157.7%, outside tolerance); ASE002 on forecast. All rows: 874,383 /
+# 554,814 = 157.6%.
+FIRST = csv_bytes(SR, "ASE001,553814,873383", "ASE002,1000,1000")
+# The corrected file: ASE001's figures were a typing error; ASE002 now sits at 120.0%.
 CORRECTED = csv_bytes(SR, "ASE001,583151,583151", "ASE002,1000,1200")
 
 EXCEPTIONS = """{ exceptions(first: 50, filter: {reportType: "SR_VARIANCE", period: "2018-05"}) { totalCount edges {
@@ -76,7 +77,8 @@ async def test_duplicate_then_corrected_resubmission_then_redelivery(intake_clie
     enqueue_message(broker, first_pk)
     final = await wait_final(intake_client, secas, first)
     assert final["status"] == "FLAGGED", final
-    assert final["findings_by_rule"] == {"VARIANCE_BELOW_TOLERANCE": 2}
+    # Both subjects are at or above forecast (listed, INFO); ASE001 and all rows are above the band.
+    assert final["findings_by_rule"] == {"VARIANCE_ABOVE_TOLERANCE": 2, "AT_OR_ABOVE_FORECAST": 2}
 
     # The same bytes again (even from another key): 200, the first submission, nothing new stored.
     for key in (secas, await api_keys.get("dcc")):
@@ -92,7 +94,7 @@ async def test_duplicate_then_corrected_resubmission_then_redelivery(intake_clie
 
     excs = (await gql(EXCEPTIONS, key=secas))["data"]["exceptions"]
     before = {(e["node"]["ruleCode"], e["node"]["subject"]): e["node"] for e in excs["edges"]}
-    assert set(before) == {("VARIANCE_BELOW_TOLERANCE", "ASE001"), ("VARIANCE_BELOW_TOLERANCE", "TOTAL")}
+    assert set(before) == {("VARIANCE_ABOVE_TOLERANCE", "ASE001"), ("VARIANCE_ABOVE_TOLERANCE", "TOTAL")}
     for node in before.values():
         assert [h["action"] for h in node["history"]] == ["FLAGGED"], node  # raised once, not once per delivery
     async with pool.acquire() as conn:
@@ -106,7 +108,8 @@ async def test_duplicate_then_corrected_resubmission_then_redelivery(intake_clie
     final = await wait_final(intake_client, secas, second)
     assert final["supersedes"] == first
     assert final["status"] == "FLAGGED", final
-    assert final["findings_by_rule"] == {"VARIANCE_ABOVE_TOLERANCE": 1}  # ASE002; all rows: 100.0%
+    # ASE002 above the band; all rows: 100.0%; both subjects listed at or above forecast.
+    assert final["findings_by_rule"] == {"VARIANCE_ABOVE_TOLERANCE": 1, "AT_OR_ABOVE_FORECAST": 2}
     assert final["delivery"] == "ON_TIME"
     sub = (await gql("""query($id: ID!) { reportSubmission(id: $id) { supersedes { id status } } }""",
                      {"id": second}, key=secas))["data"]["reportSubmission"]
@@ -130,7 +133,7 @@ async def test_duplicate_then_corrected_resubmission_then_redelivery(intake_clie
 
     # Redelivery of finished work (both submissions, twice): nothing changes.
     settled = await counts(pool)
-    assert settled == {"submissions": 3, "files": 3, "runs": 3, "findings": 5, "exceptions": 5, "history": 7,
+    assert settled == {"submissions": 3, "files": 3, "runs": 3, "findings": 11, "exceptions": 5, "history": 7,
                        "rows": 6}
     second_pk = pk_of(second, "ReportSubmission")
     other_pk = pk_of(other.json()["submission_id"], "ReportSubmission")

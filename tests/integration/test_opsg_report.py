@@ -137,10 +137,10 @@ async def test_june_2018_gives_the_papers_verdicts_and_figures(pool, gql, api_ke
     # Observations: the exceptions of each report and period, with status.
     csr_notes = rows[("CSR_VARIANCE", "2018-05")]["observations"]
     assert len(csr_notes) == 2
-    assert csr_notes[0].startswith("VARIANCE_ABOVE_TOLERANCE TOTAL (HIGH, OPEN): ")
-    assert csr_notes[1].startswith("VARIANCE_ABOVE_TOLERANCE ES-SUPPLIER-1 (WARNING, OPEN): ")
+    assert csr_notes[0].startswith("VARIANCE_ABOVE_TOLERANCE ES-SUPPLIER-1 (WARNING, OPEN): ")
+    assert csr_notes[1].startswith("VARIANCE_ABOVE_TOLERANCE TOTAL (WARNING, OPEN): ")
     april_rules = {n.split(" ")[0] for n in rows[("SR_VARIANCE", "2018-04")]["observations"]}
-    assert {"LATE_DELIVERY", "VARIANCE_BELOW_TOLERANCE"} <= april_rules
+    assert april_rules == {"LATE_DELIVERY"}  # below forecast is information, not an exception
     assert rows[("PMR", "2018-04")]["observations"] == []
 
     # The Markdown table has the paper's four columns and one line per row.
@@ -155,9 +155,9 @@ async def test_june_2018_gives_the_papers_verdicts_and_figures(pool, gql, api_ke
 async def test_observations_carry_the_latest_review_comment(pool, gql, api_keys):
     await paper_inputs(pool)
     opsg = await api_keys.get("opsg")
-    found = await gql("""{ exceptions(filter: {reportType: "CSR_VARIANCE", period: "2018-05", severity: HIGH}) {
+    found = await gql("""{ exceptions(filter: {reportType: "CSR_VARIANCE", period: "2018-05"}) {
         edges { node { id subject } } } }""", key=opsg)
-    (edge,) = found["data"]["exceptions"]["edges"]
+    (edge,) = [e for e in found["data"]["exceptions"]["edges"] if e["node"]["subject"] == "TOTAL"]
     for action, comment in (("ACKNOWLEDGE", None),
                             ("RESOLVE", "Despite being outside tolerance, DCC has sufficient capacity to manage.")):
         r = await gql("""mutation($id: ID!, $action: ReviewAction!, $comment: String) {
@@ -165,8 +165,8 @@ async def test_observations_carry_the_latest_review_comment(pool, gql, api_keys)
                       {"id": edge["node"]["id"], "action": action, "comment": comment}, key=opsg)
         assert r["data"]["reviewException"]["errors"] == []
     rows = by_key((await june(gql, api_keys))["rows"])
-    note = rows[("CSR_VARIANCE", "2018-05")]["observations"][0]
-    assert note.startswith("VARIANCE_ABOVE_TOLERANCE TOTAL (HIGH, RESOLVED): ")
+    note = rows[("CSR_VARIANCE", "2018-05")]["observations"][1]
+    assert note.startswith("VARIANCE_ABOVE_TOLERANCE TOTAL (WARNING, RESOLVED): ")
     assert note.endswith("Despite being outside tolerance, DCC has sufficient capacity to manage.")
     assert "Latest comment (opsg-" in note
 

@@ -45,7 +45,7 @@ async def test_findings_rows_and_capped_exceptions(pool: Any) -> None:
     assert [(r["rule_code"], r["subject"], r["severity"]) for r in raised] == [
         ("SCHEMA", "actual", "HIGH"), ("SCHEMA", "forecast", "HIGH"),
         ("VARIANCE_ABOVE_TOLERANCE", "D", "WARNING"), ("VARIANCE_ABOVE_TOLERANCE", "E", "WARNING"),
-        ("VARIANCE_ABOVE_TOLERANCE", "F", "WARNING"), ("VARIANCE_ABOVE_TOLERANCE", "MORE", "HIGH")]
+        ("VARIANCE_ABOVE_TOLERANCE", "F", "WARNING"), ("VARIANCE_ABOVE_TOLERANCE", "MORE", "WARNING")]  # as severe as the rule's findings
     actual, forecast, *_, more = raised
     assert actual["message"] == ("3 rows have invalid values in column 'actual', first at row 1: "
                                  "actual 'n/a' on row 1 is not a whole number")

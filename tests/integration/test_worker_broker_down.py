@@ -65,7 +65,7 @@ async def test_uploads_while_the_broker_is_down_are_validated_when_it_is_back(ap
         assert (await wait_final(api, secas, r.json()["submission_id"]))["status"] == "PASSED"
 
         proxy.cut()
-        bodies = {"2018-04": csv_bytes(SR, "ASE001,100,100"), "2018-05": csv_bytes(SR, "ASE001,100,50")}
+        bodies = {"2018-04": csv_bytes(SR, "ASE001,100,100"), "2018-05": csv_bytes(SR, "ASE001,100,150")}
         received = {"2018-04": "2018-05-02T10:00:00Z", "2018-05": "2018-06-04T10:00:00Z"}
         ids = {}
         for period, body in bodies.items():
@@ -95,7 +95,7 @@ async def test_uploads_while_the_broker_is_down_are_validated_when_it_is_back(ap
 
     assert finals["2018-04"]["status"] == "PASSED", finals
     assert finals["2018-05"]["status"] == "FLAGGED", finals
-    assert finals["2018-05"]["findings_by_rule"] == {"VARIANCE_BELOW_TOLERANCE": 2}
+    assert finals["2018-05"]["findings_by_rule"] == {"VARIANCE_ABOVE_TOLERANCE": 2, "AT_OR_ABOVE_FORECAST": 1}
     for sid in ids.values():
         assert (await state(pool, sid))[2], "enqueued_at is set once the bell has rung"
         async with pool.acquire() as conn:

@@ -66,19 +66,19 @@ async def test_worker_killed_mid_run_then_restarted(where, dsn, broker_url, queu
 
     assert final["status"] == "FLAGGED", final
     assert final["findings_by_rule"] == {"DUPLICATE_SUBJECT": 1, "VARIANCE_ABOVE_TOLERANCE": 1,
-                                         "VARIANCE_BELOW_TOLERANCE": 1}
+                                         "VARIANCE_BELOW_TOLERANCE": 1, "AT_OR_ABOVE_FORECAST": 1}
     after = await facts(pool, sid)
     assert deliveries(log) == [str(pk_of(sid, "ReportSubmission"))] * 2  # delivered, lost with the worker, redelivered
     assert after["attempts"] == 2
-    assert after["runs"] == [(2, "FLAGGED", 3)]
-    assert sorted(after["findings"]) == [("DUPLICATE_SUBJECT", "ASE002", 2), ("VARIANCE_ABOVE_TOLERANCE", "ASE002", 2),
+    assert after["runs"] == [(2, "FLAGGED", 4)]
+    assert sorted(after["findings"]) == [("AT_OR_ABOVE_FORECAST", "ASE002", 2), ("DUPLICATE_SUBJECT", "ASE002", 2),
+                                         ("VARIANCE_ABOVE_TOLERANCE", "ASE002", 2),
                                          ("VARIANCE_BELOW_TOLERANCE", "ASE001", 1)]
     assert (after["row_count"], after["rows"]) == (3, 3)
     assert after["exceptions"] == [
         ("DUPLICATE_SUBJECT", "ASE002", "OPEN", True, ["FLAGGED"]),
         ("VARIANCE_ABOVE_TOLERANCE", "ASE002", "OPEN", True, ["FLAGGED"]),
-        ("VARIANCE_BELOW_TOLERANCE", "ASE001", "OPEN", True, ["FLAGGED"]),
-    ]
+    ]  # below the band is information (INFO): no exception
 
 
 async def test_poison_file_is_rejected_after_max_attempts(dsn, broker_url, queue, intake_client, api_keys, pool,

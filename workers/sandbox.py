@@ -254,7 +254,8 @@ def serve() -> None:
             data = Path(request["input"]).read_bytes()
             frame = parse(data, max_columns=int(request["max_columns"]))
             del data
-            frame.write_ipc(request["output"], compression="uncompressed")
+            # The newest layout (string views) is written and mapped as it is, with no conversion either side.
+            frame.write_ipc(request["output"], compression="uncompressed", compat_level=pl.CompatLevel.newest())
             body: dict[str, Any] = {"rows": frame.height}
             del frame
         except UnreadableFile as exc:

@@ -207,3 +207,33 @@ def test_standalone_command_without_database_says_what_to_set(tmp_path):
         assert "secgov up" in r.stderr, (command, r.stderr)
         assert "Traceback" not in r.stderr, (command, r.stderr)
         assert list(data_dir.iterdir()) == []
+
+
+async def test_up_restarts_a_worker_that_dies_and_says_so(tmp_path, empty_database):
+    """A worker killed outright (SIGKILL to its process group: an out-of-memory kill, say) is started again by `up`,
+    which writes a line saying so."""
+    up = Up(tmp_path, empty_database, "--no-demo")
+    try:
+        await up.wait_ready()
+
+        def workers() -> list[psutil.Process]:
+            found = []
+            for p in psutil.Process(up.proc.pid).children():
+                with contextlib.suppress(psutil.Error):  # the killed one is a zombie until `up` reaps it
+                    if "worker" in p.cmdline():
+                        found.append(p)
+            return found
+
+        first = workers()
+        assert len(first) == 1, up.output()
+        os.killpg(first[0].pid, signal.SIGKILL)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and not (workers() and workers()[0].pid != first[0].pid):  # noqa: ASYNC110
+            await asyncio.sleep(0.2)
+        up.note_descendants()
+        again = workers()
+        assert again and again[0].pid != first[0].pid and again[0].is_running(), up.output()
+        assert "secgov: worker stopped (code -9); restarting" in up.err_path.read_text(), up.output()
+        assert up.stop(whole_group=False) == 0, up.output()
+    finally:
+        up.kill()

@@ -7,7 +7,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from enum import Enum
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import strawberry
 from graphql import GraphQLError
@@ -33,15 +33,16 @@ class AuditAction(Enum):
 
 @strawberry.type(description="One mutation or upload: who, what, when, from where, and how it ended.")
 class AuditEntry:
-    at: datetime
-    key_name: str
-    role: str
-    action: AuditAction
+    at: datetime = strawberry.field(description="When.")
+    key_name: str = strawberry.field(description="The name of the key used.")
+    role: str = strawberry.field(description="The key's role.")
+    action: AuditAction = strawberry.field(description="Mutation or upload.")
     operation: str = strawberry.field(description="The mutation's field name, or the REST route.")
     operation_name: str | None = strawberry.field(description="The GraphQL operation's name, when it had one.")
     target_ids: list[strawberry.ID] = strawberry.field(description="The IDs it touched, where cheap to know.")
-    client_address: str | None
-    request_id: str | None
+    client_address: str | None = strawberry.field(description="The client's address.")
+    request_id: str | None = strawberry.field(
+        description="The request id (X-Request-Id), the same in the logs and the worker's lines.")
     outcome: str = strawberry.field(description="OK, or the error code it answered.")
 
     @classmethod
@@ -51,16 +52,18 @@ class AuditEntry:
                    client_address=r.client_address, request_id=r.request_id, outcome=r.outcome)
 
 
-@strawberry.input
+@strawberry.input(description="Narrows the audit log; every field given must match.")
 class AuditLogFilter:
-    key_name: str | None = None
-    role: str | None = None
-    action: AuditAction | None = None
-    operation: str | None = None
-    outcome: str | None = None
-    request_id: str | None = None
-    from_: datetime | None = strawberry.field(default=None, name="from")
-    to: datetime | None = None
+    key_name: str | None = strawberry.field(default=None, description="Only entries of this key (its name).")
+    role: str | None = strawberry.field(default=None, description="Only entries of keys with this role.")
+    action: AuditAction | None = strawberry.field(default=None, description="Only mutations, or only uploads.")
+    operation: str | None = strawberry.field(default=None, description="Only this mutation (its field name) or REST "
+        "route.")
+    outcome: str | None = strawberry.field(default=None, description="Only this outcome: OK or an error code.")
+    request_id: str | None = strawberry.field(default=None, description="Only the entry of this request.")
+    from_: datetime | None = strawberry.field(default=None, name="from", description="Only entries at or after this "
+        "instant.")
+    to: datetime | None = strawberry.field(default=None, description="Only entries at or before this instant.")
 
     def store(self) -> AuditFilter:
         return AuditFilter(key_name=self.key_name, role=self.role, action=self.action.value if self.action else None,
@@ -80,7 +83,8 @@ class AuditQuery:
         info: Info,
         first: First = None,
         after: After = None,
-        filter: AuditLogFilter | None = None,
+        filter: Annotated[AuditLogFilter | None, strawberry.argument(
+            description="Only the entries that match it.")] = None,
     ) -> Connection[AuditEntry]:
         limit = page_size(first)
         if info.context.viewer.role not in AUDIT_READERS:

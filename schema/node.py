@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from domain.roles import REPORT_READERS
@@ -36,8 +38,13 @@ RESOLVERS: dict[str, Resolver[Node]] = {
 
 @strawberry.type
 class NodeQuery:
-    @strawberry.field
-    async def node(self, info: Info, id: strawberry.ID) -> Node | None:
+    @strawberry.field(
+        description="Any object by its global ID; null when it does not exist or the caller may not see it.")
+    async def node(
+        self,
+        info: Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="The object's global ID.")],
+    ) -> Node | None:
         try:
             type_name, pk = parse_global_id(id)
         except BadId as e:

@@ -33,14 +33,17 @@ from schema.viewer import ViewerQuery
 log = logging.getLogger("secgov.graphql")
 
 
-@strawberry.type
+@strawberry.type(
+    description="What can be read: the register, committee business, modifications, the DCC's reports and their "
+    "review.")
 class Query(NodeQuery, ViewerQuery, RegisterQuery, ModificationQuery, GovernanceQuery, ReportQuery, OpsgQuery,
             AuditQuery):
     pass
 
 
 @audited
-@strawberry.type
+@strawberry.type(
+    description="What can be changed; every payload answers expected refusals in errors { code message field }.")
 class Mutation(RegisterMutation, ModificationMutation, GovernanceMutation, ReportMutation, ReviewMutation):
     pass
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator
+from typing import Annotated
 
 import strawberry
 
@@ -15,11 +16,17 @@ from sql import exceptions, submissions
 from sql.errors import StoreError
 
 
-@strawberry.type
+@strawberry.type(
+    description="Live updates over the graphql-transport-ws WebSocket on /graphql (the key in the connection_init "
+    "payload).")
 class Subscription:
     @strawberry.subscription(description="Each exception as it is flagged (or reopened), optionally of one report.")
-    async def exception_flagged(self, info: Info, report_type: str | None = None
-                                ) -> AsyncGenerator[ReportException, None]:
+    async def exception_flagged(
+        self,
+        info: Info,
+        report_type: Annotated[str | None, strawberry.argument(
+            description="Only exceptions of this report type (its code).")] = None,
+    ) -> AsyncGenerator[ReportException, None]:
         ctx = info.context
         if ctx.hub is None:
             return
@@ -34,7 +41,11 @@ class Subscription:
                 yield ReportException.from_row(row)
 
     @strawberry.subscription(description="A submission each time its status changes.")
-    async def submission_updated(self, info: Info, id: strawberry.ID) -> AsyncGenerator[ReportSubmission, None]:
+    async def submission_updated(
+        self,
+        info: Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="The submission's ID.")],
+    ) -> AsyncGenerator[ReportSubmission, None]:
         ctx = info.context
         try:
             pk = pk_of(id, "ReportSubmission")

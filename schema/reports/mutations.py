@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.file_uploads import Upload
@@ -11,7 +11,7 @@ from strawberry.file_uploads import Upload
 from domain.errors import PayloadTooLarge
 from domain.roles import STAFF
 from schema.context import Info
-from schema.errors import UserError, user_error
+from schema.errors import UserError, errors_field, user_error
 from schema.loading import load_one
 from schema.mutation import run
 from schema.relay import pk_of
@@ -24,50 +24,61 @@ from sql.errors import StoreError
 CHUNK = 1024 * 1024
 
 
-@strawberry.type
+@strawberry.type(description="The answer to uploadReport.")
 class UploadReportPayload:
-    submission: ReportSubmission | None
-    duplicate_of: ReportSubmission | None
-    errors: list[UserError]
+    submission: ReportSubmission | None = strawberry.field(
+        description="The stored submission (validation follows in a worker); null when refused.")
+    duplicate_of: ReportSubmission | None = strawberry.field(
+        description="The existing submission, when the same bytes were already stored for the report and period.")
+    errors: list[UserError] = errors_field()
 
 
-@strawberry.type
+@strawberry.type(description="The answer to revalidateSubmission.")
 class ReportSubmissionPayload:
-    submission: ReportSubmission | None
-    errors: list[UserError]
+    submission: ReportSubmission | None = strawberry.field(
+        description="The submission, back in RECEIVED until the worker has validated it again.")
+    errors: list[UserError] = errors_field()
 
 
-@strawberry.type
+@strawberry.type(description="The answer to amendReportType.")
 class ReportTypePayload:
-    report_type: ReportType | None
-    errors: list[UserError]
+    report_type: ReportType | None = strawberry.field(
+        description="The report type under its new catalogue version; null when refused.")
+    errors: list[UserError] = errors_field()
 
 
-@strawberry.type
+@strawberry.type(description="The answer to amendCalendar.")
 class CalendarAmendmentPayload:
-    day: date | None
-    working: bool | None
-    errors: list[UserError]
+    day: date | None = strawberry.field(description="The amended day.")
+    working: bool | None = strawberry.field(description="Whether that day is now a Working Day.")
+    errors: list[UserError] = errors_field()
 
 
-@strawberry.input
+@strawberry.input(description="A measure's Target and Minimum Service Level.")
 class ServiceLevelInput:
-    measure: str
-    provider: str | None = None
-    target_pct: float | None = None
-    minimum_pct: float | None = None
+    measure: str = strawberry.field(description="The measure's code (CPM1 ... CPM8, or a Service Provider measure).")
+    provider: str | None = strawberry.field(default=None, description="The provider it applies to; null for all.")
+    target_pct: float | None = strawberry.field(default=None, description="The Target, a percentage.")
+    minimum_pct: float | None = strawberry.field(default=None, description="The Minimum Service Level, a percentage.")
 
 
-@strawberry.input
+@strawberry.input(
+    description="New rules for a report type, stored as its next catalogue version; fields not given stay as they "
+    "are.")
 class AmendReportTypeInput:
-    code: str
-    sec_clause: str | None = None
-    due_working_days: int | None = None
-    no_deadline: bool = False
-    tolerance_lower_pct: float | None = None
-    tolerance_upper_pct: float | None = None
-    obligation_from: str | None = None
-    service_levels: list[ServiceLevelInput] | None = None
+    code: str = strawberry.field(description="The report type's code.")
+    sec_clause: str | None = strawberry.field(default=None, description="The SEC clause.")
+    due_working_days: int | None = strawberry.field(default=None, description="The deadline: the Nth Working Day "
+        "after the end of the period.")
+    no_deadline: bool = strawberry.field(default=False, description="True: the report has no deadline from now on.")
+    tolerance_lower_pct: float | None = strawberry.field(default=None, description="The lower variance tolerance, a "
+        "percentage of forecast.")
+    tolerance_upper_pct: float | None = strawberry.field(default=None, description="The upper variance tolerance, a "
+        "percentage of forecast.")
+    obligation_from: str | None = strawberry.field(default=None, description="The first period the report is owed "
+        "(YYYY-MM or YYYY-Qn).")
+    service_levels: list[ServiceLevelInput] | None = strawberry.field(default=None, description="The Targets and "
+        "Minimum Service Levels, replacing the current ones.")
 
 
 async def read_upload(file: Any, limit: int) -> bytes:
@@ -89,8 +100,18 @@ async def _submission(info: Info, pk: int | None) -> ReportSubmission | None:
 @strawberry.type
 class ReportMutation:
     @strawberry.mutation(description="Upload a report file (multipart, with the header X-Secgov-Upload: 1).")
-    async def upload_report(self, info: Info, report_type: str, period: str, file: Upload,
-                            received_at: datetime | None = None) -> UploadReportPayload:
+    async def upload_report(
+        self,
+        info: Info,
+        report_type: Annotated[str, strawberry.argument(
+            description="The report type's code, for example CSR_VARIANCE.")],
+        period: Annotated[str, strawberry.argument(
+            description="The period the file reports on: YYYY-MM, or YYYY-Qn for quarterly reports.")],
+        file: Annotated[Upload, strawberry.argument(
+            description="The file: CSV, XLSX or JSON, told apart by its bytes.")],
+        received_at: Annotated[datetime | None, strawberry.argument(
+            description="Back-fill a historical receipt time (secas, admin only).")] = None,
+    ) -> UploadReportPayload:
         ctx = info.context
         try:
             content = await read_upload(file, ctx.max_upload_bytes)
@@ -104,7 +125,11 @@ class ReportMutation:
         return UploadReportPayload(submission=sub, duplicate_of=sub if received.duplicate_of else None, errors=[])
 
     @strawberry.mutation(description="Validate a submission again under the current catalogue version.")
-    async def revalidate_submission(self, info: Info, id: strawberry.ID) -> ReportSubmissionPayload:
+    async def revalidate_submission(
+        self,
+        info: Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="The submission's ID.")],
+    ) -> ReportSubmissionPayload:
         async def act(conn: Conn) -> int:
             pk = pk_of(id, "ReportSubmission")
             await submissions.reset_for_revalidation(conn, id=pk)
@@ -117,7 +142,11 @@ class ReportMutation:
         return ReportSubmissionPayload(submission=await _submission(info, pk), errors=errors)
 
     @strawberry.mutation(description="Change a report type's rules as a new catalogue version.")
-    async def amend_report_type(self, info: Info, input: AmendReportTypeInput) -> ReportTypePayload:
+    async def amend_report_type(
+        self,
+        info: Info,
+        input: Annotated[AmendReportTypeInput, strawberry.argument(description="The new rules.")],
+    ) -> ReportTypePayload:
         async def act(conn: Conn) -> int:
             rt = await catalogue.report_type(conn, code=input.code)
             await catalogue.amend(
@@ -136,7 +165,14 @@ class ReportMutation:
         return ReportTypePayload(report_type=ReportType.from_row(row) if row else None, errors=errors)
 
     @strawberry.mutation(description="Add a non-working day (working: false) or make a bank holiday a Working Day.")
-    async def amend_calendar(self, info: Info, day: date, working: bool, reason: str) -> CalendarAmendmentPayload:
+    async def amend_calendar(
+        self,
+        info: Info,
+        day: Annotated[date, strawberry.argument(description="The day.")],
+        working: Annotated[bool, strawberry.argument(
+            description="False: the day is not a Working Day; true: it is (a bank holiday worked).")],
+        reason: Annotated[str, strawberry.argument(description="Why, kept with the amendment.")],
+    ) -> CalendarAmendmentPayload:
         async def act(conn: Conn) -> date:
             await catalogue.amend_calendar(conn, day=day, working=working, reason=reason,
                                            actor=info.context.viewer.name)

@@ -12,6 +12,7 @@ import calendar as months
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Annotated
 from zoneinfo import ZoneInfo
 
 import strawberry
@@ -296,9 +297,10 @@ def refusal(role: str) -> GraphQLError | None:
 @strawberry.type(description="A report and period whose deadline falls in the month.")
 class ReportDue:
     report_type: str = strawberry.field(description="The report type's code.")
-    period: str
-    due_at: datetime
-    delivery: Delivery
+    period: str = strawberry.field(description="The period owed.")
+    due_at: datetime = strawberry.field(
+        description="The deadline: the last instant of the Nth Working Day after the period, London time.")
+    delivery: Delivery = strawberry.field(description="Whether it was delivered in time, as at asAt.")
     row: strawberry.Private[DueRow]
 
     @classmethod
@@ -317,15 +319,17 @@ class ReportDue:
 @strawberry.type(description="One row of the OPSG table.")
 class OpsgRow:
     report_type: str = strawberry.field(description="The report type's code.")
-    report_name: str
+    report_name: str = strawberry.field(description="The report type's name.")
     report: str = strawberry.field(description="The Report cell: the report's name and period.")
     period: str | None = strawberry.field(description="Null on a 'Not due this month' row.")
-    delivery: Delivery
+    delivery: Delivery = strawberry.field(description="The delivery verdict for the report and period.")
     delivery_text: str = strawberry.field(description="Delivery per SEC, as the Sub-Committee report writes it.")
-    sec_clause: str | None
-    content: str
-    observations: list[str]
-    due_at: datetime | None
+    sec_clause: str | None = strawberry.field(description="The SEC clause that requires the report.")
+    content: str = strawberry.field(
+        description="The DCC's figures, as the table states them (counts with thousands separators, percentages with "
+        "one decimal).")
+    observations: list[str] = strawberry.field(description="One line per exception of the report and period.")
+    due_at: datetime | None = strawberry.field(description="The deadline, if the report has one.")
     received_at: datetime | None = strawberry.field(description="The first receipt not REJECTED, if any.")
 
     @classmethod
@@ -338,10 +342,10 @@ class OpsgRow:
 
 @strawberry.type(description="The Operations Group's table of DCC reports for a month.")
 class OpsgReport:
-    month: str
+    month: str = strawberry.field(description="The month, YYYY-MM.")
     as_at: datetime = strawberry.field(description="When delivery was judged: the earlier of now and the month's end.")
-    rows: list[OpsgRow]
-    markdown: str
+    rows: list[OpsgRow] = strawberry.field(description="One row per report and period of the month.")
+    markdown: str = strawberry.field(description="The table as Markdown, every cell escaped.")
 
 
 def _aware(instant: datetime | None) -> datetime | None:
@@ -354,7 +358,13 @@ def _aware(instant: datetime | None) -> datetime | None:
 class OpsgQuery:
     @strawberry.field(description="The reports whose deadline falls in the month (YYYY-MM), with their delivery as at "
                                   "asAt (now by default).")
-    async def reporting_calendar(self, info: Info, month: str, as_at: datetime | None = None) -> list[ReportDue]:
+    async def reporting_calendar(
+        self,
+        info: Info,
+        month: Annotated[str, strawberry.argument(description="The month, YYYY-MM.")],
+        as_at: Annotated[datetime | None, strawberry.argument(
+            description="Judge delivery as at this instant; now when not given.")] = None,
+    ) -> list[ReportDue]:
         try:
             async with info.context.connection() as conn:
                 rows = await opsg.calendar(conn, month=month, as_at=_aware(as_at))
@@ -364,7 +374,11 @@ class OpsgQuery:
 
     @strawberry.field(description="The OPSG table for the month (YYYY-MM) of the meeting: Report, Delivery per SEC, "
                                   "Content, Observations.")
-    async def opsg_report(self, info: Info, month: str) -> OpsgReport:
+    async def opsg_report(
+        self,
+        info: Info,
+        month: Annotated[str, strawberry.argument(description="The month of the OPSG meeting, YYYY-MM.")],
+    ) -> OpsgReport:
         refused = refusal(info.context.viewer.role)
         if refused is not None:
             raise refused

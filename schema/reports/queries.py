@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 import strawberry
 
@@ -10,7 +11,18 @@ from domain.roles import REPORT_READERS
 from schema.context import Info
 from schema.enums import value
 from schema.errors import BadId, bad_user_input
-from schema.relay import Connection, Edge, PageInfo, connection, decode_cursor, needs_page, page_size, pk_of
+from schema.relay import (
+    After,
+    Connection,
+    Edge,
+    First,
+    PageInfo,
+    connection,
+    decode_cursor,
+    needs_page,
+    page_size,
+    pk_of,
+)
 from schema.reports.types import (
     ExceptionFilter,
     ReportException,
@@ -39,8 +51,14 @@ class ReportQuery:
             return [ReportType.from_row(r) for r in await catalogue.report_types(conn)]
 
     @strawberry.field(description="Submissions, newest first.")
-    async def report_submissions(self, info: Info, filter: SubmissionFilter | None = None,
-                                 first: int | None = None, after: str | None = None) -> Connection[ReportSubmission]:
+    async def report_submissions(
+        self,
+        info: Info,
+        filter: Annotated[SubmissionFilter | None, strawberry.argument(
+            description="Only the submissions that match it.")] = None,
+        first: First = None,
+        after: After = None,
+    ) -> Connection[ReportSubmission]:
         limit = page_size(first)
         if info.context.viewer.role not in REPORT_READERS:
             return empty()
@@ -60,8 +78,12 @@ class ReportQuery:
         return connection(rows, limit=limit, after=after, key=lambda r: [r.id], node=ReportSubmission.from_row,
                           counter=total)
 
-    @strawberry.field
-    async def report_submission(self, info: Info, id: strawberry.ID) -> ReportSubmission | None:
+    @strawberry.field(description="One submission by its ID; null when absent or not visible to the caller.")
+    async def report_submission(
+        self,
+        info: Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="The submission's global ID.")],
+    ) -> ReportSubmission | None:
         try:
             pk = pk_of(id, "ReportSubmission")
         except BadId as e:
@@ -72,8 +94,14 @@ class ReportQuery:
         return ReportSubmission.from_row(row) if row else None
 
     @strawberry.field(description="Exceptions, most severe first, then oldest.")
-    async def exceptions(self, info: Info, filter: ExceptionFilter | None = None, first: int | None = None,
-                         after: str | None = None) -> Connection[ReportException]:
+    async def exceptions(
+        self,
+        info: Info,
+        filter: Annotated[ExceptionFilter | None, strawberry.argument(
+            description="Only the exceptions that match it.")] = None,
+        first: First = None,
+        after: After = None,
+    ) -> Connection[ReportException]:
         limit = page_size(first)
         if info.context.viewer.role not in REPORT_READERS:
             return empty()

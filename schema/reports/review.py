@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from enum import Enum
+from typing import Annotated
 
 import strawberry
 
 from domain.roles import REPORT_READERS
 from schema.context import Info
 from schema.enums import described
-from schema.errors import UserError
+from schema.errors import UserError, errors_field
 from schema.mutation import run
 from schema.relay import pk_of
 from schema.reports.types import ReportException
@@ -31,18 +32,26 @@ class ReviewAction(Enum):
     COMMENT = described("COMMENT", description="Add a comment; the status stays as it is.")
 
 
-@strawberry.type
+@strawberry.type(description="The answer to reviewException.")
 class ReviewExceptionPayload:
-    exception: ReportException | None
-    errors: list[UserError]
+    exception: ReportException | None = strawberry.field(
+        description="The exception after the review, with its history; null when refused.")
+    errors: list[UserError] = errors_field()
 
 
 @strawberry.type
 class ReviewMutation:
     @strawberry.mutation(description="Act on an exception; RESOLVE, WAIVE, ESCALATE and REOPEN need a comment.")
-    async def review_exception(self, info: Info, id: strawberry.ID, action: ReviewAction,
-                               comment: str | None = None, meeting_id: strawberry.ID | None = None
-                               ) -> ReviewExceptionPayload:
+    async def review_exception(
+        self,
+        info: Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="The exception's ID.")],
+        action: Annotated[ReviewAction, strawberry.argument(description="What to do.")],
+        comment: Annotated[str | None, strawberry.argument(
+            description="Why: required for RESOLVE, WAIVE, ESCALATE and REOPEN.")] = None,
+        meeting_id: Annotated[strawberry.ID | None, strawberry.argument(
+            description="The meeting where it was discussed (its ID), if any.")] = None,
+    ) -> ReviewExceptionPayload:
         viewer = info.context.viewer
 
         async def act(conn: Conn) -> ExceptionRow:

@@ -68,30 +68,41 @@ class Cadence(Enum):
     QUARTERLY = described("QUARTERLY", description="Every calendar quarter; periods are YYYY-Qn.")
 
 
-@strawberry.type
+@strawberry.type(description="A performance measure's Target and Minimum Service Level, as the catalogue holds them.")
 class ServiceLevel:
-    measure: str
-    provider: str | None
-    name: str | None
-    target_pct: float | None
-    minimum_pct: float | None
+    measure: str = strawberry.field(
+        description="The measure's code: CPM1 to CPM8 for Code Performance Measures, or a Service Provider measure.")
+    provider: str | None = strawberry.field(
+        description="The provider it applies to (CODE, DSP, CSP_N, CSP_C, CSP_S); null for all.")
+    name: str | None = strawberry.field(description="What the measure is, in words.")
+    target_pct: float | None = strawberry.field(
+        description="The Target, a percentage: below it is BELOW_TARGET (WARNING).")
+    minimum_pct: float | None = strawberry.field(
+        description="The Minimum Service Level, a percentage: below it is BELOW_MINIMUM (HIGH).")
     tbc: bool = strawberry.field(default=False, description="True when the papers do not state these levels: to be "
                                                             "confirmed with the administrator, shown as (TBC).")
 
 
-@strawberry.type
+@strawberry.type(
+    description="A report the DCC owes the Operations Group, with its deadline and the rules its files are checked by "
+    "(one catalogue version).")
 class ReportType(Node):
-    code: str
-    name: str
-    sec_clause: str | None
-    cadence: Cadence
+    code: str = strawberry.field(
+        description="Its code: PMR, SR_VARIANCE, CSR_VARIANCE, RDP_INCIDENT, CH_RETURNS, NEP, PROBLEM_QUARTERLY, ...")
+    name: str = strawberry.field(description="Its name, as the Operations Group's papers give it.")
+    sec_clause: str | None = strawberry.field(
+        description="The SEC clause that requires it; null while to be confirmed.")
+    cadence: Cadence = strawberry.field(description="Monthly or quarterly.")
     due_working_days: int | None = strawberry.field(
         description="The Nth Working Day after the end of the period; null = no deadline.")
-    tolerance_lower_pct: float | None
-    tolerance_upper_pct: float | None
+    tolerance_lower_pct: float | None = strawberry.field(
+        description="Actual below this percentage of forecast is VARIANCE_BELOW_TOLERANCE.")
+    tolerance_upper_pct: float | None = strawberry.field(
+        description="Actual above this percentage of forecast is VARIANCE_ABOVE_TOLERANCE.")
     obligation_from: str = strawberry.field(description="The first period the report is owed.")
     to_be_confirmed: list[str] = strawberry.field(description="Parameters still to be confirmed (TBC).")
-    version: int
+    version: int = strawberry.field(
+        description="The catalogue version of these rules; every validation run records the one it used.")
     below_tolerance_severity: Severity = strawberry.field(
         description="The severity of VARIANCE_BELOW_TOLERANCE under this version (INFO: information, no exception).")
     delivery_wording: str | None = strawberry.field(
@@ -113,22 +124,28 @@ class ReportType(Node):
                    below_tolerance_severity=Severity(row.below_tolerance_severity),
                    delivery_wording=row.delivery_wording, content_lead_in=row.content_lead_in, row=row)
 
-    @strawberry.field
+    @strawberry.field(description="The Targets and Minimum Service Levels its measures are checked against.")
     async def service_levels(self, info: Info) -> list[ServiceLevel]:
         return [ServiceLevel(measure=s.measure, provider=s.provider, name=s.name, target_pct=s.target_pct,
                              minimum_pct=s.minimum_pct, tbc=s.tbc)
                 for s in await info.context.loaders.service_levels.load(self.row.id)]
 
 
-@strawberry.type
+@strawberry.type(description="One thing validation found in a file: a rule, what it concerns, the numbers behind it.")
 class Finding:
-    rule_code: str
-    severity: Severity
-    subject: str
-    message: str
-    sec_clause: str | None
-    details: JSON
-    row: int | None
+    rule_code: str = strawberry.field(
+        description="The rule: SCHEMA, DUPLICATE_SUBJECT, TOTAL_MISMATCH, VARIANCE_ABOVE_TOLERANCE, BELOW_TARGET, "
+        "LATE_DELIVERY, ...")
+    severity: Severity = strawberry.field(description="How much it matters.")
+    subject: str = strawberry.field(
+        description="What it concerns: a row's subject (a User ID, a measure/provider), a column, FILE or TOTAL.")
+    message: str = strawberry.field(description="What was found, in words.")
+    sec_clause: str | None = strawberry.field(description="The SEC clause behind the rule.")
+    details: JSON = strawberry.field(
+        description="The numbers behind it: actual, forecast, ratio (a percentage, one decimal), lower, upper, "
+        "due_at, received_at, column, value, as they apply.")
+    row: int | None = strawberry.field(
+        description="The 1-based data row of the file (header excluded), when it concerns one row.")
 
     @classmethod
     def from_row(cls, r: FindingRow) -> Finding:
@@ -136,14 +153,14 @@ class Finding:
                    sec_clause=r.sec_clause, details=cast(JSON, r.details), row=r.row)
 
 
-@strawberry.type
+@strawberry.type(description="One validation of a submission.")
 class ValidationRun:
-    started_at: datetime
-    finished_at: datetime
-    catalogue_version: int
-    outcome: SubmissionStatus
-    attempt: int
-    finding_count: int
+    started_at: datetime = strawberry.field(description="When the run started.")
+    finished_at: datetime = strawberry.field(description="When it finished.")
+    catalogue_version: int = strawberry.field(description="The report type's catalogue version it applied.")
+    outcome: SubmissionStatus = strawberry.field(description="The status it gave the submission.")
+    attempt: int = strawberry.field(description="Which attempt this was (a worker stopped mid-run counts one).")
+    finding_count: int = strawberry.field(description="How many findings it stored.")
 
     @classmethod
     def from_row(cls, r: RunRow) -> ValidationRun:
@@ -157,17 +174,22 @@ async def _report_type(info: Info, pk: int) -> ReportType:
     return ReportType.from_row(row)
 
 
-@strawberry.type
+@strawberry.type(description="A report file as uploaded for a report and period, with its validation.")
 class ReportSubmission(Node):
-    period: str
-    received_at: datetime
-    due_at: datetime | None
+    period: str = strawberry.field(description="The period it reports on: YYYY-MM, or YYYY-Qn for quarterly reports.")
+    received_at: datetime = strawberry.field(
+        description="When it was received (or the receipt time an administrator back-filled).")
+    due_at: datetime | None = strawberry.field(
+        description="The deadline for the report and period (the last instant of the Nth Working Day, London time); "
+        "null if none.")
     delivery: Delivery = strawberry.field(description="The verdict for the report and period (every submission).")
-    status: SubmissionStatus
-    sha256: str
-    filename: str | None
-    row_count: int | None
-    size_bytes: int
+    status: SubmissionStatus = strawberry.field(description="Where it stands in validation.")
+    sha256: str = strawberry.field(
+        description="The SHA-256 of the bytes, in hex: the same bytes for the same report and period are one "
+        "submission.")
+    filename: str | None = strawberry.field(description="The file name given with the upload, if any.")
+    row_count: int | None = strawberry.field(description="How many data rows it had, once parsed.")
+    size_bytes: int = strawberry.field(description="Its size in bytes.")
     row: strawberry.Private[SubmissionRow]
 
     @classmethod
@@ -177,7 +199,7 @@ class ReportSubmission(Node):
                    sha256=r.sha256.hex(), filename=r.filename, row_count=r.row_count, size_bytes=r.size_bytes,
                    row=r)
 
-    @strawberry.field
+    @strawberry.field(description="The report type.")
     async def report_type(self, info: Info) -> ReportType:
         return await _report_type(info, self.row.report_type_id)
 
@@ -188,7 +210,7 @@ class ReportSubmission(Node):
         row = await info.context.loaders.submission.load(self.row.supersedes_id)
         return ReportSubmission.from_row(row) if row else None
 
-    @strawberry.field
+    @strawberry.field(description="Its validation runs, oldest first.")
     async def runs(self, info: Info) -> list[ValidationRun]:
         return [ValidationRun.from_row(r) for r in await info.context.loaders.runs.load(self.row.id)]
 
@@ -225,14 +247,15 @@ class ReportSubmission(Node):
         return in_memory(rows, first=first, after=after, key=lambda e: e.id, node=ReportException.from_row)
 
 
-@strawberry.type
+@strawberry.type(description="One change to an exception: who, when, what, from which status to which, and why.")
 class HistoryEntry:
-    at: datetime
-    actor: str
-    action: str
-    from_status: ExceptionStatus | None
-    to_status: ExceptionStatus | None
-    comment: str | None
+    at: datetime = strawberry.field(description="When.")
+    actor: str = strawberry.field(description="Who: a key's name, or system.")
+    action: str = strawberry.field(
+        description="A review action, or FLAGGED, RAISED_AGAIN, SYSTEM_RESOLVED or SYSTEM_REOPENED.")
+    from_status: ExceptionStatus | None = strawberry.field(description="The status before; null for FLAGGED.")
+    to_status: ExceptionStatus | None = strawberry.field(description="The status after.")
+    comment: str | None = strawberry.field(description="The comment given, or the system's reason.")
 
     @classmethod
     def from_row(cls, r: HistoryRow) -> HistoryEntry:
@@ -241,18 +264,21 @@ class HistoryEntry:
                    to_status=ExceptionStatus(r.to_status) if r.to_status else None, comment=r.comment)
 
 
-@strawberry.type
+@strawberry.type(
+    description="The Operations Group's work item for one problem: one per report type, period, rule and subject, "
+    "across resubmissions.")
 class ReportException(Node):
-    rule_code: str
-    severity: Severity
-    status: ExceptionStatus
-    subject: str
-    message: str
-    sec_clause: str | None
-    details: JSON
-    period: str
-    first_flagged_at: datetime
-    last_raised_at: datetime
+    rule_code: str = strawberry.field(description="The rule that raised it.")
+    severity: Severity = strawberry.field(description="WARNING or HIGH.")
+    status: ExceptionStatus = strawberry.field(description="Where it stands in review.")
+    subject: str = strawberry.field(
+        description="What it concerns (a subject, a column, FILE, TOTAL, or MORE for the ones past the per-rule cap).")
+    message: str = strawberry.field(description="The latest finding's words.")
+    sec_clause: str | None = strawberry.field(description="The SEC clause behind the rule.")
+    details: JSON = strawberry.field(description="The numbers behind it, as the latest finding gives them.")
+    period: str = strawberry.field(description="The period of the report.")
+    first_flagged_at: datetime = strawberry.field(description="When it was first raised.")
+    last_raised_at: datetime = strawberry.field(description="When a run last raised it.")
     row: strawberry.Private[ExceptionRow]
 
     @classmethod
@@ -262,7 +288,7 @@ class ReportException(Node):
                    details=cast(JSON, r.details), period=r.period, first_flagged_at=r.first_flagged_at,
                    last_raised_at=r.last_raised_at, row=r)
 
-    @strawberry.field
+    @strawberry.field(description="The report type.")
     async def report_type(self, info: Info) -> ReportType:
         return await _report_type(info, self.row.report_type_id)
 
@@ -273,7 +299,7 @@ class ReportException(Node):
         row = await info.context.loaders.submission.load(self.row.submission_id)
         return ReportSubmission.from_row(row) if row else None
 
-    @strawberry.field
+    @strawberry.field(description="The meeting where it was discussed, if one was given in a review.")
     async def meeting(self, info: Info) -> Meeting | None:
         if self.row.meeting_id is None:
             return None
@@ -285,17 +311,17 @@ class ReportException(Node):
         return [HistoryEntry.from_row(h) for h in await info.context.loaders.history.load(self.row.id)]
 
 
-@strawberry.input
+@strawberry.input(description="Narrows a list of submissions; every field given must match.")
 class SubmissionFilter:
-    report_type: str | None = None
-    period: str | None = None
-    status: SubmissionStatus | None = None
+    report_type: str | None = strawberry.field(default=None, description="Only this report type (its code).")
+    period: str | None = strawberry.field(default=None, description="Only this period.")
+    status: SubmissionStatus | None = strawberry.field(default=None, description="Only submissions in this status.")
 
 
-@strawberry.input
+@strawberry.input(description="Narrows a list of exceptions; every field given must match.")
 class ExceptionFilter:
-    status: ExceptionStatus | None = None
-    severity: Severity | None = None
-    report_type: str | None = None
-    period: str | None = None
-    rule_code: str | None = None
+    status: ExceptionStatus | None = strawberry.field(default=None, description="Only exceptions in this status.")
+    severity: Severity | None = strawberry.field(default=None, description="Only exceptions of this severity.")
+    report_type: str | None = strawberry.field(default=None, description="Only this report type (its code).")
+    period: str | None = strawberry.field(default=None, description="Only this period.")
+    rule_code: str | None = strawberry.field(default=None, description="Only this rule.")

@@ -101,7 +101,9 @@ def create_app(settings: Settings, *, pool: Pool | None = None, enqueue: Enqueue
             return error_response(503, "UNAVAILABLE", f"not ready: {problems}")
         return JSONResponse({"status": "ready"})
 
-    view = SecgovGraphQL(build_schema(introspection=not settings.production), resources=resources, settings=settings)
+    schema = build_schema(introspection=not settings.production, cost_budget=settings.query_cost_budget,
+                          heavy_wait_s=settings.acquire_timeout_s)
+    view = SecgovGraphQL(schema, resources=resources, settings=settings)
     metrics = Metrics()
     if view.cache is not None:
         metrics.registry.register(CacheCollector(view.cache))

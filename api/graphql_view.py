@@ -31,6 +31,7 @@ from schema.loaders import Loaders
 from sql import health
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
+RETRY_AFTER_S = "2"
 # Set while a request is answered: (media type, status) chosen from Accept and the result.
 _answer: ContextVar[tuple[str, int | None]] = ContextVar("graphql_answer", default=("application/json", None))
 _BEFORE_EXECUTION = {"GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED", "BAD_USER_INPUT", "QUERY_TOO_COMPLEX"}
@@ -134,10 +135,15 @@ class SecgovGraphQL(GraphQL[Context, None]):
         await state["db"].release()  # executed: the connection can serve another request already
         data = await super().process_result(request, result)
         self._keep(state, result, data)
-        if GRAPHQL_RESPONSE not in request.headers.get("accept", ""):
+        codes = {(e.extensions or {}).get("code") for e in result.errors or []}
+        json_answer = GRAPHQL_RESPONSE not in request.headers.get("accept", "")
+        if "UNAVAILABLE" in codes:
+            # A statement or pool timeout, the heavy lane full, the database away: 503, to be tried again.
+            _answer.set(("application/json" if json_answer else GRAPHQL_RESPONSE, 503))
+            return data
+        if json_answer:
             _answer.set(("application/json", None))
             return data
-        codes = {(e.extensions or {}).get("code") for e in result.errors or []}
         if result.data is None and codes and codes <= _BEFORE_EXECUTION:
             data.pop("data", None)
             _answer.set((GRAPHQL_RESPONSE, 400))
@@ -161,6 +167,8 @@ class SecgovGraphQL(GraphQL[Context, None]):
             response.headers["content-type"] = media_type
         if status is not None:
             response.status_code = status
+        if status == 503:
+            response.headers["retry-after"] = RETRY_AFTER_S
         return response
 
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:

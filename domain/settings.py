@@ -45,7 +45,7 @@ class Settings:
     acquire_timeout_s: float = setting("SECGOV_ACQUIRE_TIMEOUT_S", 2.0)
     response_cache: bool = setting("SECGOV_RESPONSE_CACHE", True)
     response_cache_bytes: int = setting("SECGOV_RESPONSE_CACHE_BYTES", 64 * MIB)
-    query_cost_budget: int = setting("SECGOV_QUERY_COST_BUDGET", 20_000)
+    query_cost_budget: int = setting("SECGOV_QUERY_COST_BUDGET", 10_000)
     # Parsing untrusted files: columns a file may have, and the limits of the worker's parsing child processes.
     max_columns: int = setting("SECGOV_MAX_COLUMNS", 200)
     sandbox_memory_mb: int = setting("SECGOV_SANDBOX_MEMORY_MB", 4096)

@@ -4,14 +4,22 @@ from __future__ import annotations
 
 import logging
 
+import graphql
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import DisableIntrospection, MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.extensions import (
+    DisableIntrospection,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    QueryDepthLimiter,
+)
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
 from schema.audit import AuditQuery, audited
+from schema.cost import DEFAULT_BUDGET, CostLimits, QueryCost
 from schema.data_version import DataVersionFirst
+from schema.documents import KnownDocuments, ParseAndValidateOnce
 from schema.errors import ErrorPolicy, coded
 from schema.governance.mutations import GovernanceMutation
 from schema.governance.queries import GovernanceQuery
@@ -57,10 +65,14 @@ class SecgovSchema(strawberry.Schema):
 
 
 def build_schema(*, max_depth: int = 12, max_aliases: int = 30, max_tokens: int = 4000,
-                 introspection: bool = True) -> strawberry.Schema:
+                 introspection: bool = True, cost_budget: int = DEFAULT_BUDGET, heavy_wait_s: float = 2.0
+                 ) -> strawberry.Schema:
     """The schema; `introspection=False` (production) refuses `__schema` and `__type` while validating (`__typename`
-    stays: it names a type, it does not describe the schema)."""
-    return SecgovSchema(
+    stays: it names a type, it does not describe the schema). `cost_budget` bounds each operation's estimated cost
+    (schema/cost.py); an operation above a quarter of it waits up to `heavy_wait_s` for the heavy lane."""
+    limits = CostLimits(budget=cost_budget, wait_s=heavy_wait_s)
+    known = KnownDocuments()
+    built = SecgovSchema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
@@ -72,11 +84,16 @@ def build_schema(*, max_depth: int = 12, max_aliases: int = 30, max_tokens: int 
             lambda: coded(MaxAliasesLimiter(max_alias_count=max_aliases)),
             lambda: MaxTokensLimiter(max_token_count=max_tokens),
             DocumentSize,
+            lambda: ParseAndValidateOnce(known),
+            lambda: QueryCost(limits),
             DataVersionFirst,
             *([] if introspection else [DisableIntrospection]),
         ],
         config=StrawberryConfig(auto_camel_case=True),
     )
+    # The estimate walks graphql-core's types, rebuilt from the SDL (strawberry keeps its own private).
+    limits.types = graphql.build_schema(built.as_str())
+    return built
 
 
 schema = build_schema()

@@ -28,7 +28,9 @@ __all__ = [
 
 UNAVAILABLE_ERRORS: tuple[type[BaseException], ...] = (
     OSError, TimeoutError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError, asyncpg.CannotConnectNowError,
-    asyncpg.TooManyConnectionsError, asyncpg.AdminShutdownError, asyncpg.ConnectionDoesNotExistError)
+    asyncpg.TooManyConnectionsError, asyncpg.AdminShutdownError, asyncpg.ConnectionDoesNotExistError,
+    # The statement ran past the statement timeout (SECGOV_STATEMENT_TIMEOUT_S): the service is too busy now.
+    asyncpg.QueryCanceledError)
 
 
 def is_unavailable(exc: BaseException | None) -> bool:

@@ -147,9 +147,8 @@ async def test_hit_rate_size_and_evictions_on_metrics(pool, api_keys):
     assert 0 < figures["secgov_response_cache_hit_ratio"] < 1
 
 
-async def test_off_by_setting(pool, statements, monkeypatch):
-    monkeypatch.setenv("SECGOV_RESPONSE_CACHE", "off")
-    settings = Settings.from_env()
+async def test_off_by_setting(pool, statements):
+    settings = Settings.from_env({"SECGOV_RESPONSE_CACHE": "off"})
     assert settings.response_cache is False
     app = create_app(settings, pool=pool)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as c:

@@ -1,0 +1,228 @@
+"""What an operation may cost, estimated from its document and variables before any SQL runs.
+
+The estimate counts the objects a query would produce: each object- or list-valued field once per parent object,
+a list's items by its page size (`first`, 20 when not given; more than 100 is refused outright) or by a guess for
+unpaged lists, multiplied through the nesting; aliases count as the fields they repeat; known expensive fields add
+their own weight (membershipStatistics per month, the OPSG table per request). Scalars cost nothing. An operation
+above the budget is refused with QUERY_TOO_COMPLEX naming its costliest top-level field.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from graphql import (
+    DocumentNode,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    GraphQLInterfaceType,
+    GraphQLList,
+    GraphQLNamedType,
+    GraphQLObjectType,
+    GraphQLSchema,
+    GraphQLUnionType,
+    InlineFragmentNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
+    VariableNode,
+    get_named_type,
+    get_nullable_type,
+    value_from_ast_untyped,
+)
+from strawberry.extensions import SchemaExtension
+from strawberry.types.graphql import OperationType
+
+from schema.errors import too_complex
+from schema.relay import DEFAULT_PAGE, MAX_PAGE
+
+DEFAULT_BUDGET = 10_000
+LIST_GUESS = 20  # items of an unpaged list, unless named below
+# Unpaged lists by what they hold on a large register (Voting Groups' members together are about the Parties).
+LIST_SIZES = {
+    ("Query", "votingGroups"): 200,
+    ("VotingGroup", "parties"): 10,
+    ("Query", "reportTypes"): 50,
+    ("Query", "bodies"): 20,
+    ("Party", "userRoles"): 5,
+    ("MembershipMonth", "votingGroupsByCategory"): 5,
+}
+# Work beyond the objects produced: per request, or per month asked for.
+EXTRA = {("Query", "opsgReport"): 300, ("Query", "reportingCalendar"): 50}
+PER_MONTH = {("Query", "membershipStatistics"): 5}
+MAX_MONTHS = 600
+CONNECTION_LISTS = ("edges", "nodes")
+
+
+@dataclass(frozen=True, slots=True)
+class Estimate:
+    total: int
+    parts: dict[str, int]  # per top-level field (by alias)
+
+    @property
+    def costliest(self) -> tuple[str, int]:
+        return max(self.parts.items(), key=lambda kv: kv[1], default=("", 0))
+
+
+class _Walk:
+    def __init__(
+        self,
+        types: GraphQLSchema,
+        document: DocumentNode,
+        variables: Mapping[str, Any],
+        operation: OperationDefinitionNode,
+    ) -> None:
+        self.types = types
+        self.fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
+        defaults = {
+            v.variable.name.value: value_from_ast_untyped(v.default_value)
+            for v in operation.variable_definitions or ()
+            if v.default_value is not None
+        }
+        self.variables = {**defaults, **variables}
+
+    def fields(
+        self, selections: SelectionSetNode | None, parent: GraphQLNamedType
+    ) -> Iterator[tuple[FieldNode, GraphQLNamedType]]:
+        for s in selections.selections if selections else ():
+            if isinstance(s, FieldNode):
+                yield s, parent
+            elif isinstance(s, InlineFragmentNode):
+                condition = self.types.get_type(s.type_condition.name.value) if s.type_condition else parent
+                yield from self.fields(s.selection_set, condition or parent)
+            elif isinstance(s, FragmentSpreadNode) and (fragment := self.fragments.get(s.name.value)):
+                yield from self.fields(
+                    fragment.selection_set, self.types.get_type(fragment.type_condition.name.value) or parent
+                )
+
+    def argument(self, field: FieldNode, name: str) -> Any:
+        for arg in field.arguments or ():
+            if arg.name.value == name:
+                if isinstance(arg.value, VariableNode):
+                    return self.variables.get(arg.value.name.value)
+                return value_from_ast_untyped(arg.value, self.variables)
+        return None
+
+    def cost(
+        self, selections: SelectionSetNode | None, parent: GraphQLNamedType, times: int, page: int | None = None
+    ) -> int:
+        total = 0
+        for node, owner in self.fields(selections, parent):
+            total += self.field(node, owner, times, page)
+        return total
+
+    def field(self, node: FieldNode, owner: GraphQLNamedType, times: int, page: int | None) -> int:
+        name = node.name.value
+        definition = owner.fields.get(name) if isinstance(owner, GraphQLObjectType | GraphQLInterfaceType) else None
+        if definition is None:
+            return 0
+        named = get_named_type(definition.type)
+        if not isinstance(named, GraphQLObjectType | GraphQLInterfaceType | GraphQLUnionType):
+            return 0  # a scalar or enum: answered from its parent's row
+        key = (owner.name, name)
+        size, extra = 1, EXTRA.get(key, 0)
+        if isinstance(get_nullable_type(definition.type), GraphQLList):
+            size = page if page is not None and name in CONNECTION_LISTS else LIST_SIZES.get(key, LIST_GUESS)
+        if key in PER_MONTH:
+            size = months(self.argument(node, "fromMonth"), self.argument(node, "toMonth"))
+            extra = PER_MONTH[key] * size
+        inner_page = None
+        if named.name.endswith("Connection"):
+            inner_page = page_of(self.argument(node, "first"), node)
+        return times * (size + extra) + self.cost(node.selection_set, named, times * size, inner_page)
+
+
+def page_of(first: Any, node: FieldNode) -> int:
+    if first is None:
+        return DEFAULT_PAGE
+    if not isinstance(first, int):
+        return MAX_PAGE
+    if first > MAX_PAGE:
+        where = node.alias.value if node.alias else node.name.value
+        raise too_complex(f"{where}: first: {first} is more than the maximum page size of {MAX_PAGE}")
+    return max(first, 0)
+
+
+def months(start: Any, end: Any) -> int:
+    """Months from `start` to `end` (YYYY-MM) inclusive; a malformed one is the resolver's to refuse (counted 1)."""
+    try:
+        (y0, m0), (y1, m1) = (tuple(int(p) for p in str(v).split("-")) for v in (start, end))
+    except ValueError:
+        return 1
+    return min(max((y1 - y0) * 12 + m1 - m0 + 1, 1), MAX_MONTHS)
+
+
+def operation_of(document: DocumentNode, name: str | None) -> OperationDefinitionNode | None:
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    if name is None:
+        return operations[0] if len(operations) == 1 else None
+    return next((o for o in operations if o.name and o.name.value == name), None)
+
+
+def estimate(
+    types: GraphQLSchema, document: DocumentNode, operation_name: str | None, variables: Mapping[str, Any] | None
+) -> Estimate:
+    operation = operation_of(document, operation_name)
+    if operation is None:
+        return Estimate(0, {})
+    root = types.get_root_type(operation.operation)
+    if root is None:
+        return Estimate(0, {})
+    walk = _Walk(types, document, variables or {}, operation)
+    parts: dict[str, int] = {}
+    for node, owner in walk.fields(operation.selection_set, root):
+        alias = node.alias.value if node.alias else node.name.value
+        parts[alias] = parts.get(alias, 0) + walk.field(node, owner, 1, None)
+    return Estimate(sum(parts.values()), parts)
+
+
+class CostLimits:
+    """A schema's budget, the types the estimate walks, and its lane for heavy operations: one at a time per
+    process, so a few clients sending the most expensive queries allowed leave the database's other cores to
+    everyone else (waiting longer than `wait_s` for the lane is answered UNAVAILABLE, to be tried again)."""
+
+    def __init__(self, *, budget: int = DEFAULT_BUDGET, wait_s: float = 2.0, heavy_at_once: int = 1) -> None:
+        self.budget = budget
+        self.heavy = max(budget // HEAVY_SHARE, 1)
+        self.wait_s = wait_s
+        self.lane = asyncio.Semaphore(heavy_at_once)
+        self.types: GraphQLSchema | None = None
+
+
+HEAVY_SHARE = 4  # an operation costing more than a quarter of the budget takes the heavy lane
+
+
+class QueryCost(SchemaExtension):
+    def __init__(self, limits: CostLimits) -> None:
+        self.limits = limits
+
+    async def on_execute(self) -> AsyncIterator[None]:
+        ec = self.execution_context
+        limits = self.limits
+        if limits.types is None or ec.graphql_document is None:
+            yield
+            return
+        found = estimate(limits.types, ec.graphql_document, ec.operation_name, ec.variables)
+        if found.total > limits.budget:
+            part, cost = found.costliest
+            raise too_complex(
+                f"the operation's estimated cost is {found.total:,}, above the limit of {limits.budget:,}; its "
+                f"costliest field is {part} ({cost:,}): ask for smaller pages, fewer months or fewer aliases"
+            )
+        if found.total <= limits.heavy or ec.operation_type is OperationType.SUBSCRIPTION:
+            yield
+            return
+        try:
+            await asyncio.wait_for(limits.lane.acquire(), timeout=limits.wait_s)
+        except TimeoutError:
+            raise GraphQLError(
+                "busy with other expensive queries; try again shortly", extensions={"code": "UNAVAILABLE"}
+            ) from None
+        try:
+            yield
+        finally:
+            limits.lane.release()

@@ -1,7 +1,9 @@
-"""The repository documents itself: no tracked file points to a document kept outside it."""
+"""The repository documents itself: no tracked file points to a document kept outside it, and the README and docs/
+link only to files in the repository."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 from pathlib import Path
 
@@ -31,3 +33,32 @@ def test_no_tracked_file_points_outside_the_repository() -> None:
         for number, line in enumerate(text.splitlines(), start=1):
             found += [f"{path.relative_to(ROOT)}:{number}: {name}" for name in OUTSIDE if name in line]
     assert not found, "pointers to documents outside the repository:\n" + "\n".join(found)
+
+
+LINK = re.compile(r"\]\(([^)#\s]+)(?:#([^)]*))?\)")
+
+
+def anchors(page: Path) -> set[str]:
+    """The anchors of a Markdown page's headings, as GitHub makes them."""
+    found = set()
+    for line in page.read_text(encoding="utf-8").splitlines():
+        if line.startswith("#"):
+            title = line.lstrip("#").strip().lower()
+            found.add(re.sub(r"[^\w\- ]", "", title).replace(" ", "-"))
+    return found
+
+
+def test_readme_and_docs_link_only_to_files_in_the_repository() -> None:
+    pages = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+    assert {p.name for p in pages} >= {"architecture.md", "domain.md", "api.md", "operations.md"}
+    broken = []
+    for page in pages:
+        for target, anchor in LINK.findall(page.read_text(encoding="utf-8")):
+            if "://" in target or target.startswith("mailto:"):
+                continue
+            linked = page.parent / target
+            if not linked.exists():
+                broken.append(f"{page.relative_to(ROOT)}: {target}")
+            elif anchor and linked.suffix == ".md" and anchor not in anchors(linked):
+                broken.append(f"{page.relative_to(ROOT)}: {target}#{anchor} (no such heading)")
+    assert not broken, "links to files that are not in the repository:\n" + "\n".join(broken)

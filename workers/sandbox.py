@@ -37,6 +37,14 @@ from validation.sheet import UnreadableFile
 log = logging.getLogger("secgov.worker")
 
 GIB = 1024 * 1024 * 1024
+READY = b"ready\n"
+_START_SECONDS = 120
+_ROOT = Path(__file__).resolve().parents[1]
+_PREFIX = "secgov-sandbox-"
+
+
+class SandboxUnavailable(RuntimeError):
+    """No child could be started (a broken installation, no processes left): not the file's fault."""
 
 
 @dataclass(frozen=True)
@@ -56,7 +64,14 @@ class _Child:
 
     def __init__(self, directory: Path, limits: SandboxLimits) -> None:
         self.stderr_path = directory / f"child-{uuid.uuid4().hex[:8]}.log"
-        env = {**os.environ, "SECGOV_SANDBOX_MEMORY_BYTES": str(limits.memory_bytes), "RUST_BACKTRACE": "0"}
+        # The child imports the very code the worker runs, however the package was installed.
+        path = os.pathsep.join(p for p in (str(_ROOT), os.environ.get("PYTHONPATH", "")) if p)
+        env = {
+            **os.environ,
+            "SECGOV_SANDBOX_MEMORY_BYTES": str(limits.memory_bytes),
+            "RUST_BACKTRACE": "0",
+            "PYTHONPATH": path,
+        }
         with self.stderr_path.open("wb") as err:
             self.proc = subprocess.Popen(
                 [sys.executable, "-m", "workers.sandbox"],
@@ -66,6 +81,14 @@ class _Child:
                 env=env,
                 close_fds=True,
             )
+        assert self.proc.stdout is not None
+        ready, _, _ = select.select([self.proc.stdout], [], [], _START_SECONDS)
+        if not ready or self.proc.stdout.readline() != READY:
+            # Not the file's fault: the message fails (and is retried); no file is rejected for it.
+            self.kill()
+            tail = _tail(self.stderr_path)[-2000:].strip()
+            self.stderr_path.unlink(missing_ok=True)
+            raise SandboxUnavailable(f"the parsing sandbox did not start: {tail or 'no output'}")
 
     def ask(self, request: dict[str, Any], timeout: float) -> dict[str, Any] | None:
         """The child's answer, or None when it died or did not answer in time (then it is killed)."""
@@ -131,7 +154,8 @@ class Sandbox:
         """Where files pass to and from the children; made on first use (importing the actors makes nothing)."""
         with self._lock:
             if self._made is None:
-                self._made = Path(tempfile.mkdtemp(prefix="secgov-sandbox-"))
+                _remove_leftovers()
+                self._made = Path(tempfile.mkdtemp(prefix=f"{_PREFIX}{os.getpid()}-"))
                 atexit.register(self.close)
             return self._made
 
@@ -209,6 +233,15 @@ class Sandbox:
             shutil.rmtree(self._made, ignore_errors=True)
 
 
+def _remove_leftovers() -> None:
+    """What a worker killed mid-file left behind (its input and frame files can be large): directories whose
+    process is gone."""
+    for leftover in Path(tempfile.gettempdir()).glob(f"{_PREFIX}*-*"):
+        pid = leftover.name.removeprefix(_PREFIX).split("-")[0]
+        if pid.isdigit() and not Path(f"/proc/{pid}").exists():
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
 def _size(n: int) -> str:
     return f"{n / GIB:.3g} GiB" if n >= GIB else f"{n // (1024 * 1024):,} MiB"
 
@@ -247,6 +280,8 @@ def serve() -> None:
     from validation.parsing import parse  # loaded once, under the limit, before the first file
 
     out = sys.stdout.buffer
+    out.write(READY)
+    out.flush()
     for line in sys.stdin.buffer:
         request = json.loads(line)
         _limit_cpu(int(request["cpu_seconds"]))

@@ -170,7 +170,13 @@ async def test_hostile_file_gets_a_clear_finding_and_the_worker_carries_on(
         runs = await conn.fetchval(
             "SELECT count(*) FROM validation_runs WHERE submission_id = $1", pk_of(hostile, "ReportSubmission")
         )
+        attempts = await conn.fetch(
+            "SELECT attempts FROM submissions WHERE id = ANY($1::bigint[]) ORDER BY id",
+            [pk_of(hostile, "ReportSubmission"), pk_of(good, "ReportSubmission")],
+        )
     assert runs == 1
+    # One attempt each: the hostile file cost no one else an attempt, nor itself a second one.
+    assert [a["attempts"] for a in attempts] == [1, 1]
     if case.status == "REJECTED":
         assert final["findings_by_rule"] == {"UNREADABLE_FILE": 1}, final
         message = findings[0]["message"]

@@ -17,7 +17,7 @@ from tests.support import hostile
 from tests.support.hostile import dimension_bomb, good_csv, grid_bomb, inline, number
 from validation.parsing import parse
 from validation.sheet import UnreadableFile
-from workers.sandbox import Sandbox, SandboxLimits
+from workers.sandbox import Sandbox, SandboxLimits, SandboxUnavailable
 
 MIB = 1024 * 1024
 
@@ -116,3 +116,14 @@ def _children() -> set[int]:
         except OSError:
             continue
     return found
+
+
+def test_a_sandbox_that_cannot_start_blames_no_file() -> None:
+    """A child that cannot even load the readers (here: a memory limit below what importing them takes) is not the
+    file's fault: the caller gets SandboxUnavailable (the message fails and is retried), not UnreadableFile."""
+    box = Sandbox(SandboxLimits(memory_bytes=8 * MIB, cpu_seconds=30, max_columns=200))
+    try:
+        with pytest.raises(SandboxUnavailable, match="the parsing sandbox did not start"):
+            box.parse(good_csv("any"))
+    finally:
+        box.close()

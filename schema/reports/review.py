@@ -2,34 +2,19 @@
 
 from __future__ import annotations
 
-from enum import Enum
 from typing import Annotated
 
 import strawberry
 
 from domain.roles import REPORT_READERS
 from schema.context import Info
-from schema.enums import described
 from schema.errors import UserError, errors_field
 from schema.mutation import run
 from schema.relay import pk_of
-from schema.reports.types import ReportException
+from schema.reports.types import ReportException, ReviewAction
 from sql import review
 from sql.db import Conn
 from sql.rows import ExceptionRow
-
-
-@strawberry.enum(
-    description="What a reviewer does to an exception; any move not in the review table is ILLEGAL_TRANSITION.")
-class ReviewAction(Enum):
-    ACKNOWLEDGE = described("ACKNOWLEDGE", description="OPEN to ACKNOWLEDGED.")
-    RESOLVE = described("RESOLVE", description="OPEN, ACKNOWLEDGED or ESCALATED to RESOLVED; needs a "
-        "comment.")
-    WAIVE = described("WAIVE", description="OPEN, ACKNOWLEDGED or ESCALATED to WAIVED; needs a comment.")
-    ESCALATE = described("ESCALATE", description="OPEN or ACKNOWLEDGED to ESCALATED (to the Panel); needs "
-        "a comment.")
-    REOPEN = described("REOPEN", description="RESOLVED or WAIVED back to OPEN; needs a comment.")
-    COMMENT = described("COMMENT", description="Add a comment; the status stays as it is.")
 
 
 @strawberry.type(description="The answer to reviewException.")

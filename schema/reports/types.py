@@ -9,6 +9,7 @@ from typing import cast
 import strawberry
 from strawberry.scalars import JSON
 
+from domain import review
 from schema.context import Info
 from schema.enums import described
 from schema.errors import BadId, bad_user_input
@@ -45,6 +46,26 @@ class ExceptionStatus(Enum):
         "run no longer raised it).")
     WAIVED = described("WAIVED", description="Accepted as it is, with a reason.")
     ESCALATED = described("ESCALATED", description="Passed to the Panel.")
+
+
+@strawberry.enum(
+    description="What a reviewer does to an exception; any move not in the review table is ILLEGAL_TRANSITION.")
+class ReviewAction(Enum):
+    ACKNOWLEDGE = described("ACKNOWLEDGE", description="OPEN to ACKNOWLEDGED.")
+    RESOLVE = described("RESOLVE", description="OPEN, ACKNOWLEDGED or ESCALATED to RESOLVED; needs a "
+        "comment.")
+    WAIVE = described("WAIVE", description="OPEN, ACKNOWLEDGED or ESCALATED to WAIVED; needs a comment.")
+    ESCALATE = described("ESCALATE", description="OPEN or ACKNOWLEDGED to ESCALATED (to the Panel); needs "
+        "a comment.")
+    REOPEN = described("REOPEN", description="RESOLVED or WAIVED back to OPEN; needs a comment.")
+    COMMENT = described("COMMENT", description="Add a comment; the status stays as it is.")
+
+
+@strawberry.type(description="An action the caller may take on an exception now, and where it leads.")
+class ReviewOption:
+    action: ReviewAction = strawberry.field(description="The action.")
+    to_status: ExceptionStatus = strawberry.field(description="The status it leads to (COMMENT keeps the status).")
+    comment_required: bool = strawberry.field(description="Whether the action needs a comment saying why.")
 
 
 @strawberry.enum(
@@ -305,6 +326,14 @@ class ReportException(Node):
             return None
         row = await info.context.loaders.meeting.load(self.row.meeting_id)
         return Meeting.from_row(row) if row else None
+
+    @strawberry.field(description="The review actions open to the caller on this exception as it stands, in the "
+                      "order a reviewer would usually consider them; empty for a role that may not review it.")
+    def available_actions(self, info: Info) -> list[ReviewOption]:
+        role, status = info.context.viewer.role, self.status.value
+        return [ReviewOption(action=ReviewAction(a), to_status=ExceptionStatus(review.next_status(status, a)),
+                             comment_required=a in review.NEEDS_COMMENT)
+                for a in review.actions_from(status) if review.allowed(role, status, a)]
 
     @strawberry.field(description="Every change, oldest first; never edited or deleted.")
     async def history(self, info: Info) -> list[HistoryEntry]:

@@ -10,14 +10,6 @@ const PAGE = 25;
 const POLL_MS = 10_000;
 const RECONNECT_MS = 30_000;
 
-const LEGAL = {
-  OPEN: ["ACKNOWLEDGE", "RESOLVE", "WAIVE", "ESCALATE"],
-  ACKNOWLEDGED: ["RESOLVE", "WAIVE", "ESCALATE"],
-  ESCALATED: ["RESOLVE", "WAIVE"],
-  RESOLVED: ["REOPEN"],
-  WAIVED: ["REOPEN"],
-};
-const NEEDS_COMMENT = new Set(["RESOLVE", "WAIVE", "ESCALATE", "REOPEN", "COMMENT"]);
 const ACTION_LABEL = {
   ACKNOWLEDGE: "Acknowledge", RESOLVE: "Resolve", WAIVE: "Waive", ESCALATE: "Escalate to the Panel",
   REOPEN: "Reopen", COMMENT: "Comment",
@@ -37,7 +29,9 @@ const CATEGORY = {
 };
 
 const QUEUE_FIELDS = `id ruleCode severity status subject message period firstFlaggedAt reportType { code name }`;
-const DETAIL_FIELDS = `${QUEUE_FIELDS} secClause details
+// availableActions: the review actions the server allows this key on the exception as it stands (no copy of the
+// review rules here).
+const DETAIL_FIELDS = `${QUEUE_FIELDS} secClause details availableActions { action commentRequired }
   meeting { id reference heldOn }
   submission { id period receivedAt dueAt delivery status filename rowCount
     findings(first: 100) { totalCount edges { node { ruleCode severity subject message row details secClause } } } }
@@ -515,8 +509,8 @@ function historyBlock(ex) {
 }
 
 function reviewBlock(ex, result) {
-  // dcc may only comment (docs/domain.md, "Roles"); for the other roles the server is the judge, and says so inline.
-  const actions = state.role === "dcc" ? ["COMMENT"] : [...(LEGAL[ex.status] || []), "COMMENT"];
+  // The actions the server lists for this key and status (docs/domain.md, "Roles"); it stays the judge when acting.
+  const actions = (ex.availableActions || []).map((o) => o.action);
   const form = h("form", { className: "review", id: "review-form", novalidate: true, onsubmit: (e) => e.preventDefault() });
   form.append(
     h("label", { for: "review-comment" }, "Comment ", h("span", { className: "muted small" }, "(required for Resolve, Waive, Escalate, Reopen and Comment)")),
@@ -544,7 +538,8 @@ async function act(ex, action) {
   replace(errors);
   $("#review-result").textContent = "";
   $("#review-comment").removeAttribute("aria-invalid");
-  if (NEEDS_COMMENT.has(action) && !comment) {
+  const option = (ex.availableActions || []).find((o) => o.action === action);
+  if (option && option.commentRequired && !comment) {
     replace(errors, h("p", {}, `${ACTION_LABEL[action]} needs a comment saying why.`));
     $("#review-comment").setAttribute("aria-invalid", "true");
     $("#review-comment").focus();

@@ -109,9 +109,19 @@ def text(*pieces: Piece) -> pl.Expr:
     return pl.concat_str([pl.lit(p, dtype=pl.String) if isinstance(p, str) else p.cast(pl.String) for p in pieces])
 
 
-def thousands(value: pl.Expr) -> pl.Expr:
-    """An integer with thousands separators, as f"{n:,}" writes it: -1,234,567."""
-    digits = value.abs().cast(pl.String).str.reverse().str.extract_all(r"\d{1,3}").list.join(",").str.reverse()
+# Three digits each, zero-padded: the groups of a number with thousands separators.
+_GROUPS = pl.Series("groups", [f"{i:03d}" for i in range(1000)], dtype=pl.String)
+
+
+def thousands(value: pl.Expr, largest: int = 2**63) -> pl.Expr:
+    """An integer with thousands separators, as f"{n:,}" writes it: -1,234,567 (|value| <= `largest`)."""
+    # Each group of three digits looked up zero-padded, joined by commas, and the leading zeros and commas
+    # stripped: arithmetic and a gather, several times faster than splitting the digits' text with a regex.
+    magnitude = value.abs().cast(pl.Int64)
+    count = max(1, (len(str(abs(largest))) + 2) // 3)
+    groups = [pl.lit(_GROUPS).gather(magnitude // 10 ** (3 * k) % 1000) for k in reversed(range(count))]
+    digits = pl.concat_str(groups, separator=",").str.strip_chars_start("0,")
+    digits = pl.when(magnitude == 0).then(pl.lit("0")).otherwise(digits)
     return pl.when(value < 0).then(pl.lit("-") + digits).otherwise(digits)
 
 

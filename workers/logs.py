@@ -50,15 +50,18 @@ class JsonFormatter(logging.Formatter):
 
 class ReadableFormatter(logging.Formatter):
     """The same fields for a person: `12:00:01.234 INFO  secgov.access  POST /graphql 200  request_id=… key=…`
-    (local time, empty fields left out, the traceback below the line)."""
+    (local time, fields that are empty or already in the message left out, the traceback below the line)."""
 
     def format(self, record: logging.LogRecord) -> str:
         line = _line(record, self)
         when = datetime.fromtimestamp(record.created).strftime("%H:%M:%S.%f")[:-3]
-        head = f"{when} {line.pop('level'):<7} {line.pop('logger')}  {line.pop('message')}"
+        message = line.pop("message")
+        head = f"{when} {line.pop('level'):<7} {line.pop('logger')}  {message}"
         line.pop("time")
         trace = line.pop("exception", None)
-        rest = "  ".join(f"{k}={v}" for k, v in line.items() if v is not None and v != "")
+        # Left out: empty fields, those the message already says (method, path, status), uvicorn's colour copy.
+        rest = "  ".join(f"{k}={v}" for k, v in line.items()
+                         if v is not None and v != "" and k != "color_message" and str(v) not in message)
         text = f"{head}  {rest}" if rest else head
         return f"{text}\n{trace}" if trace else text
 

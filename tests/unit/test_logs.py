@@ -55,6 +55,14 @@ def test_a_terminal_gets_readable_lines() -> None:
     assert "key=" not in line  # empty fields are left out
 
 
+def test_a_readable_line_does_not_repeat_what_its_message_says() -> None:
+    stream = Terminal()
+    logs.configure(stream=stream)
+    logging.getLogger("secgov.access").info(
+        "%s %s %d", "GET", "/readyz", 200, extra={"method": "GET", "path": "/readyz", "status": 200, "ms": 1.5})
+    assert stream.getvalue().rstrip().endswith("secgov.access  GET /readyz 200  ms=1.5")
+
+
 def test_a_worker_process_keeps_the_choice_of_its_main_process() -> None:
     logs.configure(stream=Terminal())  # the main process, on a terminal
     (line,) = emit(io.StringIO()).splitlines()  # the forked worker, writing into Dramatiq's pipe

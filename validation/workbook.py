@@ -18,15 +18,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO
 
+from domain.limits import MAX_XLSX_UNPACKED, MIB
 from validation.sheet import UnreadableFile
 
 # Excel's own grid; a reference beyond it is not a real cell.
 EXCEL_ROWS, EXCEL_COLUMNS = 1_048_576, 16_384
 MAX_SHEETS = 1_000
 MAX_MEMBERS = 100_000
-# What the parts the reader opens may unpack to, together (the upload limit's edge check allows 1 GiB in all).
-MAX_UNPACKED = 1024 * 1024 * 1024
-_CHUNK = 4 * 1024 * 1024
+# What the parts the reader opens may unpack to, together: the edge's zip check allows as much in all.
+MAX_UNPACKED = MAX_XLSX_UNPACKED
+_CHUNK = 4 * MIB
 
 # Entities can only be declared inside a DOCTYPE; a part in UTF-16 is searched in its own encoding.
 _DTD = b"<!DOCTYPE"

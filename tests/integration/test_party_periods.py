@@ -248,82 +248,6 @@ async def test_the_rebuild_command_repairs_the_periods(
         assert rows(await conn.fetch(PERIODS)) == expected
 
 
-# membershipStatistics as first defined: party_states() at every month end, the DCC left out by its category then.
-# Slow (Parties x months), and plainly right: the one-pass statement over the periods must answer the same.
-STATISTICS_BY_MONTH_ENDS = """
-WITH months AS (
-    SELECT m::date AS month_start, (m + interval '1 month' - interval '1 day')::date AS month_end
-    FROM generate_series($1::date, $2::date, interval '1 month') AS m
-),
-states AS (
-    SELECT m.month_start, s.*
-    FROM months m CROSS JOIN LATERAL party_states(m.month_end) s
-),
-defaults AS (
-    -- A default lasts until it is cured or the Party leaves (an expelled Party still counts in its last month).
-    SELECT e.party_id, e.occurred_on AS start_on,
-           (SELECT min(x.occurred_on) FROM party_events x
-            WHERE x.party_id = e.party_id AND x.kind IN ('DEFAULT_CURED', 'EXPULSION', 'WITHDRAWAL')
-              AND x.occurred_on >= e.occurred_on) AS end_on
-    FROM party_events e
-    WHERE e.kind = 'DEFAULT_ENTERED'
-),
-event_counts AS (
-    SELECT m.month_start,
-           count(*) FILTER (WHERE e.kind = 'ACCESSION') AS accessions,
-           count(*) FILTER (WHERE e.kind = 'WITHDRAWAL') AS withdrawals,
-           count(*) FILTER (WHERE e.kind = 'EXPULSION') AS expulsions
-    FROM months m
-    JOIN party_events e ON e.occurred_on BETWEEN m.month_start AND m.month_end
-    JOIN states s ON s.month_start = m.month_start AND s.party_id = e.party_id AND s.category <> 'DCC'
-    WHERE e.kind IN ('ACCESSION', 'WITHDRAWAL', 'EXPULSION')
-    GROUP BY m.month_start
-),
-default_counts AS (
-    SELECT m.month_start, count(DISTINCT d.party_id) AS in_default
-    FROM months m
-    JOIN defaults d ON d.start_on <= m.month_end AND (d.end_on IS NULL OR d.end_on >= m.month_start)
-    JOIN states s ON s.month_start = m.month_start AND s.party_id = d.party_id AND s.category <> 'DCC'
-    GROUP BY m.month_start
-),
-members AS (
-    SELECT s.month_start, s.party_id, s.voting_group_id, vg.category AS group_category
-    FROM states s JOIN voting_groups vg ON vg.id = s.voting_group_id
-    WHERE s.status IN ('ACTIVE', 'IN_DEFAULT') AND s.category <> 'DCC'
-),
-member_counts AS (
-    SELECT month_start, count(*) AS parties, count(DISTINCT voting_group_id) AS voting_groups
-    FROM members GROUP BY month_start
-),
-group_counts AS (
-    -- One pass over the members (a subquery per month and category scanned them all 5 x months times).
-    SELECT month_start, group_category, count(DISTINCT voting_group_id) AS groups
-    FROM members GROUP BY month_start, group_category
-),
-by_category AS (
-    SELECT m.month_start, jsonb_object_agg(c.category, coalesce(g.groups, 0)) AS groups
-    FROM months m
-    CROSS JOIN unnest(ARRAY['LARGE_SUPPLIER', 'SMALL_SUPPLIER', 'ELECTRICITY_NETWORK', 'GAS_NETWORK',
-                            'OTHER_SEC_PARTY']) AS c(category)
-    LEFT JOIN group_counts g ON g.month_start = m.month_start AND g.group_category = c.category
-    GROUP BY m.month_start
-)
-SELECT to_char(m.month_start, 'YYYY-MM') AS month,
-       coalesce(ec.accessions, 0) AS accessions,
-       coalesce(dc.in_default, 0) AS in_default,
-       coalesce(ec.withdrawals, 0) AS withdrawals,
-       coalesce(ec.expulsions, 0) AS expulsions,
-       coalesce(mc.parties, 0) AS parties_at_month_end,
-       coalesce(mc.voting_groups, 0) AS voting_groups_at_month_end,
-       bc.groups AS voting_groups_by_category
-FROM months m
-LEFT JOIN event_counts ec ON ec.month_start = m.month_start
-LEFT JOIN default_counts dc ON dc.month_start = m.month_start
-LEFT JOIN member_counts mc ON mc.month_start = m.month_start
-LEFT JOIN by_category bc ON bc.month_start = m.month_start
-ORDER BY m.month_start
-"""
-
 KINDS = (
     "APPLICATION",
     "ACCESSION",
@@ -390,7 +314,9 @@ async def test_periods_and_statistics_answer_as_the_events_do(pool: Pool, seed: 
             (date(2017, 12, 1), date(2019, 1, 1)),
         ]:
             one_pass = await fetch(conn, "parties.statistics", from_month=first, to_month=last)
-            assert rows(one_pass) == rows(await conn.fetch(STATISTICS_BY_MONTH_ENDS, first, last)), (first, last)
+            assert rows(one_pass) == rows(
+                await fetch(conn, "parties.statistics_by_month_ends", from_month=first, to_month=last)
+            ), (first, last)
 
 
 async def test_the_demo_registers_statistics_answer_as_the_events_do(pool: Pool) -> None:
@@ -399,7 +325,9 @@ async def test_the_demo_registers_statistics_answer_as_the_events_do(pool: Pool)
         first, last = date(2015, 1, 1), date(2020, 12, 1)
         one_pass = await fetch(conn, "parties.statistics", from_month=first, to_month=last)
         assert len(one_pass) == 72
-        assert rows(one_pass) == rows(await conn.fetch(STATISTICS_BY_MONTH_ENDS, first, last))
+        assert rows(one_pass) == rows(
+            await fetch(conn, "parties.statistics_by_month_ends", from_month=first, to_month=last)
+        )
 
 
 async def test_the_last_day_reads_the_current_periods_and_is_no_event_day(pool: Pool) -> None:

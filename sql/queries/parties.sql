@@ -80,111 +80,41 @@ VALUES (:party_id, :kind, :occurred_on, :user_role, :user_id, :category, :voting
 RETURNING id, party_id, kind, occurred_on, user_role, user_id, category, voting_group_id, note;
 
 -- name: statistics
--- Table 3 of the Operations Report, per month, in one pass over the periods and events that touch the months (no
--- recomputation per month): each period, group membership and default becomes the run of months whose ends it
--- covers (months are month_number()s), a run becomes +1 where it starts and -1 after it ends, and each month's
--- figure the running sum of those. The DCC is left out of every count, by its category at each month's end.
+-- Table 3 of the Operations Report, per month, in one read of the membership runs that touch the months (kept with
+-- the periods, so nothing is worked out per Party or per month here): a run counts +1 from the month it starts and
+-- -1 after the month it ends, and a month's figure is the running sum. The DCC is left out of every count.
 WITH bounds AS (
-    SELECT month_number(:from_month::date) AS first_month, month_number(:to_month::date) AS last_month,
-           :from_month::date AS first_day, (:to_month::date + interval '1 month')::date AS after_day
-),
-counted AS (
-    -- The month ends each period holds, clipped to the months asked for; the DCC's left out.
-    SELECT s.party_id, s.status, s.voting_group_id,
-           greatest(s.valid_from_month, b.first_month) AS first_month,
-           least(s.valid_to_month - 1, b.last_month) AS last_month
-    FROM party_periods s, bounds b
-    WHERE s.valid_to > b.first_day AND s.valid_from < b.after_day AND s.category <> 'DCC'
-      AND greatest(s.valid_from_month, b.first_month) <= least(s.valid_to_month - 1, b.last_month)
-),
-members AS (
-    SELECT * FROM counted WHERE status IN ('ACTIVE', 'IN_DEFAULT')
-),
-defaults AS (
-    -- A default lasts until it is cured or the Party leaves (an expelled Party still counts in its last month).
-    SELECT e.party_id, greatest(month_number(e.occurred_on), b.first_month) AS first_month,
-           least(month_number(ended.on_day), b.last_month) AS last_month
-    FROM bounds b
-    JOIN party_events e ON e.kind = 'DEFAULT_ENTERED' AND e.occurred_on < b.after_day
-    CROSS JOIN LATERAL (
-        SELECT min(x.occurred_on) AS on_day FROM party_events x
-        WHERE x.party_id = e.party_id AND x.kind IN ('DEFAULT_CURED', 'EXPULSION', 'WITHDRAWAL')
-          AND x.occurred_on >= e.occurred_on
-    ) AS ended
-),
-runs AS (
-    -- Runs of months per Voting Group with a member (keyed by its id) and per Party in default (by minus its id).
-    SELECT voting_group_id AS key, first_month, last_month FROM members
-    UNION ALL
-    SELECT -party_id, first_month, last_month FROM defaults WHERE first_month <= last_month
-),
-pieces AS (
-    -- What each run adds to the months its key's earlier-starting runs cover (those cover, from this run's start,
-    -- every month up to the furthest they reach): so each group or Party counts once a month.
-    SELECT key, CASE WHEN reached >= first_month THEN reached + 1 ELSE first_month END AS first_month, last_month
-    FROM (SELECT r.*, max(r.last_month) OVER (PARTITION BY r.key ORDER BY r.first_month, r.last_month
-                                              ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS reached
-          FROM runs r) AS r
-    WHERE reached IS NULL OR last_month > reached
-),
-covered AS (
-    -- What each month end counts: Parties, Voting Groups (in all and by category), and Parties in default while
-    -- not the DCC (a Party's periods hold disjoint months, so a default's pieces cut by them stay disjoint).
-    SELECT 'parties' AS what, first_month, last_month FROM members
-    UNION ALL
-    SELECT unnest(ARRAY['groups', vg.category]), g.first_month, g.last_month
-    FROM pieces g JOIN voting_groups vg ON vg.id = g.key
-    UNION ALL
-    SELECT 'in_default', greatest(d.first_month, c.first_month), least(d.last_month, c.last_month)
-    FROM pieces d JOIN counted c ON c.party_id = -d.key
-    WHERE greatest(d.first_month, c.first_month) <= least(d.last_month, c.last_month)
+    SELECT month_number(:from_month::date) AS first_month, month_number(:to_month::date) AS last_month
 ),
 changes AS (
-    -- (a run still going at the last month asked for has no end to count)
-    SELECT c.what, v.month, sum(v.change) AS change
-    FROM covered c
-    CROSS JOIN LATERAL (VALUES (c.first_month, 1), (c.last_month + 1, -1)) AS v(month, change)
-    WHERE v.month <= (SELECT last_month FROM bounds)
-    GROUP BY c.what, v.month
+    SELECT r.what, v.month, sum(v.change) AS change
+    FROM bounds b
+    JOIN membership_runs r ON r.first_month <= b.last_month AND (r.last_month IS NULL OR r.last_month >= b.first_month)
+    CROSS JOIN LATERAL (VALUES (greatest(r.first_month, b.first_month), 1), (r.last_month + 1, -1)) AS v(month, change)
+    WHERE v.month <= b.last_month  -- (a run going on after the last month asked for has no end to count)
+    GROUP BY r.what, v.month
 ),
 totals AS (
     SELECT m.month, w.what, (sum(coalesce(c.change, 0)) OVER (PARTITION BY w.what ORDER BY m.month))::int AS n
     FROM bounds b
     CROSS JOIN generate_series(b.first_month, b.last_month) AS m(month)
-    CROSS JOIN unnest(ARRAY['parties', 'groups', 'in_default', 'LARGE_SUPPLIER', 'SMALL_SUPPLIER',
-                            'ELECTRICITY_NETWORK', 'GAS_NETWORK', 'OTHER_SEC_PARTY']) AS w(what)
+    CROSS JOIN unnest(ARRAY['accessions', 'in_default', 'withdrawals', 'expulsions', 'parties', 'groups',
+                            'LARGE_SUPPLIER', 'SMALL_SUPPLIER', 'ELECTRICITY_NETWORK', 'GAS_NETWORK',
+                            'OTHER_SEC_PARTY']) AS w(what)
     LEFT JOIN changes c ON c.what = w.what AND c.month = m.month
-),
-events_in_months AS MATERIALIZED (
-    -- (materialized: each event's month is worked out once, not once per period it is compared with)
-    SELECT e.party_id, e.kind, month_number(e.occurred_on) AS month
-    FROM bounds b
-    JOIN party_events e ON e.kind IN ('ACCESSION', 'WITHDRAWAL', 'EXPULSION')
-                       AND e.occurred_on >= b.first_day AND e.occurred_on < b.after_day
-),
-happened AS (
-    -- Accessions, withdrawals and expulsions in their month, unless the Party is the DCC at its end.
-    SELECT e.month,
-           count(*) FILTER (WHERE e.kind = 'ACCESSION') AS accessions,
-           count(*) FILTER (WHERE e.kind = 'WITHDRAWAL') AS withdrawals,
-           count(*) FILTER (WHERE e.kind = 'EXPULSION') AS expulsions
-    FROM events_in_months e
-    JOIN counted c ON c.party_id = e.party_id AND e.month BETWEEN c.first_month AND c.last_month
-    GROUP BY e.month
 )
-SELECT to_char(make_date(t.month / 12, t.month % 12 + 1, 1), 'YYYY-MM') AS month,
-       coalesce(min(h.accessions), 0) AS accessions,
-       min(t.n) FILTER (WHERE t.what = 'in_default') AS in_default,
-       coalesce(min(h.withdrawals), 0) AS withdrawals,
-       coalesce(min(h.expulsions), 0) AS expulsions,
-       min(t.n) FILTER (WHERE t.what = 'parties') AS parties_at_month_end,
-       min(t.n) FILTER (WHERE t.what = 'groups') AS voting_groups_at_month_end,
-       jsonb_object_agg(t.what, t.n) FILTER (WHERE t.what NOT IN ('parties', 'groups', 'in_default'))
-           AS voting_groups_by_category
-FROM totals t
-LEFT JOIN happened h ON h.month = t.month
-GROUP BY t.month
-ORDER BY t.month;
+SELECT to_char(make_date(month / 12, month % 12 + 1, 1), 'YYYY-MM') AS month,
+       min(n) FILTER (WHERE what = 'accessions') AS accessions,
+       min(n) FILTER (WHERE what = 'in_default') AS in_default,
+       min(n) FILTER (WHERE what = 'withdrawals') AS withdrawals,
+       min(n) FILTER (WHERE what = 'expulsions') AS expulsions,
+       min(n) FILTER (WHERE what = 'parties') AS parties_at_month_end,
+       min(n) FILTER (WHERE what = 'groups') AS voting_groups_at_month_end,
+       jsonb_object_agg(what, n) FILTER (WHERE what NOT IN ('accessions', 'in_default', 'withdrawals', 'expulsions',
+                                                            'parties', 'groups')) AS voting_groups_by_category
+FROM totals
+GROUP BY month
+ORDER BY month;
 
 -- name: rebuild_periods
 -- Every Party's validity periods derived again from the events; the number of periods.

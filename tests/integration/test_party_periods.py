@@ -37,18 +37,26 @@ def rows(records: list[Any]) -> list[tuple[Any, ...]]:
     return [tuple(r) for r in records]
 
 
+RUNS = """SELECT what, party_id, voting_group_id, first_month, last_month FROM membership_runs
+          ORDER BY what, party_id, voting_group_id, first_month"""
+DERIVED_RUNS = """SELECT what, party_id, voting_group_id, first_month, last_month
+                  FROM derive_membership_runs(NULL, NULL) ORDER BY what, party_id, voting_group_id, first_month"""
+
+
 async def assert_maintained(conn: Any) -> list[tuple[Any, ...]]:
-    """The maintained periods equal those derived from the events now; returns them."""
+    """The maintained periods and membership runs equal those derived from the events now; returns the periods."""
     maintained = rows(await conn.fetch(PERIODS))
     assert maintained == rows(await conn.fetch(DERIVED))
+    assert rows(await conn.fetch(RUNS)) == rows(await conn.fetch(DERIVED_RUNS))
     return maintained
 
 
 async def assert_rebuild_changes_nothing(conn: Any) -> None:
-    before = rows(await conn.fetch(PERIODS))
+    before, runs = rows(await conn.fetch(PERIODS)), rows(await conn.fetch(RUNS))
     async with conn.transaction():
         assert await parties.rebuild_periods(conn) == len(before)
     assert rows(await conn.fetch(PERIODS)) == before
+    assert rows(await conn.fetch(RUNS)) == runs
 
 
 async def assert_states_agree(conn: Any) -> None:
@@ -165,6 +173,10 @@ async def test_periods_follow_every_kind_of_event_in_any_order(pool: Pool) -> No
             )
         await assert_maintained(conn)
 
+        async with conn.transaction():
+            await conn.execute("UPDATE voting_groups SET category = 'GAS_NETWORK' WHERE id = $1", big.id)
+        await assert_maintained(conn)
+
         await assert_rebuild_changes_nothing(conn)
         await assert_states_agree(conn)
 
@@ -192,23 +204,30 @@ async def blocked(conn: Any, pid: int) -> None:
     raise AssertionError("the second writer never waited for the first")
 
 
-async def test_two_transactions_writing_one_partys_events_at_once(pool: Pool, dsn: str) -> None:
+@pytest.mark.parametrize("shared", ["one Party", "one Voting Group"])
+async def test_two_transactions_writing_at_once(pool: Pool, dsn: str, shared: str) -> None:
+    """The second writer waits for the first (the Party's row lock, or the group's) and derives with its events."""
     async with pool.acquire() as conn, conn.transaction():
-        party = await parties.create_party(conn, name="Hazel", category="SMALL_SUPPLIER", voting_group_id=None)
-        await parties.record_event(conn, party_id=party, kind="ACCESSION", occurred_on=date(2018, 1, 1))
+        group = await parties.create_voting_group(conn, name="Hazel Group", category="SMALL_SUPPLIER")
+        hazel, holly = [
+            await parties.create_party(conn, name=name, category="SMALL_SUPPLIER", voting_group_id=group.id)
+            for name in ("Hazel", "Holly")
+        ]
+        for party in (hazel, holly):
+            await parties.record_event(conn, party_id=party, kind="ACCESSION", occurred_on=date(2018, 1, 1))
+    other = hazel if shared == "one Party" else holly
     first, second = await db.connect(dsn), await db.connect(dsn)
     try:
         one = first.transaction()
         await one.start()
         await first.execute(
-            "INSERT INTO party_events (party_id, kind, occurred_on) VALUES ($1, 'DEFAULT_ENTERED', '2018-03-01')", party
+            "INSERT INTO party_events (party_id, kind, occurred_on) VALUES ($1, 'WITHDRAWAL', '2018-03-01')", hazel
         )
         two = second.transaction()
         await two.start()
-        # Waits for the first transaction (the Party's row lock), then derives with its event in view.
         waiting = asyncio.ensure_future(
             second.execute(
-                "INSERT INTO party_events (party_id, kind, occurred_on) VALUES ($1, 'WITHDRAWAL', '2018-06-01')", party
+                "INSERT INTO party_events (party_id, kind, occurred_on) VALUES ($1, 'EXPULSION', '2018-06-01')", other
             )
         )
         await blocked(first, second.get_server_pid())
@@ -216,14 +235,17 @@ async def test_two_transactions_writing_one_partys_events_at_once(pool: Pool, ds
         await one.commit()
         await waiting
         await two.commit()
-        statuses = [
-            r["status"]
-            for r in await first.fetch(
-                "SELECT status FROM party_periods WHERE party_id = $1 ORDER BY valid_from", party
-            )
-        ]
-        assert statuses == ["APPLICANT", "ACTIVE", "IN_DEFAULT", "WITHDRAWN"]
         await assert_maintained(first)
+        group_runs = await first.fetch(
+            "SELECT first_month, last_month FROM membership_runs WHERE what = 'groups' AND voting_group_id = $1 "
+            "ORDER BY first_month",
+            group.id,
+        )
+        # A member at every month end from January 2018 (Hazel's months, then what Holly adds): Holly still or,
+        # expelled in June, until May.
+        january = 2018 * 12
+        last = None if shared == "one Party" else january + 4
+        assert rows(group_runs) == [(january, january + 1), (january + 2, last)]
     finally:
         await first.close()
         await second.close()

@@ -19,6 +19,8 @@ from dramatiq.middleware import Middleware
 
 # The id of the request being served (API) or of the request that enqueued the message being processed (worker).
 REQUEST_ID: ContextVar[str | None] = ContextVar("secgov_request_id", default=None)
+# In a worker: the message being processed (actor, message id, queue), so every line logged while handling it says so.
+MESSAGE: ContextVar[dict[str, Any] | None] = ContextVar("secgov_message", default=None)
 
 # What every LogRecord has; anything else on a record came from `extra=` and goes into the line as it is.
 _STANDARD = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime", "taskName"}
@@ -36,6 +38,8 @@ def _line(record: logging.LogRecord, formatter: logging.Formatter) -> dict[str, 
     for key, value in vars(record).items():
         if key not in _STANDARD and key not in line:
             line[key] = value
+    for key, value in (MESSAGE.get() or {}).items():
+        line.setdefault(key, value)
     if record.exc_info:
         line["exception"] = formatter.formatException(record.exc_info)
     return line
@@ -95,8 +99,9 @@ log = logging.getLogger("secgov.worker")
 class RequestLogging(Middleware):
     """In a worker process: logs as configured, and one line as each message starts and ends, carrying its request id.
 
-    The request id travels in the message's options (api/bell.py puts it there). It is set in a context variable
-    for the message's duration, so every line logged while handling it carries it too (the AsyncIO middleware runs
+    The request id travels in the message's options (api/bell.py puts it there). It and the message's actor, id
+    and queue are set in context variables for the message's duration, so every line logged while handling it
+    carries them too (the AsyncIO middleware runs
     the actor with a copy of this thread's context).
     """
 
@@ -107,6 +112,7 @@ class RequestLogging(Middleware):
 
     def before_process_message(self, broker: dramatiq.Broker, message: MessageProxy) -> None:
         REQUEST_ID.set(message.options.get("request_id"))
+        MESSAGE.set({"actor": message.actor_name, "message_id": message.message_id, "queue": message.queue_name})
         log.info("message started", extra=_fields(message))
 
     def after_process_message(self, broker: dramatiq.Broker, message: MessageProxy, *,
@@ -116,10 +122,12 @@ class RequestLogging(Middleware):
         else:
             log.warning("message failed: %s", type(exception).__name__, extra=_fields(message))
         REQUEST_ID.set(None)
+        MESSAGE.set(None)
 
     def after_skip_message(self, broker: dramatiq.Broker, message: MessageProxy) -> None:
         log.info("message skipped", extra=_fields(message))
         REQUEST_ID.set(None)
+        MESSAGE.set(None)
 
 
 def _fields(message: MessageProxy) -> dict[str, Any]:

@@ -67,3 +67,17 @@ def test_a_worker_process_keeps_the_choice_of_its_main_process() -> None:
     logs.configure(stream=Terminal())  # the main process, on a terminal
     (line,) = emit(io.StringIO()).splitlines()  # the forked worker, writing into Dramatiq's pipe
     assert "upload stored" in line and not line.startswith("{")
+
+
+def test_a_line_logged_while_a_message_is_handled_names_the_message() -> None:
+    stream = io.StringIO()
+    logs.configure(stream=stream)
+    token = logs.MESSAGE.set({"actor": "validate_submission", "message_id": "m-1", "queue": "validation"})
+    try:
+        logging.getLogger("secgov.worker").info("submission 7 validated", extra={"submission_id": 7})
+    finally:
+        logs.MESSAGE.reset(token)
+    logging.getLogger("secgov.worker").info("between messages")
+    inside, outside = (json.loads(line) for line in stream.getvalue().splitlines())
+    assert (inside["actor"], inside["message_id"], inside["queue"]) == ("validate_submission", "m-1", "validation")
+    assert "actor" not in outside

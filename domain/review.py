@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from domain.errors import Forbidden, IllegalTransition, InvalidInput
+
 # (from status, action) → to status; COMMENT keeps the status.
 TRANSITIONS: dict[tuple[str, str], str] = {
     ("OPEN", "ACKNOWLEDGE"): "ACKNOWLEDGED", ("OPEN", "RESOLVE"): "RESOLVED", ("OPEN", "WAIVE"): "WAIVED",
@@ -40,3 +42,18 @@ def next_status(status: str, action: str) -> str | None:
 def actions_from(status: str) -> list[str]:
     """The actions possible on an exception in a status (COMMENT always), in the order the console shows them."""
     return [a for a in ALL_ACTIONS if next_status(status, a) is not None]
+
+
+def decide(role: str, status: str, action: str, comment: str | None) -> tuple[str, str | None]:
+    """The status a reviewer's action leads to and the comment to keep, or the refusal that says why not."""
+    if action not in ALL_ACTIONS:
+        raise InvalidInput(f"unknown action {action}", field="action")
+    if not allowed(role, status, action):
+        raise Forbidden(f"the {role} role may not {action} an exception that is {status}", field="action")
+    to = next_status(status, action)
+    if to is None:
+        raise IllegalTransition(f"{action} is not possible on an exception that is {status}", field="action")
+    text = (comment or "").strip() or None
+    if action in NEEDS_COMMENT and not text:
+        raise InvalidInput(f"{action} needs a comment saying why", field="comment")
+    return to, text

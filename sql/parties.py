@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sql import lifecycle
+from domain import lifecycle
 from sql.db import Conn
 from sql.errors import Conflict, InvalidInput, NotFound
 from sql.loader import fetch, fetchrow, fetchval

@@ -1,19 +1,22 @@
-"""Storing a review: optimistic locking and an append-only trail; the policy is domain.review's."""
+"""Storing a review: optimistic locking and an append-only trail. Whether the action is allowed, and what it leads
+to, is decided by the caller's `decide` (domain.review.decide) on the exception as read here."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
-from domain.review import ALL_ACTIONS, NEEDS_COMMENT, allowed, next_status
 from sql import exceptions
 from sql.db import Conn
-from sql.errors import Conflict, Forbidden, IllegalTransition, InvalidInput, NotFound
+from sql.errors import Conflict, NotFound
 from sql.loader import execute, fetch, fetchval
 from sql.rows import ExceptionRow, from_records
 
+# (current status) -> (new status, comment to keep); raises the refusal when the action may not be taken.
+Decide = Callable[[str], tuple[str, str | None]]
+
 
 async def review(
-    conn: Conn, *, exception_id: int, action: str, comment: str | None, actor: str, role: str,
+    conn: Conn, *, exception_id: int, action: str, decide: Decide, actor: str, role: str,
     meeting_id: int | None = None, bodies: Sequence[str] = (),
 ) -> ExceptionRow:
     """Apply one review action in the caller's transaction; the second of two racing reviewers gets CONFLICT."""
@@ -21,16 +24,7 @@ async def review(
     if not rows:
         raise NotFound("no such exception", field="id")
     current = rows[0]
-    if action not in ALL_ACTIONS:
-        raise InvalidInput(f"unknown action {action}", field="action")
-    if not allowed(role, current.status, action):
-        raise Forbidden(f"the {role} role may not {action} an exception that is {current.status}", field="action")
-    to = next_status(current.status, action)
-    if to is None:
-        raise IllegalTransition(f"{action} is not possible on an exception that is {current.status}", field="action")
-    text = (comment or "").strip() or None
-    if action in NEEDS_COMMENT and not text:
-        raise InvalidInput(f"{action} needs a comment saying why", field="comment")
+    to, text = decide(current.status)
     # A meeting hidden from the reviewer (its role and `bodies`) gets the answer of one that does not exist.
     if meeting_id is not None and not await fetchval(conn, "review.meeting_visible", id=meeting_id,
                                                      viewer_role=role, viewer_bodies=list(bodies)):

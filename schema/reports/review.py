@@ -6,6 +6,7 @@ from typing import Annotated
 
 import strawberry
 
+from domain.review import decide
 from domain.roles import REPORT_READERS
 from schema.context import Info
 from schema.errors import UserError, errors_field
@@ -41,8 +42,9 @@ class ReviewMutation:
 
         async def act(conn: Conn) -> ExceptionRow:
             return await review.review(
-                conn, exception_id=pk_of(id, "ReportException"), action=action.value, comment=comment,
-                actor=viewer.name, role=viewer.role, bodies=viewer.all_bodies,
+                conn, exception_id=pk_of(id, "ReportException"), action=action.value,
+                decide=lambda status: decide(viewer.role, status, action.value, comment), actor=viewer.name,
+                role=viewer.role, bodies=viewer.all_bodies,
                 meeting_id=pk_of(meeting_id, "Meeting", field="meetingId") if meeting_id else None)
 
         row, errors = await run(info, REPORT_READERS, act)

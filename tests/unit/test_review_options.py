@@ -29,3 +29,19 @@ def test_roles_narrow_what_may_be_done():
 def test_an_action_not_in_the_table_leads_nowhere():
     assert review.next_status("RESOLVED", "ACKNOWLEDGE") is None
     assert review.next_status("WAIVED", "COMMENT") == "WAIVED"
+
+
+def test_decide_names_what_is_wrong():
+    import pytest
+
+    from domain.errors import Forbidden, IllegalTransition, InvalidInput
+
+    assert review.decide("opsg", "OPEN", "ACKNOWLEDGE", None) == ("ACKNOWLEDGED", None)
+    assert review.decide("panel", "ESCALATED", "WAIVE", "  agreed at Panel  ") == ("WAIVED", "agreed at Panel")
+    with pytest.raises(Forbidden, match="panel role may not RESOLVE an exception that is OPEN"):
+        review.decide("panel", "OPEN", "RESOLVE", "x")
+    with pytest.raises(IllegalTransition, match="ACKNOWLEDGE is not possible on an exception that is RESOLVED"):
+        review.decide("opsg", "RESOLVED", "ACKNOWLEDGE", None)
+    with pytest.raises(InvalidInput, match="RESOLVE needs a comment") as refused:
+        review.decide("opsg", "OPEN", "RESOLVE", "   ")
+    assert refused.value.field == "comment"

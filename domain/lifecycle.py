@@ -4,9 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from typing import Protocol
 
-from sql.errors import LifecycleViolation
-from sql.rows import PartyEventRow
+from domain.errors import LifecycleViolation
+
+
+class RecordedEvent(Protocol):
+    """What the rules read of a recorded event (the store's row has more)."""
+
+    @property
+    def kind(self) -> str: ...
+
+    @property
+    def occurred_on(self) -> date: ...
 
 NEEDS_ACCESSION = {
     "UEP_COMPLETED", "SREPT_COMPLETED", "UEPT_COMPLETED", "DEFAULT_ENTERED", "DEFAULT_CURED", "WITHDRAWAL",
@@ -15,17 +25,17 @@ NEEDS_ACCESSION = {
 LEAVING = {"WITHDRAWAL", "EXPULSION"}
 
 
-def _on_or_before(events: Sequence[PartyEventRow], kind: str, day: date) -> list[PartyEventRow]:
+def _on_or_before(events: Sequence[RecordedEvent], kind: str, day: date) -> list[RecordedEvent]:
     return [e for e in events if e.kind == kind and e.occurred_on <= day]
 
 
-def _in_default(events: Sequence[PartyEventRow], day: date) -> bool:
+def _in_default(events: Sequence[RecordedEvent], day: date) -> bool:
     entered = [e.occurred_on for e in _on_or_before(events, "DEFAULT_ENTERED", day)]
     cured = [e.occurred_on for e in _on_or_before(events, "DEFAULT_CURED", day)]
     return bool(entered) and (not cured or max(entered) > max(cured))
 
 
-def check(events: Sequence[PartyEventRow], kind: str, day: date) -> None:
+def check(events: Sequence[RecordedEvent], kind: str, day: date) -> None:
     """Raise LifecycleViolation when an event of `kind` on `day` contradicts the Party's recorded events."""
     left = [e for e in events if e.kind in LEAVING]
     if left:

@@ -4,7 +4,7 @@ python -m bench.bench_statistics [--runs 30] [--keep]
 
 1. Builds the large register (bench/gen_register.py: 5,000 Parties and their events) in a fresh database.
 2. SQL, one connection, prepared statements, medians of --runs after a warm-up:
-   - `parties.statistics` (one pass over the periods) for 10 years (2016-01..2025-12) and 50 years
+   - `parties.statistics` (one read of the membership runs) for 10 years (2016-01..2025-12) and 50 years
      (1980-01..2029-11), beside `parties.statistics_by_month_ends` (party_states() at every month end, as the
      statistics were computed before the periods), timed once each: it takes seconds.
    - the first page of 100 Parties and its count as `parties(first: 100)` reads them, beside the same statements
@@ -127,22 +127,39 @@ async def measure_sql(dsn: str, runs: int) -> list[dict[str, Any]]:
             "count": partial(count_now.fetchval, *count_args),
             "count before": partial(count_before.fetchval, *page_args[:-1]),
         }
+        # The server's own figures too (EXPLAIN ANALYZE: planning and execution, no round trip).
+        explained = {
+            "page": (page.text, page_args),
+            "page before": (page_text_before, page_args),
+            "count": (count.text, count_args),
+            "count before": (count_text_before, page_args[:-1]),
+        }
+        server_side: dict[str, list[float]] = {name: [] for name in explained}
         for _ in range(runs):  # in turn, so that both see the same machine
             for name, call in calls.items():
                 timings[name] += await timed(call, 1, warmup=0)
+                text, args = explained[name]
+                answer = await conn.fetchval(f"EXPLAIN (ANALYZE, FORMAT JSON) {text}", *args)
+                plan = (orjson.loads(answer) if isinstance(answer, str | bytes) else answer)[0]
+                server_side[name].append((plan["Planning Time"] + plan["Execution Time"]) / 1000)
         for name in ("page", "count"):
             now, then = figures(timings[name]), figures(timings[f"{name} before"])
+            explain_now = statistics.median(server_side[name])
+            explain_then = statistics.median(server_side[f"{name} before"])
             cases.append(
                 {
                     "case": f"parties(first: 100) {name}, SQL",
                     **now,
                     "before_median_s": then["median_s"],
                     "before_over_after_ratio": round(then["median_s"] / now["median_s"], 1),
+                    "explain_analyze_median_s": explain_now,
+                    "explain_analyze_before_median_s": explain_then,
                 }
             )
             print(
                 f"  {name} of 100 Parties: {now['median_s'] * 1000:.2f} ms median, before "
-                f"{then['median_s'] * 1000:.2f} ms",
+                f"{then['median_s'] * 1000:.2f} ms; EXPLAIN ANALYZE (planning + execution) "
+                f"{explain_now * 1000:.2f} ms, before {explain_then * 1000:.2f} ms",
                 flush=True,
             )
     finally:
@@ -211,11 +228,23 @@ def render(cases: list[dict[str, Any]]) -> str:
             ms(c.get("p90_s")),
             ms(c.get("before_median_s", c.get("before_s"))),
             f"{c['before_over_after_ratio']}x" if "before_over_after_ratio" in c else "",
-            ms(c.get("target_s")) if "target_s" in c else "",
+            f"{ms(c['explain_analyze_median_s'])} / {ms(c['explain_analyze_before_median_s'])}"
+            if "explain_analyze_median_s" in c
+            else "",
+            ms(c.get("target_s")),
         ]
         for c in cases
     ]
-    return harness.table(["read", "median", "p90", "before (party_states)", "before / now", "target"], rows)
+    header = [
+        "read",
+        "median",
+        "p90",
+        "before (party_states)",
+        "before / now",
+        "EXPLAIN ANALYZE now / before",
+        "target",
+    ]
+    return harness.table(header, rows)
 
 
 def main(argv: list[str] | None = None) -> int:

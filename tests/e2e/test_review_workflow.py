@@ -149,3 +149,28 @@ async def test_history_cannot_be_edited_or_deleted(pool, one_exception):
             await conn.execute("UPDATE exception_history SET comment = 'x'")
         with pytest.raises(asyncpg.RaiseError, match="append-only"):
             await conn.execute("DELETE FROM exception_history")
+
+
+AVAILABLE = """query($id: ID!) { node(id: $id) { ... on ReportException { status
+  availableActions { action toStatus commentRequired } } } }"""
+
+
+async def test_available_actions_are_what_each_role_may_do_now(gql, api_keys, one_exception):
+    """What the console draws its buttons from: every action listed is then accepted, for that role and status."""
+
+    async def listed(role):
+        node = (await gql(AVAILABLE, {"id": one_exception}, key=await api_keys.get(role)))["data"]["node"]
+        return node and [(o["action"], o["toStatus"], o["commentRequired"]) for o in node["availableActions"]]
+
+    assert await listed("opsg") == [("ACKNOWLEDGE", "ACKNOWLEDGED", False), ("RESOLVE", "RESOLVED", True),
+                                    ("WAIVE", "WAIVED", True), ("ESCALATE", "ESCALATED", True),
+                                    ("COMMENT", "OPEN", True)]
+    assert await listed("dcc") == [("COMMENT", "OPEN", True)]
+    assert await listed("panel") == []  # nothing until the exception is escalated to it
+    assert await listed("public") is None  # hidden altogether
+    assert (await act(gql, await api_keys.get("opsg"), one_exception, "ESCALATE"))["errors"] == []
+    assert await listed("panel") == [("RESOLVE", "RESOLVED", True), ("WAIVE", "WAIVED", True),
+                                     ("COMMENT", "ESCALATED", True)]
+    result = await act(gql, await api_keys.get("panel"), one_exception, "WAIVE")
+    assert result["errors"] == [] and result["exception"]["status"] == "WAIVED"
+    assert await listed("opsg") == [("REOPEN", "OPEN", True), ("COMMENT", "WAIVED", True)]

@@ -175,7 +175,7 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
     # runs again in place (same pid, so `secgov up` and process managers keep signalling it) with the environment
     # given explicitly; this process's own is never changed.
     env = {**child_env(settings), **dramatiq_env(settings)}
-    if any(os.environ.get(name) != value for name, value in env.items()):
+    if not env.items() <= os.environ.items():  # this environment lacks some of it
         again = ["worker", "--processes", str(args.processes), "--threads", str(args.threads)]
         os.execve(sys.executable, [sys.executable, "-m", "api.cli", *again], env)  # noqa: S606 - our interpreter
     return dramatiq_main.main(argv)

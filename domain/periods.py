@@ -13,6 +13,8 @@ LONDON = ZoneInfo("Europe/London")
 # The shape of a period; the ranges (month 01-12, quarter 1-4) are checked by whoever parses it.
 PERIOD = re.compile(r"(?P<year>[0-9]{4})-(?:(?P<month>[0-9]{2})|Q(?P<quarter>[0-9]))")
 FIRST_YEAR, LAST_YEAR = 2000, 2100
+# A calendar month, as the register's statistics and the OPSG table are asked for.
+MONTH = re.compile(r"(?P<year>[0-9]{4})-(?P<month>0[1-9]|1[0-2])")
 
 
 def today() -> date:
@@ -34,3 +36,11 @@ def check_period(period: str, cadence: str) -> str:
     if cadence == "MONTHLY" and month is None:
         raise InvalidPeriod(f"this report is monthly: the period is YYYY-MM, not {period!r}", field="period")
     return text
+
+
+def month_start(text: str) -> date:
+    """The first day of a month written YYYY-MM; ValueError saying so for anything else."""
+    m = MONTH.fullmatch(text)
+    if m is None or m["year"] == "0000":
+        raise ValueError(f"{text!r} is not a month (YYYY-MM)")
+    return date(int(m["year"]), int(m["month"]), 1)

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import strawberry
 
-from domain.periods import today
+from domain.periods import month_start, today
 from schema.context import Info
 from schema.enums import PartyCategory, value
 from schema.errors import BadId, bad_user_input
@@ -25,10 +25,7 @@ from sql import parties
 
 def _month(text: str, name: str) -> date:
     try:
-        year, month = text.split("-")
-        if len(year) != 4 or len(month) != 2:
-            raise ValueError(text)
-        return date(int(year), int(month), 1)
+        return month_start(text)
     except ValueError as e:
         raise bad_user_input(f"{name}: {text!r} is not a month (YYYY-MM)") from e
 

@@ -87,34 +87,51 @@ WITH bounds AS (
     SELECT month_number(:from_month::date) AS first_month, month_number(:to_month::date) AS last_month
 ),
 changes AS (
-    SELECT r.what, v.month, sum(v.change) AS change
+    SELECT r.what, greatest(r.first_month, b.first_month) AS month, count(*) AS change
     FROM bounds b
     JOIN membership_runs r ON r.first_month <= b.last_month AND (r.last_month IS NULL OR r.last_month >= b.first_month)
-    CROSS JOIN LATERAL (VALUES (greatest(r.first_month, b.first_month), 1), (r.last_month + 1, -1)) AS v(month, change)
-    WHERE v.month <= b.last_month  -- (a run going on after the last month asked for has no end to count)
-    GROUP BY r.what, v.month
-),
-totals AS (
-    SELECT m.month, w.what, (sum(coalesce(c.change, 0)) OVER (PARTITION BY w.what ORDER BY m.month))::int AS n
+    GROUP BY 1, 2
+    UNION ALL
+    -- (a run going on after the last month asked for has no end to count)
+    SELECT r.what, r.last_month + 1, -count(*)
     FROM bounds b
-    CROSS JOIN generate_series(b.first_month, b.last_month) AS m(month)
-    CROSS JOIN unnest(ARRAY['accessions', 'in_default', 'withdrawals', 'expulsions', 'parties', 'groups',
-                            'LARGE_SUPPLIER', 'SMALL_SUPPLIER', 'ELECTRICITY_NETWORK', 'GAS_NETWORK',
-                            'OTHER_SEC_PARTY']) AS w(what)
-    LEFT JOIN changes c ON c.what = w.what AND c.month = m.month
+    JOIN membership_runs r ON r.last_month >= b.first_month AND r.last_month < b.last_month
+    GROUP BY 1, 2
+),
+by_month AS (
+    SELECT month,
+           sum(change) FILTER (WHERE what = 'accessions') AS accessions,
+           sum(change) FILTER (WHERE what = 'in_default') AS in_default,
+           sum(change) FILTER (WHERE what = 'withdrawals') AS withdrawals,
+           sum(change) FILTER (WHERE what = 'expulsions') AS expulsions,
+           sum(change) FILTER (WHERE what = 'parties') AS parties,
+           sum(change) FILTER (WHERE what = 'groups') AS groups,
+           sum(change) FILTER (WHERE what = 'LARGE_SUPPLIER') AS large_supplier,
+           sum(change) FILTER (WHERE what = 'SMALL_SUPPLIER') AS small_supplier,
+           sum(change) FILTER (WHERE what = 'ELECTRICITY_NETWORK') AS electricity_network,
+           sum(change) FILTER (WHERE what = 'GAS_NETWORK') AS gas_network,
+           sum(change) FILTER (WHERE what = 'OTHER_SEC_PARTY') AS other_sec_party
+    FROM changes
+    GROUP BY month
 )
-SELECT to_char(make_date(month / 12, month % 12 + 1, 1), 'YYYY-MM') AS month,
-       min(n) FILTER (WHERE what = 'accessions') AS accessions,
-       min(n) FILTER (WHERE what = 'in_default') AS in_default,
-       min(n) FILTER (WHERE what = 'withdrawals') AS withdrawals,
-       min(n) FILTER (WHERE what = 'expulsions') AS expulsions,
-       min(n) FILTER (WHERE what = 'parties') AS parties_at_month_end,
-       min(n) FILTER (WHERE what = 'groups') AS voting_groups_at_month_end,
-       jsonb_object_agg(what, n) FILTER (WHERE what NOT IN ('accessions', 'in_default', 'withdrawals', 'expulsions',
-                                                            'parties', 'groups')) AS voting_groups_by_category
-FROM totals
-GROUP BY month
-ORDER BY month;
+SELECT to_char(make_date(m.month / 12, m.month % 12 + 1, 1), 'YYYY-MM') AS month,
+       coalesce(sum(c.accessions) OVER w, 0)::int AS accessions,
+       coalesce(sum(c.in_default) OVER w, 0)::int AS in_default,
+       coalesce(sum(c.withdrawals) OVER w, 0)::int AS withdrawals,
+       coalesce(sum(c.expulsions) OVER w, 0)::int AS expulsions,
+       coalesce(sum(c.parties) OVER w, 0)::int AS parties_at_month_end,
+       coalesce(sum(c.groups) OVER w, 0)::int AS voting_groups_at_month_end,
+       jsonb_build_object('LARGE_SUPPLIER', coalesce(sum(c.large_supplier) OVER w, 0)::int,
+                          'SMALL_SUPPLIER', coalesce(sum(c.small_supplier) OVER w, 0)::int,
+                          'ELECTRICITY_NETWORK', coalesce(sum(c.electricity_network) OVER w, 0)::int,
+                          'GAS_NETWORK', coalesce(sum(c.gas_network) OVER w, 0)::int,
+                          'OTHER_SEC_PARTY', coalesce(sum(c.other_sec_party) OVER w, 0)::int)
+           AS voting_groups_by_category
+FROM bounds b
+CROSS JOIN generate_series(b.first_month, b.last_month) AS m(month)
+LEFT JOIN by_month c ON c.month = m.month
+WINDOW w AS (ORDER BY m.month)
+ORDER BY m.month;
 
 -- name: rebuild_periods
 -- Every Party's validity periods derived again from the events; the number of periods.

@@ -18,6 +18,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
+import asyncpg
 import httpx
 import pytest
 
@@ -32,7 +33,7 @@ from tests.support.server import LiveServer
 from workers import scheduler
 from workers.broker import make_broker
 
-pytestmark = pytest.mark.chaos
+pytestmark = [pytest.mark.chaos, pytest.mark.timeout(900)]
 
 UPLOADS, KILLS, CUTS = 200, 20, 2
 CUT_SECONDS = 4.0
@@ -57,45 +58,59 @@ def plan() -> list[tuple[str, Case | None, bytes]]:
 
 class Chaos(threading.Thread):
     """Kills the worker KILLS times and cuts the broker CUTS times, spread over `seconds`; restarts the worker at
-    once after each kill (the supervisor's part)."""
+    once after each kill (the supervisor's part). Each kill waits (up to ten seconds: the restarted worker boots
+    first) for a moment when a submission is being validated, so that kills land mid-run, not between files."""
 
-    def __init__(self, worker: Worker, proxy: TcpProxy, seconds: float) -> None:
+    def __init__(self, worker: Worker, proxy: TcpProxy, dsn: str, seconds: float) -> None:
         super().__init__(daemon=True)
-        self.worker, self.proxy, self.seconds = worker, proxy, seconds
-        self.kills = self.cuts = 0
+        self.worker, self.proxy, self.dsn, self.seconds = worker, proxy, dsn, seconds
+        self.kills = self.cuts = self.mid_run = 0
         self.stop = threading.Event()
 
     def run(self) -> None:
-        step = self.seconds / KILLS
-        cut_at = {KILLS // 3, 2 * KILLS // 3}
-        for n in range(KILLS):
-            if self.stop.wait(step):
-                return
-            self.worker.kill()
-            self.kills += 1
-            self.worker.start()
-            if n in cut_at:
-                self.proxy.cut()
-                self.cuts += 1
-                self.stop.wait(CUT_SECONDS)
-                self.proxy.restore()
+        asyncio.run(self._run())
+
+    async def _run(self) -> None:
+        conn = await asyncpg.connect(self.dsn)
+        try:
+            step = self.seconds / KILLS
+            cut_at = {KILLS // 3, 2 * KILLS // 3}
+            for n in range(KILLS):
+                if self.stop.wait(step):
+                    return
+                deadline = time.monotonic() + 10
+                busy = False
+                while not busy and time.monotonic() < deadline:
+                    busy = bool(await conn.fetchval("SELECT count(*) FROM submissions WHERE status = 'VALIDATING'"))
+                    if not busy:
+                        await asyncio.sleep(0.01)
+                self.worker.kill()
+                self.kills += 1
+                self.mid_run += busy
+                self.worker.start()
+                if n in cut_at:
+                    self.proxy.cut()
+                    self.cuts += 1
+                    self.stop.wait(CUT_SECONDS)
+                    self.proxy.restore()
+        finally:
+            await conn.close()
 
 
-async def test_chaos(
-    direct_url: str, proxy: TcpProxy, queue: str, dsn: str, api_keys: Any, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr("workers.broker.QUEUE", queue)
+async def test_chaos(direct_url: str, proxy: TcpProxy, queue: str, dsn: str, api_keys: Any) -> None:
     url = through(direct_url, proxy)
     dcc = await api_keys.get("dcc")
     worker = Worker(dsn, url, queue, extra_env={"SECGOV_MAX_ATTEMPTS": "10"})
     worker.start()
-    settings = Settings(database_url=dsn, broker_url=url, rate_limits="uploads=100000/minute;graphql=100000/minute")
+    settings = Settings(
+        database_url=dsn, broker_url=url, queue=queue, rate_limits="uploads=100000/minute;graphql=100000/minute"
+    )
     pool = await db.create_pool(dsn, min_size=1, max_size=4)
     uploads = plan()
     answers: list[tuple[int, Any]] = []
     submitted: dict[str, tuple[str, Case | None]] = {}
     started = time.monotonic()
-    chaos = Chaos(worker, proxy, seconds=90)
+    chaos = Chaos(worker, proxy, dsn, seconds=90)
     requeue_broker = make_broker(url)
     try:
         with LiveServer(create_app(settings)) as server:
@@ -122,7 +137,7 @@ async def test_chaos(
             chaos.join()
             proxy.restore()
             # The scheduler's part: whatever was stored while the broker was away is enqueued again.
-            requeue = scheduler.requeue_job(requeue_broker, older_than_s=5)
+            requeue = scheduler.requeue_job(requeue_broker, older_than_s=5, queue=queue)
             deadline = time.monotonic() + 240
             while time.monotonic() < deadline:
                 await requeue(pool)
@@ -160,6 +175,7 @@ async def test_chaos(
         "answered 202": statuses.get(202, 0),
         "answered 5xx": sum(n for status, n in statuses.items() if status >= 500),
         "worker killed (SIGKILL)": chaos.kills,
+        "of which while a submission was being validated": chaos.mid_run,
         "broker cut": chaos.cuts,
         "submissions delivered again after a kill": sum(1 for n in facts.attempts.values() if n > 1),
         "good files validated exactly once": len(good) - len(good_wrong),

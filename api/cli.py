@@ -68,15 +68,21 @@ def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _demo(database_url: str, *, only_if_empty: bool) -> dict[str, int] | None:
-    from api import demo_data
+    from api import demo_data, demo_reports
 
     conn = await db.connect(database_url)
     try:
         if only_if_empty and await health.has_parties(conn):
             return None
-        return await demo_data.load(conn)
+        counts = await demo_data.load(conn)
     finally:
         await conn.close()
+    # The DCC's reports go through the intake and the worker's run, which take a pool.
+    pool = await db.create_pool(database_url, min_size=1, max_size=2)
+    try:
+        return counts | await demo_reports.load(pool)
+    finally:
+        await pool.close()
 
 
 def cmd_demo_data(args: argparse.Namespace, settings: Settings) -> int:

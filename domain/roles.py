@@ -15,6 +15,8 @@ REPORT_READERS = frozenset({"dcc", "opsg", "panel", "secas", "admin"})
 UPLOADERS = frozenset({"dcc", "secas", "admin"})
 # `opsgReport` and its downloads.
 OPSG_READERS = frozenset({"opsg", "panel", "secas", "admin"})
+# `recordObservation`: the Operations Group's own words, and the administrator's.
+OBSERVATION_WRITERS = frozenset({"opsg", "secas", "admin"})
 # The audit log.
 AUDIT_READERS = STAFF
 

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import strawberry
 
-from domain.roles import REPORT_READERS
+from domain.roles import OPSG_READERS, REPORT_READERS
 from schema.context import Info
 from schema.errors import BadId, bad_user_input
 from schema.governance.types import Action, Body, Highlight, Meeting
@@ -14,11 +14,21 @@ from schema.loading import Resolver, resolver
 from schema.modifications.types import Modification
 from schema.register.types import FOREVER, Party, PartyEvent, VotingGroup
 from schema.relay import Node, parse_global_id
+from schema.reports.opsg import OpsgObservation
 from schema.reports.types import ReportException, ReportSubmission, ReportType
+from sql import opsg
 
 
 async def _party(info: Info, pk: int) -> Node | None:
     return await Party.load(info, pk, None)
+
+
+async def _observation(info: Info, pk: int) -> Node | None:
+    if info.context.viewer.role not in OPSG_READERS:
+        return None
+    async with info.context.connection() as conn:
+        found = await opsg.observations_by_ids(conn, ids=[pk])
+    return OpsgObservation.from_model(found[0]) if found else None
 
 
 RESOLVERS: dict[str, Resolver[Node]] = {
@@ -33,6 +43,7 @@ RESOLVERS: dict[str, Resolver[Node]] = {
     "ReportType": resolver(lambda ls: ls.report_type, ReportType.from_row),
     "ReportSubmission": resolver(lambda ls: ls.submission, ReportSubmission.from_row, REPORT_READERS),
     "ReportException": resolver(lambda ls: ls.exception, ReportException.from_row, REPORT_READERS),
+    "OpsgObservation": _observation,
 }
 
 

@@ -33,7 +33,7 @@ from schema.register.queries import RegisterQuery
 from schema.register.types import Party, PartyEvent, VotingGroup
 from schema.reports.live import Subscription
 from schema.reports.mutations import ReportMutation
-from schema.reports.opsg import OpsgQuery
+from schema.reports.opsg import OpsgMutation, OpsgQuery
 from schema.reports.queries import ReportQuery
 from schema.reports.review import ReviewMutation
 from schema.viewer import ViewerQuery
@@ -52,7 +52,8 @@ class Query(NodeQuery, ViewerQuery, RegisterQuery, ModificationQuery, Governance
 @audited
 @strawberry.type(
     description="What can be changed; every payload answers expected refusals in errors { code message field }.")
-class Mutation(RegisterMutation, ModificationMutation, GovernanceMutation, ReportMutation, ReviewMutation):
+class Mutation(RegisterMutation, ModificationMutation, GovernanceMutation, ReportMutation, ReviewMutation,
+               OpsgMutation):
     pass
 
 

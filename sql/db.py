@@ -34,6 +34,11 @@ async def _keep_session(conn: Conn) -> None:
     trip (`pg_advisory_unlock_all(); CLOSE ALL; UNLISTEN *; RESET ALL`) per release."""
 
 
+# JIT compilation of a plan costs seconds (9 s for the OPSG table on a busy machine, against 30 ms to run it): the
+# planner's estimates for the set-returning calendar functions cross the JIT threshold though the rows are few.
+NO_JIT = {"jit": "off"}
+
+
 async def create_pool(
     dsn: str, *, min_size: int = 1, max_size: int = 10, on_query: Callable[[str], None] | None = None,
     statement_timeout_s: float | None = None, **kwargs: Any,
@@ -48,10 +53,10 @@ async def create_pool(
         if on_query is not None:
             conn.add_query_logger(lambda logged: on_query(logged.query))
 
+    settings = {**NO_JIT, **dict(kwargs.pop("server_settings", None) or {})}
     if statement_timeout_s:
-        settings = dict(kwargs.pop("server_settings", None) or {})
         settings["statement_timeout"] = str(int(statement_timeout_s * 1000))
-        kwargs["server_settings"] = settings
+    kwargs["server_settings"] = settings
     kwargs.setdefault("statement_cache_size", 1000)
     pool = await asyncpg.create_pool(dsn, min_size=min_size, max_size=max_size, init=init, reset=_keep_session,
                                      **kwargs)
@@ -60,6 +65,6 @@ async def create_pool(
 
 
 async def connect(dsn: str) -> Conn:
-    conn: Conn = await asyncpg.connect(dsn)
+    conn: Conn = await asyncpg.connect(dsn, server_settings=NO_JIT)
     await _init(conn)
     return conn

@@ -1,16 +1,28 @@
-"""The Operations Group's month: the reporting calendar and the rows of the OPSG table, one statement each."""
+"""The Operations Group's month: the reporting calendar, the rows of the OPSG table, its meeting and the
+observations OPSG records per report and period."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
-from decimal import Decimal
+from datetime import UTC, datetime
 from typing import Any
 
+from domain.opsg.model import (
+    ExceptionNote,
+    Meeting,
+    MonthInput,
+    Observation,
+    ObservationEntry,
+    ReportRow,
+    Shortfall,
+)
+from domain.opsg.words import month_end
+from domain.periods import check_period
+from sql import catalogue
 from sql.db import Conn
 from sql.errors import InvalidInput
-from sql.loader import fetch
+from sql.loader import fetch, fetchrow
 from sql.rows import from_records
 
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
@@ -36,77 +48,27 @@ class DueRow:
     submission_id: int | None
 
 
-@dataclass(frozen=True, slots=True)
-class Shortfall:
-    """A PMR measure under its Target (or Minimum Service Level)."""
-
-    subject: str
-    actual_pct: float
-    target_pct: float | None
-    minimum_pct: float | None
-    below: str  # TARGET or MINIMUM
-
-
-@dataclass(frozen=True, slots=True)
-class ExceptionNote:
-    """An exception of the report and period, with the latest comment a reviewer (or the system) left on it."""
-
-    rule_code: str
-    subject: str
-    severity: str
-    status: str
-    message: str
-    comment: str | None
-    comment_by: str | None
-    comment_on: str | None  # DD/MM/YYYY, London
-
-
-@dataclass(frozen=True, slots=True)
-class TableRow:
-    """One row of the OPSG table, with what Delivery, Content and Observations are written from."""
-
-    report_type_id: int
-    report_type: str
-    report_name: str
-    sec_clause: str | None
-    cadence: str
-    due_working_days: int | None
-    tbc: list[str]
-    tolerance_lower_pct: float | None
-    tolerance_upper_pct: float | None
-    period: str | None
-    as_at: datetime
-    delivery: str
-    due_at: datetime | None
-    first_received_at: datetime | None
-    submission_id: int | None
-    submission_status: str | None
-    submission_received_at: datetime | None
-    row_count: int | None
-    variance_rows: int
-    actual_total: Decimal | None
-    forecast_total: Decimal | None
-    ratio_pct: Decimal | None
-    tolerance: str | None  # ABOVE, BELOW, WITHIN, or None (no band or no forecast)
-    measures: int
-    measures_checked: int
-    measures_with_target: int
-    providers: list[str]
-    shortfalls: list[Shortfall]
-    incidents: int
-    incidents_resolved: int
-    incidents_open: int
-    exception_count: int
-    exceptions: list[ExceptionNote]
-
-
-def _table_row(record: Any) -> TableRow:
-    values = dict(record.items())
-    values["shortfalls"] = [Shortfall(**s) for s in values["shortfalls"]]
-    values["exceptions"] = [ExceptionNote(**e) for e in values["exceptions"]]
-    values["providers"] = sorted(values["providers"] or [])
-    values["tbc"] = list(values["tbc"] or [])
-    return TableRow(**values)
+def _table_row(record: Any) -> ReportRow:
+    v = dict(record.items())
+    observation = None
+    if v["observation_id"] is not None:
+        observation = Observation(id=v["observation_id"], report_type=v["report_type"], period=v["period"],
+                                  text=v["observation_text"], recorded_by=v["observation_by"],
+                                  recorded_at=v["observation_at"])
+    return ReportRow(
+        report_type_id=v["report_type_id"], report_type=v["report_type"], report_name=v["report_name"],
+        sec_clause=v["sec_clause"], cadence=v["cadence"], due_working_days=v["due_working_days"],
+        tbc=tuple(v["tbc"] or ()), delivery_wording=v["delivery_wording"], content_lead_in=v["content_lead_in"],
+        table_order=v["table_order"], period=v["period"], as_at=v["as_at"], delivery=v["delivery"],
+        due_at=v["due_at"], first_received_at=v["first_received_at"], submission_id=v["submission_id"],
+        submission_status=v["submission_status"], submission_received_at=v["submission_received_at"],
+        row_count=v["row_count"], variance_rows=v["variance_rows"], actual_total=v["actual_total"],
+        forecast_total=v["forecast_total"], ratio_pct=v["ratio_pct"], tolerance=v["tolerance"],
+        measures=v["measures"], measures_checked=v["measures_checked"], measures_no_data=v["measures_no_data"],
+        providers=tuple(sorted(v["providers"] or ())), shortfalls=tuple(Shortfall(**x) for x in v["shortfalls"]),
+        incidents=v["incidents"], incidents_resolved=v["incidents_resolved"], incidents_open=v["incidents_open"],
+        exception_count=v["exception_count"], exceptions=tuple(ExceptionNote(**x) for x in v["exceptions"]),
+        observation=observation)
 
 
 async def calendar(conn: Conn, *, month: str, as_at: datetime | None = None) -> list[DueRow]:
@@ -114,6 +76,47 @@ async def calendar(conn: Conn, *, month: str, as_at: datetime | None = None) -> 
     return from_records(DueRow, await fetch(conn, "opsg.calendar", month=check_month(month), as_at=as_at))
 
 
-async def table(conn: Conn, *, month: str) -> list[TableRow]:
+async def table(conn: Conn, *, month: str) -> list[ReportRow]:
     """The OPSG table's rows for the month, judged as at the earlier of now and the month's end."""
     return [_table_row(r) for r in await fetch(conn, "opsg.table", month=check_month(month))]
+
+
+async def month_input(conn: Conn, *, month: str) -> MonthInput:
+    """Everything the month's table is written from: its rows and the month's OPSG meeting."""
+    month = check_month(month)
+    records = await fetch(conn, "opsg.table", month=month)
+    rows = tuple(_table_row(r) for r in records)
+    first = records[0] if records else None
+    meeting = None
+    if first is not None and first["meeting_id"] is not None:
+        meeting = Meeting(id=first["meeting_id"], reference=first["meeting_reference"],
+                          held_on=first["meeting_held_on"])
+    elif first is None:  # an empty catalogue: no rows to carry the meeting
+        found = await fetchrow(conn, "opsg.meeting", month=month)
+        meeting = Meeting(id=found["id"], reference=found["reference"], held_on=found["held_on"]) if found else None
+    as_at = rows[0].as_at if rows else min(datetime.now(UTC), month_end(month))
+    return MonthInput(month=month, as_at=as_at, rows=rows, meeting=meeting)
+
+
+def _observation(record: Any) -> Observation:
+    return Observation(**dict(record.items()))
+
+
+async def record_observation(conn: Conn, *, report_type: str, period: str, text: str, actor: str) -> Observation:
+    """Replace the observation of a report and period (an empty text clears it); the history keeps every version."""
+    rt = await catalogue.report_type(conn, code=report_type)
+    period = check_period(period, rt.cadence)
+    found = await fetchrow(conn, "opsg.record_observation", report_type=rt.code, period=period, text=text.strip(),
+                           actor=actor)
+    assert found is not None
+    return _observation(found)
+
+
+async def observations_by_ids(conn: Conn, *, ids: list[int]) -> list[Observation]:
+    return [_observation(r) for r in await fetch(conn, "opsg.observations_by_ids", ids=ids)]
+
+
+async def observation_history(conn: Conn, *, ids: list[int]) -> list[tuple[int, ObservationEntry]]:
+    """(observation id, entry) for each version, oldest first."""
+    return [(r["observation_id"], ObservationEntry(at=r["at"], actor=r["actor"], text=r["text"]))
+            for r in await fetch(conn, "opsg.observation_history", ids=ids)]

@@ -46,7 +46,8 @@ class Pmr(pa.DataFrameModel):
 
     measure: str = pa.Field(nullable=False)
     provider: str = pa.Field(isin=list(PROVIDERS))
-    actual_pct: float = pa.Field(in_range=_PERCENT)
+    # Blank: no data for the month ("above Target where data is available"), not an error; it is not checked.
+    actual_pct: float | None = pa.Field(in_range=_PERCENT, nullable=True)
     target_pct: float | None = pa.Field(in_range=_PERCENT, nullable=True)
     minimum_pct: float | None = pa.Field(in_range=_PERCENT, nullable=True)
     name: str | None = pa.Field(nullable=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from domain.periods import LONDON
 from sql import exceptions, submissions
 from sql.db import Pool
 from sql.exceptions import Raised
@@ -17,7 +18,8 @@ async def raise_missing(pool: Pool, *, now: datetime, lookback_days: int) -> lis
     flagged: list[int] = []
     async with pool.acquire() as conn, conn.transaction():
         for due in await fetch(conn, "missing.overdue", now=now, lookback_days=lookback_days):
-            when = f"{due['due_at']:%d/%m/%Y %H:%M} UTC"
+            # People read London time: the deadline is the end of the due day there.
+            when = f"the end of {due['due_at'].astimezone(LONDON):%d/%m/%Y} (London time)"
             raised = Raised(
                 "MISSING_REPORT", SUBJECT, "HIGH",
                 f"{due['code']} for {due['period']} was due by {when} and has not been received"

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 
 import polars as pl
 
+from domain.periods import LONDON
 from sql import catalogue, exceptions, submissions
 from sql.db import Pool
 from sql.exceptions import Raised
@@ -19,6 +20,7 @@ from validation.findings import FINDINGS, Finding, Severity, frame_of
 from validation.parsing import parse
 from validation.pipeline import ValidationResult, validate_report
 from validation.spec import ReportSpec, ServiceLevel
+from validation.text import as_utc
 
 log = logging.getLogger("secgov.worker")
 
@@ -73,7 +75,8 @@ def _exhausted(attempts: int, spec: ReportSpec) -> ValidationResult:
 
 
 def _day(moment: datetime) -> str:
-    return f"{moment:%d %b %Y}".lstrip("0")
+    """The London day of an instant, as a comment reads it: 4 Jun 2018."""
+    return f"{as_utc(moment).astimezone(LONDON):%d %b %Y}".lstrip("0")
 
 
 @dataclass(frozen=True)

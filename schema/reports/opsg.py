@@ -1,298 +1,35 @@
-"""The Operations Group's month: `reportingCalendar` and `opsgReport`, and how the OPSG table reads (pure Python).
+"""GraphQL for the Operations Group's month: `reportingCalendar`, `opsgReport` and `recordObservation`.
 
-The words follow the July 2018 Sub-Committee report's table (docs/domain.md, OPSG table): Delivery per
-SEC ("On Time (SEC H3.24 – 10th Working Day of month)", "Late (due 15/05/2018, received 04/06/2018)", "Not due this
-month", ...), Content with the figures (counts with thousands separators, percentages with one decimal) and
-Observations from the exceptions of the report and period.
+The table itself (its rows, words and renderers) is domain.opsg's; here it is only exposed.
 """
 
 from __future__ import annotations
 
-import calendar as months
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from datetime import UTC, datetime
 from typing import Annotated
-from zoneinfo import ZoneInfo
 
 import strawberry
 from graphql import GraphQLError
 
+from domain.opsg import render
+from domain.opsg.model import Observation, ReportRow
+from domain.opsg.table import OpsgLine, OpsgTable, OpsgTableRow, build
+from domain.roles import OBSERVATION_WRITERS, OPSG_READERS
 from schema.context import Info
-from schema.errors import bad_user_input, unauthenticated
+from schema.errors import UserError, bad_user_input, unauthenticated
+from schema.governance.types import Meeting
+from schema.mutation import run
+from schema.relay import Node, global_id, parse_global_id
 from schema.reports import READERS
-from schema.reports.types import Delivery, ReportSubmission
+from schema.reports.types import Delivery, ReportException, ReportSubmission
 from sql import opsg
 from sql.db import Conn
-from sql.errors import StoreError
-from sql.opsg import DueRow, TableRow
+from sql.errors import InvalidInput, StoreError
+from sql.opsg import DueRow
 
-LONDON = ZoneInfo("Europe/London")
-# Who may read the OPSG table and download it (docs/domain.md, "Roles").
-OPSG_READERS = frozenset({"opsg", "panel", "secas", "admin"})
-HEADER = ("Report", "Delivery per SEC", "Content", "Observations")
-MAX_NOTES = 20
-PROVIDERS = {"CODE": "Code", "DSP": "DSP", "CSP_N": "CSP North", "CSP_C": "CSP Central", "CSP_S": "CSP South"}
-PROVIDER_ORDER = tuple(PROVIDERS)
+# An observation is a few sentences for the Panel's pack, not a document.
+MAX_OBSERVATION_CHARS = 4000
 
-
-# --- words -------------------------------------------------------------------------------------------------------
-
-def ordinal(n: int) -> str:
-    """1st 2nd 3rd 4th ... 11th 12th 13th ... 21st 22nd 25th."""
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
-
-
-def day(instant: datetime) -> str:
-    """The London calendar day of an instant: 15/05/2018."""
-    aware = instant if instant.tzinfo else instant.replace(tzinfo=UTC)
-    return aware.astimezone(LONDON).strftime("%d/%m/%Y")
-
-
-def count(n: int | Decimal) -> str:
-    return f"{int(n):,}"
-
-
-def pct(value: float | Decimal) -> str:
-    """One decimal, rounded half-up on the number as written (99.45 → 99.5%), never to a whole number: 157.7%."""
-    try:
-        return f"{Decimal(str(value)).quantize(Decimal('0.1'), rounding=ROUND_HALF_UP):,.1f}%"
-    except InvalidOperation:  # infinite: nothing to round
-        return f"{value}%"
-
-
-def month_name(month: str) -> str:
-    year, m = month.split("-")
-    return f"{months.month_name[int(m)]} {year}"
-
-
-def period_label(period: str) -> str:
-    """'2018-04' → 'April 2018'; '2018-Q2' → 'Q2 2018'."""
-    year, part = period.split("-")
-    return f"{part} {year}" if part.startswith("Q") else month_name(period)
-
-
-def report_label(row: TableRow) -> str:
-    return f"{row.report_name} – {period_label(row.period)}" if row.period else row.report_name
-
-
-def _clause(row: TableRow) -> str:
-    return f"SEC {row.sec_clause}" if row.sec_clause else "SEC clause TBC"
-
-
-def _rule(row: TableRow) -> str:
-    if row.due_working_days is None:
-        return f"{row.cadence.capitalize()} – timing not specified"
-    n = ordinal(row.due_working_days)
-    rule = f"{n} Working Day of month" if row.cadence == "MONTHLY" else f"{n} Working Day after quarter end"
-    return f"{rule} – TBC" if "due_working_days" in row.tbc else rule
-
-
-def delivery_text(row: TableRow) -> str:
-    """Delivery per SEC, as the paper writes it."""
-    if row.delivery == "ON_TIME" or row.delivery == "NO_DEADLINE":
-        return f"On Time ({_clause(row)} – {_rule(row)})"
-    if row.delivery == "LATE":
-        due = day(row.due_at) if row.due_at else "?"
-        received = day(row.first_received_at) if row.first_received_at else "?"
-        return f"Late (due {due}, received {received})"
-    if row.delivery == "MISSING":
-        return "Missing"
-    if row.delivery == "NOT_YET_DUE":
-        return "Not yet due"
-    return "Not due this month"
-
-
-def _variance(row: TableRow) -> str:
-    actual, forecast = row.actual_total or Decimal(0), row.forecast_total or Decimal(0)
-    noun = "Service Requests" if row.report_type == "SR_VARIANCE" else "requests"
-    text = f"{count(actual)} {noun} were sent versus a forecast of {count(forecast)}"
-    if forecast == 0 or row.ratio_pct is None:
-        return text + ": no forecast, so no share of it."
-    text += f", {pct(row.ratio_pct)} of the forecast volume"
-    if row.tolerance in ("ABOVE", "BELOW"):
-        text += ": outside tolerance"
-    elif row.tolerance == "WITHIN":
-        text += ": within tolerance"
-    return text + f". This is a variance of {count(actual - forecast)}."
-
-
-def _providers(codes: list[str]) -> str:
-    ordered = sorted(codes, key=lambda c: (PROVIDER_ORDER.index(c) if c in PROVIDER_ORDER else len(PROVIDER_ORDER), c))
-    names = [PROVIDERS.get(c, c) for c in ordered]
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{count(n)} {word}" + ("" if n == 1 else "s")
-
-
-def _measures(row: TableRow) -> str:
-    text = f"{_plural(row.measures, 'measure')} reported ({_providers(row.providers)})"
-    unchecked = row.measures - row.measures_checked
-    if not row.shortfalls:
-        if row.measures_checked == 0:
-            text += ": none has a Target or Minimum Service Level, so none was checked."
-        elif row.measures_checked == row.measures:
-            text += ": all are at or above Target."
-        else:
-            text += (f": all {count(row.measures_checked)} with a Target or Minimum Service Level are at or above "
-                     "Target.")
-    else:
-        below_min = [s for s in row.shortfalls if s.below == "MINIMUM"]
-        below_target = len(row.shortfalls) - len(below_min)
-        parts = []
-        for s in row.shortfalls:
-            levels = []
-            if s.target_pct is not None:
-                levels.append(f"Target {pct(s.target_pct)}")
-            if s.minimum_pct is not None:
-                levels.append(f"Minimum {pct(s.minimum_pct)}")
-            parts.append(f"{s.subject} {pct(s.actual_pct)} ({', '.join(levels)})")
-        text += (f": {count(below_target)} below Target and {count(len(below_min))} below the Minimum Service Level: "
-                 + "; ".join(parts) + ".")
-    if unchecked and row.measures_checked:
-        text += f" {_plural(unchecked, 'measure')} without a Target or Minimum Service Level not checked."
-    return text
-
-
-def _incidents(row: TableRow) -> str:
-    text = (f"{_plural(row.incidents, 'incident')} reported in the period: {count(row.incidents_resolved)} resolved, "
-            f"{count(row.incidents_open)} open")
-    other = row.incidents - row.incidents_resolved - row.incidents_open
-    return text + (f", {count(other)} in another status." if other else ".")
-
-
-def content(row: TableRow) -> str:
-    """The figures of the submission that counts (the newest one not REJECTED)."""
-    if row.submission_id is None:
-        if row.period is None or row.delivery == "NOT_DUE":
-            return "n/a"
-        return "Not yet received." if row.delivery == "NOT_YET_DUE" else "No report received."
-    received = day(row.submission_received_at) if row.submission_received_at else "?"
-    if row.submission_status in ("RECEIVED", "VALIDATING"):
-        return f"Received {received}; validation not finished yet."
-    if row.variance_rows:
-        text = _variance(row)
-    elif row.measures:
-        text = _measures(row)
-    elif row.incidents:
-        text = _incidents(row)
-    else:
-        rows = f", {_plural(row.row_count, 'row')}" if row.row_count is not None else ""
-        return f"Received {received}{rows}; no figures are extracted from this report."
-    if row.first_received_at is not None and row.submission_received_at != row.first_received_at:
-        text += f" Figures from the resubmission of {received}."
-    return text
-
-
-def observations(row: TableRow) -> list[str]:
-    """The exceptions of the report and period, most severe first, with their status and latest comment."""
-    notes = []
-    for e in row.exceptions:
-        note = f"{e.rule_code} {e.subject} ({e.severity}, {e.status}): {e.message}"
-        if e.comment:
-            note += f" Latest comment ({e.comment_by}, {e.comment_on}): {e.comment}"
-        notes.append(note)
-    if row.exception_count > len(row.exceptions):
-        notes.append(f"… and {count(row.exception_count - len(row.exceptions))} more exceptions for this report "
-                     "and period.")
-    return notes
-
-
-# --- the table ---------------------------------------------------------------------------------------------------
-
-@dataclass(frozen=True, slots=True)
-class OpsgLine:
-    report_type: str
-    report_name: str
-    report: str  # the Report cell: name and period
-    period: str | None
-    delivery: str
-    delivery_text: str
-    sec_clause: str | None
-    content: str
-    observations: tuple[str, ...]
-    due_at: datetime | None
-    received_at: datetime | None
-
-
-@dataclass(frozen=True, slots=True)
-class OpsgTable:
-    month: str
-    as_at: datetime
-    lines: tuple[OpsgLine, ...]
-    markdown: str
-
-    @property
-    def title(self) -> str:
-        return f"DCC reporting to the Operations Group – {month_name(self.month)}"
-
-    @property
-    def as_at_text(self) -> str:
-        return as_at_text(self.month, self.as_at)
-
-
-def line(row: TableRow) -> OpsgLine:
-    return OpsgLine(
-        report_type=row.report_type, report_name=row.report_name, report=report_label(row), period=row.period,
-        delivery=row.delivery, delivery_text=delivery_text(row), sec_clause=row.sec_clause, content=content(row),
-        observations=tuple(observations(row)), due_at=row.due_at, received_at=row.first_received_at)
-
-
-def month_end(month: str) -> datetime:
-    """The last instant of the month, London time."""
-    year, m = (int(p) for p in month.split("-"))
-    first_next = datetime(year + m // 12, m % 12 + 1, 1, tzinfo=LONDON)
-    return first_next.astimezone(UTC) - timedelta(microseconds=1)
-
-
-def as_at_text(month: str, as_at: datetime) -> str:
-    if as_at >= month_end(month):
-        return f"Delivery as at the end of {month_name(month)}."
-    return f"Delivery as at {as_at.astimezone(LONDON):%d/%m/%Y %H:%M} (London)."
-
-
-def empty_cell(line: OpsgLine) -> str:
-    """What an empty Observations cell says: n/a when nothing was owed, None otherwise (as the paper)."""
-    return "n/a" if line.period is None else "None"
-
-
-def _md(text: str) -> str:
-    """A Markdown table cell: pipes escaped, no line breaks, no raw HTML tags."""
-    text = text.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;")
-    return " ".join(text.split())
-
-
-def markdown(month: str, as_at: datetime, lines: tuple[OpsgLine, ...]) -> str:
-    out = [f"## DCC reporting to the Operations Group – {month_name(month)}", "", as_at_text(month, as_at), "",
-           "| " + " | ".join(HEADER) + " |", "|---|---|---|---|"]
-    for ln in lines:
-        notes = "<br>".join(_md(o) for o in ln.observations) or empty_cell(ln)
-        out.append(f"| {_md(ln.report)} | {_md(ln.delivery_text)} | {_md(ln.content)} | {notes} |")
-    return "\n".join(out) + "\n"
-
-
-async def build(conn: Conn, month: str) -> OpsgTable:
-    """The OPSG table of a month (InvalidInput for a bad month)."""
-    month = opsg.check_month(month)
-    rows = await opsg.table(conn, month=month)
-    as_at = rows[0].as_at if rows else min(datetime.now(UTC), month_end(month))
-    lines = tuple(line(r) for r in rows)
-    return OpsgTable(month=month, as_at=as_at, lines=lines, markdown=markdown(month, as_at, lines))
-
-
-def refusal(role: str) -> GraphQLError | None:
-    """Why a role may not read the OPSG table: UNAUTHENTICATED without a key, FORBIDDEN for other roles."""
-    if role in OPSG_READERS:
-        return None
-    if role == "public":
-        return unauthenticated()
-    return GraphQLError(f"the {role} role may not read the OPSG table", extensions={"code": "FORBIDDEN"})
-
-
-# --- GraphQL -----------------------------------------------------------------------------------------------------
 
 @strawberry.type(description="A report and period whose deadline falls in the month.")
 class ReportDue:
@@ -316,42 +53,136 @@ class ReportDue:
         return ReportSubmission.from_row(row) if row else None
 
 
-@strawberry.type(description="One row of the OPSG table.")
+@strawberry.type(description="One version of an observation: who recorded which text, when.")
+class ObservationVersion:
+    at: datetime = strawberry.field(description="When it was recorded.")
+    actor: str = strawberry.field(description="The name of the key that recorded it.")
+    text: str = strawberry.field(description="The text recorded (empty: cleared).")
+
+
+@strawberry.type(description="What the Operations Group concluded about a report and period, in its own words.")
+class OpsgObservation(Node):
+    report_type: str = strawberry.field(description="The report type's code.")
+    period: str = strawberry.field(description="The period the observation is about.")
+    text: str = strawberry.field(description="The current text (empty once cleared).")
+    recorded_by: str = strawberry.field(description="The name of the key that recorded the current text.")
+    recorded_at: datetime = strawberry.field(description="When the current text was recorded.")
+
+    @classmethod
+    def from_model(cls, o: Observation) -> OpsgObservation:
+        return cls(id=global_id("OpsgObservation", o.id), report_type=o.report_type, period=o.period, text=o.text,
+                   recorded_by=o.recorded_by, recorded_at=o.recorded_at)
+
+    @strawberry.field(description="Every version, oldest first.")
+    async def history(self, info: Info) -> list[ObservationVersion]:
+        _, pk = parse_global_id(self.id)
+        async with info.context.connection() as conn:
+            entries = await opsg.observation_history(conn, ids=[pk])
+        return [ObservationVersion(at=e.at, actor=e.actor, text=e.text) for _, e in entries]
+
+
+@strawberry.type(description="One report and period of the month's OPSG table.")
 class OpsgRow:
     report_type: str = strawberry.field(description="The report type's code.")
     report_name: str = strawberry.field(description="The report type's name.")
     report: str = strawberry.field(description="The Report cell: the report's name and period.")
-    period: str | None = strawberry.field(description="Null on a 'Not due this month' row.")
+    period: str | None = strawberry.field(description="Null on a 'Not due this month.' row.")
     delivery: Delivery = strawberry.field(description="The delivery verdict for the report and period.")
-    delivery_text: str = strawberry.field(description="Delivery per SEC, as the Sub-Committee report writes it.")
+    delivery_text: str = strawberry.field(description="Delivery per SEC, as the Sub-Committee report words it.")
     sec_clause: str | None = strawberry.field(description="The SEC clause that requires the report.")
-    content: str = strawberry.field(
-        description="The DCC's figures, as the table states them (counts with thousands separators, percentages with "
-        "one decimal).")
-    observations: list[str] = strawberry.field(description="One line per exception of the report and period.")
+    content: str = strawberry.field(description="The DCC's figures, with the report's clause lead-in.")
+    observation_text: str = strawberry.field(
+        description="What OPSG recorded; with nothing recorded, 'None' when no exception is open, otherwise the open "
+        "exceptions marked as not yet reviewed ('n/a' when nothing was owed).")
+    observations: list[str] = strawberry.field(
+        description="The exceptions of the report and period, one line each with status and latest comment.")
     due_at: datetime | None = strawberry.field(description="The deadline, if the report has one.")
     received_at: datetime | None = strawberry.field(description="The first receipt not REJECTED, if any.")
+    row: strawberry.Private[ReportRow]
 
     @classmethod
     def from_line(cls, ln: OpsgLine) -> OpsgRow:
-        return cls(report_type=ln.report_type, report_name=ln.report_name, report=ln.report, period=ln.period,
-                   delivery=Delivery(ln.delivery), delivery_text=ln.delivery_text, sec_clause=ln.sec_clause,
-                   content=ln.content, observations=list(ln.observations), due_at=ln.due_at,
-                   received_at=ln.received_at)
+        r = ln.row
+        return cls(report_type=r.report_type, report_name=r.report_name, report=ln.report, period=r.period,
+                   delivery=Delivery(r.delivery), delivery_text=ln.delivery_text, sec_clause=r.sec_clause,
+                   content=ln.content, observation_text=ln.observation_text, observations=list(ln.exception_lines),
+                   due_at=r.due_at, received_at=r.first_received_at, row=r)
+
+    @strawberry.field(description="What OPSG recorded for this report and period, with its history.")
+    def observation(self) -> OpsgObservation | None:
+        return OpsgObservation.from_model(self.row.observation) if self.row.observation else None
+
+    @strawberry.field(description="The exceptions of the report and period (the first 20, most severe first): the "
+                                  "evidence beside the observation.")
+    async def exceptions(self, info: Info) -> list[ReportException]:
+        rows = await info.context.loaders.exception.load_many([e.id for e in self.row.exceptions])
+        return [ReportException.from_row(r) for r in rows if r is not None]
+
+
+@strawberry.type(description="A row of the table as printed: one report type, its periods of the month merged.")
+class OpsgTableRowType:
+    report_type: str = strawberry.field(description="The report type's code.")
+    report: str = strawberry.field(description="The Report cell: 'Service Request variance report – April & May "
+                                               "2018'.")
+    periods: list[str] = strawberry.field(description="The periods merged in this row, oldest first.")
+    delivery_text: str = strawberry.field(description="Delivery per SEC; several periods read 'April report delayed "
+                                                      "(...). May on time. (SEC ...)'.")
+    content: str = strawberry.field(description="The DCC's figures, period by period.")
+    observation_text: str = strawberry.field(description="OPSG's observation(s), 'None', or the open exceptions.")
+
+    @classmethod
+    def from_model(cls, r: OpsgTableRow) -> OpsgTableRowType:
+        return cls(report_type=r.report_type, report=r.report, periods=list(r.periods), delivery_text=r.delivery_text,
+                   content=r.content, observation_text=r.observation_text)
 
 
 @strawberry.type(description="The Operations Group's table of DCC reports for a month.")
 class OpsgReport:
     month: str = strawberry.field(description="The month, YYYY-MM.")
     as_at: datetime = strawberry.field(description="When delivery was judged: the earlier of now and the month's end.")
-    rows: list[OpsgRow] = strawberry.field(description="One row per report and period of the month.")
-    markdown: str = strawberry.field(description="The table as Markdown, every cell escaped.")
+    heading: str = strawberry.field(description="The sentence above the table; it names the month's OPSG meeting.")
+    rows: list[OpsgRow] = strawberry.field(description="One per report and period.")
+    table_rows: list[OpsgTableRowType] = strawberry.field(
+        description="The table as printed: one per report type, periods merged.")
+    markdown: str = strawberry.field(description="The printed table in Markdown; everything typed is escaped.")
+    meeting_id: strawberry.Private[int | None]
+
+    @classmethod
+    def from_table(cls, t: OpsgTable) -> OpsgReport:
+        return cls(month=t.month, as_at=t.as_at, heading=t.heading, rows=[OpsgRow.from_line(ln) for ln in t.lines],
+                   table_rows=[OpsgTableRowType.from_model(r) for r in t.table_rows], markdown=render.markdown(t),
+                   meeting_id=t.meeting.id if t.meeting else None)
+
+    @strawberry.field(description="The OPSG meeting of the month, if any.")
+    async def meeting(self, info: Info) -> Meeting | None:
+        if self.meeting_id is None:
+            return None
+        row = await info.context.loaders.meeting.load(self.meeting_id)
+        return Meeting.from_row(row) if row else None
+
+
+async def table_of(conn: Conn, month: str) -> OpsgTable:
+    """The OPSG table of a month (InvalidInput for a bad month)."""
+    return build(await opsg.month_input(conn, month=month))
 
 
 def _aware(instant: datetime | None) -> datetime | None:
     if instant is None or instant.tzinfo is not None:
         return instant
     return instant.replace(tzinfo=UTC)
+
+
+@strawberry.input(description="An observation for a report and period.")
+class RecordObservationInput:
+    report_type: str = strawberry.field(description="The report type's code.")
+    period: str = strawberry.field(description="YYYY-MM, or YYYY-Qn for quarterly reports.")
+    text: str = strawberry.field(description="OPSG's words; an empty text clears the observation.")
+
+
+@strawberry.type(description="The observation as recorded, or why not.")
+class ObservationPayload:
+    observation: OpsgObservation | None = strawberry.field(description="The observation, when recorded.")
+    errors: list[UserError] = strawberry.field(description="Why it was not recorded (empty when it was).")
 
 
 @strawberry.type
@@ -379,13 +210,38 @@ class OpsgQuery:
         info: Info,
         month: Annotated[str, strawberry.argument(description="The month of the OPSG meeting, YYYY-MM.")],
     ) -> OpsgReport:
-        refused = refusal(info.context.viewer.role)
-        if refused is not None:
-            raise refused
+        role = info.context.viewer.role
+        if role not in OPSG_READERS:
+            if role == "public":
+                raise unauthenticated()
+            raise GraphQLError(f"the {role} role may not read the OPSG table", extensions={"code": "FORBIDDEN"})
         try:
             async with info.context.connection() as conn:
-                table = await build(conn, month)
+                table = await table_of(conn, month)
         except StoreError as e:
             raise bad_user_input(e.message) from e
-        return OpsgReport(month=table.month, as_at=table.as_at, rows=[OpsgRow.from_line(ln) for ln in table.lines],
-                          markdown=table.markdown)
+        return OpsgReport.from_table(table)
+
+
+@strawberry.type
+class OpsgMutation:
+    @strawberry.mutation(description="Record what OPSG concluded about a report and period (opsg, secas, admin): it "
+                                     "replaces the current text, the earlier one stays in the history; an empty text "
+                                     "clears it.")
+    async def record_observation(
+        self,
+        info: Info,
+        input: Annotated[RecordObservationInput, strawberry.argument(
+            description="The report type, the period and OPSG's text.")],
+    ) -> ObservationPayload:
+        actor = info.context.viewer.name
+
+        async def record(conn: Conn) -> Observation:
+            if len(input.text) > MAX_OBSERVATION_CHARS:
+                raise InvalidInput(f"the text has {len(input.text):,} characters; at most "
+                                   f"{MAX_OBSERVATION_CHARS:,} are kept", field="text")
+            return await opsg.record_observation(conn, report_type=input.report_type.strip(), period=input.period,
+                                                 text=input.text, actor=actor)
+
+        saved, errors = await run(info, OBSERVATION_WRITERS, record)
+        return ObservationPayload(observation=OpsgObservation.from_model(saved) if saved else None, errors=errors)

@@ -31,14 +31,23 @@ ORDER BY c.due_at, c.report_type_id, c.period;
 -- falls in the month or that was received in it (not REJECTED), plus one NOT_DUE row (no period) per type with a
 -- due rule and no row otherwise. Delivery as at the earlier of now and the end of the month; the figures from
 -- the parsed rows of the submission that counts (the newest one not REJECTED, received by then); the exceptions of
--- the report and period (the first 20, most severe first) with the latest review comment of each.
+-- the report and period (the first 20, most severe first) with the latest review comment of each; and the
+-- observation OPSG recorded for the report and period. Every row also names the month's first OPSG meeting.
 WITH win AS (
     SELECT first_day,
            first_day::timestamp AT TIME ZONE 'Europe/London' AS starts,
            (first_day + interval '1 month')::timestamp AT TIME ZONE 'Europe/London' AS ends,
            least(now(), (first_day + interval '1 month')::timestamp AT TIME ZONE 'Europe/London'
-                        - interval '1 microsecond') AS as_at
+                        - interval '1 microsecond') AS as_at,
+           mt.id AS meeting_id, mt.reference AS meeting_reference, mt.held_on AS meeting_held_on
     FROM (SELECT to_date(:month::text || '-01', 'YYYY-MM-DD') AS first_day) AS m
+    LEFT JOIN LATERAL (
+        SELECT mm.id, mm.reference, mm.held_on
+        FROM meetings mm JOIN bodies b ON b.id = mm.body_id
+        WHERE b.code = 'OPSG' AND mm.held_on >= m.first_day AND mm.held_on < m.first_day + interval '1 month'
+        ORDER BY mm.held_on, mm.id
+        LIMIT 1
+    ) AS mt ON true
 ), candidates AS (
     SELECT t.id AS report_type_id, p.period, due_at(t.due_working_days, p.period) AS due_at
     FROM win
@@ -60,7 +69,8 @@ WITH win AS (
 )
 SELECT t.id AS report_type_id, t.code AS report_type, t.name AS report_name, t.sec_clause, t.cadence,
        t.due_working_days, t.tbc, t.tolerance_lower_pct::float8 AS tolerance_lower_pct,
-       t.tolerance_upper_pct::float8 AS tolerance_upper_pct, k.period, win.as_at,
+       t.tolerance_upper_pct::float8 AS tolerance_upper_pct, t.delivery_wording, t.content_lead_in, t.table_order,
+       k.period, win.as_at,
        CASE WHEN k.period IS NULL THEN 'NOT_DUE' ELSE delivery(t.id, k.period, win.as_at) END AS delivery,
        due_at(t.due_working_days, k.period) AS due_at,
        f.first_received_at,
@@ -78,11 +88,14 @@ SELECT t.id AS report_type_id, t.code AS report_type, t.name AS report_name, t.s
             WHEN t.tolerance_upper_pct IS NOT NULL OR t.tolerance_lower_pct IS NOT NULL THEN 'WITHIN'
        END AS tolerance,
        coalesce(pm.measures, 0) AS measures, coalesce(pm.checked, 0) AS measures_checked,
-       coalesce(pm.with_target, 0) AS measures_with_target, coalesce(pm.providers, '{}') AS providers,
+       coalesce(pm.no_data, 0) AS measures_no_data, coalesce(pm.providers, '{}') AS providers,
        coalesce(pm.shortfalls, '[]'::jsonb) AS shortfalls,
        coalesce(rdp.incidents, 0) AS incidents, coalesce(rdp.resolved, 0) AS incidents_resolved,
        coalesce(rdp.open, 0) AS incidents_open,
-       coalesce(ex.exception_count, 0) AS exception_count, coalesce(ex.exceptions, '[]'::jsonb) AS exceptions
+       coalesce(ex.exception_count, 0) AS exception_count, coalesce(ex.exceptions, '[]'::jsonb) AS exceptions,
+       o.id AS observation_id, o.text AS observation_text, o.recorded_by AS observation_by,
+       o.recorded_at AS observation_at,
+       win.meeting_id, win.meeting_reference, win.meeting_held_on
 FROM keyed k
 JOIN report_types t ON t.id = k.report_type_id
 CROSS JOIN win
@@ -106,8 +119,9 @@ LEFT JOIN LATERAL (
 ) AS v ON true
 LEFT JOIN LATERAL (
     SELECT count(*) AS measures,
-           count(*) FILTER (WHERE lv.target IS NOT NULL OR lv.minimum IS NOT NULL) AS checked,
-           count(*) FILTER (WHERE lv.target IS NOT NULL) AS with_target,
+           count(*) FILTER (WHERE p.actual_pct IS NOT NULL AND (lv.target IS NOT NULL OR lv.minimum IS NOT NULL))
+               AS checked,
+           count(*) FILTER (WHERE p.actual_pct IS NULL) AS no_data,
            array_agg(DISTINCT upper(btrim(p.provider))) AS providers,
            coalesce(jsonb_agg(jsonb_build_object(
                    'subject', p.subject, 'actual_pct', p.actual_pct, 'target_pct', lv.target,
@@ -148,12 +162,12 @@ LEFT JOIN LATERAL (
 LEFT JOIN LATERAL (
     SELECT count(*) AS exception_count,
            coalesce(jsonb_agg(jsonb_build_object(
-                   'rule_code', x.rule_code, 'subject', x.subject, 'severity', x.severity, 'status', x.status,
+                   'id', x.id, 'rule_code', x.rule_code, 'subject', x.subject, 'severity', x.severity, 'status', x.status,
                    'message', x.message, 'comment', x.comment, 'comment_by', x.actor, 'comment_on', x.comment_on)
                    ORDER BY x.n)
                FILTER (WHERE x.n <= 20), '[]'::jsonb) AS exceptions
     FROM (
-        SELECT e.rule_code, e.subject, e.severity, e.status, e.message, h.comment, h.actor,
+        SELECT e.id, e.rule_code, e.subject, e.severity, e.status, e.message, h.comment, h.actor,
                to_char(h.at AT TIME ZONE 'Europe/London', 'DD/MM/YYYY') AS comment_on,
                row_number() OVER (ORDER BY CASE e.severity WHEN 'HIGH' THEN 0 ELSE 1 END, e.id) AS n
         FROM report_exceptions e
@@ -165,4 +179,40 @@ LEFT JOIN LATERAL (
         WHERE e.report_type_id = t.id AND e.period = k.period
     ) AS x
 ) AS ex ON true
-ORDER BY t.id, k.period NULLS LAST;
+LEFT JOIN opsg_observations o ON o.report_type_id = t.id AND o.period = k.period
+ORDER BY t.table_order, t.id, k.period NULLS LAST;
+
+-- name: meeting
+-- The first OPSG meeting held in the month, if any.
+SELECT m.id, m.reference, m.held_on
+FROM meetings m JOIN bodies b ON b.id = m.body_id
+WHERE b.code = 'OPSG' AND m.held_on >= to_date(:month::text || '-01', 'YYYY-MM-DD')
+  AND m.held_on < to_date(:month::text || '-01', 'YYYY-MM-DD') + interval '1 month'
+ORDER BY m.held_on, m.id
+LIMIT 1;
+
+-- name: record_observation
+-- Replace the current text of a report and period's observation ('' clears it); the history keeps every version.
+WITH t AS (SELECT id FROM report_types WHERE code = :report_type),
+saved AS (
+    INSERT INTO opsg_observations (report_type_id, period, text, recorded_by, recorded_at)
+    SELECT t.id, :period, :text, :actor, now() FROM t
+    ON CONFLICT (report_type_id, period)
+    DO UPDATE SET text = excluded.text, recorded_by = excluded.recorded_by, recorded_at = excluded.recorded_at
+    RETURNING id, report_type_id, period, text, recorded_by, recorded_at
+), logged AS (
+    INSERT INTO opsg_observation_history (observation_id, at, actor, text)
+    SELECT id, recorded_at, recorded_by, text FROM saved
+)
+SELECT s.id, t.code AS report_type, s.period, s.text, s.recorded_by, s.recorded_at
+FROM saved s JOIN report_types t ON t.id = s.report_type_id;
+
+-- name: observations_by_ids
+SELECT o.id, t.code AS report_type, o.period, o.text, o.recorded_by, o.recorded_at
+FROM opsg_observations o JOIN report_types t ON t.id = o.report_type_id
+WHERE o.id = ANY(:ids::bigint[]);
+
+-- name: observation_history
+SELECT observation_id, at, actor, text FROM opsg_observation_history
+WHERE observation_id = ANY(:ids::bigint[])
+ORDER BY observation_id, id;

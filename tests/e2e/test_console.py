@@ -164,8 +164,11 @@ async def test_console_end_to_end(dsn: str, pool: Pool, api_keys: Any) -> None:
             await expect(detail.locator("dl.meta")).to_contain_text(f"SEC {clause}")
             await expect(detail.get_by_role("img", name="Actual as a share of forecast")).to_be_visible()
             rows = detail.locator("table.rows tbody tr")
-            await expect(rows).to_have_count(1)  # ES-SUPPLIER-1 (row 1)
+            # The findings: ES-SUPPLIER-1 above tolerance (this one) and listed at or above forecast, and the TOTAL.
+            await expect(rows).to_have_count(3)
             await expect(detail.locator("table.rows tr.this")).to_contain_text("ES-SUPPLIER-1")
+            await expect(detail.locator("table.rows")).to_contain_text("AT_OR_ABOVE_FORECAST")
+            await expect(detail.locator("table.rows")).to_contain_text("TOTAL")
             await expect(detail.locator("#history li")).to_have_count(1)
             await expect(detail.locator("#history")).to_contain_text("FLAGGED")
             actions = detail.get_by_role("group", name="Actions open on this exception").get_by_role("button")
@@ -274,10 +277,11 @@ async def test_console_end_to_end(dsn: str, pool: Pool, api_keys: Any) -> None:
             await expect(calendar.locator("tbody tr").filter(has_text="CSR_VARIANCE")).to_contain_text("On time")
             await expect(calendar.locator("tbody tr").filter(has_text="PMR")).to_contain_text("Missing")
             table = page.locator("#opsg-table")
-            csr_row = table.locator("tbody tr").filter(has_text="CSR_VARIANCE")
+            csr_row = table.locator('tbody tr[data-report-type="CSR_VARIANCE"]')
             await expect(csr_row).to_contain_text("On Time (SEC L8.9")
             await expect(csr_row).to_contain_text("873,383 requests were sent versus a forecast of 553,814")
-            await expect(csr_row).to_contain_text(text)  # the review comment is an observation
+            # OPSG recorded nothing and both exceptions are settled (resolved, waived): the paper's "None".
+            await expect(csr_row.locator("td").nth(2)).to_have_text("None")
             await page.screenshot(path=shot("07-month"), full_page=True)
 
             # The download is fetched with the key and handed to the browser: the same bytes as the route's.

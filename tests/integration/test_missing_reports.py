@@ -49,6 +49,10 @@ async def test_exactly_one_however_often_and_with_two_schedulers(pool, dsn):
     assert found[0]["status"] == "OPEN" and found[0]["severity"] == "HIGH"
     async with pool.acquire() as conn:
         history = await conn.fetch("SELECT action FROM exception_history WHERE exception_id = $1", found[0]["id"])
+        message = await conn.fetchval("SELECT message FROM report_exceptions WHERE id = $1", found[0]["id"])
+    # People read London time: 15 May 2018 ends at 23:59 BST (22:59 UTC).
+    assert message == ("SR_VARIANCE for 2018-04 was due by the end of 15/05/2018 (London time) and has not been "
+                       "received (SEC H3.24)")
     assert [h["action"] for h in history] == ["FLAGGED"]
 
 

@@ -16,10 +16,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from docx import Document
 
-from api.downloads import neutralise
-from schema.reports.opsg import content, delivery_text, ordinal
+from domain.opsg.model import ReportRow, Shortfall
+from domain.opsg.render import md, neutralise
+from domain.opsg.wording import content, delivery_text
+from domain.opsg.words import ordinal
 from sql import parties
-from sql.opsg import Shortfall, TableRow
 from sql.submissions import receive
 from workers.validate import Limits, run
 
@@ -108,28 +109,29 @@ async def test_june_2018_gives_the_papers_verdicts_and_figures(pool, gql, api_ke
                          ("NEP", None), ("PROBLEM_QUARTERLY", None)}
     verdicts = {k: (r["delivery"], r["deliveryText"]) for k, r in rows.items()}
     assert verdicts == {
-        ("PMR", "2018-04"): ("ON_TIME", "On Time (SEC H13.4 – 25th Working Day of month)"),
+        ("PMR", "2018-04"): ("ON_TIME", "On Time (SEC H13.4 – Monthly 25 working days following end of month)"),
         ("SR_VARIANCE", "2018-04"): ("LATE", "Late (due 15/05/2018, received 04/06/2018)"),
-        ("SR_VARIANCE", "2018-05"): ("ON_TIME", "On Time (SEC H3.24 – 10th Working Day of month)"),
-        ("CSR_VARIANCE", "2018-05"): ("ON_TIME", "On Time (SEC L8.9 – 10th Working Day of month)"),
+        ("SR_VARIANCE", "2018-05"): ("ON_TIME", "On Time (SEC H3.24 – 10th working day of month)"),
+        ("CSR_VARIANCE", "2018-05"): ("ON_TIME", "On Time (SEC L8.9 – 10th Working day following month end)"),
         ("RDP_INCIDENT", "2018-05"): ("NO_DEADLINE",
-                                      "On Time (SEC Appendix AG 2.5.10 – Monthly – timing not specified)"),
-        ("CH_RETURNS", None): ("NOT_DUE", "Not due this month"),
-        ("NEP", None): ("NOT_DUE", "Not due this month"),
-        ("PROBLEM_QUARTERLY", None): ("NOT_DUE", "Not due this month"),
+                                      "On Time (SEC Appendix AG 2.5.10 – Monthly - timing not specified)"),
+        ("CH_RETURNS", None): ("NOT_DUE", "Not due this month."),
+        ("NEP", None): ("NOT_DUE", "Not due this month."),
+        ("PROBLEM_QUARTERLY", None): ("NOT_DUE", "Not due this month."),
     }
     csr = rows[("CSR_VARIANCE", "2018-05")]["content"]
-    assert csr.startswith("873,383 requests were sent versus a forecast of 553,814, 157.7% of the forecast volume: "
-                          "outside tolerance"), csr
-    assert "variance of 319,569" in csr
+    assert csr == ("Per SEC L8.9(a), 873,383 requests were sent versus a forecast of 553,814. This is a variance of "
+                   "319,569. This equates to 157.7% of the total forecast volume."), csr
     sr_april = rows[("SR_VARIANCE", "2018-04")]["content"]
-    assert "94,715 Service Requests were sent versus a forecast of 10,586,714, 0.9% of the forecast volume" in sr_april
+    assert "94,715 requests were sent versus a forecast of 10,586,714." in sr_april
+    assert "This equates to 0.9% of the total forecast volume." in sr_april
     sr_may = rows[("SR_VARIANCE", "2018-05")]["content"]
-    assert "208,851 Service Requests were sent versus a forecast of 583,151, 35.8% of the forecast volume" in sr_may
+    assert "208,851 requests were sent versus a forecast of 583,151." in sr_may
+    assert "35.8% of the total forecast volume" in sr_may
     rdp = rows[("RDP_INCIDENT", "2018-05")]["content"]
-    assert rdp == "15 incidents reported in the period: 14 resolved, 1 open."
+    assert rdp == "14 Incidents reported in the period as resolved. One open Incident still awaiting resolution."
     pmr = rows[("PMR", "2018-04")]["content"]
-    assert pmr == "10 measures reported (Code, DSP, CSP North, CSP Central and CSP South): all are at or above Target."
+    assert pmr == "Per SEC 13.1. The report indicates all Code, DSP and CSP measures are all above Target."
     for key in [("CH_RETURNS", None), ("NEP", None), ("PROBLEM_QUARTERLY", None)]:
         assert rows[key]["content"] == "n/a" and rows[key]["observations"] == []
     assert rows[("PMR", "2018-04")]["secClause"] == "H13.4"
@@ -143,13 +145,15 @@ async def test_june_2018_gives_the_papers_verdicts_and_figures(pool, gql, api_ke
     assert april_rules == {"LATE_DELIVERY"}  # below forecast is information, not an exception
     assert rows[("PMR", "2018-04")]["observations"] == []
 
-    # The Markdown table has the paper's four columns and one line per row.
-    md = report["markdown"]
-    assert "| Report | Delivery per SEC | Content | Observations |" in md
-    assert "| Service Request variance report – April 2018 | Late (due 15/05/2018, received 04/06/2018) |" in md
-    assert "| DCC Responsible Communications Hub returns report | Not due this month | n/a | n/a |" in md
-    assert "Delivery as at the end of June 2018." in md
-    assert len([ln for ln in md.splitlines() if ln.startswith("| ") and not ln.startswith("| Report |")]) == 8
+    # The Markdown table has the paper's four columns and one line per report type (periods merged).
+    md_text = report["markdown"]
+    assert "| Report | Delivery per SEC | Content | Observations |" in md_text
+    # Every character that could be Markdown is escaped (md()), so the source reads with backslashes.
+    sr = md("Service Request variance report – April & May 2018")
+    assert f"| {sr} | {md('April report delayed (due 15/05/2018, received 04/06/2018). May on time.')}" in md_text
+    assert f"| DCC Responsible Communications Hub returns report | {md('Not due this month.')} | {md('n/a')} | {md('n/a')} |" in md_text
+    assert md("Delivery as at the end of June 2018.") in md_text
+    assert len([ln for ln in md_text.splitlines() if ln.startswith("| ") and not ln.startswith("| Report |")]) == 7
 
 
 async def test_observations_carry_the_latest_review_comment(pool, gql, api_keys):
@@ -183,8 +187,8 @@ async def test_a_missing_report_and_a_resubmission(pool, gql, api_keys):
     assert rows[("PMR", "2018-04")]["content"] == "No report received."
     assert rows[("SR_VARIANCE", "2018-05")]["delivery"] == "MISSING"
     csr = rows[("CSR_VARIANCE", "2018-05")]
-    assert csr["deliveryText"] == "On Time (SEC L8.9 – 10th Working Day of month)"
-    assert csr["content"].startswith("873,383 requests were sent versus a forecast of 553,814, 157.7%")
+    assert csr["deliveryText"] == "On Time (SEC L8.9 – 10th Working day following month end)"
+    assert csr["content"].startswith("Per SEC L8.9(a), 873,383 requests were sent versus a forecast of 553,814.")
     assert csr["content"].endswith("Figures from the resubmission of 20/06/2018.")
     # A type without a deadline and nothing received has no row.
     assert not any(k[0] == "RDP_INCIDENT" for k in rows)
@@ -194,14 +198,16 @@ async def test_the_statement_count_does_not_grow_with_the_rows(pool, gql, api_ke
     from tests.e2e.test_register_statement_count import ours
 
     key = await api_keys.get("opsg")
-    await gql(ROWS, {"month": "2018-06"}, key=key)  # the key is looked up once and cached
+    await gql(ROWS, {"month": "2018-01"}, key=key)  # the key is looked up once and cached
+    # Each month asked once (a repeated query could be answered from the response cache); the data version check
+    # is the cache's, not the table's.
     statements.reset()
     await gql(ROWS, {"month": "2018-06"}, key=key)
-    empty = ours(statements)
+    empty = [s for s in ours(statements) if "data_version" not in s]
     await paper_inputs(pool)
     statements.reset()
     await gql(ROWS, {"month": "2018-06"}, key=key)
-    full = ours(statements)
+    full = [s for s in ours(statements) if "data_version" not in s]
     assert len(empty) == len(full) == 1, full
 
 
@@ -224,27 +230,28 @@ async def test_downloads_match_the_query(client, pool, gql, api_keys):
     (table,) = document.tables
     cells = [[c.text for c in row.cells] for row in table.rows]
     assert cells[0] == ["Report", "Delivery per SEC", "Content", "Observations"]
-    assert len(cells) == 1 + len(report["rows"])
+    assert len(cells) == 1 + 7  # one per report type, as the paper prints it
     by_report = {c[0]: c for c in cells[1:]}
-    assert by_report["Service Request variance report – April 2018"][1] == \
-        "Late (due 15/05/2018, received 04/06/2018)"
+    assert by_report["Service Request variance report – April & May 2018"][1].startswith(
+        "April report delayed (due 15/05/2018, received 04/06/2018). May on time.")
     assert "157.7%" in by_report["Certificate Signing Request variance report – May 2018"][2]
     assert by_report["Registration Data Provider incident report – May 2018"][2] == \
-        "15 incidents reported in the period: 14 resolved, 1 open."
-    assert by_report["Quarterly Problem Report"][1:] == ["Not due this month", "n/a", "n/a"]
+        "14 Incidents reported in the period as resolved. One open Incident still awaiting resolution."
+    assert by_report["Quarterly Problem Report"][1:] == ["Not due this month.", "n/a", "n/a"]
 
     page = await client.get("/api/v1/opsg-report/2018-06.html", headers=auth)
     assert page.status_code == 200
     assert page.text.startswith("<!doctype html>")
     assert '<html lang="en-GB">' in page.text and '<th scope="col">Delivery per SEC</th>' in page.text
-    assert "Late (due 15/05/2018, received 04/06/2018)" in page.text
+    assert "April report delayed (due 15/05/2018, received 04/06/2018)" in page.text
 
     sheet = await client.get("/api/v1/opsg-report/2018-06.csv", headers=auth)
     assert sheet.status_code == 200
     rows = list(csv.reader(io.StringIO(sheet.content.decode("utf-8-sig"))))
-    assert rows[0] == ["Report", "Period", "Delivery", "Delivery per SEC", "Content", "Observations"]
-    assert rows[[r[:2] for r in rows].index(["Service Request variance report", "2018-04"])][:4] \
-        == ["Service Request variance report", "2018-04", "LATE", "Late (due 15/05/2018, received 04/06/2018)"]
+    assert rows[0] == ["Report", "Periods", "Delivery per SEC", "Content", "Observations"]
+    sr = next(r for r in rows if r[1] == "2018-04 2018-05")
+    assert sr[0] == "Service Request variance report – April & May 2018"
+    assert sr[2].startswith("April report delayed (due 15/05/2018, received 04/06/2018). May on time.")
 
 
 async def test_csv_and_docx_neutralise_formulas(client, pool, api_keys):
@@ -352,40 +359,46 @@ async def test_reporting_calendar_quarterly(gql):
     assert body["data"]["reportingCalendar"] == []
 
 
-def table_row(**changes) -> TableRow:
+def table_row(**changes) -> ReportRow:
     base = dict(
         report_type_id=1, report_type="PMR", report_name="Performance Measurement Report", sec_clause="H13.4",
-        cadence="MONTHLY", due_working_days=25, tbc=[], tolerance_lower_pct=None, tolerance_upper_pct=None,
+        cadence="MONTHLY", due_working_days=25, tbc=(), delivery_wording=None, content_lead_in=None, table_order=1,
         period="2018-04", as_at=datetime(2018, 6, 30, 22, 59, tzinfo=UTC), delivery="ON_TIME",
         due_at=datetime(2018, 6, 6, 22, 59, 59, tzinfo=UTC), first_received_at=datetime(2018, 6, 1, tzinfo=UTC),
         submission_id=1, submission_status="FLAGGED", submission_received_at=datetime(2018, 6, 1, tzinfo=UTC),
         row_count=3, variance_rows=0, actual_total=None, forecast_total=None, ratio_pct=None, tolerance=None,
-        measures=0, measures_checked=0, measures_with_target=0, providers=[], shortfalls=[], incidents=0,
-        incidents_resolved=0, incidents_open=0, exception_count=0, exceptions=[])
-    return TableRow(**(base | changes))
+        measures=0, measures_checked=0, measures_no_data=0, providers=(), shortfalls=(), incidents=0,
+        incidents_resolved=0, incidents_open=0, exception_count=0, exceptions=())
+    return ReportRow(**(base | changes))
 
 
 def test_pmr_content_names_the_measures_below_target():
-    row = table_row(measures=3, measures_checked=2, measures_with_target=2, providers=["CSP_N", "CODE"],
-                    shortfalls=[Shortfall("CPM1/CODE", 97.25, 99.0, 96.0, "TARGET"),
-                                Shortfall("CSP1/CSP_N", 90.0, 99.0, 96.0, "MINIMUM")])
+    row = table_row(measures=4, measures_checked=2, measures_no_data=1, providers=("CSP_N", "CODE"),
+                    content_lead_in="Per SEC 13.1.",
+                    shortfalls=(Shortfall("CPM1/CODE", 97.25, 99.0, 96.0, "TARGET"),
+                                Shortfall("CSP1/CSP_N", 90.0, 99.0, 96.0, "MINIMUM")))
     assert content(row) == (
-        "3 measures reported (Code and CSP North): 1 below Target and 1 below the Minimum Service Level: "
-        "CPM1/CODE 97.3% (Target 99.0%, Minimum 96.0%); CSP1/CSP_N 90.0% (Target 99.0%, Minimum 96.0%). "
-        "1 measure without a Target or Minimum Service Level not checked.")
+        "Per SEC 13.1. The report indicates 2 of 4 measures below Target where data is available, 1 of them below "
+        "the Minimum Service Level: CPM1/CODE 97.3% (Target 99.0%, Minimum 96.0%); CSP1/CSP_N 90.0% (Target 99.0%, "
+        "Minimum 96.0%). 1 measure without a Target or Minimum Service Level not checked.")
+    # A blank measure is no data: "where data is available".
+    row = table_row(measures=3, measures_checked=2, measures_no_data=1, providers=("CODE", "DSP"))
+    assert content(row) == "The report indicates all Code and DSP measures are all above Target where data is available."
 
 
 def test_delivery_text_of_quarterly_tbc_and_other_verdicts():
     quarterly = dict(report_type="NEP", sec_clause=None, cadence="QUARTERLY", due_working_days=20,
                      tbc=["sec_clause", "due_working_days"], period="2018-Q2")
     assert delivery_text(table_row(**quarterly)) == \
-        "On Time (SEC clause TBC – 20th Working Day after quarter end – TBC)"
+        "On Time (SEC clause (TBC) – Quarterly, 20th Working Day following quarter end (TBC))"
     assert delivery_text(table_row(delivery="MISSING")) == "Missing"
     assert delivery_text(table_row(delivery="NOT_YET_DUE")) == "Not yet due"
-    assert delivery_text(table_row(delivery="NOT_DUE", period=None)) == "Not due this month"
-    assert delivery_text(table_row(due_working_days=1)) == "On Time (SEC H13.4 – 1st Working Day of month)"
-    assert delivery_text(table_row(due_working_days=2)) == "On Time (SEC H13.4 – 2nd Working Day of month)"
-    assert delivery_text(table_row(due_working_days=3)) == "On Time (SEC H13.4 – 3rd Working Day of month)"
+    assert delivery_text(table_row(delivery="NOT_DUE", period=None)) == "Not due this month."
+    # A type without catalogue wording gets wording from its due rule; with wording, the catalogue's.
+    assert delivery_text(table_row(due_working_days=1)) == "On Time (SEC H13.4 – Monthly, 1st Working Day following month end)"
+    assert delivery_text(table_row(due_working_days=2)) == "On Time (SEC H13.4 – Monthly, 2nd Working Day following month end)"
+    assert delivery_text(table_row(delivery_wording="SEC H13.4 – Monthly 25 working days following end of month")) \
+        == "On Time (SEC H13.4 – Monthly 25 working days following end of month)"
     assert content(table_row(submission_status="VALIDATING")) == "Received 01/06/2018; validation not finished yet."
     assert content(table_row(report_type="CH_RETURNS")) == \
         "Received 01/06/2018, 3 rows; no figures are extracted from this report."
@@ -393,4 +406,4 @@ def test_delivery_text_of_quarterly_tbc_and_other_verdicts():
 
 def test_forecast_zero_has_no_share():
     row = table_row(report_type="CSR_VARIANCE", variance_rows=1, actual_total=Decimal(5), forecast_total=Decimal(0))
-    assert content(row) == "5 requests were sent versus a forecast of 0: no forecast, so no share of it."
+    assert content(row) == "5 requests were sent versus a forecast of 0: no share of the forecast can be given."

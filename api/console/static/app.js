@@ -41,7 +41,7 @@ const Q_PROBE = `query Probe { exceptions(first: 1) { totalCount } }`;
 const Q_VIEWER = `query Viewer { viewer { role bodies } }`;
 const Q_OPSG_PROBE = `query OpsgProbe($month: String!) { opsgReport(month: $month) { month } }`;
 const Q_SETUP = `query Setup {
-  reportTypes { code name secClause toleranceLowerPct toleranceUpperPct }
+  reportTypes { code name secClause toleranceLowerPct toleranceUpperPct toBeConfirmed }
   reportSubmissions(first: 100) { edges { node { period receivedAt } } }
   bodies { code name meetings(first: 20) { edges { node { id reference heldOn } } } } }`;
 const Q_QUEUE = `query Queue($filter: ExceptionFilter, $first: Int, $after: String) {
@@ -59,7 +59,13 @@ const Q_POLL = `query Poll {
 const Q_CALENDAR = `query Calendar($month: String!) { reportingCalendar(month: $month) {
   reportType period dueAt delivery submission { id status receivedAt filename } } }`;
 const Q_OPSG = `query Opsg($month: String!) { opsgReport(month: $month) {
-  month rows { reportType period delivery deliveryText secClause content observations } } }`;
+  month heading tableRows { reportType report periods deliveryText content observationText }
+  rows { reportType period delivery observationText observation { text recordedBy recordedAt }
+    exceptions { id ruleCode subject severity status } } } }`;
+const M_OBSERVATION = `mutation RecordObservation($input: RecordObservationInput!) { recordObservation(input: $input) {
+  observation { text recordedBy recordedAt } errors { code message field } } }`;
+// Who may record the Operations Group's observations.
+const OBSERVERS = new Set(["opsg", "secas", "admin"]);
 const Q_VARIANCE = `query Variance($code: String!) {
   subs: reportSubmissions(filter: { reportType: $code }, first: 100) { edges { node { id period status receivedAt } } }
   above: exceptions(filter: { reportType: $code, ruleCode: "VARIANCE_ABOVE_TOLERANCE", severity: HIGH }, first: 100) {
@@ -119,6 +125,13 @@ const titleCase = (s) => (s ? s.charAt(0) + s.slice(1).toLowerCase().replaceAll(
 
 function badge(kind, value, label) {
   return h("span", { className: `badge ${kind}-${value}` }, label || titleCase(value));
+}
+
+// A catalogue value the papers do not state is shown as such.
+const TBC_FIELD = { lower: "tolerance_lower_pct", upper: "tolerance_upper_pct" };
+function tbc(code, field) {
+  const t = (state.reportTypes || []).find((r) => r.code === code);
+  return t && (t.toBeConfirmed || []).includes(field) ? " (TBC)" : "";
 }
 
 function detailValue(key, value) {
@@ -442,7 +455,7 @@ function renderDetail(ex, { result = null } = {}) {
     h("section", { "aria-labelledby": "numbers-h", className: "block" },
       h("h3", { id: "numbers-h" }, "The numbers"),
       numbers.length
-        ? h("dl", { className: "numbers" }, numbers.map(([k, v]) => [h("dt", {}, DETAIL_LABEL[k] || k), h("dd", {}, detailValue(k, v))]))
+        ? h("dl", { className: "numbers" }, numbers.map(([k, v]) => [h("dt", {}, DETAIL_LABEL[k] || k), h("dd", {}, detailValue(k, v), TBC_FIELD[k] ? tbc(ex.reportType.code, TBC_FIELD[k]) : "")]))
         : h("p", { className: "muted" }, "No figures recorded for this finding."),
       gauge),
     reviewBlock(ex, result),
@@ -775,33 +788,79 @@ function renderCalendar(rows, month) {
   }));
 }
 
+function lines(text) {
+  const parts = String(text).split("\n").filter((p) => p.trim());
+  return parts.length > 1 ? h("ul", {}, parts.map((p) => h("li", {}, p))) : text;
+}
+
 function renderOpsg(report) {
   const opsg = $("#opsg");
-  if (!report.rows.length) {
+  if (!report.tableRows.length) {
     replace(opsg, h("p", { className: "muted" }, "No rows for this month."));
     return;
   }
-  const body = report.rows.map((r) => {
-    const FIRST = 3;
-    const list = (items) => h("ul", {}, items.map((o) => h("li", {}, o)));
-    let observations = h("span", { className: "muted" }, "None");
-    if (r.observations.length > FIRST + 1) {
-      const rest = r.observations.slice(FIRST);
-      observations = [list(r.observations.slice(0, FIRST)),
-        h("details", {}, h("summary", {}, `${rest.length} more`), list(rest))];
-    } else if (r.observations.length) {
-      observations = list(r.observations);
-    }
-    return h("tr", {},
-      h("th", { scope: "row" }, r.reportType, r.period ? h("span", { className: "muted small block" }, r.period) : null),
-      h("td", {}, deliveryBadge(r.delivery, r.deliveryText)),
-      h("td", {}, r.content),
-      h("td", {}, observations));
-  });
-  replace(opsg, table({
+  // The table as the Panel's paper prints it: one row per report, periods merged.
+  const body = report.tableRows.map((r) => h("tr", { "data-report-type": r.reportType },
+    h("th", { scope: "row" }, r.report),
+    h("td", {}, r.deliveryText),
+    h("td", {}, r.content),
+    h("td", {}, lines(r.observationText))));
+  replace(opsg, h("p", { id: "opsg-heading" }, report.heading), table({
     id: "opsg-table", className: "opsg", caption: `The OPSG table for ${report.month}`,
     head: ["Report", "Delivery per SEC", "Content", "Observations"], rows: body,
-  }));
+  }), renderObservations(report));
+}
+
+// Per report and period: OPSG's recorded words (editable by opsg, secas and admin) beside the evidence.
+function renderObservations(report) {
+  const owed = report.rows.filter((r) => r.period);
+  if (!owed.length) return null;
+  const canRecord = OBSERVERS.has(state.role);
+  const items = owed.map((r) => {
+    const id = `obs-${r.reportType}-${r.period}`;
+    const evidence = r.exceptions.length
+      ? h("ul", { className: "small" }, r.exceptions.map((e) => h("li", {}, `${e.ruleCode} · ${e.subject} · ${titleCase(e.severity)} · ${titleCase(e.status)}`)))
+      : h("p", { className: "muted small" }, "No exceptions.");
+    const recorded = r.observation && r.observation.text
+      ? h("p", { className: "muted small" }, `Recorded by ${r.observation.recordedBy}, ${fmtDateTime(r.observation.recordedAt)}`)
+      : h("p", { className: "muted small" }, "Nothing recorded: the table shows " + (r.observationText === "None" ? "None." : "the open exceptions, not yet reviewed."));
+    const parts = [h("h3", { className: "small" }, `${r.reportType} · ${r.period}`), recorded];
+    if (canRecord) {
+      const field = h("textarea", { id, name: "text", rows: 2, "aria-describedby": `${id}-result` });
+      field.value = (r.observation && r.observation.text) || "";
+      const result = h("p", { id: `${id}-result`, className: "small", role: "status" });
+      const form = h("form", {
+        className: "observation", "data-report-type": r.reportType, "data-period": r.period,
+        onsubmit: (e) => { e.preventDefault(); recordObservation(r, field, result); },
+      }, h("label", { for: id }, `Observation for ${r.reportType} ${r.period}`), field,
+      h("button", { type: "submit" }, "Record observation"), result);
+      parts.push(form);
+    } else {
+      parts.push(h("p", {}, r.observationText));
+    }
+    parts.push(h("h4", { className: "small" }, "Evidence"), evidence);
+    return h("li", { className: "card" }, parts);
+  });
+  return h("section", { id: "opsg-observations", "aria-label": "Observations by report and period" },
+    h("h3", {}, "Observations by report and period"), h("ul", { className: "plain" }, items));
+}
+
+async function recordObservation(row, field, result) {
+  result.textContent = "Recording…";
+  field.removeAttribute("aria-invalid");
+  try {
+    const d = await state.api.query(M_OBSERVATION, { input: { reportType: row.reportType, period: row.period, text: field.value } });
+    const payload = d.recordObservation;
+    if (payload.errors.length) {
+      field.setAttribute("aria-invalid", "true");
+      result.textContent = payload.errors.map((e) => `${e.code}: ${e.message}`).join("; ");
+      return;
+    }
+    announce(`Observation recorded for ${row.reportType} ${row.period}.`);
+    await loadMonth(state.month);
+  } catch (e) {
+    result.textContent = `${e.code || "ERROR"}: ${e.message}`;
+  }
 }
 
 function renderDownloads(month) {
@@ -894,7 +953,7 @@ function varianceChart(t, d) {
     if (totals.has(p)) continue;
     if (!s) notes[p] = { short: "–", long: "nothing received" };
     else if (s.status === "REJECTED") notes[p] = { short: "✗", long: "rejected: no figures" };
-    else if (s.status === "PASSED" || s.status === "FLAGGED") notes[p] = { short: "✓", long: `within the tolerance (${t.toleranceLowerPct ?? "–"}%–${t.toleranceUpperPct ?? "–"}%): totals not flagged` };
+    else if (s.status === "PASSED" || s.status === "FLAGGED") notes[p] = { short: "✓", long: `within the tolerance (${t.toleranceLowerPct ?? "–"}%${tbc(t.code, "tolerance_lower_pct")}–${t.toleranceUpperPct ?? "–"}%${tbc(t.code, "tolerance_upper_pct")}): totals not flagged` };
     else notes[p] = { short: "…", long: "being validated" };
   }
   const forecast = periods.map((p) => (totals.has(p) ? totals.get(p).forecast : null));

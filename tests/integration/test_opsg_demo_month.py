@@ -3,12 +3,24 @@ the content and OPSG's observations, from the DCC reports the demo delivers thro
 
 from __future__ import annotations
 
+import asyncio
+import csv
+import html
+import io
+import os
 import re
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import pytest
+from docx import Document
 from markdown_it import MarkdownIt
 
 from api import demo_data, demo_reports
+
+ROOT = Path(__file__).resolve().parents[2]
 
 TABLE = """query($month: String!) { opsgReport(month: $month) { month heading markdown meeting { reference heldOn }
     tableRows { reportType report periods deliveryText content observationText }
@@ -122,3 +134,67 @@ async def test_markdown_cannot_be_turned_into_markup(demo, gql, api_keys):
     assert html.count("<tr>") == 1 + 7
     assert all(row.count("<td>") == 4 for row in html.split("<tr>")[2:])
     assert "[x](https://example.invalid)" in html  # shown as typed
+
+
+async def test_the_catalogue_marks_what_the_papers_do_not_state(gql):
+    body = await gql("""{ reportTypes { code version tbc toBeConfirmed deliveryWording belowToleranceSeverity
+        serviceLevels { measure tbc } } }""")
+    types = {t["code"]: t for t in body["data"]["reportTypes"]}
+    for code in ("CH_RETURNS", "NEP", "PROBLEM_QUARTERLY"):
+        assert types[code]["tbc"] is True
+        assert set(types[code]["toBeConfirmed"]) == {"sec_clause", "cadence", "due_working_days"}
+        assert types[code]["deliveryWording"].endswith("(TBC)")
+    for code in ("SR_VARIANCE", "CSR_VARIANCE"):
+        assert set(types[code]["toBeConfirmed"]) == {"tolerance_lower_pct", "tolerance_upper_pct"}
+        assert types[code]["belowToleranceSeverity"] == "INFO"
+        assert types[code]["version"] == 2  # the Operations Group's variance rules are version 2
+    assert types["RDP_INCIDENT"]["tbc"] is False
+    assert {s["measure"] for s in types["PMR"]["serviceLevels"] if s["tbc"]} == {
+        "CPM1", "CPM2", "CPM3", "CPM4", "CPM5", "CPM6"}
+
+
+async def test_one_command_validates_the_demo_month_again(demo, pool, dsn, broker_url, queue, worker, gql, api_keys):
+    """`secgov revalidate --month 2018-06`: every submission of the month's table is validated again under the
+    catalogue as it stands; the earlier runs keep the version they used."""
+    secas = await api_keys.get("secas")
+    amended = await gql("""mutation { amendReportType(input: {code: "CSR_VARIANCE", toleranceUpperPct: 200}) {
+        reportType { version } errors { code } } }""", key=secas)
+    assert amended["data"]["amendReportType"] == {"reportType": {"version": 3}, "errors": []}
+    env = {**os.environ, "DATABASE_URL": dsn, "BROKER_URL": broker_url, "SECGOV_QUEUE": queue}
+    done = await asyncio.to_thread(subprocess.run, [sys.executable, "-m", "api.cli", "revalidate", "--month", "2018-06"],
+                                   cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert len([ln for ln in done.stdout.splitlines() if "queued for validation" in ln]) == 5, done.stdout
+    deadline = time.monotonic() + 90
+    while True:
+        async with pool.acquire() as conn:
+            runs = await conn.fetch("""SELECT t.code, s.period, array_agg(r.catalogue_version ORDER BY r.id) AS versions
+                FROM submissions s JOIN report_types t ON t.id = s.report_type_id
+                JOIN validation_runs r ON r.submission_id = s.id GROUP BY t.code, s.period""")
+        if all(len(r["versions"]) == 2 for r in runs) or time.monotonic() > deadline:
+            break
+        await asyncio.sleep(0.5)
+    versions = {(r["code"], r["period"]): list(r["versions"]) for r in runs}
+    assert versions == {("PMR", "2018-04"): [2, 2], ("RDP_INCIDENT", "2018-05"): [2, 2],
+                        ("SR_VARIANCE", "2018-04"): [2, 2], ("SR_VARIANCE", "2018-05"): [2, 2],
+                        ("CSR_VARIANCE", "2018-05"): [2, 3]}, worker.output()[-2000:]
+    # 157.7% is inside a 200% band: the CSR exceptions are resolved by the system, OPSG's observation stays.
+    report = (await gql(TABLE, {"month": "2018-06"}, key=secas))["data"]["opsgReport"]
+    csr = next(r for r in report["rows"] if r["reportType"] == "CSR_VARIANCE")
+    assert {e["status"] for e in csr["exceptions"]} == {"RESOLVED"}
+    assert csr["observationText"] == PAPER[4][3]
+
+
+async def test_every_download_carries_the_observations(demo, client, api_keys):
+    auth = {"Authorization": f"Bearer {await api_keys.get('opsg')}"}
+    capacity = "Despite being outside tolerance, DCC has sufficient capacity to manage."
+    sheet = await client.get("/api/v1/opsg-report/2018-06.csv", headers=auth)
+    rows = list(csv.reader(io.StringIO(sheet.content.decode("utf-8-sig"))))
+    assert [r[4] for r in rows[1:]] == [p[3] for p in PAPER]
+    page = await client.get("/api/v1/opsg-report/2018-06.html", headers=auth)
+    assert html.escape(capacity) in page.text and "at their meeting on 26th June 2018" in page.text
+    word = Document(io.BytesIO((await client.get("/api/v1/opsg-report/2018-06.docx", headers=auth)).content))
+    assert [row.cells[3].text for row in word.tables[0].rows][1:] == [p[3] for p in PAPER]
+    assert any("26th June 2018" in p.text for p in word.paragraphs)
+    md = (await client.get("/api/v1/opsg-report/2018-06.md", headers=auth)).text
+    assert MarkdownIt("commonmark").enable("table").render(md).count(capacity) == 1

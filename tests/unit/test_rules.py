@@ -311,3 +311,11 @@ def test_percentages_read_with_one_decimal() -> None:
     assert pct(110) == "110.0%"
     assert pct(99.45) == "99.5%"
     assert one_decimal(0.05) == 0.1
+
+
+def test_pmr_blank_measure_is_no_data_not_a_schema_error() -> None:
+    # "above Target where data is available": a measure without data for the month is left blank.
+    result = validate_report(pmr("CPM1,CODE,99.5,,", "CPM4,CODE,,,", header="measure,provider,actual_pct,x,y"), PMR)
+    assert result.status == "PASSED"
+    assert [f.rule_code for f in result.findings if f.rule_code == "SCHEMA"] == []
+    assert result.rows is not None and result.rows.get_column("actual_pct").to_list() == [99.5, None]

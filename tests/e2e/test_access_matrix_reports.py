@@ -177,6 +177,13 @@ async def amend_report_type(ctx: Ctx) -> str:
                         {"input": {"code": "CSR_VARIANCE", "dueWorkingDays": 7}}, "amendReportType")
 
 
+async def record_observation(ctx: Ctx) -> str:
+    return await mutate(ctx, "mutation($input: RecordObservationInput!) { recordObservation(input: $input) { "
+                             "observation { text } errors { code message } } }",
+                        {"input": {"reportType": "CSR_VARIANCE", "period": "2018-05", "text": "Noted."}},
+                        "recordObservation")
+
+
 async def amend_calendar(ctx: Ctx) -> str:
     return await mutate(ctx, 'mutation { amendCalendar(day: "2018-12-24", working: false, reason: "closure") { '
                              "day errors { code message } } }", {}, "amendCalendar")
@@ -235,6 +242,8 @@ TABLE: list[tuple[str, Run, dict[str, str]]] = [
      row("UNAUTHENTICATED", "FORBIDDEN", "FORBIDDEN", "ok", "FORBIDDEN", "ok", "ok")),
     ("reviewException:RESOLVE-escalated", review("RESOLVE", escalated_first=True),
      row("UNAUTHENTICATED", "FORBIDDEN", "FORBIDDEN", "ok", "ok", "ok", "ok")),
+    ("recordObservation", record_observation,
+     row("UNAUTHENTICATED", "FORBIDDEN", "FORBIDDEN", "ok", "FORBIDDEN", "ok", "ok")),
     ("revalidateSubmission", revalidate, STAFF),
     ("amendReportType", amend_report_type, STAFF),
     ("amendCalendar", amend_calendar, STAFF),

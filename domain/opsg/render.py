@@ -23,9 +23,16 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _MD_ESCAPES = str.maketrans({c: "\\" + c for c in string.punctuation})
 
 
+# Renderers that link bare addresses (GitHub's autolinks: "https://", "www.", "name@host") look for them in the text
+# after escapes are undone; an invisible word joiner inside each pattern keeps them plain text.
+_JOINER = "\u2060"
+_BARE_LINKS = re.compile(r"(?i)(?<=:)(?=\\/\\/)|(?<=www)(?=\\\.)|(?=\\@)")
+
+
 def md(text: str) -> str:
-    """Text for a Markdown table cell or paragraph: one line, every punctuation character escaped."""
-    return " ".join(text.split()).translate(_MD_ESCAPES)
+    """Text for a Markdown table cell or paragraph: one line, every punctuation character escaped, bare addresses
+    broken so that nothing typed can become a link."""
+    return _BARE_LINKS.sub(_JOINER, " ".join(text.split()).translate(_MD_ESCAPES))
 
 
 def md_cell(text: str) -> str:

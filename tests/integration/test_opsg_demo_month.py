@@ -133,7 +133,7 @@ async def test_markdown_cannot_be_turned_into_markup(demo, gql, api_keys):
     # Still one table of 8 rows of 4 cells: no cell was broken.
     assert html.count("<tr>") == 1 + 7
     assert all(row.count("<td>") == 4 for row in html.split("<tr>")[2:])
-    assert "[x](https://example.invalid)" in html  # shown as typed
+    assert "[x](https:\u2060//example.invalid)" in html  # shown as typed (a word joiner stops bare-link detection)
 
 
 async def test_the_catalogue_marks_what_the_papers_do_not_state(gql):

@@ -58,6 +58,23 @@ MAX_MONTHS = 600
 CONNECTION_LISTS = ("edges", "nodes")
 
 
+def with_defaults(operation: OperationDefinitionNode, variables: Mapping[str, Any]) -> dict[str, Any]:
+    """The operation's variables, with the defaults its definitions give."""
+    defaults = {v.variable.name.value: value_from_ast_untyped(v.default_value)
+                for v in operation.variable_definitions or () if v.default_value is not None}
+    return {**defaults, **variables}
+
+
+def argument(field: FieldNode, name: str, variables: Mapping[str, Any]) -> Any:
+    """An argument's value as written (uncoerced): a literal, or the variable's value; None when absent."""
+    for arg in field.arguments or ():
+        if arg.name.value == name:
+            if isinstance(arg.value, VariableNode):
+                return variables.get(arg.value.name.value)
+            return value_from_ast_untyped(arg.value, dict(variables))
+    return None
+
+
 @dataclass(frozen=True, slots=True)
 class Estimate:
     total: int
@@ -100,12 +117,7 @@ class _Walk:
                 )
 
     def argument(self, field: FieldNode, name: str) -> Any:
-        for arg in field.arguments or ():
-            if arg.name.value == name:
-                if isinstance(arg.value, VariableNode):
-                    return self.variables.get(arg.value.name.value)
-                return value_from_ast_untyped(arg.value, self.variables)
-        return None
+        return argument(field, name, self.variables)
 
     def cost(
         self, selections: SelectionSetNode | None, parent: GraphQLNamedType, times: int, page: int | None = None

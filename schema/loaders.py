@@ -34,6 +34,7 @@ from sql.rows import (
 
 Row = TypeVar("Row")
 K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
 
 
 class _Batch(Generic[Row]):
@@ -48,8 +49,9 @@ class _Batch(Generic[Row]):
             return await self.fetch(conn, sorted(set(ids)))
 
 
-def one_each(pool: RequestConnection, fetch: Callable[[Conn, list[int]], Awaitable[list[Row]]],
-             key: Callable[[Row], int]) -> DataLoader[int, Row | None]:
+def one_each(
+    pool: RequestConnection, fetch: Callable[[Conn, list[int]], Awaitable[list[Row]]], key: Callable[[Row], int]
+) -> DataLoader[int, Row | None]:
     batch = _Batch(pool, fetch)
 
     async def load(ids: list[int]) -> list[Row | None]:
@@ -59,8 +61,9 @@ def one_each(pool: RequestConnection, fetch: Callable[[Conn, list[int]], Awaitab
     return DataLoader(load_fn=load)
 
 
-def many_each(pool: RequestConnection, fetch: Callable[[Conn, list[int]], Awaitable[list[Row]]],
-              key: Callable[[Row], int]) -> DataLoader[int, list[Row]]:
+def many_each(
+    pool: RequestConnection, fetch: Callable[[Conn, list[int]], Awaitable[list[Row]]], key: Callable[[Row], int]
+) -> DataLoader[int, list[Row]]:
     batch = _Batch(pool, fetch)
 
     async def load(ids: list[int]) -> list[list[Row]]:
@@ -72,9 +75,13 @@ def many_each(pool: RequestConnection, fetch: Callable[[Conn, list[int]], Awaita
     return DataLoader(load_fn=load)
 
 
-def dated(pool: RequestConnection, fetch: Callable[[Conn, list[int], date], Awaitable[list[Row]]],
-          key: Callable[[Row], int],
-          *, many: bool) -> DataLoader[tuple[int, date], Any]:
+def dated(
+    pool: RequestConnection,
+    fetch: Callable[[Conn, list[int], date], Awaitable[list[Row]]],
+    key: Callable[[Row], int],
+    *,
+    many: bool,
+) -> DataLoader[tuple[int, date], Any]:
     """Keys are (id, as-of day): one query per distinct day in the batch (in practice one)."""
 
     async def load(keys: list[tuple[int, date]]) -> list[Any]:
@@ -93,47 +100,95 @@ def dated(pool: RequestConnection, fetch: Callable[[Conn, list[int], date], Awai
     return DataLoader(load_fn=load)
 
 
+class made_once(Generic[K, V]):
+    """A loader made on first use and kept for the request (a request uses two or three of the nineteen)."""
+
+    def __init__(self, make: Callable[[Loaders], DataLoader[K, V]]) -> None:
+        self.make = make
+        self.name = ""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, loaders: Loaders, owner: type | None = None) -> DataLoader[K, V]:
+        loader = loaders.__dict__[self.name] = self.make(loaders)
+        return loader
+
+
 class Loaders:
     """Built per request; what a viewer may see is part of each classified loader's query."""
 
     def __init__(self, pool: RequestConnection, viewer: Viewer) -> None:
-        self.party: DataLoader[tuple[int, date], PartyRow | None] = dated(
-            pool, lambda c, ids, d: parties.by_ids(c, ids=ids, as_of=d), lambda r: r.id, many=False)
-        self.party_events: DataLoader[tuple[int, date], list[PartyEventRow]] = dated(
-            pool, lambda c, ids, d: parties.events_by_parties(c, ids=ids, as_of=d), lambda r: r.party_id,
-            many=True)
-        self.group_members: DataLoader[tuple[int, date], list[PartyRow]] = dated(
-            pool, lambda c, ids, d: parties.by_voting_groups(c, ids=ids, as_of=d, members_only=False),
-            lambda r: r.voting_group_id, many=True)
-        self.party_event: DataLoader[int, PartyEventRow | None] = one_each(
-            pool, lambda c, ids: parties.events_by_ids(c, ids=ids), lambda r: r.id)
-        self.voting_group: DataLoader[int, VotingGroupRow | None] = one_each(
-            pool, lambda c, ids: parties.voting_groups_by_ids(c, ids=ids), lambda r: r.id)
-        self.body: DataLoader[int, BodyRow | None] = one_each(
-            pool, lambda c, ids: governance.bodies_by_ids(c, ids=ids), lambda r: r.id)
-        self.meeting: DataLoader[int, MeetingRow | None] = one_each(
-            pool, lambda c, ids: governance.meetings_by_ids(c, ids=ids, viewer=viewer), lambda r: r.id)
-        self.body_meetings: DataLoader[int, list[MeetingRow]] = many_each(
-            pool, lambda c, ids: governance.meetings_of_bodies(c, body_ids=ids, viewer=viewer), lambda r: r.body_id)
-        self.highlight: DataLoader[int, HighlightRow | None] = one_each(
-            pool, lambda c, ids: governance.highlights_by_ids(c, ids=ids, viewer=viewer), lambda r: r.id)
-        self.action: DataLoader[int, ActionRow | None] = one_each(
-            pool, lambda c, ids: governance.actions_by_ids(c, ids=ids, viewer=viewer), lambda r: r.id)
-        self.modification: DataLoader[int, ModificationRow | None] = one_each(
-            pool, lambda c, ids: modifications.by_ids(c, ids=ids), lambda r: r.id)
-        self.modification_events: DataLoader[int, list[ModificationEventRow]] = many_each(
-            pool, lambda c, ids: modifications.events_by_modifications(c, ids=ids), lambda r: r.modification_id)
-        self.report_type: DataLoader[int, ReportTypeRow | None] = one_each(
-            pool, lambda c, ids: catalogue.report_types_by_ids(c, ids=ids), lambda r: r.id)
-        self.service_levels: DataLoader[int, list[ServiceLevelRow]] = many_each(
-            pool, lambda c, ids: catalogue.service_levels(c, ids=ids), lambda r: r.report_type_id)
-        self.submission: DataLoader[int, SubmissionRow | None] = one_each(
-            pool, lambda c, ids: submissions.by_ids(c, ids=ids), lambda r: r.id)
-        self.runs: DataLoader[int, list[RunRow]] = many_each(
-            pool, lambda c, ids: submissions.runs(c, ids=ids), lambda r: r.submission_id)
-        self.exception: DataLoader[int, ExceptionRow | None] = one_each(
-            pool, lambda c, ids: exceptions.by_ids(c, ids=ids), lambda r: r.id)
-        self.submission_exceptions: DataLoader[int, list[ExceptionRow]] = many_each(
-            pool, lambda c, ids: exceptions.of_submissions(c, ids=ids), lambda r: r.submission_id or 0)
-        self.history: DataLoader[int, list[HistoryRow]] = many_each(
-            pool, lambda c, ids: exceptions.history(c, ids=ids), lambda r: r.exception_id)
+        self.db = pool
+        self.viewer = viewer
+
+    party: made_once[tuple[int, date], PartyRow | None] = made_once(
+        lambda x: dated(x.db, lambda c, ids, d: parties.by_ids(c, ids=ids, as_of=d), lambda r: r.id, many=False)
+    )
+    party_events: made_once[tuple[int, date], list[PartyEventRow]] = made_once(
+        lambda x: dated(
+            x.db, lambda c, ids, d: parties.events_by_parties(c, ids=ids, as_of=d), lambda r: r.party_id, many=True
+        )
+    )
+    group_members: made_once[tuple[int, date], list[PartyRow]] = made_once(
+        lambda x: dated(
+            x.db,
+            lambda c, ids, d: parties.by_voting_groups(c, ids=ids, as_of=d, members_only=False),
+            lambda r: r.voting_group_id,
+            many=True,
+        )
+    )
+    party_event: made_once[int, PartyEventRow | None] = made_once(
+        lambda x: one_each(x.db, lambda c, ids: parties.events_by_ids(c, ids=ids), lambda r: r.id)
+    )
+    voting_group: made_once[int, VotingGroupRow | None] = made_once(
+        lambda x: one_each(x.db, lambda c, ids: parties.voting_groups_by_ids(c, ids=ids), lambda r: r.id)
+    )
+    body: made_once[int, BodyRow | None] = made_once(
+        lambda x: one_each(x.db, lambda c, ids: governance.bodies_by_ids(c, ids=ids), lambda r: r.id)
+    )
+    meeting: made_once[int, MeetingRow | None] = made_once(
+        lambda x: one_each(x.db, lambda c, ids: governance.meetings_by_ids(c, ids=ids, viewer=x.viewer), lambda r: r.id)
+    )
+    body_meetings: made_once[int, list[MeetingRow]] = made_once(
+        lambda x: many_each(
+            x.db, lambda c, ids: governance.meetings_of_bodies(c, body_ids=ids, viewer=x.viewer), lambda r: r.body_id
+        )
+    )
+    highlight: made_once[int, HighlightRow | None] = made_once(
+        lambda x: one_each(
+            x.db, lambda c, ids: governance.highlights_by_ids(c, ids=ids, viewer=x.viewer), lambda r: r.id
+        )
+    )
+    action: made_once[int, ActionRow | None] = made_once(
+        lambda x: one_each(x.db, lambda c, ids: governance.actions_by_ids(c, ids=ids, viewer=x.viewer), lambda r: r.id)
+    )
+    modification: made_once[int, ModificationRow | None] = made_once(
+        lambda x: one_each(x.db, lambda c, ids: modifications.by_ids(c, ids=ids), lambda r: r.id)
+    )
+    modification_events: made_once[int, list[ModificationEventRow]] = made_once(
+        lambda x: many_each(
+            x.db, lambda c, ids: modifications.events_by_modifications(c, ids=ids), lambda r: r.modification_id
+        )
+    )
+    report_type: made_once[int, ReportTypeRow | None] = made_once(
+        lambda x: one_each(x.db, lambda c, ids: catalogue.report_types_by_ids(c, ids=ids), lambda r: r.id)
+    )
+    service_levels: made_once[int, list[ServiceLevelRow]] = made_once(
+        lambda x: many_each(x.db, lambda c, ids: catalogue.service_levels(c, ids=ids), lambda r: r.report_type_id)
+    )
+    submission: made_once[int, SubmissionRow | None] = made_once(
+        lambda x: one_each(x.db, lambda c, ids: submissions.by_ids(c, ids=ids), lambda r: r.id)
+    )
+    runs: made_once[int, list[RunRow]] = made_once(
+        lambda x: many_each(x.db, lambda c, ids: submissions.runs(c, ids=ids), lambda r: r.submission_id)
+    )
+    exception: made_once[int, ExceptionRow | None] = made_once(
+        lambda x: one_each(x.db, lambda c, ids: exceptions.by_ids(c, ids=ids), lambda r: r.id)
+    )
+    submission_exceptions: made_once[int, list[ExceptionRow]] = made_once(
+        lambda x: many_each(x.db, lambda c, ids: exceptions.of_submissions(c, ids=ids), lambda r: r.submission_id or 0)
+    )
+    history: made_once[int, list[HistoryRow]] = made_once(
+        lambda x: many_each(x.db, lambda c, ids: exceptions.history(c, ids=ids), lambda r: r.exception_id)
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import Awaitable, Callable, Sequence
+from functools import lru_cache
 from typing import Annotated, Any, Generic, TypeVar
 
 import orjson
@@ -32,6 +33,7 @@ class Node:
         description="The object's global ID: opaque, stable, the same in GraphQL, REST and the command line.")
 
 
+@lru_cache(maxsize=200_000)  # a page shows the same few thousand IDs all day; each one is a base64 encoding
 def global_id(type_name: str, pk: int) -> strawberry.ID:
     return strawberry.ID(base64.urlsafe_b64encode(f"{type_name}:{pk}".encode()).decode().rstrip("="))
 

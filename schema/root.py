@@ -19,6 +19,7 @@ from strawberry.types import ExecutionContext
 from schema.audit import AuditQuery, audited
 from schema.cost import DEFAULT_BUDGET, CostLimits, QueryCost
 from schema.data_version import DataVersionFirst
+from schema.direct import DirectReads
 from schema.documents import KnownDocuments, ParseAndValidateOnce
 from schema.errors import ErrorPolicy, coded
 from schema.governance.mutations import GovernanceMutation
@@ -88,6 +89,7 @@ def build_schema(*, max_depth: int = 12, max_aliases: int = 30, max_tokens: int 
             lambda: ParseAndValidateOnce(known),
             lambda: QueryCost(limits),
             DataVersionFirst,
+            DirectReads,
             *([] if introspection else [DisableIntrospection]),
         ],
         config=StrawberryConfig(auto_camel_case=True),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 import strawberry
 
@@ -21,6 +21,7 @@ from schema.register.types import (
 from schema.relay import After, Connection, First, connection, decode_cursor, needs_page, page_size, pk_of
 from schema.selection import selected
 from sql import parties
+from sql.rows import PartyRow
 
 
 def _month(text: str, name: str) -> date:
@@ -28,6 +29,28 @@ def _month(text: str, name: str) -> date:
         return month_start(text)
     except ValueError as e:
         raise bad_user_input(f"{name}: {text!r} is not a month (YYYY-MM)") from e
+
+
+def party_page_args(filter: PartyFilter | None, as_of: date | None, first: int | None, after: str | None
+                    ) -> tuple[int, dict[str, Any], tuple[str, int] | None]:
+    """(page size, the store's filter arguments, the keyset position after the cursor) of a parties page."""
+    limit = page_size(first)
+    f = filter or PartyFilter()
+    try:
+        group = pk_of(f.voting_group_id, "VotingGroup", field="votingGroupId") \
+            if f.voting_group_id is not None else None
+        cursor = decode_cursor(after, 2) if after is not None else None
+    except BadId as e:
+        raise bad_user_input(e.message) from e
+    if cursor is not None and not (isinstance(cursor[0], str) and type(cursor[1]) is int):
+        raise bad_user_input(f"{after!r} is not a valid cursor")
+    args = dict(as_of=as_of or today(), members_only=as_of is not None, category=value(f.category),
+                status=value(f.status), name_contains=f.name_contains, voting_group_id=group)
+    return limit, args, (cursor[0], cursor[1]) if cursor else None
+
+
+def party_cursor(row: PartyRow) -> list[Any]:
+    return [row.name, row.id]
 
 
 @strawberry.type
@@ -44,32 +67,20 @@ class RegisterQuery:
         first: First = None,
         after: After = None,
     ) -> Connection[Party]:
-        limit = page_size(first)
-        f = filter or PartyFilter()
-        try:
-            group = pk_of(f.voting_group_id, "VotingGroup", field="votingGroupId") \
-                if f.voting_group_id is not None else None
-            cursor = decode_cursor(after, 2) if after is not None else None
-        except BadId as e:
-            raise bad_user_input(e.message) from e
-        if cursor is not None and not (isinstance(cursor[0], str) and type(cursor[1]) is int):
-            raise bad_user_input(f"{after!r} is not a valid cursor")
-        day = as_of or today()
-        args = dict(as_of=day, members_only=as_of is not None, category=value(f.category), status=value(f.status),
-                    name_contains=f.name_contains, voting_group_id=group)
+        limit, args, cursor = party_page_args(filter, as_of, first, after)
+        day = args["as_of"]
         rows = []
         if needs_page(info):
             async with info.context.connection() as conn:
-                rows = await parties.page(conn, after=(cursor[0], cursor[1]) if cursor else None, limit=limit + 1,
-                                          **args)  # type: ignore[arg-type]
+                rows = await parties.page(conn, after=cursor, limit=limit + 1, **args)
 
         async def total() -> int:
             async with info.context.connection() as conn:
-                return await parties.count(conn, **args)  # type: ignore[arg-type]
+                return await parties.count(conn, **args)
 
         shown = {id(p.row): p for p in await Party.page(info, rows[:limit], day, explicit=as_of is not None,
                                                         fields=selected(info, "edges", "node"))}
-        return connection(rows, limit=limit, after=after, key=lambda r: [r.name, r.id],
+        return connection(rows, limit=limit, after=after, key=party_cursor,
                           node=lambda r: shown[id(r)], counter=total)
 
     @strawberry.field(description="One Party by its ID; null when there is none.")

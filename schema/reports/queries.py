@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 import strawberry
 
@@ -31,6 +31,7 @@ from schema.reports.types import (
     SubmissionFilter,
 )
 from sql import catalogue, exceptions, submissions
+from sql.rows import ExceptionRow
 
 
 async def _none() -> int:
@@ -41,6 +42,25 @@ def empty() -> Connection:  # type: ignore[type-arg]
     """What a caller who may not see a list gets: nothing, and a count of nothing."""
     return Connection(edges=list[Edge[object]](), page_info=PageInfo(
         has_next_page=False, has_previous_page=False, start_cursor=None, end_cursor=None), counter=_none)
+
+
+def exception_page_args(filter: ExceptionFilter | None, first: int | None, after: str | None
+                        ) -> tuple[int, dict[str, Any], tuple[int, datetime, int] | None]:
+    """(page size, the store's filter arguments, the keyset position after the cursor) of an exceptions page."""
+    limit = page_size(first)
+    f = filter or ExceptionFilter()
+    try:
+        c = decode_cursor(after, 3) if after else None
+        key = (int(c[0]), datetime.fromisoformat(c[1]), int(c[2])) if c else None
+    except (BadId, ValueError, TypeError) as e:
+        raise bad_user_input(f"{after!r} is not a valid cursor") from e
+    args = dict(status=value(f.status), severity=value(f.severity), report_type=f.report_type, period=f.period,
+                rule_code=f.rule_code)
+    return limit, args, key
+
+
+def exception_cursor(row: ExceptionRow) -> list[Any]:
+    return [0 if row.severity == "HIGH" else 1, row.first_flagged_at.isoformat(), row.id]
 
 
 @strawberry.type
@@ -102,17 +122,9 @@ class ReportQuery:
         first: First = None,
         after: After = None,
     ) -> Connection[ReportException]:
-        limit = page_size(first)
+        limit, args, key = exception_page_args(filter, first, after)
         if info.context.viewer.role not in REPORT_READERS:
             return empty()
-        f = filter or ExceptionFilter()
-        try:
-            c = decode_cursor(after, 3) if after else None
-            key = (int(c[0]), datetime.fromisoformat(c[1]), int(c[2])) if c else None
-        except (BadId, ValueError, TypeError) as e:
-            raise bad_user_input(f"{after!r} is not a valid cursor") from e
-        args = dict(status=value(f.status), severity=value(f.severity), report_type=f.report_type,
-                    period=f.period, rule_code=f.rule_code)
         rows = []
         if needs_page(info):
             async with info.context.connection() as conn:
@@ -124,4 +136,4 @@ class ReportQuery:
 
         return connection(
             rows, limit=limit, after=after, node=ReportException.from_row, counter=total,
-            key=lambda r: [0 if r.severity == "HIGH" else 1, r.first_flagged_at.isoformat(), r.id])
+            key=exception_cursor)

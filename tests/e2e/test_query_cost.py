@@ -90,7 +90,7 @@ async def test_two_fifty_year_statistics_exceed_the_budget_and_a_lower_budget_is
 
 @pytest.fixture
 async def small_pool(dsn: str) -> AsyncIterator[Pool]:
-    p = await db.create_pool(dsn, min_size=1, max_size=2, statement_timeout_s=0.3)
+    p = await db.create_pool(dsn, min_size=1, max_size=2, statement_timeout_s=1.0)
     yield p
     await p.close()
 

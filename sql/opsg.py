@@ -3,7 +3,6 @@ observations OPSG records per report and period."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -18,20 +17,22 @@ from domain.opsg.model import (
     Shortfall,
 )
 from domain.opsg.words import month_end
-from domain.periods import check_period
+from domain.periods import check_period, month_start
 from sql import catalogue
 from sql.db import Conn
 from sql.errors import InvalidInput
 from sql.loader import fetch, fetchrow
 from sql.rows import from_records
 
-MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
-
 
 def check_month(month: str) -> str:
     """'YYYY-MM', or InvalidInput."""
     month = month.strip()
-    if not MONTH.fullmatch(month) or not "1900-01" <= month <= "9998-12":
+    try:
+        month_start(month)
+    except ValueError:
+        raise InvalidInput(f"month {month!r} is not of the form YYYY-MM", field="month") from None
+    if not "1900-01" <= month <= "9998-12":
         raise InvalidInput(f"month {month!r} is not of the form YYYY-MM", field="month")
     return month
 

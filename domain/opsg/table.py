@@ -9,7 +9,8 @@ from itertools import groupby
 
 from domain.opsg import wording
 from domain.opsg.model import Meeting, MonthInput, ReportRow
-from domain.opsg.words import LONDON, long_day, month_end, month_name, period_label, periods_label, short_period
+from domain.opsg.words import long_day, month_end, month_name, period_label, periods_label, short_period
+from domain.periods import LONDON
 
 HEADER = ("Report", "Delivery per SEC", "Content", "Observations")
 

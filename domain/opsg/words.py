@@ -5,9 +5,8 @@ from __future__ import annotations
 import calendar as months
 from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from zoneinfo import ZoneInfo
 
-LONDON = ZoneInfo("Europe/London")
+from domain.periods import LONDON
 
 
 def ordinal(n: int) -> str:

@@ -103,7 +103,8 @@ def create_app(settings: Settings, *, pool: Pool | None = None, enqueue: Enqueue
 
     schema = build_schema(introspection=not settings.production, cost_budget=settings.query_cost_budget,
                           heavy_wait_s=settings.acquire_timeout_s)
-    view = SecgovGraphQL(schema, resources=resources, settings=settings)
+    keys = KeyResolver(resources)
+    view = SecgovGraphQL(schema, resources=resources, settings=settings, keys=keys)
     metrics = Metrics()
     if view.cache is not None:
         metrics.registry.register(CacheCollector(view.cache))
@@ -129,7 +130,7 @@ def create_app(settings: Settings, *, pool: Pool | None = None, enqueue: Enqueue
     )
     app.state.settings = settings
     app.state.resources = resources
-    app.add_middleware(Edge, keys=KeyResolver(resources), metrics=metrics,
+    app.add_middleware(Edge, keys=keys, metrics=metrics,
                        limiter=RateLimiter(settings.rate_limits, settings.rate_limit_storage),
                        max_upload_bytes=settings.max_upload_bytes)
     return app

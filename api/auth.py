@@ -15,18 +15,28 @@ class InvalidKey(Exception):
     """A key was presented and is not live: 401, never the public's view."""
 
 
+def bearer_key(authorization: str | None) -> str | None:
+    """The key in 'Bearer <key>': the scheme in any case, any white space around and between; None otherwise."""
+    parts = (authorization or "").split()
+    return parts[1] if len(parts) == 2 and parts[0].lower() == "bearer" else None
+
+
 class KeyResolver:
     def __init__(self, resources: Resources) -> None:
         self.resources = resources
         self._cache: dict[str, tuple[float, Viewer | None]] = {}
 
     async def viewer(self, authorization: str | None) -> Viewer:
+        return (await self.lookup(authorization))[0]
+
+    async def lookup(self, authorization: str | None) -> tuple[Viewer, float]:
+        """The viewer, and the time (time.monotonic()) until which this answer is cached: a key revoked now is
+        refused from then on."""
         if not authorization:
-            return PUBLIC
-        scheme, _, key = authorization.strip().partition(" ")
-        if scheme.lower() != "bearer" or not key.strip():
+            return PUBLIC, float("inf")
+        key = bearer_key(authorization)
+        if key is None:
             raise InvalidKey("the Authorization header must be 'Bearer <api key>'")
-        key = key.strip()
         now = time.monotonic()
         hit = self._cache.get(key)
         if hit is None or hit[0] < now:
@@ -41,7 +51,7 @@ class KeyResolver:
             self._cache[key] = hit
         if hit[1] is None:
             raise InvalidKey("the API key is unknown, revoked or expired")
-        return hit[1]
+        return hit[1], hit[0]
 
     def forget(self) -> None:
         self._cache.clear()

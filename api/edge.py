@@ -19,12 +19,15 @@ from api.auth import InvalidKey, KeyResolver
 from api.metrics import Metrics
 from api.ratelimit import RateLimiter, Refusal, identity
 from api.responses import error_response as error_response
+from api.sockets import Socket
 from domain.limits import MAX_UPLOAD_BYTES
 from sql.errors import is_unavailable
 
 # Bodies of GraphQL requests that are not uploads: a legitimate query is a few kB (its tokens are limited anyway).
 MAX_GRAPHQL_BODY = 8 * 1024 * 1024
 UPLOAD_ROUTE = "/api/v1/reports/"
+# Limited as `reads`: every other API route (health is not: a load balancer asks it often, and it does no IO).
+READ_ROUTES = ("/api/", "/metrics", "/readyz")
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 
 
@@ -46,6 +49,8 @@ def categories(scope: Scope, content_type: str) -> tuple[str, ...]:
         return ("graphql",)
     if method == "POST" and path.startswith(UPLOAD_ROUTE):
         return ("uploads",)
+    if path.startswith(READ_ROUTES):
+        return ("reads",)
     return ()
 
 
@@ -98,7 +103,15 @@ class Edge:
         except InvalidKey as e:
             await send({"type": "websocket.close", "code": 4401, "reason": str(e)})
             return
-        await self.app(scope, receive, send)
+
+        async def admit(kinds: tuple[str, ...], key: str | None) -> Refusal | None:
+            return await self._admit(scope, kinds, key)
+
+        async def unknown_key() -> None:
+            if self.limiter is not None:
+                await self.limiter.hit(("unknown_keys",), identity(None, _client(scope)))
+
+        await Socket(scope, receive, send, keys=self.keys, admit=admit, unknown_key=unknown_key).serve(self.app)
 
     async def _http(self, scope: Scope, receive: Receive, send: Send, conn: HTTPConnection, request_id: str) -> None:
         started = time.perf_counter()

@@ -23,6 +23,7 @@ from api.graphiql import page as graphiql_page
 from api.resources import Resources
 from api.response_cache import Key, ResponseCache, request_key
 from api.settings import Settings
+from api.sockets import MAX_OPERATIONS_PER_CONNECTION
 from domain.periods import today
 from domain.viewer import PUBLIC, Viewer
 from schema.connection import RequestConnection
@@ -38,12 +39,14 @@ _BEFORE_EXECUTION = {"GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED", "BAD_U
 
 
 class SecgovGraphQL(GraphQL[Context, None]):
-    def __init__(self, schema: Any, *, resources: Resources, settings: Settings, **kwargs: Any) -> None:
+    def __init__(self, schema: Any, *, resources: Resources, settings: Settings, keys: KeyResolver | None = None,
+                 **kwargs: Any) -> None:
         super().__init__(schema, graphql_ide=None if settings.production else "graphiql",
-                         multipart_uploads_enabled=True, **kwargs)
+                         multipart_uploads_enabled=True, max_subscriptions_per_connection=MAX_OPERATIONS_PER_CONNECTION,
+                         **kwargs)
         self.resources = resources
         self.settings = settings
-        self.keys = KeyResolver(resources)
+        self.keys = keys or KeyResolver(resources)  # the edge's, so that both see a revocation at once
         self.cache = ResponseCache(settings.response_cache_bytes) if settings.response_cache else None
         self._ide_html = graphiql_page(super().graphql_ide_html) if not settings.production else ""
         self._ide_headers = page_headers.graphiql(self._ide_html)

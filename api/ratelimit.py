@@ -3,7 +3,11 @@
 SECGOV_RATE_LIMITS names a limit per category, e.g. "uploads=60/minute;graphql=1200/minute" (a category may list
 several, "uploads=60/minute,1000/day"). The edge asks before the key is looked up, so a refusal runs no SQL.
 
-A third category, `unknown_keys` (default 20/minute), counts per client address the presented keys that turned out
+`reads` (default 1200/minute) counts the other API routes: /metrics, /readyz, a submission's summary and the OPSG
+table's downloads. Requests are counted against the key (parsed: `bearer  K` is `Bearer K`), or against the client
+address when no Bearer key is shown (a malformed header is not a count of its own).
+
+Another category, `unknown_keys` (default 20/minute), counts per client address the presented keys that turned out
 unknown, revoked or expired: past it, that address's keys are refused before the lookup, so a flood of made-up keys
 (each its own per-key count) cannot turn into a flood of lookups.
 """
@@ -21,9 +25,12 @@ from limits.aio.strategies import MovingWindowRateLimiter
 from limits.errors import StorageError
 from limits.storage import storage_from_string
 
+from api.auth import bearer_key
+
 log = logging.getLogger("secgov.api.ratelimit")
-CATEGORIES = ("uploads", "graphql", "unknown_keys")
-DEFAULTS = {"unknown_keys": "20/minute"}
+CATEGORIES = ("uploads", "graphql", "reads", "unknown_keys")
+DEFAULTS = {"reads": "1200/minute", "unknown_keys": "20/minute"}
+_WHAT = {"uploads": "uploads", "graphql": "GraphQL requests", "reads": "requests", "unknown_keys": "unknown API keys"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,8 +43,8 @@ class Refusal:
     def message(self) -> str:
         unit = self.limit.GRANULARITY.name
         per = unit if self.limit.multiples == 1 else f"{self.limit.multiples} {unit}s"
-        what = {"uploads": "uploads", "graphql": "GraphQL requests"}.get(self.category, "unknown API keys")
-        return f"too many {what}: the limit is {self.limit.amount} per {per}; try again in {self.retry_after} s"
+        return (f"too many {_WHAT[self.category]}: the limit is {self.limit.amount} per {per}; try again in "
+                f"{self.retry_after} s")
 
 
 def parse_limits(spec: str) -> dict[str, list[RateLimitItem]]:
@@ -68,9 +75,11 @@ def storage_uri(setting: str | None) -> str:
 
 
 def identity(authorization: str | None, client: str | None) -> str:
-    """Whom a request is counted against: the presented key (as a digest: no secret is kept), else the address."""
-    if authorization:
-        return "key:" + hashlib.sha256(authorization.strip().encode()).hexdigest()[:32]
+    """Whom a request is counted against: the presented Bearer key (as a digest: no secret is kept), else the
+    address."""
+    key = bearer_key(authorization)
+    if key is not None:
+        return "key:" + hashlib.sha256(key.encode()).hexdigest()[:32]
     return "addr:" + (client or "unknown")
 
 

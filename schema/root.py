@@ -17,6 +17,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
 from schema.audit import AuditQuery, audited
+from schema.bounds import bounded
 from schema.cost import DEFAULT_BUDGET, CostLimits, QueryCost
 from schema.data_version import DataVersionFirst
 from schema.direct import DirectReads
@@ -51,6 +52,7 @@ class Query(NodeQuery, ViewerQuery, RegisterQuery, ModificationQuery, Governance
 
 
 @audited
+@bounded
 @strawberry.type(
     description="What can be changed; every payload answers expected refusals in errors { code message field }.")
 class Mutation(RegisterMutation, ModificationMutation, GovernanceMutation, ReportMutation, ReviewMutation,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from domain.limits import MAX_ID_CHARS
 from sql.db import Conn
 from sql.loader import fetch, fetchval
 from sql.rows import from_records
@@ -50,8 +51,9 @@ async def record(
     operation_name: str | None = None, target_ids: list[str] | None = None, client_address: str | None = None,
     request_id: str | None = None,
 ) -> int:
-    """One entry; at most MAX_TARGETS ids (the rest are not worth a large row)."""
-    targets = list(dict.fromkeys(target_ids or ()))[:MAX_TARGETS]
+    """One entry; at most MAX_TARGETS ids (the rest are not worth a large row), each cut to the length of an ID (a
+    longer one was refused as malformed: its first characters are enough to say what was sent)."""
+    targets = [t[:MAX_ID_CHARS] for t in dict.fromkeys(target_ids or ())][:MAX_TARGETS]
     entry: int = await fetchval(
         conn, "audit.insert", key_name=key_name, role=role, action=action, operation=operation[:200],
         operation_name=(operation_name or None) and operation_name[:200], target_ids=targets,

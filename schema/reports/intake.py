@@ -7,6 +7,7 @@ from datetime import datetime
 
 from domain.errors import Forbidden, InvalidInput, Unauthenticated
 from domain.formats import admit
+from domain.limits import MAX_FILENAME_CHARS, too_long
 from domain.periods import check_period
 from domain.roles import UPLOADERS
 from domain.viewer import Viewer
@@ -20,7 +21,7 @@ def check_uploader(viewer: Viewer, received_at: datetime | None) -> None:
     if viewer.role == "public":
         raise Unauthenticated("an API key with the dcc, secas or admin role is needed to upload")
     if viewer.role not in UPLOADERS:
-        raise Forbidden(f"the {viewer.role} role may not upload reports")
+        raise Forbidden(f"the {viewer.role} role may not upload reports (dcc, secas or admin may)")
     if received_at is not None and not viewer.is_staff:
         raise Forbidden("only secas and admin may back-fill receivedAt", field="receivedAt")
     if received_at is not None and received_at.tzinfo is None:
@@ -33,6 +34,8 @@ async def accept(
 ) -> Received:
     """Store the bytes verbatim (committed) before anything else, then enqueue the validation."""
     check_uploader(viewer, received_at)
+    if filename is not None and (message := too_long("filename", filename, MAX_FILENAME_CHARS)):
+        raise InvalidInput(message, field="filename")
     fmt = admit(content, content_type)
     digest = hashlib.sha256(content).digest()
     code = code.strip().upper()

@@ -18,7 +18,7 @@ from schema.relay import global_id
 from sql import governance
 from tests.conftest import need_tool
 from tests.support.reports import csv_bytes
-from tests.support.seed import exception_ids, validated
+from tests.support.seed import a_party, exception_ids, validated
 from tests.support.server import LiveServer
 
 CONSOLE = Path(__file__).resolve().parents[2] / "api" / "console"
@@ -40,14 +40,7 @@ CONSOLE = Path(__file__).resolve().parents[2] / "api" / "console"
     ],
 )
 async def test_metrics_only_for_secas_and_admin(client, api_keys, pool, role, status, code):
-    party_id = None
-    if role == "party":
-        async with pool.acquire() as conn:
-            party_id = await conn.fetchval(
-                "WITH g AS (INSERT INTO voting_groups (name, category) VALUES ('X', 'SMALL_SUPPLIER') RETURNING id) "
-                "INSERT INTO parties (name, initial_category, initial_voting_group_id) SELECT 'X', 'SMALL_SUPPLIER', "
-                "id FROM g RETURNING id"
-            )
+    party_id = await a_party(pool) if role == "party" else None
     key = await api_keys.get(role, party_id=party_id)
     r = await client.get("/metrics", headers={"Authorization": f"Bearer {key}"} if key else {})
     assert r.status_code == status, r.text[:300]

@@ -9,7 +9,7 @@ import pytest
 from domain.review import TRANSITIONS
 from schema.relay import global_id
 from tests.support.reports import csv_bytes
-from tests.support.seed import exception_ids, validated
+from tests.support.seed import a_party, exception_ids, validated
 
 REVIEW = """mutation($id: ID!, $action: ReviewAction!, $comment: String, $meetingId: ID) {
   reviewException(id: $id, action: $action, comment: $comment, meetingId: $meetingId) {
@@ -104,13 +104,7 @@ async def test_two_reviewers_at_once_have_one_winner(gql, api_keys, one_exceptio
     ("public", "COMMENT", False), ("secas", "RESOLVE", True), ("admin", "WAIVE", True),
 ])
 async def test_roles(gql, api_keys, pool, one_exception, role, action, allowed):
-    party_id = None
-    if role == "party":
-        async with pool.acquire() as conn:
-            party_id = await conn.fetchval(
-                "WITH g AS (INSERT INTO voting_groups (name, category) VALUES ('X', 'SMALL_SUPPLIER') RETURNING id) "
-                "INSERT INTO parties (name, initial_category, initial_voting_group_id) SELECT 'X', 'SMALL_SUPPLIER', "
-                "id FROM g RETURNING id")
+    party_id = await a_party(pool) if role == "party" else None
     key = await api_keys.get(role, party_id=party_id)
     result = await act(gql, key, one_exception, action)
     if allowed:

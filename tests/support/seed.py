@@ -26,3 +26,13 @@ async def exception_ids(pool: Pool, rule_code: str | None = None) -> list[int]:
         rows = await conn.fetch("SELECT id FROM report_exceptions WHERE ($1::text IS NULL OR rule_code = $1) "
                                 "ORDER BY id", rule_code)
     return [r["id"] for r in rows]
+
+
+async def a_party(pool: Pool) -> int:
+    """A Party (in a Voting Group of its own), for a `party` key to belong to."""
+    async with pool.acquire() as conn:
+        party_id: int = await conn.fetchval(
+            "WITH g AS (INSERT INTO voting_groups (name, category) VALUES ('X', 'SMALL_SUPPLIER') RETURNING id) "
+            "INSERT INTO parties (name, initial_category, initial_voting_group_id) SELECT 'X', 'SMALL_SUPPLIER', "
+            "id FROM g RETURNING id")
+    return party_id

@@ -22,7 +22,7 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.edge import error_response
-from schema.reports import UPLOADERS
+from domain.roles import UPLOADERS
 
 # The leading fields of an upload are a GraphQL document and a small map: more is not an upload's.
 MAX_LEADING_FIELDS_BYTES = 1024 * 1024

@@ -68,10 +68,10 @@ const M_OBSERVATION = `mutation RecordObservation($input: RecordObservationInput
 const OBSERVERS = new Set(["opsg", "secas", "admin"]);
 const Q_VARIANCE = `query Variance($code: String!) {
   subs: reportSubmissions(filter: { reportType: $code }, first: 100) { edges { node { id period status receivedAt } } }
-  above: exceptions(filter: { reportType: $code, ruleCode: "VARIANCE_ABOVE_TOLERANCE", severity: HIGH }, first: 100) {
-    edges { node { period details submission { id } } } }
-  below: exceptions(filter: { reportType: $code, ruleCode: "VARIANCE_BELOW_TOLERANCE", severity: HIGH }, first: 100) {
-    edges { node { period details submission { id } } } } }`;
+  above: exceptions(filter: { reportType: $code, ruleCode: "VARIANCE_ABOVE_TOLERANCE" }, first: 100) {
+    edges { node { period subject details submission { id } } } }
+  below: exceptions(filter: { reportType: $code, ruleCode: "VARIANCE_BELOW_TOLERANCE" }, first: 100) {
+    edges { node { period subject details submission { id } } } } }`;
 const Q_STATUS_HISTORY = `query StatusHistory($after: String) { exceptions(first: 100, after: $after) {
   pageInfo { hasNextPage endCursor } edges { node { id status firstFlaggedAt history { at toStatus } } } } }`;
 const Q_MEMBERSHIP = `query Membership($from: String!, $to: String!) { membershipStatistics(fromMonth: $from, toMonth: $to) {
@@ -942,6 +942,7 @@ function varianceChart(t, d) {
   const totals = new Map();
   for (const e of [...d.above.edges, ...d.below.edges]) {
     const x = e.node;
+    if (x.subject !== "TOTAL") continue; // the sum of the rows is what the chart draws
     const s = latest.get(x.period);
     if (s && x.submission && x.submission.id === s.id) totals.set(x.period, x.details);
   }

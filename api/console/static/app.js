@@ -521,12 +521,18 @@ function historyBlock(ex) {
       e.comment ? h("blockquote", { className: "h-comment" }, e.comment) : null))));
 }
 
+// "A", "A and B", "A, B and C".
+function listed(words) {
+  return words.length > 1 ? `${words.slice(0, -1).join(", ")} and ${words[words.length - 1]}` : words.join("");
+}
+
 function reviewBlock(ex, result) {
   // The actions the server lists for this key and status (docs/domain.md, "Roles"); it stays the judge when acting.
   const actions = (ex.availableActions || []).map((o) => o.action);
+  const needing = (ex.availableActions || []).filter((o) => o.commentRequired).map((o) => ACTION_LABEL[o.action]);
   const form = h("form", { className: "review", id: "review-form", novalidate: true, onsubmit: (e) => e.preventDefault() });
   form.append(
-    h("label", { for: "review-comment" }, "Comment ", h("span", { className: "muted small" }, "(required for Resolve, Waive, Escalate, Reopen and Comment)")),
+    h("label", { for: "review-comment" }, "Comment ", needing.length ? h("span", { className: "muted small" }, `(required for ${listed(needing)})`) : null),
     h("textarea", { id: "review-comment", rows: "3", "aria-describedby": "review-errors" }),
   );
   if (state.meetings.length) {

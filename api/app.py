@@ -25,6 +25,7 @@ from api.metrics import make_route as make_metrics
 from api.ratelimit import RateLimiter
 from api.resources import Resources
 from api.response_cache import CacheCollector
+from api.responses import refusal
 from api.rest import make_routes
 from api.settings import Settings
 from schema.context import Enqueue
@@ -47,10 +48,10 @@ async def unexpected(request: Request, exc: Exception) -> Response:
     """Anything a route or middleware did not handle: 503 when the database is away, else a masked 500."""
     request_id = getattr(request.state, "request_id", None)
     if is_unavailable(exc):
-        return error_response(503, "UNAVAILABLE", "the database is unavailable; try again shortly",
-                              headers={"Retry-After": "5"})
+        return refusal(request.url.path, 503, "UNAVAILABLE", "the database is unavailable; try again shortly",
+                       headers={"Retry-After": "5"})
     log.exception("unexpected error (request %s)", request_id)
-    return error_response(500, "INTERNAL_SERVER_ERROR", f"internal server error (request id {request_id})")
+    return refusal(request.url.path, 500, "INTERNAL_SERVER_ERROR", f"internal server error (request id {request_id})")
 
 
 def create_app(settings: Settings, *, pool: Pool | None = None, enqueue: Enqueue | None = None,

@@ -87,7 +87,9 @@ async def test_metrics_show_requests_by_operation_uploads_queue_validations_and_
     assert value(m, "secgov_validation_duration_seconds_count", outcome="FLAGGED") == 1
     assert value(m, "secgov_validation_duration_seconds_bucket", outcome="FLAGGED", le="+Inf") == 1
     assert value(m, "secgov_validation_duration_seconds_sum", outcome="FLAGGED") >= 0
-    assert value(m, "secgov_exceptions", status="OPEN", severity="HIGH") == 1
+    # The file is on time; its one subject and the TOTAL are above the upper tolerance: two WARNING exceptions.
+    assert value(m, "secgov_exceptions", status="OPEN", severity="WARNING") == 2
+    assert not value(m, "secgov_exceptions", status="OPEN", severity="HIGH")
     assert value(m, "secgov_requests_total", kind="other", operation="/metrics", status="200") == 1
 
 

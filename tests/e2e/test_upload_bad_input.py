@@ -29,6 +29,7 @@ def not_utf8(line: int, byte: str) -> dict[str, Any]:
             "line": line}
 
 
+# Good rows are at 95% of forecast, inside the tolerance band and below 100%, so they raise no finding of their own.
 # name → (period, bytes, final status, the findings exactly: (rule, subject, severity, row, details), a message)
 FILES: dict[str, tuple[str, bytes, str, list[tuple[Any, ...]], str]] = {
     "empty file": ("2019-01", b"", "REJECTED",
@@ -45,20 +46,20 @@ FILES: dict[str, tuple[str, bytes, str, list[tuple[Any, ...]], str]] = {
     "missing column": ("2019-04", csv_bytes("user_id,forecast", "ASE001,100"), "REJECTED",
                        [("SCHEMA", "FILE", HIGH, None, {"missing": ["actual"], "columns": ["user_id", "forecast"]})],
                        "Required column missing: actual (the file's columns are: user_id, forecast)"),
-    "non-numeric count": ("2019-05", csv_bytes(SR, "ASE001,100,100", "ASE002,100,lots"), "FLAGGED",
+    "non-numeric count": ("2019-05", csv_bytes(SR, "ASE001,100,95", "ASE002,100,lots"), "FLAGGED",
                           [("SCHEMA", "actual", HIGH, 2, {"column": "actual", "value": "lots"})],
                           "actual 'lots' on row 2 is not a whole number"),
-    "negative count": ("2019-06", csv_bytes(SR, "ASE001,100,100", "ASE002,-7,100"), "FLAGGED",
+    "negative count": ("2019-06", csv_bytes(SR, "ASE001,100,95", "ASE002,-7,100"), "FLAGGED",
                        [("SCHEMA", "forecast", HIGH, 2, {"column": "forecast", "value": "-7"})],
                        "forecast -7 on row 2 is negative: a count cannot be below 0"),
-    "duplicate subject": ("2019-07", csv_bytes(SR, "ASE001,100,100", "ASE002,100,100", "ASE001,100,100"),
+    "duplicate subject": ("2019-07", csv_bytes(SR, "ASE001,100,95", "ASE002,100,95", "ASE001,100,95"),
                           "FLAGGED", [("DUPLICATE_SUBJECT", "ASE001", WARNING, 1, {"rows": [1, 3], "count": 2})],
                           "ASE001 appears on 2 rows (1, 3): each subject should appear once"),
     "TOTAL that does not add up": (
-        "2019-08", csv_bytes(SR, "ASE001,100,100", "ASE002,200,200", "Total,300,301"), "FLAGGED",
+        "2019-08", csv_bytes(SR, "ASE001,100,95", "ASE002,200,190", "Total,300,286"), "FLAGGED",
         [("TOTAL_MISMATCH", "TOTAL", WARNING, 3, {"row": 3, "columns": ["actual"], "forecast_stated": 300,
-                                                  "forecast_sum": 300, "actual_stated": 301, "actual_sum": 300})],
-        "The TOTAL row gives actual 301 but the rows add up to 300 (SEC H3.24)"),
+                                                  "forecast_sum": 300, "actual_stated": 286, "actual_sum": 285})],
+        "The TOTAL row gives actual 286 but the rows add up to 285 (SEC H3.24)"),
 }
 
 FINDINGS = """query($id: ID!) { reportSubmission(id: $id) { status sha256 sizeBytes

@@ -194,8 +194,9 @@ def estimate(
 
 class CostLimits:
     """A schema's budget, the types the estimate walks, and its lane for heavy operations: one at a time per
-    process, so a few clients sending the most expensive queries allowed leave the database's other cores to
-    everyone else (waiting longer than `wait_s` for the lane is answered UNAVAILABLE, to be tried again)."""
+    process, and after each the lane rests for REST_FACTOR times as long as it ran, so heavy operations take at most
+    a third of the process's time (and one database connection) whoever sends them and however many; everyone else
+    keeps the rest. Waiting longer than `wait_s` for the lane is answered UNAVAILABLE, to be tried again."""
 
     def __init__(self, *, budget: int = DEFAULT_BUDGET, wait_s: float = 2.0, heavy_at_once: int = 1) -> None:
         self.budget = budget
@@ -206,6 +207,7 @@ class CostLimits:
 
 
 HEAVY_SHARE = 4  # an operation costing more than a quarter of the budget takes the heavy lane
+REST_FACTOR = 2.0
 
 
 class QueryCost(SchemaExtension):
@@ -234,7 +236,10 @@ class QueryCost(SchemaExtension):
             raise GraphQLError(
                 "busy with other expensive queries; try again shortly", extensions={"code": "UNAVAILABLE"}
             ) from None
+        loop = asyncio.get_running_loop()
+        started = loop.time()
         try:
             yield
         finally:
-            limits.lane.release()
+            # The lane opens again only after a rest in proportion to the work (the answer is not held back).
+            loop.call_later((loop.time() - started) * REST_FACTOR, limits.lane.release)

@@ -77,6 +77,10 @@ class Socket:
             return  # closed here (key revoked): the app's last words go nowhere
         if message["type"] == "websocket.close":
             self.closed = True
+        elif message["type"] == "websocket.send" and message.get("bytes") is not None:
+            # graphql-transport-ws is a text protocol (browsers hand binary frames over as Blobs, which its clients
+            # do not read): JSON encoded to bytes goes out as the text it is.
+            message = {"type": "websocket.send", "text": message["bytes"].decode()}
         await self._send(message)
 
     async def receive(self) -> Message:

@@ -26,7 +26,9 @@ async def connect(url: str, authorization: str | None) -> Any:
     await ws.send(
         json.dumps({"type": "connection_init", "payload": {"Authorization": authorization} if authorization else {}})
     )
-    ack = json.loads(await asyncio.wait_for(ws.recv(), 10))
+    raw = await asyncio.wait_for(ws.recv(), 10)
+    assert isinstance(raw, str), raw  # a text frame: a browser hands binary ones over as Blobs
+    ack = json.loads(raw)
     assert ack["type"] == "connection_ack", ack
     return ws
 

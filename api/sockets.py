@@ -103,11 +103,14 @@ class Socket:
             return {"type": "websocket.disconnect", "code": REVOKED}
         client = asyncio.ensure_future(self._receive())
         stop = asyncio.ensure_future(self.revoked.wait())
-        await asyncio.wait((client, stop), return_when=asyncio.FIRST_COMPLETED)
-        stop.cancel()
-        if client.done():
+        try:
+            await asyncio.wait((client, stop), return_when=asyncio.FIRST_COMPLETED)
+        finally:  # also when the app is cancelled while waiting: no task is left behind
+            stop.cancel()
+            if not client.done():
+                client.cancel()
+        if client.done() and not client.cancelled():
             return client.result()
-        client.cancel()
         return {"type": "websocket.disconnect", "code": REVOKED}
 
     async def _init(self, message: dict[str, Any]) -> None:

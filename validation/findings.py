@@ -113,23 +113,25 @@ def text(*pieces: Piece) -> pl.Expr:
 _GROUPS = pl.Series("groups", [f"{i:03d}" for i in range(1000)], dtype=pl.String)
 
 
-def thousands(value: pl.Expr, largest: int = 2**63) -> pl.Expr:
-    """An integer with thousands separators, as f"{n:,}" writes it: -1,234,567 (|value| <= `largest`)."""
+def thousands(value: pl.Expr, largest: int = 2**63) -> list[pl.Expr]:
+    """An integer with thousands separators, as f"{n:,}" writes it (-1,234,567; |value| <= `largest`), as the
+    pieces to give `text`: the sign (or the 0 of zero), then the digits."""
     # Each group of three digits looked up zero-padded, joined by commas, and the leading zeros and commas
-    # stripped: arithmetic and a gather, several times faster than splitting the digits' text with a regex.
+    # stripped: arithmetic and a gather, several times faster than splitting the digits' text with a regex. The
+    # sign stays a piece of its own so that no column of whole numbers is copied again to add it.
     magnitude = value.abs().cast(pl.Int64)
     count = max(1, (len(str(abs(largest))) + 2) // 3)
     groups = [pl.lit(_GROUPS).gather(magnitude // 10 ** (3 * k) % 1000) for k in reversed(range(count))]
     digits = pl.concat_str(groups, separator=",").str.strip_chars_start("0,")
-    digits = pl.when(magnitude == 0).then(pl.lit("0")).otherwise(digits)
-    return pl.when(value < 0).then(pl.lit("-") + digits).otherwise(digits)
+    sign = pl.when(value < 0).then(pl.lit("-")).when(magnitude == 0).then(pl.lit("0")).otherwise(pl.lit(""))
+    return [sign, digits]
 
 
 def tenths(value: pl.Expr) -> pl.Expr:
     """An integer number of tenths with one decimal, as f"{tenths / 10:.1f}" writes it: 358 -> 35.8, -5 -> -0.5."""
     magnitude = value.abs()
-    number = text((magnitude // 10).cast(pl.String), ".", (magnitude % 10).cast(pl.String))
-    return pl.when(value < 0).then(pl.lit("-") + number).otherwise(number)
+    sign = pl.when(value < 0).then(pl.lit("-")).otherwise(pl.lit(""))
+    return text(sign, (magnitude // 10).cast(pl.String), ".", (magnitude % 10).cast(pl.String))
 
 
 def json_value(value: object) -> str:

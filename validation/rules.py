@@ -29,7 +29,7 @@ def forecast_zero(frame: pl.DataFrame, spec: ReportSpec) -> pl.DataFrame:
         .select(
             findings.rule_frame(
                 "FORECAST_ZERO", Severity.WARNING, pl.col("subject"), pl.col("row"),
-                findings.text(findings.thousands(actual), _ZERO_TAIL + text.clause(spec.sec_clause)),
+                findings.text(*findings.thousands(actual), _ZERO_TAIL + text.clause(spec.sec_clause)),
                 spec.sec_clause, findings.text('{"actual":', actual, ',"forecast":0}'),
             )
         )

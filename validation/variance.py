@@ -133,8 +133,8 @@ def _per_subject(frame: pl.DataFrame, spec: ReportSpec, bands: list[_Band], larg
                 pl.col("subject"),
                 pl.col("row"),
                 findings.text(
-                    findings.thousands(actual, largest), " requests sent against a forecast of ",
-                    findings.thousands(forecast, largest),
+                    *findings.thousands(actual, largest), " requests sent against a forecast of ",
+                    *findings.thousands(forecast, largest),
                     ": ", pl.col("__ratio"), "% of forecast, ", pl.col("__phrase"),
                 ),
                 clause,

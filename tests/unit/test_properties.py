@@ -174,7 +174,7 @@ def test_rules_never_raise_on_small_frames(frame: pl.DataFrame, spec: ReportSpec
 @given(st.lists(st.integers(min_value=-(2**63) + 1, max_value=2**63 - 1), max_size=20))
 def test_thousands_and_tenths_write_as_python_does(values: list[int]) -> None:
     series = pl.Series("n", values, dtype=pl.Int64)
-    written = pl.select(findings.thousands(pl.lit(series)), findings.tenths(pl.lit(series)).alias("t"))
+    written = pl.select(findings.text(*findings.thousands(pl.lit(series))), findings.tenths(pl.lit(series)).alias("t"))
     assert written.to_series(0).to_list() == [f"{v:,}" for v in values]
     assert written.to_series(1).to_list() == [f"{Decimal(v).scaleb(-1):.1f}" for v in values]
 

@@ -62,3 +62,14 @@ def test_readme_and_docs_link_only_to_files_in_the_repository() -> None:
             elif anchor and linked.suffix == ".md" and anchor not in anchors(linked):
                 broken.append(f"{page.relative_to(ROOT)}: {target}#{anchor} (no such heading)")
     assert not broken, "links to files that are not in the repository:\n" + "\n".join(broken)
+
+
+def test_every_setting_is_in_the_operations_guide() -> None:
+    import dataclasses
+
+    from domain.settings import Settings
+
+    guide = (ROOT / "docs" / "operations.md").read_text(encoding="utf-8")
+    names = [f.metadata["env"] for f in dataclasses.fields(Settings) if "env" in f.metadata]
+    assert len(names) > 10
+    assert [n for n in names if f"| `{n}` |" not in guide] == [], "settings missing from docs/operations.md"

@@ -31,6 +31,20 @@ def _month(text: str, name: str) -> date:
         raise bad_user_input(f"{name}: {text!r} is not a month (YYYY-MM)") from e
 
 
+# The categories membershipStatistics counts Voting Groups by, in the order it lists them (the DCC is not counted).
+COUNTED_CATEGORIES = tuple(c for c in PartyCategory if c is not PartyCategory.DCC)
+
+
+def statistics_months(from_month: str, to_month: str) -> tuple[date, date]:
+    """The first days of membershipStatistics' first and last months; BAD_USER_INPUT naming what is wrong."""
+    start, end = _month(from_month, "fromMonth"), _month(to_month, "toMonth")
+    if end < start:
+        raise bad_user_input("toMonth is before fromMonth")
+    if (end.year - start.year) * 12 + end.month - start.month >= 600:
+        raise bad_user_input("at most 50 years of months at once")
+    return start, end
+
+
 def party_page_args(filter: PartyFilter | None, as_of: date | None, first: int | None, after: str | None
                     ) -> tuple[int, dict[str, Any], tuple[str, int] | None]:
     """(page size, the store's filter arguments, the keyset position after the cursor) of a parties page."""
@@ -115,11 +129,7 @@ class RegisterQuery:
         to_month: Annotated[str, strawberry.argument(
             description="The last month, YYYY-MM (at most 50 years after fromMonth).")],
     ) -> list[MembershipMonth]:
-        start, end = _month(from_month, "fromMonth"), _month(to_month, "toMonth")
-        if end < start:
-            raise bad_user_input("toMonth is before fromMonth")
-        if (end.year - start.year) * 12 + end.month - start.month >= 600:
-            raise bad_user_input("at most 50 years of months at once")
+        start, end = statistics_months(from_month, to_month)
         async with info.context.connection() as conn:
             rows = await parties.membership_statistics(conn, from_month=start, to_month=end)
         return [
@@ -129,7 +139,7 @@ class RegisterQuery:
                 voting_groups_at_month_end=r.voting_groups_at_month_end,
                 voting_groups_by_category=[
                     CategoryCount(category=c, count=r.voting_groups_by_category.get(c.value, 0))
-                    for c in PartyCategory if c is not PartyCategory.DCC],
+                    for c in COUNTED_CATEGORIES],
             )
             for r in rows
         ]

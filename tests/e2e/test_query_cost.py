@@ -116,6 +116,20 @@ async def test_a_statement_past_the_timeout_is_answered_503_with_retry_after(sma
         await blocker.close()
 
 
+async def test_statistics_answered_straight_from_rows_keep_the_statement_timeout(small_pool, dsn):
+    """membershipStatistics with plain fields skips graphql-core's execution (schema/direct.py), not the bound."""
+    blocker = await db.connect(dsn)
+    try:
+        async with blocker.transaction():
+            await blocker.execute("LOCK TABLE membership_runs IN ACCESS EXCLUSIVE MODE")
+            async with bounded(small_pool) as c:
+                r = await c.post("/graphql", json={"query": "{ membershipStatistics" + FIFTY_YEARS + STATS + " }"})
+        assert r.status_code == 503, r.text
+        assert codes(r) == {"UNAVAILABLE"} and int(r.headers["retry-after"]) >= 1
+    finally:
+        await blocker.close()
+
+
 async def test_waiting_past_the_acquire_timeout_is_answered_503_with_retry_after(small_pool):
     held = [await small_pool.acquire(), await small_pool.acquire()]  # the whole pool
     try:

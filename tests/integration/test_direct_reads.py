@@ -115,3 +115,78 @@ async def test_what_the_direct_path_does_not_answer_goes_the_ordinary_way(regist
         assert len(data) == 5
     bad = await gql('{ parties(first: 5, after: "nonsense") { totalCount } }', expect_errors=True)
     assert bad["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+STATISTICS = """query($from: String!, $to: String!) { membershipStatistics(fromMonth: $from, toMonth: $to) {
+    month accessions inDefault withdrawals expulsions partiesAtMonthEnd votingGroupsAtMonthEnd
+    votingGroupsByCategory { category count } } }"""
+STATISTICS_SHAPES = [
+    STATISTICS,
+    'query($from: String!, $to: String!) { __typename m: membershipStatistics(fromMonth: $from, toMonth: $to) { '
+    "__typename n: partiesAtMonthEnd month g: votingGroupsByCategory { __typename c: count category count } "
+    "votingGroupsByCategory { category } } parties(first: 2) { totalCount } }",
+    'query($from: String!, $to: String!) { a: membershipStatistics(fromMonth: $from, toMonth: $to) { month } '
+    'b: membershipStatistics(fromMonth: "2018-01", toMonth: "2018-03") { inDefault withdrawals expulsions } }',
+]
+# Before any Party existed (the register begins in 2014), across its life, the longest range allowed (50 years),
+# one month, and months to come.
+MONTH_RANGES = [
+    ("1980-01", "1989-12"),
+    ("2013-06", "2026-05"),
+    ("1980-01", "2029-11"),
+    ("2018-07", "2018-07"),
+    ("2031-01", "2033-12"),
+]
+
+
+@pytest.mark.parametrize("query", STATISTICS_SHAPES)
+async def test_membership_statistics_answer_as_execution_does(register, gql, monkeypatch, statements, query):
+    answered = []
+    fields = dict(schema.direct.FIELDS)
+
+    async def counted(*args: Any) -> Any:
+        answered.append(args[2].name.value)
+        return await fields["membershipStatistics"](*args)
+
+    monkeypatch.setitem(schema.direct.FIELDS, "membershipStatistics", counted)
+    for first, last in MONTH_RANGES:
+        direct, ordinary = await both(gql, monkeypatch, statements, query, {"from": first, "to": last})
+        assert direct == ordinary
+        months = next(v for k, v in direct["data"].items() if k in ("membershipStatistics", "m", "a"))
+        assert months[0]["month"] == first and months[-1]["month"] == last
+    assert len(answered) == len(MONTH_RANGES) * query.count("membershipStatistics(")  # the direct path answered
+    figures = (await gql(STATISTICS, {"from": "1980-01", "to": "2029-11"}))["data"]["membershipStatistics"]
+    assert len(figures) == 599
+    assert figures[0]["partiesAtMonthEnd"] == 0 and figures[0]["votingGroupsByCategory"][0]["count"] == 0
+    assert max(m["partiesAtMonthEnd"] for m in figures) > 100  # the register's Parties are there in between
+    assert figures[-1]["partiesAtMonthEnd"] == figures[-2]["partiesAtMonthEnd"] > 0  # and still are, in the future
+
+
+async def test_membership_statistics_refusals_and_other_shapes_go_the_ordinary_way(register, gql, monkeypatch):
+    """A range to refuse is refused as before, by the ordinary way; fragments and directives are executed as ever."""
+    answered = []
+    fields = dict(schema.direct.FIELDS)
+
+    async def counted(*args: Any) -> Any:
+        months = await fields["membershipStatistics"](*args)  # NotDirect when not answered here
+        answered.append(months)
+        return months
+
+    monkeypatch.setitem(schema.direct.FIELDS, "membershipStatistics", counted)
+    for first, last, wrong in [
+        ("2018-05", "2018-04", "toMonth is before fromMonth"),
+        ("1980-01", "2030-01", "at most 50 years of months at once"),
+        ("2018-13", "2019-01", "fromMonth: '2018-13' is not a month (YYYY-MM)"),
+    ]:
+        refused = await gql(STATISTICS, {"from": first, "to": last}, expect_errors=True)
+        assert refused["data"] is None
+        assert [(e["message"], e["extensions"]["code"]) for e in refused["errors"]] == [(wrong, "BAD_USER_INPUT")]
+    for query in [
+        '{ membershipStatistics(fromMonth: "2018-01", toMonth: "2018-02") { ... on MembershipMonth { month } } }',
+        '{ membershipStatistics(fromMonth: "2018-01", toMonth: "2018-02") { month @include(if: true) } }',
+        '{ membershipStatistics(fromMonth: "2018-01", toMonth: "2018-02") { month votingGroupsByCategory { '
+        "...on CategoryCount { count } } } }",
+    ]:
+        months = (await gql(query))["data"]["membershipStatistics"]
+        assert [m["month"] for m in months] == ["2018-01", "2018-02"]
+    assert answered == []

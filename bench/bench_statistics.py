@@ -9,8 +9,9 @@ python -m bench.bench_statistics [--runs 30] [--keep]
      statistics were computed before the periods), timed once each: it takes seconds.
    - the first page of 100 Parties and its count as `parties(first: 100)` reads them, beside the same statements
      joined to party_states(today) instead of the periods (as they were before), taken in turn.
-3. membershipStatistics over HTTP: the real server (production settings, one uvicorn worker, response cache off),
-   one request at a time, for 10 and 50 years. Targets: 10 years <= 50 ms, 50 years <= 200 ms (medians).
+3. membershipStatistics over HTTP: the real server (production settings, one uvicorn worker), one request at a time,
+   for 10 and 50 years, response cache off, then on (a repeated request: one data version check). Targets, cache
+   off: 10 years <= 50 ms, 50 years <= 200 ms (medians).
 Writes bench/results/statistics.json and prints a table.
 """
 
@@ -167,13 +168,13 @@ async def measure_sql(dsn: str, runs: int) -> list[dict[str, Any]]:
     return cases
 
 
-def measure_http(dsn: str, runs: int) -> list[dict[str, Any]]:
+def measure_http(dsn: str, runs: int, cache: str) -> list[dict[str, Any]]:
     server, base = uvicorn(
         "secgov",
         "bench.server:create",
         dsn,
         1,
-        {"SECGOV_ENV": "production", "SECGOV_RESPONSE_CACHE": "off", "SECGOV_RATE_LIMITS": "uploads=60/minute"},
+        {"SECGOV_ENV": "production", "SECGOV_RESPONSE_CACHE": cache, "SECGOV_RATE_LIMITS": "uploads=60/minute"},
     )
     cases = []
     try:
@@ -181,6 +182,7 @@ def measure_http(dsn: str, runs: int) -> list[dict[str, Any]]:
             month accessions inDefault withdrawals expulsions partiesAtMonthEnd votingGroupsAtMonthEnd
             votingGroupsByCategory { category count } } }"""
         for name, (first, last) in RANGES.items():
+            label = f"membershipStatistics {name}, HTTP, cache {cache}"
             body = orjson.dumps({"query": document, "variables": {"from": f"{first:%Y-%m}", "to": f"{last:%Y-%m}"}})
             headers = {"Content-Type": "application/json"}
             status, raw = harness.http(base + "/graphql", body=body, headers=headers)
@@ -188,9 +190,9 @@ def measure_http(dsn: str, runs: int) -> list[dict[str, Any]]:
             months = len((answer.get("data") or {}).get("membershipStatistics") or [])
             if status != 200 or answer.get("errors"):
                 cases.append(
-                    {"case": f"membershipStatistics {name}, HTTP", "refused": status, "errors": answer.get("errors")}
+                    {"case": label, "refused": status, "errors": answer.get("errors")}
                 )
-                print(f"  HTTP {name}: answered {status} {answer.get('errors')}", flush=True)
+                print(f"  HTTP {name}, cache {cache}: answered {status} {answer.get('errors')}", flush=True)
                 continue
             times = []
             for _ in range(runs):
@@ -200,7 +202,7 @@ def measure_http(dsn: str, runs: int) -> list[dict[str, Any]]:
             result = figures(times)
             cases.append(
                 {
-                    "case": f"membershipStatistics {name}, HTTP",
+                    "case": label,
                     **result,
                     "months": months,
                     "target_s": TARGET_S[name],
@@ -208,7 +210,7 @@ def measure_http(dsn: str, runs: int) -> list[dict[str, Any]]:
                 }
             )
             print(
-                f"  HTTP {name} ({months} months): {result['median_s'] * 1000:.1f} ms median "
+                f"  HTTP {name}, cache {cache} ({months} months): {result['median_s'] * 1000:.1f} ms median "
                 f"(target {TARGET_S[name] * 1000:.0f} ms)",
                 flush=True,
             )
@@ -258,7 +260,9 @@ def main(argv: list[str] | None = None) -> int:
         dsn, counts, seconds = asyncio.run(build(server, Sizes()))
         print(f"register built in {seconds:.1f}s: " + ", ".join(f"{v:,} {k}" for k, v in counts.items()), flush=True)
         result["data"] = counts
-        result["cases"] = asyncio.run(measure_sql(dsn, args.runs)) + measure_http(dsn, args.runs)
+        result["cases"] = asyncio.run(measure_sql(dsn, args.runs)) + [
+            case for cache in ("off", "on") for case in measure_http(dsn, args.runs, cache)
+        ]
         result["loadavg_after"] = os.getloadavg()
         if args.keep:
             print(dsn)

@@ -48,14 +48,20 @@ async def unexpected(request: Request, exc: Exception) -> Response:
     """Anything a route or middleware did not handle: 503 when the database is away, else a masked 500."""
     request_id = getattr(request.state, "request_id", None)
     if is_unavailable(exc):
-        return refusal(request.url.path, 503, "UNAVAILABLE", "the database is unavailable; try again shortly",
-                       headers={"Retry-After": "5"})
+        return refusal(
+            request.url.path,
+            503,
+            "UNAVAILABLE",
+            "the database is unavailable; try again shortly",
+            headers={"Retry-After": "5"},
+        )
     log.exception("unexpected error (request %s)", request_id)
     return refusal(request.url.path, 500, "INTERNAL_SERVER_ERROR", f"internal server error (request id {request_id})")
 
 
-def create_app(settings: Settings, *, pool: Pool | None = None, enqueue: Enqueue | None = None,
-               broker_ping: Ping | None = None) -> Starlette:
+def create_app(
+    settings: Settings, *, pool: Pool | None = None, enqueue: Enqueue | None = None, broker_ping: Ping | None = None
+) -> Starlette:
     """The app; given a pool (tests) it uses that one, otherwise it opens one from DATABASE_URL."""
     resources = Resources(_pool=pool, enqueue=enqueue)
     if enqueue is None and settings.broker_url:
@@ -72,8 +78,9 @@ def create_app(settings: Settings, *, pool: Pool | None = None, enqueue: Enqueue
         if resources._pool is None:
             if not settings.database_url:
                 raise RuntimeError("DATABASE_URL is not set")
-            owned = resources._pool = await db.create_pool(settings.database_url, min_size=2, max_size=20,
-                                                           statement_timeout_s=settings.statement_timeout_s)
+            owned = resources._pool = await db.create_pool(
+                settings.database_url, min_size=2, max_size=20, statement_timeout_s=settings.statement_timeout_s
+            )
         await resources.hub.start(resources.pool)
         try:
             yield
@@ -102,8 +109,11 @@ def create_app(settings: Settings, *, pool: Pool | None = None, enqueue: Enqueue
             return error_response(503, "UNAVAILABLE", f"not ready: {problems}")
         return JSONResponse({"status": "ready"})
 
-    schema = build_schema(introspection=not settings.production, cost_budget=settings.query_cost_budget,
-                          heavy_wait_s=settings.acquire_timeout_s)
+    schema = build_schema(
+        introspection=not settings.production,
+        cost_budget=settings.query_cost_budget,
+        heavy_wait_s=settings.acquire_timeout_s,
+    )
     keys = KeyResolver(resources)
     view = SecgovGraphQL(schema, resources=resources, settings=settings, keys=keys)
     metrics = Metrics()
@@ -116,8 +126,11 @@ def create_app(settings: Settings, *, pool: Pool | None = None, enqueue: Enqueue
             WebSocketRoute("/graphql", view),
             Route("/api/v1/reports/{code}/{period}", upload, methods=["POST"]),  # type: ignore[arg-type]
             Route("/api/v1/submissions/{id}", submission, methods=["GET"]),  # type: ignore[arg-type]
-            Route("/api/v1/opsg-report/{month}.{fmt}", make_download(resources),  # type: ignore[arg-type]
-                  methods=["GET"]),
+            Route(
+                "/api/v1/opsg-report/{month}.{fmt}",
+                make_download(resources),  # type: ignore[arg-type]
+                methods=["GET"],
+            ),
             Route("/console", console_page, methods=["GET"]),
             Mount("/console/static", StaticFiles(directory=CONSOLE_DIR / "static", check_dir=False)),
             Mount("/static/graphiql", StaticFiles(directory=GRAPHIQL_ASSETS)),
@@ -131,7 +144,11 @@ def create_app(settings: Settings, *, pool: Pool | None = None, enqueue: Enqueue
     )
     app.state.settings = settings
     app.state.resources = resources
-    app.add_middleware(Edge, keys=keys, metrics=metrics,
-                       limiter=RateLimiter(settings.rate_limits, settings.rate_limit_storage),
-                       max_upload_bytes=settings.max_upload_bytes)
+    app.add_middleware(
+        Edge,
+        keys=keys,
+        metrics=metrics,
+        limiter=RateLimiter(settings.rate_limits, settings.rate_limit_storage),
+        max_upload_bytes=settings.max_upload_bytes,
+    )
     return app

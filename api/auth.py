@@ -42,9 +42,17 @@ class KeyResolver:
         if hit is None or hit[0] < now:
             async with self.resources.pool.acquire() as conn:
                 holder = await keys.holder(conn, key=key)
-            found = None if holder is None else Viewer(
-                role=holder.role, bodies=tuple(holder.bodies), party_id=holder.party_id, key_id=holder.id,
-                name=holder.name)
+            found = (
+                None
+                if holder is None
+                else Viewer(
+                    role=holder.role,
+                    bodies=tuple(holder.bodies),
+                    party_id=holder.party_id,
+                    key_id=holder.id,
+                    name=holder.name,
+                )
+            )
             if len(self._cache) > 10_000:
                 self._cache.clear()
             hit = (now + CACHE_SECONDS, found)

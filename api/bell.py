@@ -17,19 +17,22 @@ log = logging.getLogger("secgov.api")
 ENQUEUE_TIMEOUT_S = 5.0
 
 
-def make_enqueue(broker: dramatiq.Broker, pool_of: Callable[[], Pool], queue: str | None = None
-                 ) -> Callable[[int, str], Awaitable[None]]:
+def make_enqueue(
+    broker: dramatiq.Broker, pool_of: Callable[[], Pool], queue: str | None = None
+) -> Callable[[int, str], Awaitable[None]]:
     """The bell: a message on `queue` (SECGOV_QUEUE) per stored upload, then the submission marked enqueued."""
 
     async def enqueue(submission_id: int, request_id: str) -> None:
         try:
             # Bounded: with RabbitMQ refusing connections dramatiq and pika retry for ~20 s, and the upload is stored.
-            await asyncio.wait_for(asyncio.to_thread(broker_module.enqueue_message, broker, submission_id, request_id,
-                                                     queue),
-                                   timeout=ENQUEUE_TIMEOUT_S)
+            await asyncio.wait_for(
+                asyncio.to_thread(broker_module.enqueue_message, broker, submission_id, request_id, queue),
+                timeout=ENQUEUE_TIMEOUT_S,
+            )
         except Exception as e:  # noqa: BLE001 - the upload is stored; the scheduler re-rings the bell later
-            log.warning("broker unreachable (%s); submission %s waits for the reconciler", type(e).__name__,
-                        submission_id)
+            log.warning(
+                "broker unreachable (%s); submission %s waits for the reconciler", type(e).__name__, submission_id
+            )
             return
         async with pool_of().acquire() as conn:
             await submissions.mark_enqueued(conn, id=submission_id)

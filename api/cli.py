@@ -37,9 +37,12 @@ def resolve_urls(settings: Settings, *, need_broker: bool = False) -> Settings:
             database_url = database_url or found["database_url"]
             broker_url = broker_url or found["broker_url"]
     if not database_url:
-        raise SystemExit(fail(
-            "no database: set DATABASE_URL (e.g. postgresql://user@host/db) or start `secgov up` "
-            f"with SECGOV_DATA={settings.data_dir}"))
+        raise SystemExit(
+            fail(
+                "no database: set DATABASE_URL (e.g. postgresql://user@host/db) or start `secgov up` "
+                f"with SECGOV_DATA={settings.data_dir}"
+            )
+        )
     if need_broker and not broker_url:
         raise SystemExit(fail("no broker: set BROKER_URL (amqp://... or redis://...) or start `secgov up`"))
     return settings.replace(database_url=database_url, broker_url=broker_url)
@@ -121,8 +124,9 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     logs.configure()
     app = create_app(settings)
     # log_config=None: uvicorn's loggers go through the JSON handler; the edge writes the access line.
-    uvicorn.run(app, host=args.host, port=args.port, log_level="info", proxy_headers=True, log_config=None,
-                access_log=False)
+    uvicorn.run(
+        app, host=args.host, port=args.port, log_level="info", proxy_headers=True, log_config=None, access_log=False
+    )
     return 0
 
 
@@ -144,8 +148,14 @@ def cmd_api_key(args: argparse.Namespace, settings: Settings) -> int:
                     if args.expires_in_days <= 0:
                         raise ValueError("--expires-in-days must be a positive number of days")
                     expires_at = datetime.now(UTC) + timedelta(days=args.expires_in_days)
-                return await keys.create(conn, name=args.name, role=args.role, bodies=list(args.body or []),
-                                         party_id=party, expires_at=expires_at)
+                return await keys.create(
+                    conn,
+                    name=args.name,
+                    role=args.role,
+                    bodies=list(args.body or []),
+                    party_id=party,
+                    expires_at=expires_at,
+                )
             await keys.revoke(conn, name=args.name)
             return None
         finally:
@@ -174,8 +184,17 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
     from workers.broker import dramatiq_env
 
     settings = resolve_urls(settings, need_broker=True)
-    argv = ["--processes", str(args.processes), "--threads", str(args.threads),
-            "--queues", settings.queue, settings.webhook_queue, "--worker-shutdown-timeout", "30000"]
+    argv = [
+        "--processes",
+        str(args.processes),
+        "--threads",
+        str(args.threads),
+        "--queues",
+        settings.queue,
+        settings.webhook_queue,
+        "--worker-shutdown-timeout",
+        "30000",
+    ]
     # Dramatiq starts its worker processes with this process's environment, and they read their settings from it.
     # When it lacks what was resolved here (URLs of a running `secgov up`, Dramatiq's own settings), this command
     # runs again in place (same pid, so `secgov up` and process managers keep signalling it) with the environment
@@ -210,8 +229,9 @@ def cmd_revalidate(args: argparse.Namespace, settings: Settings) -> int:
     async def reset() -> list[int]:
         conn = await db.connect(settings.database_url or "")
         try:
-            ids = pks or sorted({r.submission_id for r in await opsg.table(conn, month=args.month)
-                                 if r.submission_id is not None})
+            ids = pks or sorted(
+                {r.submission_id for r in await opsg.table(conn, month=args.month) if r.submission_id is not None}
+            )
             for pk in ids:
                 await submissions.reset_for_revalidation(conn, id=pk)
             return ids
@@ -284,8 +304,11 @@ def cmd_up(args: argparse.Namespace, settings: Settings) -> int:
             for i, child in enumerate(children):
                 if child.poll() is not None and not stopping:
                     # A crashed worker (killed, out of memory) is started again; its message is redelivered.
-                    print(f"secgov: {' '.join(commands[i][3:])} stopped (code {child.returncode}); restarting",
-                          file=sys.stderr, flush=True)
+                    print(
+                        f"secgov: {' '.join(commands[i][3:])} stopped (code {child.returncode}); restarting",
+                        file=sys.stderr,
+                        flush=True,
+                    )
                     children[i] = subprocess.Popen(commands[i], env=env, start_new_session=True)
             time.sleep(0.3)
         return 0
@@ -346,8 +369,14 @@ def parser() -> argparse.ArgumentParser:
 
 
 COMMANDS: dict[str, Command] = {
-    "up": cmd_up, "migrate": cmd_migrate, "demo-data": cmd_demo_data, "serve": cmd_serve,
-    "api-key": cmd_api_key, "worker": cmd_worker, "scheduler": cmd_scheduler, "revalidate": cmd_revalidate,
+    "up": cmd_up,
+    "migrate": cmd_migrate,
+    "demo-data": cmd_demo_data,
+    "serve": cmd_serve,
+    "api-key": cmd_api_key,
+    "worker": cmd_worker,
+    "scheduler": cmd_scheduler,
+    "revalidate": cmd_revalidate,
     "rebuild-periods": cmd_rebuild_periods,
 }
 

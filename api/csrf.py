@@ -52,14 +52,19 @@ class CsrfGuard:
         headers = Headers(scope=scope)
         fields = await leading_fields(headers, receive)
         if fields is None:
-            await error_response(413, "PAYLOAD_TOO_LARGE", "the fields before the file are larger than "
-                                 f"{MAX_LEADING_FIELDS_BYTES:,} bytes")(scope, receive, send)
+            await error_response(
+                413,
+                "PAYLOAD_TOO_LARGE",
+                f"the fields before the file are larger than {MAX_LEADING_FIELDS_BYTES:,} bytes",
+            )(scope, receive, send)
             return
         boundary = f"secgov-{uuid.uuid4().hex}"
         body = without_files(fields, boundary)
         replaced = [(k, v) for k, v in scope["headers"] if k not in (b"content-length", b"content-type")]
-        replaced += [(b"content-length", str(len(body)).encode()),
-                     (b"content-type", f"multipart/form-data; boundary={boundary}".encode())]
+        replaced += [
+            (b"content-length", str(len(body)).encode()),
+            (b"content-type", f"multipart/form-data; boundary={boundary}".encode()),
+        ]
         sent = False
 
         async def receive_body() -> Message:
@@ -104,10 +109,15 @@ def without_files(fields: list[tuple[str, str]], boundary: str) -> bytes:
     except ValueError:
         mapping = {}
     files = list(mapping) if isinstance(mapping, dict) else []
-    parts = [f"--{boundary}\r\nContent-Disposition: form-data; name={_quoted(name)}\r\n\r\n{value}\r\n"
-             for name, value in fields]
-    parts += [f"--{boundary}\r\nContent-Disposition: form-data; name={_quoted(str(name))}; filename=\"not-read\"\r\n"
-              "Content-Type: application/octet-stream\r\n\r\n\r\n" for name in files]
+    parts = [
+        f"--{boundary}\r\nContent-Disposition: form-data; name={_quoted(name)}\r\n\r\n{value}\r\n"
+        for name, value in fields
+    ]
+    parts += [
+        f'--{boundary}\r\nContent-Disposition: form-data; name={_quoted(str(name))}; filename="not-read"\r\n'
+        "Content-Type: application/octet-stream\r\n\r\n\r\n"
+        for name in files
+    ]
     return ("".join(parts) + f"--{boundary}--\r\n").encode()
 
 

@@ -42,10 +42,14 @@ class Progress:
 async def load(conn: Conn, data: dict[str, Any] | None = None) -> dict[str, int]:
     """Insert the demo set in one transaction; returns counts per kind."""
     data = data or seed()
-    counts = {k: 0 for k in ("bodies", "voting_groups", "parties", "events", "meetings", "highlights", "actions",
-                             "modifications")}
-    total = sum(len(data.get(k, [])) for k in ("bodies", "voting_groups", "parties", "meetings", "highlights",
-                                                "actions", "modifications"))
+    counts = {
+        k: 0
+        for k in ("bodies", "voting_groups", "parties", "events", "meetings", "highlights", "actions", "modifications")
+    }
+    total = sum(
+        len(data.get(k, []))
+        for k in ("bodies", "voting_groups", "parties", "meetings", "highlights", "actions", "modifications")
+    )
     progress = Progress(total, "demo data")
     async with conn.transaction():
         body_ids: dict[str, int] = {}
@@ -58,56 +62,99 @@ async def load(conn: Conn, data: dict[str, Any] | None = None) -> dict[str, int]
             progress.step(b["code"])
         group_ids: dict[str, int] = {}
         for g in data.get("voting_groups", []):
-            group_ids[g["key"]] = (await parties.create_voting_group(conn, name=g["name"],
-                                                                     category=g["category"])).id
+            group_ids[g["key"]] = (await parties.create_voting_group(conn, name=g["name"], category=g["category"])).id
             counts["voting_groups"] += 1
             progress.step(g["name"])
         for p in data.get("parties", []):
-            pk = await parties.create_party(conn, name=p["name"], category=p["category"],
-                                            voting_group_id=group_ids.get(p.get("voting_group") or ""),
-                                            note=p.get("note"))
+            pk = await parties.create_party(
+                conn,
+                name=p["name"],
+                category=p["category"],
+                voting_group_id=group_ids.get(p.get("voting_group") or ""),
+                note=p.get("note"),
+            )
             counts["parties"] += 1
             for e in sorted(p.get("events", []), key=lambda e: e["occurred_on"]):
                 await parties.record_event(
-                    conn, party_id=pk, kind=e["kind"], occurred_on=date.fromisoformat(e["occurred_on"]),
-                    user_role=e.get("user_role"), user_id=e.get("user_id"), category=e.get("category"),
-                    voting_group_id=group_ids.get(e.get("voting_group") or ""), note=e.get("note"))
+                    conn,
+                    party_id=pk,
+                    kind=e["kind"],
+                    occurred_on=date.fromisoformat(e["occurred_on"]),
+                    user_role=e.get("user_role"),
+                    user_id=e.get("user_id"),
+                    category=e.get("category"),
+                    voting_group_id=group_ids.get(e.get("voting_group") or ""),
+                    note=e.get("note"),
+                )
                 counts["events"] += 1
             progress.step(p["name"])
         meeting_ids: dict[str, int] = {}
         for m in data.get("meetings", []):
             meeting_ids[m["reference"]] = await governance.create_meeting(
-                conn, body_id=body_ids[m["body"]], reference=m["reference"], held_on=date.fromisoformat(m["held_on"]),
-                title=m.get("title"), classification=m.get("classification", "WHITE"), note=m.get("note"))
+                conn,
+                body_id=body_ids[m["body"]],
+                reference=m["reference"],
+                held_on=date.fromisoformat(m["held_on"]),
+                title=m.get("title"),
+                classification=m.get("classification", "WHITE"),
+                note=m.get("note"),
+            )
             counts["meetings"] += 1
             progress.step(m["reference"])
         for h in data.get("highlights", []):
             await governance.create_highlight(
-                conn, body_id=body_ids[h["body"]], meeting_id=meeting_ids.get(h.get("meeting") or ""),
-                title=h["title"], body=h.get("body_text") or "", classification=h.get("classification", "WHITE"),
-                published_on=date.fromisoformat(h["published_on"]))
+                conn,
+                body_id=body_ids[h["body"]],
+                meeting_id=meeting_ids.get(h.get("meeting") or ""),
+                title=h["title"],
+                body=h.get("body_text") or "",
+                classification=h.get("classification", "WHITE"),
+                published_on=date.fromisoformat(h["published_on"]),
+            )
             counts["highlights"] += 1
             progress.step(h["title"])
         for a in data.get("actions", []):
             await governance.create_action(
-                conn, reference=a["reference"], meeting_id=meeting_ids[a["meeting"]], kind=a.get("kind", "ACTION"),
-                text=a["text"], owner=a.get("owner"), status=a.get("status", "OPEN"), outcome=a.get("outcome"),
-                due_on=_d(a.get("due_on")), classification=a.get("classification", "WHITE"))
+                conn,
+                reference=a["reference"],
+                meeting_id=meeting_ids[a["meeting"]],
+                kind=a.get("kind", "ACTION"),
+                text=a["text"],
+                owner=a.get("owner"),
+                status=a.get("status", "OPEN"),
+                outcome=a.get("outcome"),
+                due_on=_d(a.get("due_on")),
+                classification=a.get("classification", "WHITE"),
+            )
             counts["actions"] += 1
             progress.step(a["reference"])
         for mod in data.get("modifications", []):
             pk = await modifications.create(
-                conn, reference=mod["reference"], title=mod["title"], path=mod.get("path"),
-                stage=mod.get("stage"), proposer=mod.get("proposer"),
-                raised_on=_d(mod.get("raised_on")), working_group=mod.get("working_group"),
-                release=mod.get("release"), implemented_on=_d(mod.get("implemented_on")),
-                former_references=mod.get("former_references"), parties_impacted=mod.get("parties_impacted"),
-                sec_sections=mod.get("sec_sections"))
+                conn,
+                reference=mod["reference"],
+                title=mod["title"],
+                path=mod.get("path"),
+                stage=mod.get("stage"),
+                proposer=mod.get("proposer"),
+                raised_on=_d(mod.get("raised_on")),
+                working_group=mod.get("working_group"),
+                release=mod.get("release"),
+                implemented_on=_d(mod.get("implemented_on")),
+                former_references=mod.get("former_references"),
+                parties_impacted=mod.get("parties_impacted"),
+                sec_sections=mod.get("sec_sections"),
+            )
             for e in mod.get("events", []):
                 await modifications.record_event(
-                    conn, modification_id=pk, kind=e["kind"], occurred_on=date.fromisoformat(e["occurred_on"]),
-                    note=e.get("note"), stage=e.get("stage"), body_id=body_ids.get(e.get("body") or ""),
-                    outcome=e.get("outcome"))
+                    conn,
+                    modification_id=pk,
+                    kind=e["kind"],
+                    occurred_on=date.fromisoformat(e["occurred_on"]),
+                    note=e.get("note"),
+                    stage=e.get("stage"),
+                    body_id=body_ids.get(e.get("body") or ""),
+                    outcome=e.get("outcome"),
+                )
             counts["modifications"] += 1
             progress.step(mod["reference"])
     return counts

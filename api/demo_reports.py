@@ -48,10 +48,18 @@ REPORTS = (
 
 # The Observations column of the paper's table, in OPSG's words (the paper's spelling kept).
 OBSERVATIONS = (
-    ("PMR", "2018-04", "Despite measures all above Target, Users were unable to use services due to Major Incident "
-                       "in CSPN during April."),
-    ("RDP_INCIDENT", "2018-05", "DCC undertaking another full Data Refresh from RDP's. DCC requested to provided "
-                                "statement of assurance to OPSG."),
+    (
+        "PMR",
+        "2018-04",
+        "Despite measures all above Target, Users were unable to use services due to Major Incident "
+        "in CSPN during April.",
+    ),
+    (
+        "RDP_INCIDENT",
+        "2018-05",
+        "DCC undertaking another full Data Refresh from RDP's. DCC requested to provided "
+        "statement of assurance to OPSG.",
+    ),
     ("CSR_VARIANCE", "2018-05", "Despite being outside tolerance, DCC has sufficient capacity to manage."),
     ("SR_VARIANCE", "2018-04", "None"),
 )
@@ -67,9 +75,17 @@ async def load(pool: Pool, limits: Limits | None = None) -> dict[str, int]:
     delivered = 0
     for report in REPORTS:
         received = await accept(
-            pool, None, viewer=DEMO_UPLOADER, code=report.code, period=report.period, content=content(report.file),
-            filename=f"demo-{report.file}", content_type="text/csv", received_at=report.received_at,
-            request_id="demo-data")
+            pool,
+            None,
+            viewer=DEMO_UPLOADER,
+            code=report.code,
+            period=report.period,
+            content=content(report.file),
+            filename=f"demo-{report.file}",
+            content_type="text/csv",
+            received_at=report.received_at,
+            request_id="demo-data",
+        )
         if received.duplicate_of is None:
             await run(pool, received.submission_id, limits)
             delivered += 1

@@ -20,8 +20,12 @@ from sql import opsg
 from sql.errors import StoreError
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-MEDIA = {"md": "text/markdown; charset=utf-8", "csv": "text/csv; charset=utf-8", "html": "text/html; charset=utf-8",
-         "docx": DOCX}
+MEDIA = {
+    "md": "text/markdown; charset=utf-8",
+    "csv": "text/csv; charset=utf-8",
+    "html": "text/html; charset=utf-8",
+    "docx": DOCX,
+}
 
 
 def make_route(resources: Resources) -> object:
@@ -45,8 +49,11 @@ def make_route(resources: Resources) -> object:
             # Word files take a moment to build: off the event loop.
             body = await asyncio.to_thread(render.RENDERERS[fmt], table)
         disposition = "inline" if fmt == "html" else "attachment"
-        headers = {"Content-Disposition": f'{disposition}; filename="opsg-report-{table.month}.{fmt}"',
-                   "Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"}
+        headers = {
+            "Content-Disposition": f'{disposition}; filename="opsg-report-{table.month}.{fmt}"',
+            "Cache-Control": "private, no-store",
+            "X-Content-Type-Options": "nosniff",
+        }
         if fmt == "html":
             headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
         return Response(body, media_type=MEDIA[fmt], headers=headers)

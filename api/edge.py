@@ -67,8 +67,14 @@ def route_path(scope: Scope) -> str | None:
 
 
 class Edge:
-    def __init__(self, app: ASGIApp, keys: KeyResolver, limiter: RateLimiter | None = None,
-                 metrics: Metrics | None = None, max_upload_bytes: int = MAX_UPLOAD_BYTES) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        keys: KeyResolver,
+        limiter: RateLimiter | None = None,
+        metrics: Metrics | None = None,
+        max_upload_bytes: int = MAX_UPLOAD_BYTES,
+    ) -> None:
         self.app = app
         self.keys = keys
         self.limiter = limiter
@@ -122,8 +128,11 @@ class Edge:
         kinds = categories(scope, content_type)
         upload = "uploads" in kinds
         # The REST upload route enforces its own limit while streaming; everything else is capped here.
-        cap = None if scope["path"].startswith(UPLOAD_ROUTE) else (
-            self.max_upload_bytes + 64 * 1024 if upload else MAX_GRAPHQL_BODY)
+        cap = (
+            None
+            if scope["path"].startswith(UPLOAD_ROUTE)
+            else (self.max_upload_bytes + 64 * 1024 if upload else MAX_GRAPHQL_BODY)
+        )
 
         async def send_with_id(message: Message) -> None:
             nonlocal status, answered
@@ -151,8 +160,9 @@ class Edge:
             if refusal is not None:
                 await refuse(429, "RATE_LIMITED", refusal.message, {"Retry-After": str(refusal.retry_after)})
             elif cap is not None and declared.isdigit() and int(declared) > cap:
-                await refuse(413, "PAYLOAD_TOO_LARGE", f"the body declares {int(declared):,} bytes; the limit is "
-                             f"{cap:,}")
+                await refuse(
+                    413, "PAYLOAD_TOO_LARGE", f"the body declares {int(declared):,} bytes; the limit is {cap:,}"
+                )
             else:
                 try:
                     await self._resolve(scope, authorization)
@@ -206,8 +216,16 @@ class Edge:
         if upload_bytes is not None and 200 <= status < 300:
             self.metrics.upload_bytes.labels(kind).observe(upload_bytes)
         viewer = state.get("viewer")
-        logs.access(method=scope.get("method", "GET"), path=scope["path"], status=status, seconds=seconds, kind=kind,
-                    operation=operation, client=_client(scope), key=getattr(viewer, "name", None))
+        logs.access(
+            method=scope.get("method", "GET"),
+            path=scope["path"],
+            status=status,
+            seconds=seconds,
+            kind=kind,
+            operation=operation,
+            client=_client(scope),
+            key=getattr(viewer, "name", None),
+        )
 
 
 def _client(scope: Scope) -> str | None:

@@ -18,8 +18,10 @@ def _embedded(module: str, setting: str) -> Any:
     try:
         return importlib.import_module(module)
     except ModuleNotFoundError:
-        raise SystemExit(f"secgov: {module} is not installed: set {setting}, or install the embedded servers with "
-                         f"pip install 'secgov[embedded]'") from None
+        raise SystemExit(
+            f"secgov: {module} is not installed: set {setting}, or install the embedded servers with "
+            f"pip install 'secgov[embedded]'"
+        ) from None
 
 
 @dataclass

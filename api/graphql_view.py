@@ -39,11 +39,16 @@ _BEFORE_EXECUTION = {"GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED", "BAD_U
 
 
 class SecgovGraphQL(GraphQL[Context, None]):
-    def __init__(self, schema: Any, *, resources: Resources, settings: Settings, keys: KeyResolver | None = None,
-                 **kwargs: Any) -> None:
-        super().__init__(schema, graphql_ide=None if settings.production else "graphiql",
-                         multipart_uploads_enabled=True, max_subscriptions_per_connection=MAX_OPERATIONS_PER_CONNECTION,
-                         **kwargs)
+    def __init__(
+        self, schema: Any, *, resources: Resources, settings: Settings, keys: KeyResolver | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(
+            schema,
+            graphql_ide=None if settings.production else "graphiql",
+            multipart_uploads_enabled=True,
+            max_subscriptions_per_connection=MAX_OPERATIONS_PER_CONNECTION,
+            **kwargs,
+        )
         self.resources = resources
         self.settings = settings
         self.keys = keys or KeyResolver(resources)  # the edge's, so that both see a revocation at once
@@ -59,8 +64,9 @@ class SecgovGraphQL(GraphQL[Context, None]):
         return HTMLResponse(self.graphql_ide_html, headers=self._ide_headers)
 
     def _connection(self, *, per_use: bool) -> RequestConnection:
-        return RequestConnection(self.resources.pool, acquire_timeout_s=self.settings.acquire_timeout_s,
-                                 per_use=per_use)
+        return RequestConnection(
+            self.resources.pool, acquire_timeout_s=self.settings.acquire_timeout_s, per_use=per_use
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """An HTTP request gets one connection for all of its SQL, given back when it is answered."""
@@ -79,8 +85,9 @@ class SecgovGraphQL(GraphQL[Context, None]):
         finally:
             await db.release()
 
-    async def _from_cache(self, scope: Scope, receive: Receive, send: Send, state: dict[str, Any],
-                          db: RequestConnection) -> Receive | None:
+    async def _from_cache(
+        self, scope: Scope, receive: Receive, send: Send, state: dict[str, Any], db: RequestConnection
+    ) -> Receive | None:
         """Answer from the cache (None), or hand back the body for strawberry to read, noting the request's key
         (and the data version, when an older answer had to be checked) for storing its answer afterwards."""
         assert self.cache is not None
@@ -124,9 +131,18 @@ class SecgovGraphQL(GraphQL[Context, None]):
         db = getattr(request.state, "db", None) or self._connection(per_use=True)
         state = request.scope.setdefault("state", {})
         context = state["graphql_context"] = build_context(
-            db, viewer, request_id, enqueue=self.resources.enqueue, request=request, response=response, client=client,
-            max_upload_bytes=self.settings.max_upload_bytes, hub=self.resources.hub,
-            keep_answer="cache_key" in state, data_version=state.get("data_version"))
+            db,
+            viewer,
+            request_id,
+            enqueue=self.resources.enqueue,
+            request=request,
+            response=response,
+            client=client,
+            max_upload_bytes=self.settings.max_upload_bytes,
+            hub=self.resources.hub,
+            keep_answer="cache_key" in state,
+            data_version=state.get("data_version"),
+        )
         return context
 
     def encode_json(self, data: object) -> bytes:
@@ -157,13 +173,20 @@ class SecgovGraphQL(GraphQL[Context, None]):
     def _keep(self, state: dict[str, Any], result: ExecutionResult, data: GraphQLHTTPResponse) -> None:
         context = state.get("graphql_context")
         key: Key | None = state.get("cache_key")
-        if (self.cache is None or key is None or result.errors or context is None or not context.answer_keepable
-                or context.data_version is None):
+        if (
+            self.cache is None
+            or key is None
+            or result.errors
+            or context is None
+            or not context.answer_keepable
+            or context.data_version is None
+        ):
             return
         self.cache.put(key, context.data_version, orjson.dumps(data), state.get("graphql_operation"))
 
-    def create_response(self, response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse],
-                        sub_response: Response) -> Response:
+    def create_response(
+        self, response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse], sub_response: Response
+    ) -> Response:
         response = super().create_response(response_data, sub_response)
         media_type, status = _answer.get()
         if media_type != "application/json":
@@ -212,6 +235,11 @@ async def _read_body(receive: Receive) -> bytes:
 async def _send_kept(scope: Scope, send: Send, body: bytes) -> None:
     accept = next((v for n, v in scope.get("headers", ()) if n == b"accept"), b"")
     media = GRAPHQL_RESPONSE.encode() if GRAPHQL_RESPONSE.encode() in accept else b"application/json"
-    await send({"type": "http.response.start", "status": 200,
-                "headers": [(b"content-type", media), (b"content-length", str(len(body)).encode())]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 200,
+            "headers": [(b"content-type", media), (b"content-length", str(len(body)).encode())],
+        }
+    )
     await send({"type": "http.response.body", "body": body})

@@ -25,10 +25,33 @@ def configure(level: int | str = logging.INFO) -> logging.Handler:
     return handler
 
 
-def access(*, method: str, path: str, status: int, seconds: float, kind: str, operation: str,
-           client: str | None, key: str | None) -> None:
+def access(
+    *,
+    method: str,
+    path: str,
+    status: int,
+    seconds: float,
+    kind: str,
+    operation: str,
+    client: str | None,
+    key: str | None,
+) -> None:
     """One line per request; the request id comes from the context the edge set."""
     level = logging.WARNING if status >= 500 else logging.INFO
-    log.log(level, "%s %s %d", method, path, status,
-            extra={"method": method, "path": path, "status": status, "duration_ms": round(seconds * 1000, 2),
-                   "kind": kind, "operation": operation, "client": client, "key": key})
+    log.log(
+        level,
+        "%s %s %d",
+        method,
+        path,
+        status,
+        extra={
+            "method": method,
+            "path": path,
+            "status": status,
+            "duration_ms": round(seconds * 1000, 2),
+            "kind": kind,
+            "operation": operation,
+            "client": client,
+            "key": key,
+        },
+    )

@@ -52,13 +52,17 @@ class StoreCollector:
         for status, n in sorted(s.queue_depth.items()):
             depth.add_metric([status], n)
         yield depth
-        runs = HistogramMetricFamily("secgov_validation_duration_seconds",
-                                     "Validation runs by outcome (all time, from validation_runs)", labels=["outcome"])
+        runs = HistogramMetricFamily(
+            "secgov_validation_duration_seconds",
+            "Validation runs by outcome (all time, from validation_runs)",
+            labels=["outcome"],
+        )
         for outcome, h in sorted(s.validations.items()):
             runs.add_metric([outcome], [(_le(le), n) for le, n in h.buckets], h.total)
         yield runs
-        exceptions = GaugeMetricFamily("secgov_exceptions", "Report exceptions by status and severity",
-                                       labels=["status", "severity"])
+        exceptions = GaugeMetricFamily(
+            "secgov_exceptions", "Report exceptions by status and severity", labels=["status", "severity"]
+        )
         for (status, severity), n in sorted(s.exceptions.items()):
             exceptions.add_metric([status, severity], n)
         yield exceptions
@@ -70,16 +74,27 @@ class Metrics:
     def __init__(self) -> None:
         self.registry = CollectorRegistry(auto_describe=False)
         self.requests = Counter(
-            "secgov_requests", "HTTP requests by kind (graphql, rest, other), operation or route, and status",
-            ["kind", "operation", "status"], registry=self.registry)
+            "secgov_requests",
+            "HTTP requests by kind (graphql, rest, other), operation or route, and status",
+            ["kind", "operation", "status"],
+            registry=self.registry,
+        )
         self.latency = Histogram(
-            "secgov_request_duration_seconds", "Time to answer a request, by kind and operation or route",
-            ["kind", "operation"], registry=self.registry)
+            "secgov_request_duration_seconds",
+            "Time to answer a request, by kind and operation or route",
+            ["kind", "operation"],
+            registry=self.registry,
+        )
         self.upload_bytes = Histogram(
-            "secgov_upload_bytes", "Size of the bodies of upload requests answered 2xx", ["kind"],
-            buckets=UPLOAD_BUCKETS, registry=self.registry)
+            "secgov_upload_bytes",
+            "Size of the bodies of upload requests answered 2xx",
+            ["kind"],
+            buckets=UPLOAD_BUCKETS,
+            registry=self.registry,
+        )
         self.rate_limited = Counter(
-            "secgov_rate_limited", "Requests refused with 429 by category", ["category"], registry=self.registry)
+            "secgov_rate_limited", "Requests refused with 429 by category", ["category"], registry=self.registry
+        )
         self.store = StoreCollector()
         self.registry.register(self.store)
         self._operations: set[str] = set()
@@ -118,8 +133,11 @@ def make_route(metrics: Metrics, resources: Resources) -> object:
     async def scrape(request: Request) -> Response:
         viewer = request.state.viewer
         if viewer.role == "public":
-            return error_response(401, "UNAUTHENTICATED", "/metrics needs an API key with role secas or admin "
-                                  "(Authorization: Bearer <key>)")
+            return error_response(
+                401,
+                "UNAUTHENTICATED",
+                "/metrics needs an API key with role secas or admin (Authorization: Bearer <key>)",
+            )
         if not viewer.is_staff:
             return error_response(403, "FORBIDDEN", f"the {viewer.role} role may not read /metrics (secas or admin)")
         return Response(await metrics.render(resources), media_type=CONTENT_TYPE_LATEST)

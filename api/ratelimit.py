@@ -43,8 +43,10 @@ class Refusal:
     def message(self) -> str:
         unit = self.limit.GRANULARITY.name
         per = unit if self.limit.multiples == 1 else f"{self.limit.multiples} {unit}s"
-        return (f"too many {_WHAT[self.category]}: the limit is {self.limit.amount} per {per}; try again in "
-                f"{self.retry_after} s")
+        return (
+            f"too many {_WHAT[self.category]}: the limit is {self.limit.amount} per {per}; try again in "
+            f"{self.retry_after} s"
+        )
 
 
 def parse_limits(spec: str) -> dict[str, list[RateLimitItem]]:
@@ -54,8 +56,9 @@ def parse_limits(spec: str) -> dict[str, list[RateLimitItem]]:
         category, sep, value = part.partition("=")
         category = category.strip().lower()
         if not sep or category not in CATEGORIES:
-            raise ValueError(f"SECGOV_RATE_LIMITS: {part!r} is not <category>=<limit> with a category of "
-                             f"{', '.join(CATEGORIES)}")
+            raise ValueError(
+                f"SECGOV_RATE_LIMITS: {part!r} is not <category>=<limit> with a category of {', '.join(CATEGORIES)}"
+            )
         try:
             found[category] = parse_many(value.replace(",", ";"))
         except ValueError as e:
@@ -93,8 +96,12 @@ class RateLimiter:
         if uri.startswith("async+redis"):
             # redis-py (declared in pyproject.toml) rather than coredis; short timeouts: an unreachable
             # Redis must not hold requests up.
-            options = {"implementation": "redispy", "socket_timeout": 0.5, "socket_connect_timeout": 0.5,
-                       "wrap_exceptions": True}
+            options = {
+                "implementation": "redispy",
+                "socket_timeout": 0.5,
+                "socket_connect_timeout": 0.5,
+                "wrap_exceptions": True,
+            }
         self.shared = uri != "async+memory://"
         self.strategy = MovingWindowRateLimiter(storage_from_string(uri, **options))
 

@@ -25,9 +25,19 @@ log = logging.getLogger("secgov.audit")
 Route = Callable[[Request], Awaitable[Response]]
 
 STATUS = {
-    "UNAUTHENTICATED": 401, "FORBIDDEN": 403, "NOT_FOUND": 404, "UNKNOWN_REPORT_TYPE": 404, "INVALID_INPUT": 400,
-    "INVALID_PERIOD": 400, "CSRF_REFUSED": 400, "CONFLICT": 409, "LIFECYCLE_VIOLATION": 409,
-    "ILLEGAL_TRANSITION": 409, "PAYLOAD_TOO_LARGE": 413, "UNSUPPORTED_MEDIA_TYPE": 415, "RATE_LIMITED": 429,
+    "UNAUTHENTICATED": 401,
+    "FORBIDDEN": 403,
+    "NOT_FOUND": 404,
+    "UNKNOWN_REPORT_TYPE": 404,
+    "INVALID_INPUT": 400,
+    "INVALID_PERIOD": 400,
+    "CSRF_REFUSED": 400,
+    "CONFLICT": 409,
+    "LIFECYCLE_VIOLATION": 409,
+    "ILLEGAL_TRANSITION": 409,
+    "PAYLOAD_TOO_LARGE": 413,
+    "UNSUPPORTED_MEDIA_TYPE": 415,
+    "RATE_LIMITED": 429,
     "UNAVAILABLE": 503,
 }
 
@@ -81,9 +91,17 @@ def make_routes(settings: Settings, resources: Resources) -> tuple[object, objec
             if len(body) > settings.max_upload_bytes:
                 raise PayloadTooLarge(f"the file is larger than the limit of {settings.max_upload_bytes:,}")
             received = await accept(
-                resources.pool, resources.enqueue, viewer=viewer, code=code, period=period, content=body,
-                filename=filename, content_type=content_type, received_at=received_at,
-                request_id=request.state.request_id)
+                resources.pool,
+                resources.enqueue,
+                viewer=viewer,
+                code=code,
+                period=period,
+                content=body,
+                filename=filename,
+                content_type=content_type,
+                received_at=received_at,
+                request_id=request.state.request_id,
+            )
         except StoreError as e:
             return refused(e)
         sid = global_id("ReportSubmission", received.submission_id)
@@ -105,15 +123,24 @@ def make_routes(settings: Settings, resources: Resources) -> tuple[object, objec
         if not rows:
             return error_response(404, "NOT_FOUND", "no such submission")
         s = rows[0]
-        return JSONResponse({
-            "id": global_id("ReportSubmission", s.id), "report_type": s.report_type, "period": s.period,
-            "status": s.status, "delivery": s.delivery, "due_at": s.due_at.isoformat() if s.due_at else None,
-            "received_at": s.received_at.isoformat(), "sha256": s.sha256.hex(), "filename": s.filename,
-            "row_count": s.row_count,
-            "supersedes": global_id("ReportSubmission", s.supersedes_id)
-            if s.supersedes_id and s.status != "REJECTED" else None,
-            "findings_by_rule": by_rule,
-        })
+        return JSONResponse(
+            {
+                "id": global_id("ReportSubmission", s.id),
+                "report_type": s.report_type,
+                "period": s.period,
+                "status": s.status,
+                "delivery": s.delivery,
+                "due_at": s.due_at.isoformat() if s.due_at else None,
+                "received_at": s.received_at.isoformat(),
+                "sha256": s.sha256.hex(),
+                "filename": s.filename,
+                "row_count": s.row_count,
+                "supersedes": global_id("ReportSubmission", s.supersedes_id)
+                if s.supersedes_id and s.status != "REJECTED"
+                else None,
+                "findings_by_rule": by_rule,
+            }
+        )
 
     return audited(resources, upload), submission
 
@@ -133,11 +160,16 @@ def audited(resources: Resources, route: Route) -> Route:
         try:
             async with resources.pool.acquire() as conn:
                 await audit.record(
-                    conn, key_name=viewer.name, role=viewer.role, action="UPLOAD",
-                    operation=f"POST {request.url.path}", outcome=outcome,
+                    conn,
+                    key_name=viewer.name,
+                    role=viewer.role,
+                    action="UPLOAD",
+                    operation=f"POST {request.url.path}",
+                    outcome=outcome,
                     target_ids=[body["submission_id"]] if ok and body.get("submission_id") else [],
                     client_address=request.client.host if request.client else None,
-                    request_id=request.state.request_id)
+                    request_id=request.state.request_id,
+                )
         except Exception:  # the upload is stored already: failing the answer would not undo it
             log.exception("audit entry not written", extra={"operation": "upload", "key": viewer.name})
         return response

@@ -21,10 +21,12 @@ from bench import harness, reads
 from bench.harness import RESULTS, ROOT
 
 HERE = Path(__file__).resolve().parent
-SCRIPTS = (("validation", HERE / "bench_validation.py", "validation.json"),
-           ("intake", HERE / "bench_intake.py", "intake.json"),
-           ("stages", HERE / "stages.py", "stages.json"),
-           ("statistics", HERE / "bench_statistics.py", "statistics.json"))
+SCRIPTS = (
+    ("validation", HERE / "bench_validation.py", "validation.json"),
+    ("intake", HERE / "bench_intake.py", "intake.json"),
+    ("stages", HERE / "stages.py", "stages.json"),
+    ("statistics", HERE / "bench_statistics.py", "statistics.json"),
+)
 
 
 def _case(entry: dict[str, Any]) -> str:
@@ -46,13 +48,21 @@ def _generic(name: str, data: dict[str, Any]) -> list[list[str]]:
         if not (isinstance(value, list) and value and isinstance(value[0], dict)):
             continue
         for entry in value:
-            timings = ", ".join(f"{k.removesuffix('_s')} {v:.4g}s" for k, v in entry.items()
-                                if k.endswith("_s") and not k.endswith("_cpu_s") and isinstance(v, int | float))
-            memory = ", ".join(f"{k} {v:.4g}" for k, v in entry.items() if ("rss" in k or "mib" in k.lower())
-                               and isinstance(v, int | float) and "over" not in k)
-            ratios = ", ".join(f"{k} {v:.3g}x" for k, v in entry.items()
-                               if ("over_floor" in k or k.endswith("ratio")) and not k.endswith("_cpu")
-                               and isinstance(v, int | float))
+            timings = ", ".join(
+                f"{k.removesuffix('_s')} {v:.4g}s"
+                for k, v in entry.items()
+                if k.endswith("_s") and not k.endswith("_cpu_s") and isinstance(v, int | float)
+            )
+            memory = ", ".join(
+                f"{k} {v:.4g}"
+                for k, v in entry.items()
+                if ("rss" in k or "mib" in k.lower()) and isinstance(v, int | float) and "over" not in k
+            )
+            ratios = ", ".join(
+                f"{k} {v:.3g}x"
+                for k, v in entry.items()
+                if ("over_floor" in k or k.endswith("ratio")) and not k.endswith("_cpu") and isinstance(v, int | float)
+            )
             rows.append([name, _case(entry), "; ".join(x for x in (timings, memory) if x), ratios])
     return rows
 
@@ -61,14 +71,24 @@ def _reads(data: dict[str, Any]) -> list[list[str]]:
     rows = []
     for r in data.get("reads", []):
         stmts = "/".join(str(v) for _, v in sorted(r.get("statements", {}).items(), key=lambda kv: int(kv[0])))
-        rows.append(["reads", r["title"],
-                     f"GraphQL {r['graphql']['rps']} rps, floor {r['floor']['rps']} rps; SQL statements {stmts}",
-                     f"{r['ratio']}x of floor (target >= {data.get('target_ratio', 0.5)}x)"])
+        rows.append(
+            [
+                "reads",
+                r["title"],
+                f"GraphQL {r['graphql']['rps']} rps, floor {r['floor']['rps']} rps; SQL statements {stmts}",
+                f"{r['ratio']}x of floor (target >= {data.get('target_ratio', 0.5)}x)",
+            ]
+        )
     peer = data.get("peer") or {}
     for p in peer.get("pairs", []):
-        rows.append(["reads: peer", f"{p['name']}: first 100 with relations",
-                     f"secgov {p['secgov']['rps']} rps, PostGraphile {p['postgraphile']['rps']} rps",
-                     f"secgov {p['ratio']}x PostGraphile (goal >= 1x)"])
+        rows.append(
+            [
+                "reads: peer",
+                f"{p['name']}: first 100 with relations",
+                f"secgov {p['secgov']['rps']} rps, PostGraphile {p['postgraphile']['rps']} rps",
+                f"secgov {p['ratio']}x PostGraphile (goal >= 1x)",
+            ]
+        )
     if peer and not peer.get("available", True):
         rows.append(["reads: peer", "PostGraphile", f"not available: {peer.get('why')}", ""])
     for note in data.get("notes", []):

@@ -115,16 +115,33 @@ async def floor_end_to_end(dsn: str, data: bytes, submission_id: int) -> dict[st
         found = floor_findings(checked)
         t3 = time.perf_counter()
         valid = frame.with_columns(pl.int_range(1, pl.len() + 1).alias("row")).join(
-            checked[0].select("row"), on="row", how="anti")
-        rows = valid.select(pl.lit(submission_id).alias("submission_id"), "row",
-                            (pl.col("user_id") + "/" + pl.col("service")).alias("subject"), "user_id",
-                            "forecast", "actual", "user_role", "service",
-                            pl.lit(None, dtype=pl.String).alias("party_name")).write_csv().encode()
+            checked[0].select("row"), on="row", how="anti"
+        )
+        rows = (
+            valid.select(
+                pl.lit(submission_id).alias("submission_id"),
+                "row",
+                (pl.col("user_id") + "/" + pl.col("service")).alias("subject"),
+                "user_id",
+                "forecast",
+                "actual",
+                "user_role",
+                "service",
+                pl.lit(None, dtype=pl.String).alias("party_name"),
+            )
+            .write_csv()
+            .encode()
+        )
         findings = found.select(pl.lit(submission_id).alias("submission_id"), pl.all()).write_csv().encode()
         async with conn.transaction():
             await conn.copy_to_table("f_rows", source=io.BytesIO(rows), format="csv", header=True)
-            await conn.copy_to_table("f_findings", source=io.BytesIO(findings), format="csv", header=True,
-                                     columns=["submission_id", "rule", "subject", "row", "message", "details"])
+            await conn.copy_to_table(
+                "f_findings",
+                source=io.BytesIO(findings),
+                format="csv",
+                header=True,
+                columns=["submission_id", "rule", "subject", "row", "message", "details"],
+            )
         t4 = time.perf_counter()
         return {"store_bytes": t1 - t0, "parse": t2 - t1, "check": t3 - t2, "copy": t4 - t3, "total": t4 - t0}
     finally:
@@ -143,8 +160,12 @@ def end_to_end(base: str, key: str, data: bytes, period: str, worker_log: Path) 
     headers = {"Authorization": f"Bearer {key}", "Content-Type": "text/csv"}
     with httpx.Client(base_url=base, timeout=600) as http:
         t0, wall0 = time.perf_counter(), time.time()
-        r = http.post(f"/api/v1/reports/SR_VARIANCE/{period}", content=data, headers=headers,
-                      params={"received_at": f"{period}-28T00:00:00Z"})
+        r = http.post(
+            f"/api/v1/reports/SR_VARIANCE/{period}",
+            content=data,
+            headers=headers,
+            params={"received_at": f"{period}-28T00:00:00Z"},
+        )
         r.raise_for_status()
         uploaded, uploaded_wall = time.perf_counter() - t0, time.time()
         sid = r.json()["submission_id"]
@@ -155,8 +176,12 @@ def end_to_end(base: str, key: str, data: bytes, period: str, worker_log: Path) 
                 break
             time.sleep(0.02)
     run = _worker_line(worker_log, pk_of(sid, "ReportSubmission"))
-    stages = {"upload": uploaded, "pick_up": run["picked_up_at"] - uploaded_wall,
-              **{k: v / 1000 for k, v in run["stages_ms"].items()}, "status": seen_wall - run["finished_at"]}
+    stages = {
+        "upload": uploaded,
+        "pick_up": run["picked_up_at"] - uploaded_wall,
+        **{k: v / 1000 for k, v in run["stages_ms"].items()},
+        "status": seen_wall - run["finished_at"],
+    }
     return {"total": total, "status": status, "stages": stages, "started_wall": wall0}
 
 
@@ -189,8 +214,14 @@ def main(argv: list[str] | None = None) -> int:
             await conn.close()
 
     key = asyncio.run(make_key())
-    env = {**os.environ, "DATABASE_URL": dsn, "BROKER_URL": broker_url, "SECGOV_ENV": "production",
-           "SECGOV_QUEUE": f"bench_{uuid.uuid4().hex[:6]}", "PYTHONPATH": str(ROOT)}
+    env = {
+        **os.environ,
+        "DATABASE_URL": dsn,
+        "BROKER_URL": broker_url,
+        "SECGOV_ENV": "production",
+        "SECGOV_QUEUE": f"bench_{uuid.uuid4().hex[:6]}",
+        "PYTHONPATH": str(ROOT),
+    }
     port = free_port()
     api = Process("api", [sys.executable, "-m", "api.cli", "serve", "--port", str(port)], env=env)
     worker = Process("worker", [sys.executable, "-m", "api.cli", "worker", "--threads", "1"], env=env)
@@ -214,16 +245,29 @@ def main(argv: list[str] | None = None) -> int:
             measured = runs[1:]
             stages = {k: statistics.median(r["stages"].get(k, 0.0) for r in measured) for k in measured[0]["stages"]}
             t_e2e = statistics.median(r["total"] for r in measured)
-            results.append({
-                "rows": n, "bytes": len(data), "findings": validate_frame(frame, SPEC).findings_frame.height,
-                "status": measured[0]["status"], "parse_s": t_parse, "validate_s": t_validate,
-                "floor_checks_s": t_floor_checks, "validate_ratio": t_validate / t_floor_checks,
-                "end_to_end_s": t_e2e, "floor_end_to_end_s": floor_parts["total"],
-                "end_to_end_ratio": t_e2e / floor_parts["total"], "stages_s": stages, "floor_stages_s": floor_parts,
-                "samples_s": [r["total"] for r in measured],
-            })
-            print(f"{n:>10,} rows: end to end {t_e2e:.3f} s, floor {floor_parts['total']:.3f} s "
-                  f"({t_e2e / floor_parts['total']:.2f}x)", flush=True)
+            results.append(
+                {
+                    "rows": n,
+                    "bytes": len(data),
+                    "findings": validate_frame(frame, SPEC).findings_frame.height,
+                    "status": measured[0]["status"],
+                    "parse_s": t_parse,
+                    "validate_s": t_validate,
+                    "floor_checks_s": t_floor_checks,
+                    "validate_ratio": t_validate / t_floor_checks,
+                    "end_to_end_s": t_e2e,
+                    "floor_end_to_end_s": floor_parts["total"],
+                    "end_to_end_ratio": t_e2e / floor_parts["total"],
+                    "stages_s": stages,
+                    "floor_stages_s": floor_parts,
+                    "samples_s": [r["total"] for r in measured],
+                }
+            )
+            print(
+                f"{n:>10,} rows: end to end {t_e2e:.3f} s, floor {floor_parts['total']:.3f} s "
+                f"({t_e2e / floor_parts['total']:.2f}x)",
+                flush=True,
+            )
     finally:
         api.stop()
         worker.stop()
@@ -231,17 +275,24 @@ def main(argv: list[str] | None = None) -> int:
             redis_handle._cleanup()
         if pg_handle is not None:
             pg_handle.cleanup()
-    print(f"{'rows':>10} {'findings':>9} {'validate':>9} {'floor':>8} {'ratio':>6} {'end-to-end':>11} {'floor':>8} "
-          f"{'ratio':>6}")
+    print(
+        f"{'rows':>10} {'findings':>9} {'validate':>9} {'floor':>8} {'ratio':>6} {'end-to-end':>11} {'floor':>8} "
+        f"{'ratio':>6}"
+    )
     for r in results:
-        print(f"{r['rows']:>10,} {r['findings']:>9,} {r['validate_s']:>8.3f}s {r['floor_checks_s']:>7.3f}s "
-              f"{r['validate_ratio']:>5.2f}x {r['end_to_end_s']:>10.3f}s {r['floor_end_to_end_s']:>7.3f}s "
-              f"{r['end_to_end_ratio']:>5.2f}x")
+        print(
+            f"{r['rows']:>10,} {r['findings']:>9,} {r['validate_s']:>8.3f}s {r['floor_checks_s']:>7.3f}s "
+            f"{r['validate_ratio']:>5.2f}x {r['end_to_end_s']:>10.3f}s {r['floor_end_to_end_s']:>7.3f}s "
+            f"{r['end_to_end_ratio']:>5.2f}x"
+        )
     for r in results:
-        print(f"{r['rows']:>10,} rows, stages (ms): " + ", ".join(f"{k} {v * 1000:,.0f}" for k, v in
-                                                                   r["stages_s"].items()))
-        print(f"{'':>10}       floor (ms): " + ", ".join(f"{k} {v * 1000:,.0f}" for k, v in
-                                                         r["floor_stages_s"].items()))
+        print(
+            f"{r['rows']:>10,} rows, stages (ms): "
+            + ", ".join(f"{k} {v * 1000:,.0f}" for k, v in r["stages_s"].items())
+        )
+        print(
+            f"{'':>10}       floor (ms): " + ", ".join(f"{k} {v * 1000:,.0f}" for k, v in r["floor_stages_s"].items())
+        )
     print("targets: validation <= 1.5x its floor on clean data; end to end <= 2x its floor")
     RESULTS.parent.mkdir(exist_ok=True)
     RESULTS.write_text(json.dumps({"intake": results, "above": args.above, "runs": args.runs}, indent=2))

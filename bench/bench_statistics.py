@@ -189,9 +189,7 @@ def measure_http(dsn: str, runs: int, cache: str) -> list[dict[str, Any]]:
             answer = orjson.loads(raw) if raw else {}
             months = len((answer.get("data") or {}).get("membershipStatistics") or [])
             if status != 200 or answer.get("errors"):
-                cases.append(
-                    {"case": label, "refused": status, "errors": answer.get("errors")}
-                )
+                cases.append({"case": label, "refused": status, "errors": answer.get("errors")})
                 print(f"  HTTP {name}, cache {cache}: answered {status} {answer.get('errors')}", flush=True)
                 continue
             times = []

@@ -89,25 +89,55 @@ def floor_findings(checked: tuple[pl.DataFrame, ...]) -> pl.DataFrame:
     bad_rows, flagged, listed, zero, dups, _ = checked
     clause = SPEC.sec_clause
     first_row = pl.col("row").list.first() if isinstance(dups.schema["row"], pl.List) else pl.col("row")
-    return pl.concat([
-        bad_rows.select(pl.lit("SCHEMA").alias("rule"), pl.lit("user_id").alias("subject"), "row",
-                        pl.format("row {} has an invalid value", "row").alias("message"),
-                        pl.format('{{"row":{}}}', "row").alias("details")),
-        flagged.select(pl.lit("VARIANCE").alias("rule"), "subject", "row",
-                       pl.format("{} requests sent against a forecast of {}: {}% of forecast (SEC " + f"{clause})",
-                                 "actual", "forecast", "ratio").alias("message"),
-                       pl.format('{{"actual":{},"forecast":{},"ratio":{}}}', "actual", "forecast", "ratio")
-                       .alias("details")),
-        listed.select(pl.lit("AT_OR_ABOVE_FORECAST").alias("rule"), "subject", "row",
-                      pl.format("{} requests sent against a forecast of {}: {}% of forecast (SEC " + f"{clause})",
-                                "actual", "forecast", "ratio").alias("message"),
-                      pl.format('{{"actual":{},"forecast":{},"ratio":{}}}', "actual", "forecast", "ratio")
-                      .alias("details")),
-        zero.select(pl.lit("FORECAST_ZERO").alias("rule"), "subject", "row",
-                    pl.lit("forecast 0").alias("message"), pl.lit("{}").alias("details")),
-        dups.select(pl.lit("DUPLICATE").alias("rule"), "subject", first_row.cast(pl.Int64),
-                    pl.lit("duplicate").alias("message"), pl.lit("{}").alias("details")),
-    ])
+    return pl.concat(
+        [
+            bad_rows.select(
+                pl.lit("SCHEMA").alias("rule"),
+                pl.lit("user_id").alias("subject"),
+                "row",
+                pl.format("row {} has an invalid value", "row").alias("message"),
+                pl.format('{{"row":{}}}', "row").alias("details"),
+            ),
+            flagged.select(
+                pl.lit("VARIANCE").alias("rule"),
+                "subject",
+                "row",
+                pl.format(
+                    "{} requests sent against a forecast of {}: {}% of forecast (SEC " + f"{clause})",
+                    "actual",
+                    "forecast",
+                    "ratio",
+                ).alias("message"),
+                pl.format('{{"actual":{},"forecast":{},"ratio":{}}}', "actual", "forecast", "ratio").alias("details"),
+            ),
+            listed.select(
+                pl.lit("AT_OR_ABOVE_FORECAST").alias("rule"),
+                "subject",
+                "row",
+                pl.format(
+                    "{} requests sent against a forecast of {}: {}% of forecast (SEC " + f"{clause})",
+                    "actual",
+                    "forecast",
+                    "ratio",
+                ).alias("message"),
+                pl.format('{{"actual":{},"forecast":{},"ratio":{}}}', "actual", "forecast", "ratio").alias("details"),
+            ),
+            zero.select(
+                pl.lit("FORECAST_ZERO").alias("rule"),
+                "subject",
+                "row",
+                pl.lit("forecast 0").alias("message"),
+                pl.lit("{}").alias("details"),
+            ),
+            dups.select(
+                pl.lit("DUPLICATE").alias("rule"),
+                "subject",
+                first_row.cast(pl.Int64),
+                pl.lit("duplicate").alias("message"),
+                pl.lit("{}").alias("details"),
+            ),
+        ]
+    )
 
 
 def timed(fns: dict[str, Callable[[], object]], runs: int) -> dict[str, float]:

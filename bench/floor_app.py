@@ -129,14 +129,18 @@ def create(dsn: str | None = None) -> Starlette:
             statements["opsg"] = query("opsg.table").text
 
         async def init(conn: asyncpg.Connection) -> None:
-            await conn.set_type_codec("json", schema="pg_catalog", encoder=lambda v: orjson.dumps(v).decode(),
-                                      decoder=orjson.loads)
-            await conn.set_type_codec("jsonb", schema="pg_catalog", format="binary",
-                                      encoder=lambda v: b"\x01" + orjson.dumps(v),
-                                      decoder=lambda b: orjson.loads(b[1:]))
+            await conn.set_type_codec(
+                "json", schema="pg_catalog", encoder=lambda v: orjson.dumps(v).decode(), decoder=orjson.loads
+            )
+            await conn.set_type_codec(
+                "jsonb",
+                schema="pg_catalog",
+                format="binary",
+                encoder=lambda v: b"\x01" + orjson.dumps(v),
+                decoder=lambda b: orjson.loads(b[1:]),
+            )
 
-        state["pool"] = await asyncpg.create_pool(dsn or os.environ["DATABASE_URL"], min_size=2, max_size=20,
-                                                  init=init)
+        state["pool"] = await asyncpg.create_pool(dsn or os.environ["DATABASE_URL"], min_size=2, max_size=20, init=init)
         try:
             yield
         finally:
@@ -147,73 +151,131 @@ def create(dsn: str | None = None) -> Starlette:
         today = datetime.now(LONDON).date()
         rows = await state["pool"].fetch(PARTIES, today, first + 1)
         shown = rows[:first]
-        edges = [{
-            "cursor": cursor([r["name"], r["id"]]),
-            "node": {
-                "id": gid("Party", r["id"]), "name": r["name"], "category": r["category"], "status": r["status"],
-                "accededOn": r["acceded_on"],
-                "votingGroup": {"id": gid("VotingGroup", r["group_id"]), "name": r["group_name"],
-                                "category": r["group_category"]},
-                "userRoles": [{"role": role, "userId": uid, "since": since}
-                              for role, uid, since in zip(r["roles"] or (), r["user_ids"] or (), r["since"] or (),
-                                                          strict=True)],
-                "lastEvent": None if r["last_kind"] is None else {"kind": r["last_kind"], "occurredOn": r["last_on"]},
-            },
-        } for r in shown]
+        edges = [
+            {
+                "cursor": cursor([r["name"], r["id"]]),
+                "node": {
+                    "id": gid("Party", r["id"]),
+                    "name": r["name"],
+                    "category": r["category"],
+                    "status": r["status"],
+                    "accededOn": r["acceded_on"],
+                    "votingGroup": {
+                        "id": gid("VotingGroup", r["group_id"]),
+                        "name": r["group_name"],
+                        "category": r["group_category"],
+                    },
+                    "userRoles": [
+                        {"role": role, "userId": uid, "since": since}
+                        for role, uid, since in zip(
+                            r["roles"] or (), r["user_ids"] or (), r["since"] or (), strict=True
+                        )
+                    ],
+                    "lastEvent": None
+                    if r["last_kind"] is None
+                    else {"kind": r["last_kind"], "occurredOn": r["last_on"]},
+                },
+            }
+            for r in shown
+        ]
         total = rows[0]["total"] if rows else 0
-        return json({"parties": {
-            "totalCount": total,
-            "pageInfo": {"hasNextPage": len(rows) > first, "endCursor": edges[-1]["cursor"] if edges else None},
-            "edges": edges,
-        }})
+        return json(
+            {
+                "parties": {
+                    "totalCount": total,
+                    "pageInfo": {"hasNextPage": len(rows) > first, "endCursor": edges[-1]["cursor"] if edges else None},
+                    "edges": edges,
+                }
+            }
+        )
 
     async def exceptions(request: Request) -> Response:
         first = page_size(request)
         rows = await state["pool"].fetch(EXCEPTIONS, first + 1)
         shown = rows[:first]
-        edges = [{
-            "cursor": cursor([r["rank"], r["first_flagged_at"].isoformat(), r["id"]]),
-            "node": {
-                "id": gid("ReportException", r["id"]), "ruleCode": r["rule_code"], "severity": r["severity"],
-                "status": r["status"], "subject": r["subject"], "message": r["message"], "period": r["period"],
-                "firstFlaggedAt": iso(r["first_flagged_at"]), "details": r["details"],
-                "reportType": {"code": r["type_code"], "name": r["type_name"]},
-                "submission": None if r["submission_id"] is None else {
-                    "id": gid("ReportSubmission", r["submission_id"]), "period": r["sub_period"],
-                    "status": r["sub_status"], "receivedAt": iso(r["sub_received_at"]), "dueAt": iso(r["sub_due_at"]),
-                    "delivery": r["sub_delivery"]},
-            },
-        } for r in shown]
+        edges = [
+            {
+                "cursor": cursor([r["rank"], r["first_flagged_at"].isoformat(), r["id"]]),
+                "node": {
+                    "id": gid("ReportException", r["id"]),
+                    "ruleCode": r["rule_code"],
+                    "severity": r["severity"],
+                    "status": r["status"],
+                    "subject": r["subject"],
+                    "message": r["message"],
+                    "period": r["period"],
+                    "firstFlaggedAt": iso(r["first_flagged_at"]),
+                    "details": r["details"],
+                    "reportType": {"code": r["type_code"], "name": r["type_name"]},
+                    "submission": None
+                    if r["submission_id"] is None
+                    else {
+                        "id": gid("ReportSubmission", r["submission_id"]),
+                        "period": r["sub_period"],
+                        "status": r["sub_status"],
+                        "receivedAt": iso(r["sub_received_at"]),
+                        "dueAt": iso(r["sub_due_at"]),
+                        "delivery": r["sub_delivery"],
+                    },
+                },
+            }
+            for r in shown
+        ]
         total = rows[0]["total"] if rows else 0
-        return json({"exceptions": {
-            "totalCount": total,
-            "pageInfo": {"hasNextPage": len(rows) > first, "endCursor": edges[-1]["cursor"] if edges else None},
-            "edges": edges,
-        }})
+        return json(
+            {
+                "exceptions": {
+                    "totalCount": total,
+                    "pageInfo": {"hasNextPage": len(rows) > first, "endCursor": edges[-1]["cursor"] if edges else None},
+                    "edges": edges,
+                }
+            }
+        )
 
     async def statistics(request: Request) -> Response:
         start, end = request.query_params["from"], request.query_params["to"]
-        rows = await state["pool"].fetch(statements["statistics"], datetime.strptime(start + "-01", "%Y-%m-%d").date(),
-                                         datetime.strptime(end + "-01", "%Y-%m-%d").date())
-        return json({"membershipStatistics": [{
-            "month": r["month"], "accessions": r["accessions"], "inDefault": r["in_default"],
-            "withdrawals": r["withdrawals"], "expulsions": r["expulsions"],
-            "partiesAtMonthEnd": r["parties_at_month_end"], "votingGroupsAtMonthEnd": r["voting_groups_at_month_end"],
-            "votingGroupsByCategory": [{"category": c, "count": (r["voting_groups_by_category"] or {}).get(c, 0)}
-                                       for c in CATEGORIES],
-        } for r in rows]})
+        rows = await state["pool"].fetch(
+            statements["statistics"],
+            datetime.strptime(start + "-01", "%Y-%m-%d").date(),
+            datetime.strptime(end + "-01", "%Y-%m-%d").date(),
+        )
+        return json(
+            {
+                "membershipStatistics": [
+                    {
+                        "month": r["month"],
+                        "accessions": r["accessions"],
+                        "inDefault": r["in_default"],
+                        "withdrawals": r["withdrawals"],
+                        "expulsions": r["expulsions"],
+                        "partiesAtMonthEnd": r["parties_at_month_end"],
+                        "votingGroupsAtMonthEnd": r["voting_groups_at_month_end"],
+                        "votingGroupsByCategory": [
+                            {"category": c, "count": (r["voting_groups_by_category"] or {}).get(c, 0)}
+                            for c in CATEGORIES
+                        ],
+                    }
+                    for r in rows
+                ]
+            }
+        )
 
     async def opsg(request: Request) -> Response:
         if "opsg" not in statements:
             return Response(status_code=404)
         rows = await state["pool"].fetch(statements["opsg"], request.query_params["month"])
-        return json({"opsgReport": {"month": request.query_params["month"],
-                                    "rows": [dict(r.items()) for r in rows]}})
+        return json({"opsgReport": {"month": request.query_params["month"], "rows": [dict(r.items()) for r in rows]}})
 
     async def healthz(request: Request) -> Response:
         return Response(b"ok")
 
-    return Starlette(routes=[
-        Route("/parties", parties), Route("/exceptions", exceptions), Route("/statistics", statistics),
-        Route("/opsg", opsg), Route("/healthz", healthz),
-    ], lifespan=lifespan)
+    return Starlette(
+        routes=[
+            Route("/parties", parties),
+            Route("/exceptions", exceptions),
+            Route("/statistics", statistics),
+            Route("/opsg", opsg),
+            Route("/healthz", healthz),
+        ],
+        lifespan=lifespan,
+    )

@@ -419,8 +419,12 @@ async def generate(conn: asyncpg.Connection, sizes: Sizes = Sizes()) -> dict[str
     """Fill a migrated, empty database; returns the row counts."""
     async with conn.transaction():
         await conn.execute(BODIES)
-        for script, arg in ((REGISTER, sizes.parties), (MODIFICATIONS, sizes.modifications),
-                            (SUBMISSIONS, sizes.sr_rows), (EXCEPTIONS, sizes.exceptions)):
+        for script, arg in (
+            (REGISTER, sizes.parties),
+            (MODIFICATIONS, sizes.modifications),
+            (SUBMISSIONS, sizes.sr_rows),
+            (EXCEPTIONS, sizes.exceptions),
+        ):
             # Statement by statement: only the ones that name $1 take the argument.
             for statement in _statements(script):
                 if "$1" in statement:
@@ -429,8 +433,17 @@ async def generate(conn: asyncpg.Connection, sizes: Sizes = Sizes()) -> dict[str
                     await conn.execute(statement)
     await conn.execute("ANALYZE")
     counts = {}
-    for table in ("parties", "voting_groups", "party_events", "modifications", "modification_events",
-                  "submissions", "sr_variance_rows", "report_exceptions", "exception_history"):
+    for table in (
+        "parties",
+        "voting_groups",
+        "party_events",
+        "modifications",
+        "modification_events",
+        "submissions",
+        "sr_variance_rows",
+        "report_exceptions",
+        "exception_history",
+    ):
         counts[table] = await conn.fetchval(f"SELECT count(*) FROM {table}")
     return counts
 

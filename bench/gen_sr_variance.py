@@ -26,9 +26,7 @@ def generate(rows: int, bad_fraction: float = 0.0, seed: int = 0, above: float =
     near = forecast.cast(pl.Float64) * (0.92 + 0.16 * u[1])
     far = forecast.cast(pl.Float64) * (3.0 * u[1])
     high = forecast.cast(pl.Float64) * (1.2 + 0.8 * u[1])
-    actual = (
-        pl.when(u[2] < 0.02).then(far).when(u[2] < 0.02 + above).then(high).otherwise(near).round(0).cast(pl.Int64)
-    )
+    actual = pl.when(u[2] < 0.02).then(far).when(u[2] < 0.02 + above).then(high).otherwise(near).round(0).cast(pl.Int64)
     frame = frame.select(
         pl.format("U{}", (pl.col("i") // len(SERVICES)).cast(pl.String).str.zfill(7)).alias("user_id"),
         pl.col("i").mod(len(ROLES)).replace_strict(dict(enumerate(ROLES)), return_dtype=pl.String).alias("user_role"),

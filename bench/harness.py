@@ -36,13 +36,26 @@ def free_port() -> int:
 class Process:
     """A server the benchmark started, in its own process group, stopped (with its children) by stop()."""
 
-    def __init__(self, name: str, cmd: Sequence[str], *, env: dict[str, str] | None = None, cwd: Path = ROOT,
-                 log: Path | None = None) -> None:
+    def __init__(
+        self,
+        name: str,
+        cmd: Sequence[str],
+        *,
+        env: dict[str, str] | None = None,
+        cwd: Path = ROOT,
+        log: Path | None = None,
+    ) -> None:
         self.name = name
         self.log = log or Path(tempfile.mkstemp(prefix=f"bench-{name}-", suffix=".log")[1])
         with self.log.open("wb") as out:
-            self.proc = subprocess.Popen(list(cmd), cwd=cwd, env={**os.environ, **(env or {})}, stdout=out,
-                                         stderr=subprocess.STDOUT, start_new_session=True)
+            self.proc = subprocess.Popen(
+                list(cmd),
+                cwd=cwd,
+                env={**os.environ, **(env or {})},
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
 
     def wait_until(self, probe: Any, timeout: float = 90.0) -> None:
         deadline = time.monotonic() + timeout
@@ -72,8 +85,9 @@ class Process:
         self.log.unlink(missing_ok=True)
 
 
-def http(url: str, *, body: bytes | None = None, headers: dict[str, str] | None = None,
-         timeout: float = 120.0) -> tuple[int, bytes]:
+def http(
+    url: str, *, body: bytes | None = None, headers: dict[str, str] | None = None, timeout: float = 120.0
+) -> tuple[int, bytes]:
     request = urllib.request.Request(url, data=body, headers=headers or {}, method="POST" if body else "GET")
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
@@ -89,6 +103,7 @@ def answers(url: str, body: bytes | None = None, headers: dict[str, str] | None 
 
 
 # --- the load tool -------------------------------------------------------------------------------------------------
+
 
 def load_tool() -> str | None:
     """wrk (Debian's package; installed here when missing and we may), else hey, else None."""
@@ -130,8 +145,9 @@ def _lua(value: str) -> str:
     return f"[{level}[{value}]{level}]"
 
 
-def run_load(tool: str, url: str, *, body: bytes | None, headers: dict[str, str], seconds: float,
-             connections: int) -> Load:
+def run_load(
+    tool: str, url: str, *, body: bytes | None, headers: dict[str, str], seconds: float, connections: int
+) -> Load:
     if tool == "hey":
         return _hey(url, body=body, headers=headers, seconds=seconds, connections=connections)
     script = ["wrk.method = " + _lua("POST" if body else "GET")]
@@ -145,7 +161,11 @@ def run_load(tool: str, url: str, *, body: bytes | None, headers: dict[str, str]
     try:
         out = subprocess.run(
             ["wrk", "-t1", f"-c{connections}", f"-d{seconds:g}s", "--timeout", "60s", "--latency", "-s", path, url],
-            capture_output=True, text=True, check=True, timeout=seconds + 120).stdout
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=seconds + 120,
+        ).stdout
     finally:
         os.unlink(path)
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
@@ -157,8 +177,13 @@ def run_load(tool: str, url: str, *, body: bytes | None, headers: dict[str, str]
         failed += int(m.group(1))
     if m := re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out):
         failed += sum(int(g) for g in m.groups())
-    return Load(rps=rps, p50_ms=_ms(p50.group(1)) if p50 else float("nan"),
-                p99_ms=_ms(p99.group(1)) if p99 else float("nan"), requests=requests, failed=failed)
+    return Load(
+        rps=rps,
+        p50_ms=_ms(p50.group(1)) if p50 else float("nan"),
+        p99_ms=_ms(p99.group(1)) if p99 else float("nan"),
+        requests=requests,
+        failed=failed,
+    )
 
 
 def _hey(url: str, *, body: bytes | None, headers: dict[str, str], seconds: float, connections: int) -> Load:
@@ -173,8 +198,13 @@ def _hey(url: str, *, body: bytes | None, headers: dict[str, str], seconds: floa
     p99 = re.search(r"99%+ in ([\d.]+) secs", out)
     ok = sum(int(n) for n in re.findall(r"\[200\]\s+(\d+) responses", out))
     total = sum(int(n) for n in re.findall(r"\[\d+\]\s+(\d+) responses", out))
-    return Load(rps=rps, p50_ms=float(p50.group(1)) * 1000 if p50 else float("nan"),
-                p99_ms=float(p99.group(1)) * 1000 if p99 else float("nan"), requests=total, failed=total - ok)
+    return Load(
+        rps=rps,
+        p50_ms=float(p50.group(1)) * 1000 if p50 else float("nan"),
+        p99_ms=float(p99.group(1)) * 1000 if p99 else float("nan"),
+        requests=total,
+        failed=total - ok,
+    )
 
 
 @dataclass
@@ -197,8 +227,9 @@ def median_load(loads: list[Load]) -> dict[str, Any]:
     }
 
 
-def compare(tool: str, targets: list[Target], *, runs: int, seconds: float, warmup: float,
-            connections: int) -> dict[str, dict[str, Any]]:
+def compare(
+    tool: str, targets: list[Target], *, runs: int, seconds: float, warmup: float, connections: int
+) -> dict[str, dict[str, Any]]:
     """Warm each target up, then take `runs` runs of each, in turn (A B A B ...), so drift hits both alike."""
     for t in targets:
         if warmup > 0:
@@ -206,17 +237,22 @@ def compare(tool: str, targets: list[Target], *, runs: int, seconds: float, warm
     loads: dict[str, list[Load]] = {t.name: [] for t in targets}
     for _ in range(runs):
         for t in targets:
-            loads[t.name].append(run_load(tool, t.url, body=t.body, headers=t.headers or {}, seconds=seconds,
-                                          connections=connections))
+            loads[t.name].append(
+                run_load(tool, t.url, body=t.body, headers=t.headers or {}, seconds=seconds, connections=connections)
+            )
     return {name: median_load(x) for name, x in loads.items()}
 
 
 # --- results and tables ----------------------------------------------------------------------------------------------
 
+
 def machine() -> dict[str, Any]:
     return {
-        "python": platform.python_version(), "machine": platform.machine(), "cpus": os.cpu_count(),
-        "platform": platform.platform(), "executable": sys.executable,
+        "python": platform.python_version(),
+        "machine": platform.machine(),
+        "cpus": os.cpu_count(),
+        "platform": platform.platform(),
+        "executable": sys.executable,
     }
 
 

@@ -94,17 +94,45 @@ class Read:
 
 def reads() -> list[Read]:
     found = [
-        Read("parties", "parties: page of 100 (votingGroup, userRoles, lastEvent)", PARTIES, {"first": 100},
-             "/parties?first=100", sized={10: {"first": 10}, 100: {"first": 100}}),
-        Read("exceptions", "exceptions: page of 100 (submission, reportType)", EXCEPTIONS, {"first": 100},
-             "/exceptions?first=100", key=True, sized={10: {"first": 10}, 100: {"first": 100}}),
-        Read("statistics", "membershipStatistics: 10 years (120 months)", STATISTICS,
-             {"from": "2016-01", "to": "2025-12"}, "/statistics?from=2016-01&to=2025-12",
-             sized={10: {"from": "2016-01", "to": "2016-10"}, 100: {"from": "2016-01", "to": "2024-04"}}),
+        Read(
+            "parties",
+            "parties: page of 100 (votingGroup, userRoles, lastEvent)",
+            PARTIES,
+            {"first": 100},
+            "/parties?first=100",
+            sized={10: {"first": 10}, 100: {"first": 100}},
+        ),
+        Read(
+            "exceptions",
+            "exceptions: page of 100 (submission, reportType)",
+            EXCEPTIONS,
+            {"first": 100},
+            "/exceptions?first=100",
+            key=True,
+            sized={10: {"first": 10}, 100: {"first": 100}},
+        ),
+        Read(
+            "statistics",
+            "membershipStatistics: 10 years (120 months)",
+            STATISTICS,
+            {"from": "2016-01", "to": "2025-12"},
+            "/statistics?from=2016-01&to=2025-12",
+            sized={10: {"from": "2016-01", "to": "2016-10"}, 100: {"from": "2016-01", "to": "2024-04"}},
+        ),
     ]
     month = _months_back(1)
-    found.append(Read("opsg", f"opsgReport: the OPSG table of {month}", OPSG, {"month": month},
-                      f"/opsg?month={month}", key=True, sized={1: {"month": month}}, same_shape=False))
+    found.append(
+        Read(
+            "opsg",
+            f"opsgReport: the OPSG table of {month}",
+            OPSG,
+            {"month": month},
+            f"/opsg?month={month}",
+            key=True,
+            sized={1: {"month": month}},
+            same_shape=False,
+        )
+    )
     return found
 
 
@@ -113,6 +141,7 @@ def opsg_available() -> bool:
 
 
 # --- setup ---------------------------------------------------------------------------------------------------------
+
 
 async def make_key(dsn: str) -> str:
     from sql import db, keys
@@ -127,8 +156,12 @@ async def make_key(dsn: str) -> str:
 def _housekeeping(statement: str) -> bool:
     """asyncpg's own statements (the reset when a connection goes back to the pool, type introspection)."""
     text = statement.strip()
-    return (not text or text.startswith("SELECT pg_advisory_unlock_all()") or "typeinfo_tree" in text
-            or "set_config('jit'" in text)
+    return (
+        not text
+        or text.startswith("SELECT pg_advisory_unlock_all()")
+        or "typeinfo_tree" in text
+        or "set_config('jit'" in text
+    )
 
 
 async def count_statements(dsn: str, todo: list[Read], key: str) -> dict[str, dict[int, int]]:
@@ -162,12 +195,30 @@ async def count_statements(dsn: str, todo: list[Read], key: str) -> dict[str, di
 
 # --- the servers ---------------------------------------------------------------------------------------------------
 
+
 def uvicorn(name: str, factory: str, dsn: str, workers: int, env: dict[str, str]) -> tuple[Process, str]:
     port = harness.free_port()
     # uvicorn's own access log off, as `secgov serve` has it (secgov's edge writes its access line itself).
-    proc = Process(name, [sys.executable, "-m", "uvicorn", factory, "--factory", "--host", "127.0.0.1", "--port",
-                          str(port), "--workers", str(workers), "--no-access-log", "--log-level", "warning"],
-                   env={"DATABASE_URL": dsn, **env})
+    proc = Process(
+        name,
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            factory,
+            "--factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+            "--no-access-log",
+            "--log-level",
+            "warning",
+        ],
+        env={"DATABASE_URL": dsn, **env},
+    )
     base = f"http://127.0.0.1:{port}"
     proc.wait_until(harness.answers(base + "/healthz"))
     return proc, base
@@ -181,17 +232,27 @@ def postgraphile(dsn: str) -> tuple[Process | None, str, str]:
         if not shutil.which("npm"):
             return None, "", "npm is not installed"
         print("PostGraphile: npm install in bench/node ...", flush=True)
-        done = subprocess.run(["npm", "install", "--no-audit", "--no-fund"], cwd=node_dir, capture_output=True,
-                              text=True, check=False, timeout=600)
+        done = subprocess.run(
+            ["npm", "install", "--no-audit", "--no-fund"],
+            cwd=node_dir,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=600,
+        )
         if done.returncode != 0 or not binary.exists():
             return None, "", "npm could not fetch postgraphile@4: " + (done.stderr.strip().splitlines() or ["?"])[-1]
     port = harness.free_port()
     # Its defaults otherwise (one log line per query, as secgov's access line), GraphiQL off as in production.
-    proc = Process("postgraphile", [str(binary), "-c", dsn, "-n", "127.0.0.1", "-p", str(port), "--disable-graphiql",
-                                    "--schema", "public"], cwd=node_dir)
+    proc = Process(
+        "postgraphile",
+        [str(binary), "-c", dsn, "-n", "127.0.0.1", "-p", str(port), "--disable-graphiql", "--schema", "public"],
+        cwd=node_dir,
+    )
     base = f"http://127.0.0.1:{port}"
-    proc.wait_until(harness.answers(base + "/graphql", b'{"query":"{__typename}"}',
-                                    {"Content-Type": "application/json"}))
+    proc.wait_until(
+        harness.answers(base + "/graphql", b'{"query":"{__typename}"}', {"Content-Type": "application/json"})
+    )
     return proc, base, ""
 
 
@@ -215,9 +276,11 @@ def fetch_json(url: str, body: bytes | None, headers: dict[str, str]) -> Any:
 PEER_TARGETS = {("parties", "off"): 0.5, ("parties", "on"): 2.0, ("exceptions", "off"): 1.0}
 # The most expensive query the default limits allow to anyone (no key): fifty years of statistics and every Voting
 # Group with its Parties, about 9,000 of the 10,000 the cost budget allows.
-HEAVY = ("{ membershipStatistics(fromMonth: \"1980-01\", toMonth: \"2029-12\") { month accessions inDefault "
-         "withdrawals expulsions partiesAtMonthEnd votingGroupsAtMonthEnd votingGroupsByCategory { category count } } "
-         "votingGroups { id name category parties { id name status } } }")
+HEAVY = (
+    '{ membershipStatistics(fromMonth: "1980-01", toMonth: "2029-12") { month accessions inDefault '
+    "withdrawals expulsions partiesAtMonthEnd votingGroupsAtMonthEnd votingGroupsByCategory { category count } } "
+    "votingGroups { id name category parties { id name status } } }"
+)
 
 
 def peer(tool: str, args: argparse.Namespace, dsn: str, auth: dict[str, str], procs: list[Process]) -> dict[str, Any]:
@@ -229,9 +292,13 @@ def peer(tool: str, args: argparse.Namespace, dsn: str, auth: dict[str, str], pr
     json_headers = {"Content-Type": "application/json"}
     servers: dict[str, str] = {}
     for cache in ("off", "on"):
-        proc, url = uvicorn(f"secgov-cache-{cache}", "bench.server:create", dsn, 1,
-                            {"SECGOV_ENV": "production", "SECGOV_RATE_LIMITS": "uploads=60/minute",
-                             "SECGOV_RESPONSE_CACHE": cache})
+        proc, url = uvicorn(
+            f"secgov-cache-{cache}",
+            "bench.server:create",
+            dsn,
+            1,
+            {"SECGOV_ENV": "production", "SECGOV_RATE_LIMITS": "uploads=60/minute", "SECGOV_RESPONSE_CACHE": cache},
+        )
         procs.append(proc)
         servers[cache] = url
     pairs = []
@@ -241,18 +308,39 @@ def peer(tool: str, args: argparse.Namespace, dsn: str, auth: dict[str, str], pr
         a = fetch_json(servers[cache] + "/graphql", gql_body(ours), headers)
         b = fetch_json(pgl_url + "/graphql", gql_body(theirs), json_headers)
         print(f"peer {name}, secgov cache {cache}: loading ...", flush=True)
-        measured = harness.compare(tool, [
-            Target("secgov", servers[cache] + "/graphql", gql_body(ours), headers),
-            Target("postgraphile", pgl_url + "/graphql", gql_body(theirs), json_headers),
-        ], runs=args.runs, seconds=args.seconds, warmup=args.warmup, connections=args.connections)
+        measured = harness.compare(
+            tool,
+            [
+                Target("secgov", servers[cache] + "/graphql", gql_body(ours), headers),
+                Target("postgraphile", pgl_url + "/graphql", gql_body(theirs), json_headers),
+            ],
+            runs=args.runs,
+            seconds=args.seconds,
+            warmup=args.warmup,
+            connections=args.connections,
+        )
         s, p = measured["secgov"], measured["postgraphile"]
         ratio = round(s["rps"] / p["rps"], 2) if p["rps"] else None
-        pairs.append({"name": name, "cache": cache, "secgov": s, "postgraphile": p, "ratio": ratio,
-                      "target": target, "met": ratio is not None and ratio >= target,
-                      "secgov_bytes": len(orjson.dumps(a)), "postgraphile_bytes": len(orjson.dumps(b))})
+        pairs.append(
+            {
+                "name": name,
+                "cache": cache,
+                "secgov": s,
+                "postgraphile": p,
+                "ratio": ratio,
+                "target": target,
+                "met": ratio is not None and ratio >= target,
+                "secgov_bytes": len(orjson.dumps(a)),
+                "postgraphile_bytes": len(orjson.dumps(b)),
+            }
+        )
         print(f"  secgov {s['rps']} rps, PostGraphile {p['rps']} rps, ratio {ratio} (target {target}x)", flush=True)
-    return {"available": True, "processes": {"secgov": 1, "postgraphile": 1}, "pairs": pairs,
-            "fairness": fairness(tool, args, servers["off"])}
+    return {
+        "available": True,
+        "processes": {"secgov": 1, "postgraphile": 1},
+        "pairs": pairs,
+        "fairness": fairness(tool, args, servers["off"]),
+    }
 
 
 def fairness(tool: str, args: argparse.Namespace, url: str) -> dict[str, Any]:
@@ -264,23 +352,42 @@ def fairness(tool: str, args: argparse.Namespace, url: str) -> dict[str, Any]:
     page, heavy = gql_body(PEER_PARTIES), gql_body(HEAVY)
     print("fairness: the parties page alone, then beside 8 clients of the most expensive query ...", flush=True)
     harness.run_load(tool, url + "/graphql", body=page, headers=json_headers, seconds=args.warmup, connections=1)
-    alone = harness.run_load(tool, url + "/graphql", body=page, headers=json_headers, seconds=args.seconds,
-                             connections=1)
+    alone = harness.run_load(
+        tool, url + "/graphql", body=page, headers=json_headers, seconds=args.seconds, connections=1
+    )
     with ThreadPoolExecutor(1) as pool:
-        abusers = pool.submit(harness.run_load, tool, url + "/graphql", body=heavy, headers=json_headers,
-                              seconds=args.seconds + 4, connections=8)
+        abusers = pool.submit(
+            harness.run_load,
+            tool,
+            url + "/graphql",
+            body=heavy,
+            headers=json_headers,
+            seconds=args.seconds + 4,
+            connections=8,
+        )
         time.sleep(2)
-        beside = harness.run_load(tool, url + "/graphql", body=page, headers=json_headers, seconds=args.seconds,
-                                  connections=1)
+        beside = harness.run_load(
+            tool, url + "/graphql", body=page, headers=json_headers, seconds=args.seconds, connections=1
+        )
         loaded = abusers.result()
     ratio = round(beside.p50_ms / alone.p50_ms, 2) if alone.p50_ms else None
-    print(f"  alone p50 {alone.p50_ms:.1f} ms, beside 8 heavy clients p50 {beside.p50_ms:.1f} ms: {ratio}x "
-          f"(target <= 3x); the heavy clients: {loaded.rps:.1f} rps, {loaded.failed} answered 503", flush=True)
-    return {"alone": asdict(alone), "beside_heavy": asdict(beside), "heavy": asdict(loaded), "ratio": ratio,
-            "target": 3.0, "met": ratio is not None and ratio <= 3.0}
+    print(
+        f"  alone p50 {alone.p50_ms:.1f} ms, beside 8 heavy clients p50 {beside.p50_ms:.1f} ms: {ratio}x "
+        f"(target <= 3x); the heavy clients: {loaded.rps:.1f} rps, {loaded.failed} answered 503",
+        flush=True,
+    )
+    return {
+        "alone": asdict(alone),
+        "beside_heavy": asdict(beside),
+        "heavy": asdict(loaded),
+        "ratio": ratio,
+        "target": 3.0,
+        "met": ratio is not None and ratio <= 3.0,
+    }
 
 
 # --- profile -------------------------------------------------------------------------------------------------------
+
 
 async def profile(dsn: str, read: Read, key: str, requests: int = 20) -> str:
     """pyinstrument over `requests` requests of one read through the app in-process (production settings)."""
@@ -313,12 +420,19 @@ async def profile(dsn: str, read: Read, key: str, requests: int = 20) -> str:
 
 
 PARTS = (  # where a sample's own time is counted, by the file it is in (first match)
-    ("graphql-core (validation, execution)", "/graphql/"), ("strawberry", "/strawberry/"),
-    ("asyncpg (protocol, decoding)", "/asyncpg/"), ("secgov schema/ (resolvers, types)", "/schema/"),
-    ("secgov sql/ (store functions, rows)", "/sql/"), ("secgov api/ (edge, view)", "/api/"),
-    ("starlette, httpx (the test transport)", "/starlette/"), ("starlette, httpx (the test transport)", "/httpx/"),
-    ("orjson, json", "json"), ("asyncio", "/asyncio/"), ("enum, dataclasses, base64 (stdlib)", "/enum.py"),
-    ("enum, dataclasses, base64 (stdlib)", "/dataclasses.py"), ("enum, dataclasses, base64 (stdlib)", "/base64.py"),
+    ("graphql-core (validation, execution)", "/graphql/"),
+    ("strawberry", "/strawberry/"),
+    ("asyncpg (protocol, decoding)", "/asyncpg/"),
+    ("secgov schema/ (resolvers, types)", "/schema/"),
+    ("secgov sql/ (store functions, rows)", "/sql/"),
+    ("secgov api/ (edge, view)", "/api/"),
+    ("starlette, httpx (the test transport)", "/starlette/"),
+    ("starlette, httpx (the test transport)", "/httpx/"),
+    ("orjson, json", "json"),
+    ("asyncio", "/asyncio/"),
+    ("enum, dataclasses, base64 (stdlib)", "/enum.py"),
+    ("enum, dataclasses, base64 (stdlib)", "/dataclasses.py"),
+    ("enum, dataclasses, base64 (stdlib)", "/base64.py"),
     ("pyinstrument (the profiler itself)", "pyinstrument"),
 )
 
@@ -345,14 +459,17 @@ def summarise(session: Any, requests: int) -> str:
     if root is not None:
         visit(root, "other")
     total = sum(totals.values()) or 1.0
-    lines = [f"own time per request, by part ({requests} requests, {session.duration / requests * 1000:.1f} ms each "
-             f"wall, {session.cpu_time / requests * 1000:.1f} ms CPU):"]
+    lines = [
+        f"own time per request, by part ({requests} requests, {session.duration / requests * 1000:.1f} ms each "
+        f"wall, {session.cpu_time / requests * 1000:.1f} ms CPU):"
+    ]
     for part, t in sorted(totals.items(), key=lambda kv: -kv[1]):
         lines.append(f"  {t / requests * 1000:8.1f} ms  {t / total * 100:5.1f}%  {part}")
     return "\n".join(lines)
 
 
 # --- main ----------------------------------------------------------------------------------------------------------
+
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
     tool = harness.load_tool()
@@ -365,10 +482,17 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         notes.append("opsgReport: not available (no such field in schema.graphql yet)")
         print(notes[-1], flush=True)
     result: dict[str, Any] = {
-        "machine": harness.machine(), "load_tool": tool, "runs": args.runs, "seconds": args.seconds,
-        "warmup_seconds": args.warmup, "connections": args.connections, "workers": args.workers,
+        "machine": harness.machine(),
+        "load_tool": tool,
+        "runs": args.runs,
+        "seconds": args.seconds,
+        "warmup_seconds": args.warmup,
+        "connections": args.connections,
+        "workers": args.workers,
         "statistic": "median requests/s of the runs after a warm-up; GraphQL and floor runs taken in turn",
-        "target_ratio": TARGET_RATIO, "notes": notes, "loadavg_before": os.getloadavg(),
+        "target_ratio": TARGET_RATIO,
+        "notes": notes,
+        "loadavg_before": os.getloadavg(),
     }
     server = Postgres()
     procs: list[Process] = []
@@ -385,9 +509,13 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         result["statements"] = statements
 
         # Beside the floor (which keeps nothing), secgov keeps nothing either: the response cache off.
-        secgov, secgov_url = uvicorn("secgov", "bench.server:create", dsn, args.workers,
-                                     {"SECGOV_ENV": "production", "SECGOV_RATE_LIMITS": "uploads=60/minute",
-                                      "SECGOV_RESPONSE_CACHE": "off"})
+        secgov, secgov_url = uvicorn(
+            "secgov",
+            "bench.server:create",
+            dsn,
+            args.workers,
+            {"SECGOV_ENV": "production", "SECGOV_RATE_LIMITS": "uploads=60/minute", "SECGOV_RESPONSE_CACHE": "off"},
+        )
         procs.append(secgov)
         floor, floor_url = uvicorn("floor", "bench.floor_app:create", dsn, args.workers, {})
         procs.append(floor)
@@ -408,22 +536,42 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             slow = latency > SLOW_S
             connections = args.workers if slow else args.connections
             seconds = max(args.seconds, SLOW_RUN_S) if slow else args.seconds
-            print(f"{read.name}: loading ({latency * 1000:.0f} ms a request alone; {connections} connections, "
-                  f"{seconds:g}s runs) ...", flush=True)
-            measured = harness.compare(tool, [
-                Target("graphql", secgov_url + "/graphql", body, headers),
-                Target("floor", floor_url + read.floor_path),
-            ], runs=args.runs, seconds=seconds, warmup=0 if slow else args.warmup, connections=connections)
+            print(
+                f"{read.name}: loading ({latency * 1000:.0f} ms a request alone; {connections} connections, "
+                f"{seconds:g}s runs) ...",
+                flush=True,
+            )
+            measured = harness.compare(
+                tool,
+                [
+                    Target("graphql", secgov_url + "/graphql", body, headers),
+                    Target("floor", floor_url + read.floor_path),
+                ],
+                runs=args.runs,
+                seconds=seconds,
+                warmup=0 if slow else args.warmup,
+                connections=connections,
+            )
             g, f = measured["graphql"], measured["floor"]
             ratio = round(g["rps"] / f["rps"], 2) if f["rps"] else None
             sizes = statements.get(read.name, {})
-            rows.append({
-                "name": read.name, "title": read.title, "graphql": g, "floor": f, "ratio": ratio,
-                "met": ratio is not None and ratio >= TARGET_RATIO, "same_data": same,
-                "statements": sizes, "statements_constant": len(set(sizes.values())) <= 1,
-                "response_bytes": len(orjson.dumps(answer)), "single_request_ms": round(latency * 1000, 1),
-                "connections": connections, "seconds": seconds,
-            })
+            rows.append(
+                {
+                    "name": read.name,
+                    "title": read.title,
+                    "graphql": g,
+                    "floor": f,
+                    "ratio": ratio,
+                    "met": ratio is not None and ratio >= TARGET_RATIO,
+                    "same_data": same,
+                    "statements": sizes,
+                    "statements_constant": len(set(sizes.values())) <= 1,
+                    "response_bytes": len(orjson.dumps(answer)),
+                    "single_request_ms": round(latency * 1000, 1),
+                    "connections": connections,
+                    "seconds": seconds,
+                }
+            )
             print(f"  graphql {g['rps']} rps, floor {f['rps']} rps, ratio {ratio}", flush=True)
         result["reads"] = rows
 
@@ -462,28 +610,71 @@ def render(result: dict[str, Any]) -> str:
     for r in result.get("reads", []):
         sizes = r.get("statements", {})
         stmts = " / ".join(f"{v}" for _, v in sorted(sizes.items(), key=lambda kv: int(kv[0])))
-        rows.append([r["title"], _rps(r["graphql"]), _rps(r["floor"]),
-                     f"{r['ratio']:.2f}x" + ("" if r["met"] else " (below 0.5x)"),
-                     f"{r['graphql']['p50_ms']:.1f} / {r['floor']['p50_ms']:.1f}",
-                     stmts + ("" if r["statements_constant"] else " (GROWS)"),
-                     {True: "yes", False: "NO", None: "n/a"}[r["same_data"]]])
-    out = ["Reads: requests/s over HTTP on loopback (median; GraphQL beside its floor)",
-           harness.table(["read", "GraphQL rps", "floor rps", "ratio", "p50 ms (GraphQL / floor)",
-                          "SQL statements (small / large)", "same data"], rows)]
+        rows.append(
+            [
+                r["title"],
+                _rps(r["graphql"]),
+                _rps(r["floor"]),
+                f"{r['ratio']:.2f}x" + ("" if r["met"] else " (below 0.5x)"),
+                f"{r['graphql']['p50_ms']:.1f} / {r['floor']['p50_ms']:.1f}",
+                stmts + ("" if r["statements_constant"] else " (GROWS)"),
+                {True: "yes", False: "NO", None: "n/a"}[r["same_data"]],
+            ]
+        )
+    out = [
+        "Reads: requests/s over HTTP on loopback (median; GraphQL beside its floor)",
+        harness.table(
+            [
+                "read",
+                "GraphQL rps",
+                "floor rps",
+                "ratio",
+                "p50 ms (GraphQL / floor)",
+                "SQL statements (small / large)",
+                "same data",
+            ],
+            rows,
+        ),
+    ]
     peer = result.get("peer")
     if peer and peer.get("available"):
-        prow = [[p["name"], p["cache"], _rps(p["secgov"]), _rps(p["postgraphile"]),
-                 f"{p['ratio']:.2f}x" + ("" if p["met"] else f" (below {p['target']}x)"), f"{p['target']}x",
-                 f"{p['secgov']['p50_ms']:.1f} / {p['postgraphile']['p50_ms']:.1f}"] for p in peer["pairs"]]
-        out += ["", "Peer: one secgov process (production settings) vs one PostGraphile v4 process, first 100 with "
-                    "their relations",
-                harness.table(["query", "secgov cache", "secgov rps", "PostGraphile rps", "secgov / PostGraphile",
-                               "target", "p50 ms (secgov / PostGraphile)"], prow)]
+        prow = [
+            [
+                p["name"],
+                p["cache"],
+                _rps(p["secgov"]),
+                _rps(p["postgraphile"]),
+                f"{p['ratio']:.2f}x" + ("" if p["met"] else f" (below {p['target']}x)"),
+                f"{p['target']}x",
+                f"{p['secgov']['p50_ms']:.1f} / {p['postgraphile']['p50_ms']:.1f}",
+            ]
+            for p in peer["pairs"]
+        ]
+        out += [
+            "",
+            "Peer: one secgov process (production settings) vs one PostGraphile v4 process, first 100 with "
+            "their relations",
+            harness.table(
+                [
+                    "query",
+                    "secgov cache",
+                    "secgov rps",
+                    "PostGraphile rps",
+                    "secgov / PostGraphile",
+                    "target",
+                    "p50 ms (secgov / PostGraphile)",
+                ],
+                prow,
+            ),
+        ]
         f = peer["fairness"]
-        out += ["", f"Fairness: parties page p50 alone {f['alone']['p50_ms']:.1f} ms, beside 8 clients of the most "
-                    f"expensive allowed query {f['beside_heavy']['p50_ms']:.1f} ms: {f['ratio']}x (target <= 3x); "
-                    f"the 8 heavy clients got {f['heavy']['rps']:.1f} answers/s ({f['heavy']['failed']} of "
-                    f"{f['heavy']['requests']} were 503 UNAVAILABLE, told to retry)"]
+        out += [
+            "",
+            f"Fairness: parties page p50 alone {f['alone']['p50_ms']:.1f} ms, beside 8 clients of the most "
+            f"expensive allowed query {f['beside_heavy']['p50_ms']:.1f} ms: {f['ratio']}x (target <= 3x); "
+            f"the 8 heavy clients got {f['heavy']['rps']:.1f} answers/s ({f['heavy']['failed']} of "
+            f"{f['heavy']['requests']} were 503 UNAVAILABLE, told to retry)",
+        ]
     elif peer:
         out += ["", f"Peer: PostGraphile not available: {peer['why']}"]
     for note in result.get("notes", []):
@@ -500,9 +691,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2, help="uvicorn worker processes (secgov and the floor)")
     parser.add_argument("--no-peer", action="store_true", help="skip PostGraphile")
-    parser.add_argument("--profile", nargs="*", metavar="READ",
-                        help="afterwards, pyinstrument over these reads (none named: the slowest); "
-                             "needs `.venv/bin/pip install pyinstrument`")
+    parser.add_argument(
+        "--profile",
+        nargs="*",
+        metavar="READ",
+        help="afterwards, pyinstrument over these reads (none named: the slowest); "
+        "needs `.venv/bin/pip install pyinstrument`",
+    )
     parser.add_argument("--only", nargs="+", help="read names: parties exceptions statistics opsg")
     args = parser.parse_args(argv)
     started = time.perf_counter()

@@ -76,6 +76,7 @@ TARGETS = {"validate_clean": 1.5, "validate_bad": 3.0, "store": 1.3, "per_row_gr
 
 # --- in the child: one stage, one implementation, one input ---------------------------------------------------------
 
+
 def _maxrss_mb() -> float:
     """getrusage's ru_maxrss, in MB. In a child it starts at least at the parent's RSS: exec keeps the peak of the
     address space it replaces (the parent's copy, or with vfork the parent's own), which the child never touches."""
@@ -147,9 +148,17 @@ class SecgovStore(Stage):
         month = self.period + i  # a period of its own per run: receive answers the same bytes for a period once
         t0 = time.perf_counter()
         received = await submissions.receive(
-            self.conn, code=CODE, period=f"{2000 + month // 12}-{month % 12 + 1:02d}", content=self.data,
-            sha256=self.sha, filename=None, content_type="text/csv", received_at=None, uploaded_by="bench",
-            request_id=None)
+            self.conn,
+            code=CODE,
+            period=f"{2000 + month // 12}-{month % 12 + 1:02d}",
+            content=self.data,
+            sha256=self.sha,
+            filename=None,
+            content_type="text/csv",
+            received_at=None,
+            uploaded_by="bench",
+            request_id=None,
+        )
         self.parts = {"receive_s": time.perf_counter() - t0}
         assert received.duplicate_of is None
         return received.submission_id
@@ -166,9 +175,19 @@ class SecgovStore(Stage):
         t1 = time.perf_counter()
         async with self.conn.transaction():
             await submissions.store_run(
-                self.conn, run_id=run_id, submission_id=sid, code=CODE, started_at=datetime.now(UTC),
-                catalogue_version=1, attempt=1, status=result.status, row_count=result.row_count,
-                finding_count=result.findings_frame.height, findings_csv=found, rows_csv=rows)
+                self.conn,
+                run_id=run_id,
+                submission_id=sid,
+                code=CODE,
+                started_at=datetime.now(UTC),
+                catalogue_version=1,
+                attempt=1,
+                status=result.status,
+                row_count=result.row_count,
+                finding_count=result.findings_frame.height,
+                findings_csv=found,
+                rows_csv=rows,
+            )
         t2 = time.perf_counter()
         self.parts.update(write_out_s=t1 - t0, copy_s=t2 - t1)
 
@@ -193,8 +212,13 @@ class FloorStore(Stage):
         t1 = time.perf_counter()
         async with self.conn.transaction():
             await self.conn.copy_to_table("floor_rows", source=io.BytesIO(rows), format="csv", header=True)
-            await self.conn.copy_to_table("floor_findings", source=io.BytesIO(found), format="csv", header=True,
-                                          columns=list(self.findings.columns))
+            await self.conn.copy_to_table(
+                "floor_findings",
+                source=io.BytesIO(found),
+                format="csv",
+                header=True,
+                columns=list(self.findings.columns),
+            )
         t2 = time.perf_counter()
         self.parts = {"write_out_s": t1 - t0, "copy_s": t2 - t1}
 
@@ -236,8 +260,11 @@ async def _stage(job: dict[str, Any]) -> Stage:
         with (folder / "result.pickle").open("rb") as f:
             result = pickle.load(f)
         return SecgovStore(await db.connect(job["dsn"]), result, data, job["period"])
-    return FloorStore(await asyncpg.connect(job["dsn"]), pl.read_parquet(folder / "rows.parquet"),
-                      pl.read_parquet(folder / "findings.parquet"))
+    return FloorStore(
+        await asyncpg.connect(job["dsn"]),
+        pl.read_parquet(folder / "rows.parquet"),
+        pl.read_parquet(folder / "findings.parquet"),
+    )
 
 
 async def child(job: dict[str, Any]) -> dict[str, Any]:
@@ -272,15 +299,24 @@ async def child(job: dict[str, Any]) -> dict[str, Any]:
     finally:
         await stage.close()
     return {
-        "seconds": statistics.median(wall), "cpu_seconds": statistics.median(cpu), "warmup_s": warmup,
-        "samples_s": wall, "runs": runs, "reduced_runs": runs < job["runs"],
+        "seconds": statistics.median(wall),
+        "cpu_seconds": statistics.median(cpu),
+        "warmup_s": warmup,
+        "samples_s": wall,
+        "runs": runs,
+        "reduced_runs": runs < job["runs"],
         "parts_s": {k: statistics.median(p[k] for p in parts) for k in parts[0]},
-        "rss_before_mb": before, "rss_peak_mb": peak, "peak_increase_mb": peak - before, "peak_reset": reset,
-        "ru_maxrss_before_mb": rusage_before, "ru_maxrss_peak_mb": rusage_peak,
+        "rss_before_mb": before,
+        "rss_peak_mb": peak,
+        "peak_increase_mb": peak - before,
+        "peak_reset": reset,
+        "ru_maxrss_before_mb": rusage_before,
+        "ru_maxrss_peak_mb": rusage_peak,
     }
 
 
 # --- in the parent: inputs, children, the table and the checks ------------------------------------------------------
+
 
 def write_inputs(folder: Path, rows: int, bad: float) -> dict[str, Any]:
     """The input of every stage, written once: the file, the parsed frame, the validation result, the rows CSV."""
@@ -300,14 +336,24 @@ def write_inputs(folder: Path, rows: int, bad: float) -> dict[str, Any]:
     rows.write_parquet(folder / "rows.parquet", compression="uncompressed")
     found = result.findings_frame.select(pl.lit(0).alias("run_id"), pl.lit(0).alias("submission_id"), pl.all())
     found.write_parquet(folder / "findings.parquet", compression="uncompressed")
-    return {"bytes": len(data), "status": result.status, "findings": result.findings_frame.height,
-            "stored_rows": 0 if result.rows is None else result.rows.height}
+    return {
+        "bytes": len(data),
+        "status": result.status,
+        "findings": result.findings_frame.height,
+        "stored_rows": 0 if result.rows is None else result.rows.height,
+    }
 
 
 def run_child(job: dict[str, Any]) -> dict[str, Any]:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
-    proc = subprocess.run([sys.executable, "-m", "bench.stages", "--child", json.dumps(job)], cwd=ROOT, env=env,
-                          capture_output=True, text=True, check=False)
+    proc = subprocess.run(
+        [sys.executable, "-m", "bench.stages", "--child", json.dumps(job)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if proc.returncode != 0:
         raise RuntimeError(f"{job['stage']}/{job['impl']} at {job['rows']:,} rows failed:\n{proc.stderr[-3000:]}")
     result: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
@@ -348,9 +394,12 @@ def figures(rows: int, s: dict[str, Any], f: dict[str, Any]) -> dict[str, Any]:
         "time_ratio": round(_ratio(s["seconds"], f["seconds"]), 2),
         "cpu_ratio": round(_ratio(s["cpu_seconds"], f["cpu_seconds"]), 2),
         "memory_ratio": round(_ratio(s["peak_increase_mb"], f["peak_increase_mb"]), 2),
-        "secgov_us_per_row": s["seconds"] / rows * 1e6, "floor_us_per_row": f["seconds"] / rows * 1e6,
-        "secgov_s": round(s["seconds"], 4), "floor_s": round(f["seconds"], 4),
-        "secgov_peak_rss_mb": round(s["peak_increase_mb"], 1), "floor_peak_rss_mb": round(f["peak_increase_mb"], 1),
+        "secgov_us_per_row": s["seconds"] / rows * 1e6,
+        "floor_us_per_row": f["seconds"] / rows * 1e6,
+        "secgov_s": round(s["seconds"], 4),
+        "floor_s": round(f["seconds"], 4),
+        "secgov_peak_rss_mb": round(s["peak_increase_mb"], 1),
+        "floor_peak_rss_mb": round(f["peak_increase_mb"], 1),
     }
 
 
@@ -360,25 +409,56 @@ def checks(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for r in results:
         if r["stage"] == "validate":
             limit = TARGETS["validate_clean"] if r["bad_fraction"] == 0 else TARGETS["validate_bad"]
-            out.append({"check": f"validate <= {limit}x floor", "stage": "validate", "rows": r["rows"],
-                        "bad_fraction": r["bad_fraction"], "value": r["time_ratio"], "limit": limit,
-                        "met": r["time_ratio"] <= limit})
+            out.append(
+                {
+                    "check": f"validate <= {limit}x floor",
+                    "stage": "validate",
+                    "rows": r["rows"],
+                    "bad_fraction": r["bad_fraction"],
+                    "value": r["time_ratio"],
+                    "limit": limit,
+                    "met": r["time_ratio"] <= limit,
+                }
+            )
         if r["stage"] == "store":
-            out.append({"check": f"store <= {TARGETS['store']}x floor", "stage": "store", "rows": r["rows"],
-                        "bad_fraction": r["bad_fraction"], "value": r["time_ratio"], "limit": TARGETS["store"],
-                        "met": r["time_ratio"] <= TARGETS["store"]})
+            out.append(
+                {
+                    "check": f"store <= {TARGETS['store']}x floor",
+                    "stage": "store",
+                    "rows": r["rows"],
+                    "bad_fraction": r["bad_fraction"],
+                    "value": r["time_ratio"],
+                    "limit": TARGETS["store"],
+                    "met": r["time_ratio"] <= TARGETS["store"],
+                }
+            )
     # Per-row cost as the file grows tenfold: 100k -> 1M, 1M -> 10M.
     for (rows, bad, stage), r in by.items():
         if rows >= 1_000_000 and (small := by.get((rows // 10, bad, stage))):
             growth = r["secgov_us_per_row"] / small["secgov_us_per_row"]
-            out.append({"check": f"per-row at {rows:,} <= 1.2x at {rows // 10:,}", "stage": stage,
-                        "bad_fraction": bad, "value": growth, "limit": TARGETS["per_row_growth"],
-                        "met": growth <= TARGETS["per_row_growth"]})
+            out.append(
+                {
+                    "check": f"per-row at {rows:,} <= 1.2x at {rows // 10:,}",
+                    "stage": stage,
+                    "bad_fraction": bad,
+                    "value": growth,
+                    "limit": TARGETS["per_row_growth"],
+                    "met": growth <= TARGETS["per_row_growth"],
+                }
+            )
     for r in results:
         noise = max(r["secgov"]["peak_increase_mb"], r["floor"]["peak_increase_mb"]) < MEMORY_NOISE_MB
-        out.append({"check": "memory <= 2x floor", "stage": r["stage"], "rows": r["rows"],
-                    "bad_fraction": r["bad_fraction"], "value": r["memory_ratio"], "limit": TARGETS["memory"],
-                    "met": None if noise else r["memory_ratio"] <= TARGETS["memory"]})
+        out.append(
+            {
+                "check": "memory <= 2x floor",
+                "stage": r["stage"],
+                "rows": r["rows"],
+                "bad_fraction": r["bad_fraction"],
+                "value": r["memory_ratio"],
+                "limit": TARGETS["memory"],
+                "met": None if noise else r["memory_ratio"] <= TARGETS["memory"],
+            }
+        )
     return out
 
 
@@ -398,36 +478,84 @@ def report(results: list[dict[str, Any]], found: list[dict[str, Any]]) -> str:
     rows = []
     for r in results:
         s, f = r["secgov"], r["floor"]
-        rows.append([
-            f"{r['rows']:,}", f"{r['bad_fraction'] * 100:g}", r["stage"],
-            f"{s['seconds'] * 1000:,.1f}" + _mark(s), f"{f['seconds'] * 1000:,.1f}" + _mark(f),
-            f"{r['time_ratio']:.2f}", "-" if r["stage"] == "store" else f"{r['cpu_ratio']:.2f}",
-            f"{r['secgov_us_per_row']:.3f}",
-            f"{s['peak_increase_mb']:,.1f}", f"{f['peak_increase_mb']:,.1f}", f"{r['memory_ratio']:.2f}",
-            f"{s['rss_peak_mb']:,.0f} / {f['rss_peak_mb']:,.0f}",
-        ])
-    lines = [table(["rows", "bad %", "stage", "secgov ms", "floor ms", "ratio", "cpu ratio", "µs/row", "secgov peak MB",
-                    "floor peak MB", "mem ratio", "abs. peak MB s/f"], rows)]
+        rows.append(
+            [
+                f"{r['rows']:,}",
+                f"{r['bad_fraction'] * 100:g}",
+                r["stage"],
+                f"{s['seconds'] * 1000:,.1f}" + _mark(s),
+                f"{f['seconds'] * 1000:,.1f}" + _mark(f),
+                f"{r['time_ratio']:.2f}",
+                "-" if r["stage"] == "store" else f"{r['cpu_ratio']:.2f}",
+                f"{r['secgov_us_per_row']:.3f}",
+                f"{s['peak_increase_mb']:,.1f}",
+                f"{f['peak_increase_mb']:,.1f}",
+                f"{r['memory_ratio']:.2f}",
+                f"{s['rss_peak_mb']:,.0f} / {f['rss_peak_mb']:,.0f}",
+            ]
+        )
+    lines = [
+        table(
+            [
+                "rows",
+                "bad %",
+                "stage",
+                "secgov ms",
+                "floor ms",
+                "ratio",
+                "cpu ratio",
+                "µs/row",
+                "secgov peak MB",
+                "floor peak MB",
+                "mem ratio",
+                "abs. peak MB s/f",
+            ],
+            rows,
+        )
+    ]
     marks = {_mark(r[k]) for r in results for k in IMPLS}
     if "*" in marks:
-        lines.append(f"* fewer runs than --runs: those that fit in {RUN_BUDGET_S:.0f} s after the warm-up "
-                     "(the json has each run)")
+        lines.append(
+            f"* fewer runs than --runs: those that fit in {RUN_BUDGET_S:.0f} s after the warm-up "
+            "(the json has each run)"
+        )
     if "†" in marks:
         lines.append(f"† one run, no warm-up: a run took more than {SLOW_RUN_S:.0f} s")
-    lines.append("ratio: of wall times; cpu ratio: of this process's CPU times, the steadier figure on a shared "
-                 "machine (not for store, whose work is in PostgreSQL); µs/row: secgov's wall time per row of the file")
-    lines.append("peak MB: the stage's increase of peak RSS (VmHWM) over its loaded input, first run in a fresh "
-                 "process; abs. peak: the process's whole peak RSS, secgov / floor")
+    lines.append(
+        "ratio: of wall times; cpu ratio: of this process's CPU times, the steadier figure on a shared "
+        "machine (not for store, whose work is in PostgreSQL); µs/row: secgov's wall time per row of the file"
+    )
+    lines.append(
+        "peak MB: the stage's increase of peak RSS (VmHWM) over its loaded input, first run in a fresh "
+        "process; abs. peak: the process's whole peak RSS, secgov / floor"
+    )
     store = [r for r in results if r["stage"] == "store"]
     if store:
-        lines.append("store, CSV written / COPYs, ms (secgov; floor): " + ", ".join(
-            f"{r['rows']:,}/{r['bad_fraction'] * 100:g}%: {r['secgov']['parts_s']['write_out_s'] * 1000:,.0f} / "
-            f"{r['secgov']['parts_s']['copy_s'] * 1000:,.0f}; {r['floor']['parts_s']['write_out_s'] * 1000:,.0f} / "
-            f"{r['floor']['parts_s']['copy_s'] * 1000:,.0f}" for r in store))
+        lines.append(
+            "store, CSV written / COPYs, ms (secgov; floor): "
+            + ", ".join(
+                f"{r['rows']:,}/{r['bad_fraction'] * 100:g}%: {r['secgov']['parts_s']['write_out_s'] * 1000:,.0f} / "
+                f"{r['secgov']['parts_s']['copy_s'] * 1000:,.0f}; {r['floor']['parts_s']['write_out_s'] * 1000:,.0f} / "
+                f"{r['floor']['parts_s']['copy_s'] * 1000:,.0f}"
+                for r in store
+            )
+        )
     lines.append("")
-    lines.append(table(["target", "stage", "rows", "bad %", "verdict"], [
-        [c["check"], c.get("stage", "validate"), f"{c['rows']:,}" if "rows" in c else "tenfold",
-         f"{c['bad_fraction'] * 100:g}", _verdict(c)] for c in found]))
+    lines.append(
+        table(
+            ["target", "stage", "rows", "bad %", "verdict"],
+            [
+                [
+                    c["check"],
+                    c.get("stage", "validate"),
+                    f"{c['rows']:,}" if "rows" in c else "tenfold",
+                    f"{c['bad_fraction'] * 100:g}",
+                    _verdict(c),
+                ]
+                for c in found
+            ],
+        )
+    )
     return "\n".join(lines)
 
 
@@ -456,21 +584,34 @@ def main(argv: list[str] | None = None) -> int:
                 folder = tmp / f"{n}-{bad}"
                 t0 = time.perf_counter()
                 inputs = write_inputs(folder, n, bad)
-                print(f"{n:>10,} rows, {bad * 100:g}% bad: {inputs['bytes'] / 2**20:,.1f} MB, "
-                      f"{inputs['findings']:,} findings (inputs in {time.perf_counter() - t0:.1f} s)", flush=True)
+                print(
+                    f"{n:>10,} rows, {bad * 100:g}% bad: {inputs['bytes'] / 2**20:,.1f} MB, "
+                    f"{inputs['findings']:,} findings (inputs in {time.perf_counter() - t0:.1f} s)",
+                    flush=True,
+                )
                 for stage in STAGES:
                     entry: dict[str, Any] = {"rows": n, "bad_fraction": bad, "stage": stage, **inputs}
                     for impl in IMPLS:
-                        job = {"stage": stage, "impl": impl, "dir": str(folder), "runs": args.runs, "dsn": dsn,
-                               "period": period, "rows": n}
+                        job = {
+                            "stage": stage,
+                            "impl": impl,
+                            "dir": str(folder),
+                            "runs": args.runs,
+                            "dsn": dsn,
+                            "period": period,
+                            "rows": n,
+                        }
                         period += args.runs + 1
                         entry[impl] = run_child(job)
                     s, f = entry["secgov"], entry["floor"]
                     entry.update(figures(n, s, f))
                     results.append(entry)
-                    print(f"{'':>10} {stage:<8} secgov {s['seconds'] * 1000:9,.1f} ms {s['peak_increase_mb']:8,.1f} MB"
-                          f" | floor {f['seconds'] * 1000:9,.1f} ms {f['peak_increase_mb']:8,.1f} MB"
-                          f" | {entry['time_ratio']:.2f}x time, {entry['memory_ratio']:.2f}x memory", flush=True)
+                    print(
+                        f"{'':>10} {stage:<8} secgov {s['seconds'] * 1000:9,.1f} ms {s['peak_increase_mb']:8,.1f} MB"
+                        f" | floor {f['seconds'] * 1000:9,.1f} ms {f['peak_increase_mb']:8,.1f} MB"
+                        f" | {entry['time_ratio']:.2f}x time, {entry['memory_ratio']:.2f}x memory",
+                        flush=True,
+                    )
                 shutil.rmtree(folder, ignore_errors=True)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -482,13 +623,20 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(report(results, found))
     elapsed = time.perf_counter() - started
-    path = write("stages", {
-        "machine": machine(), "polars": pl.__version__, "runs": args.runs, "elapsed_s": elapsed,
-        "statistic": "median wall seconds of --runs runs after one warm-up, each (stage, implementation, size) in a "
-                     "fresh process; peak_increase_mb: ru_maxrss after the warm-up run minus before it, the peak "
-                     "reset after loading the input",
-        "results": results, "targets": {"limits": TARGETS, "checks": found},
-    })
+    path = write(
+        "stages",
+        {
+            "machine": machine(),
+            "polars": pl.__version__,
+            "runs": args.runs,
+            "elapsed_s": elapsed,
+            "statistic": "median wall seconds of --runs runs after one warm-up, each (stage, implementation, size) "
+            "in a fresh process; peak_increase_mb: ru_maxrss after the warm-up run minus before it, the peak "
+            "reset after loading the input",
+            "results": results,
+            "targets": {"limits": TARGETS, "checks": found},
+        },
+    )
     print(f"\n{elapsed:.0f} s in all; wrote {path.relative_to(ROOT)}")
     return 0
 

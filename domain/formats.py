@@ -17,9 +17,13 @@ BOM = b"\xef\xbb\xbf"
 _FIRST_NON_BLANK = re.compile(rb"[^ \t\n\r\x0b\x0c]")
 
 _DECLARED: dict[str, Format] = {
-    "text/csv": "csv", "application/csv": "csv", "text/plain": "csv",
-    "application/json": "json", "text/json": "json",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx", "application/zip": "xlsx",
+    "text/csv": "csv",
+    "application/csv": "csv",
+    "text/plain": "csv",
+    "application/json": "json",
+    "text/json": "json",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
+    "application/zip": "xlsx",
 }
 
 
@@ -40,8 +44,9 @@ def check_declared(content_type: str | None, detected: Format) -> None:
         return
     if declared == "csv" and detected == "json":
         return  # a JSON array is valid text; the declared CSV is the hint that loses
-    raise UnsupportedMediaType(f"the body is {detected.upper()} but was declared as {content_type}",
-                               field="Content-Type")
+    raise UnsupportedMediaType(
+        f"the body is {detected.upper()} but was declared as {content_type}", field="Content-Type"
+    )
 
 
 def check_xlsx(content: bytes) -> None:
@@ -56,7 +61,9 @@ def check_xlsx(content: bytes) -> None:
     if unpacked > MAX_XLSX_UNPACKED or unpacked / packed > MAX_XLSX_RATIO:
         raise PayloadTooLarge(
             f"the XLSX would unpack to {unpacked:,} bytes ({unpacked / packed:.0f}× its size); the limits are "
-            f"{MAX_XLSX_UNPACKED:,} bytes and {MAX_XLSX_RATIO}×", field="file")
+            f"{MAX_XLSX_UNPACKED:,} bytes and {MAX_XLSX_RATIO}×",
+            field="file",
+        )
 
 
 def admit(content: bytes, content_type: str | None) -> Format:

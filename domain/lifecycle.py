@@ -18,8 +18,14 @@ class RecordedEvent(Protocol):
     @property
     def occurred_on(self) -> date: ...
 
+
 NEEDS_ACCESSION = {
-    "UEP_COMPLETED", "SREPT_COMPLETED", "UEPT_COMPLETED", "DEFAULT_ENTERED", "DEFAULT_CURED", "WITHDRAWAL",
+    "UEP_COMPLETED",
+    "SREPT_COMPLETED",
+    "UEPT_COMPLETED",
+    "DEFAULT_ENTERED",
+    "DEFAULT_CURED",
+    "WITHDRAWAL",
     "EXPULSION",
 }
 LEAVING = {"WITHDRAWAL", "EXPULSION"}
@@ -42,10 +48,12 @@ def check(events: Sequence[RecordedEvent], kind: str, day: date) -> None:
         gone = min(left, key=lambda e: e.occurred_on)
         if kind in LEAVING:
             raise LifecycleViolation(
-                f"the Party already has a {gone.kind.lower()} dated {gone.occurred_on}", field="kind")
+                f"the Party already has a {gone.kind.lower()} dated {gone.occurred_on}", field="kind"
+            )
         if day > gone.occurred_on:
             raise LifecycleViolation(
-                f"no event can follow the Party's {gone.kind.lower()} on {gone.occurred_on}", field="occurredOn")
+                f"no event can follow the Party's {gone.kind.lower()} on {gone.occurred_on}", field="occurredOn"
+            )
     acceded = _on_or_before(events, "ACCESSION", day)
     if kind == "ACCESSION" and any(e.kind == "ACCESSION" for e in events):
         raise LifecycleViolation("the Party has already acceded", field="kind")
@@ -53,7 +61,8 @@ def check(events: Sequence[RecordedEvent], kind: str, day: date) -> None:
         raise LifecycleViolation("the Party has already applied or acceded", field="kind")
     if kind in NEEDS_ACCESSION and not acceded:
         raise LifecycleViolation(
-            f"a {kind.lower().replace('_', ' ')} needs an accession on or before {day}", field="occurredOn")
+            f"a {kind.lower().replace('_', ' ')} needs an accession on or before {day}", field="occurredOn"
+        )
     if kind == "DEFAULT_ENTERED" and _in_default(events, day):
         raise LifecycleViolation("the Party is already in an Event of Default on that day", field="kind")
     if kind == "DEFAULT_CURED" and not _in_default(events, day):

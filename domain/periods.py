@@ -27,10 +27,15 @@ def check_period(period: str, cadence: str) -> str:
     text = period.strip()
     m = PERIOD.fullmatch(text)
     month, quarter = (m["month"], m["quarter"]) if m else (None, None)
-    if (not m or not FIRST_YEAR <= int(m["year"]) <= LAST_YEAR or (month is not None and not 1 <= int(month) <= 12)
-            or (quarter is not None and not 1 <= int(quarter) <= 4)):
-        raise InvalidPeriod(f"{period!r} is not a period: use YYYY-MM, or YYYY-Qn for quarterly reports",
-                            field="period")
+    if (
+        not m
+        or not FIRST_YEAR <= int(m["year"]) <= LAST_YEAR
+        or (month is not None and not 1 <= int(month) <= 12)
+        or (quarter is not None and not 1 <= int(quarter) <= 4)
+    ):
+        raise InvalidPeriod(
+            f"{period!r} is not a period: use YYYY-MM, or YYYY-Qn for quarterly reports", field="period"
+        )
     if cadence == "QUARTERLY" and quarter is None:
         raise InvalidPeriod(f"this report is quarterly: the period is YYYY-Qn, not {period!r}", field="period")
     if cadence == "MONTHLY" and month is None:

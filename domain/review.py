@@ -6,12 +6,17 @@ from domain.errors import Forbidden, IllegalTransition, InvalidInput
 
 # (from status, action) → to status; COMMENT keeps the status.
 TRANSITIONS: dict[tuple[str, str], str] = {
-    ("OPEN", "ACKNOWLEDGE"): "ACKNOWLEDGED", ("OPEN", "RESOLVE"): "RESOLVED", ("OPEN", "WAIVE"): "WAIVED",
+    ("OPEN", "ACKNOWLEDGE"): "ACKNOWLEDGED",
+    ("OPEN", "RESOLVE"): "RESOLVED",
+    ("OPEN", "WAIVE"): "WAIVED",
     ("OPEN", "ESCALATE"): "ESCALATED",
-    ("ACKNOWLEDGED", "RESOLVE"): "RESOLVED", ("ACKNOWLEDGED", "WAIVE"): "WAIVED",
+    ("ACKNOWLEDGED", "RESOLVE"): "RESOLVED",
+    ("ACKNOWLEDGED", "WAIVE"): "WAIVED",
     ("ACKNOWLEDGED", "ESCALATE"): "ESCALATED",
-    ("ESCALATED", "RESOLVE"): "RESOLVED", ("ESCALATED", "WAIVE"): "WAIVED",
-    ("RESOLVED", "REOPEN"): "OPEN", ("WAIVED", "REOPEN"): "OPEN",
+    ("ESCALATED", "RESOLVE"): "RESOLVED",
+    ("ESCALATED", "WAIVE"): "WAIVED",
+    ("RESOLVED", "REOPEN"): "OPEN",
+    ("WAIVED", "REOPEN"): "OPEN",
 }
 COMMENT = "COMMENT"
 NEEDS_COMMENT = frozenset({"RESOLVE", "WAIVE", "ESCALATE", "REOPEN", COMMENT})

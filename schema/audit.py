@@ -42,14 +42,24 @@ class AuditEntry:
     target_ids: list[strawberry.ID] = strawberry.field(description="The IDs it touched, where cheap to know.")
     client_address: str | None = strawberry.field(description="The client's address.")
     request_id: str | None = strawberry.field(
-        description="The request id (X-Request-Id), the same in the logs and the worker's lines.")
+        description="The request id (X-Request-Id), the same in the logs and the worker's lines."
+    )
     outcome: str = strawberry.field(description="OK, or the error code it answered.")
 
     @classmethod
     def from_row(cls, r: AuditRow) -> AuditEntry:
-        return cls(at=r.at, key_name=r.key_name, role=r.role, action=AuditAction(r.action), operation=r.operation,
-                   operation_name=r.operation_name, target_ids=[strawberry.ID(t) for t in r.target_ids],
-                   client_address=r.client_address, request_id=r.request_id, outcome=r.outcome)
+        return cls(
+            at=r.at,
+            key_name=r.key_name,
+            role=r.role,
+            action=AuditAction(r.action),
+            operation=r.operation,
+            operation_name=r.operation_name,
+            target_ids=[strawberry.ID(t) for t in r.target_ids],
+            client_address=r.client_address,
+            request_id=r.request_id,
+            outcome=r.outcome,
+        )
 
 
 @strawberry.input(description="Narrows the audit log; every field given must match.")
@@ -57,18 +67,27 @@ class AuditLogFilter:
     key_name: str | None = strawberry.field(default=None, description="Only entries of this key (its name).")
     role: str | None = strawberry.field(default=None, description="Only entries of keys with this role.")
     action: AuditAction | None = strawberry.field(default=None, description="Only mutations, or only uploads.")
-    operation: str | None = strawberry.field(default=None, description="Only this mutation (its field name) or REST "
-        "route.")
+    operation: str | None = strawberry.field(
+        default=None, description="Only this mutation (its field name) or REST route."
+    )
     outcome: str | None = strawberry.field(default=None, description="Only this outcome: OK or an error code.")
     request_id: str | None = strawberry.field(default=None, description="Only the entry of this request.")
-    from_: datetime | None = strawberry.field(default=None, name="from", description="Only entries at or after this "
-        "instant.")
+    from_: datetime | None = strawberry.field(
+        default=None, name="from", description="Only entries at or after this instant."
+    )
     to: datetime | None = strawberry.field(default=None, description="Only entries at or before this instant.")
 
     def store(self) -> AuditFilter:
-        return AuditFilter(key_name=self.key_name, role=self.role, action=self.action.value if self.action else None,
-                           operation=self.operation, outcome=self.outcome, request_id=self.request_id,
-                           since=self.from_, until=self.to)
+        return AuditFilter(
+            key_name=self.key_name,
+            role=self.role,
+            action=self.action.value if self.action else None,
+            operation=self.operation,
+            outcome=self.outcome,
+            request_id=self.request_id,
+            since=self.from_,
+            until=self.to,
+        )
 
 
 async def _nothing() -> int:
@@ -83,13 +102,17 @@ class AuditQuery:
         info: Info,
         first: First = None,
         after: After = None,
-        filter: Annotated[AuditLogFilter | None, strawberry.argument(
-            description="Only the entries that match it.")] = None,
+        filter: Annotated[
+            AuditLogFilter | None, strawberry.argument(description="Only the entries that match it.")
+        ] = None,
     ) -> Connection[AuditEntry]:
         limit = page_size(first)
         if info.context.viewer.role not in AUDIT_READERS:
-            return Connection(edges=[], page_info=PageInfo(has_next_page=False, has_previous_page=False,
-                                                           start_cursor=None, end_cursor=None), counter=_nothing)
+            return Connection(
+                edges=[],
+                page_info=PageInfo(has_next_page=False, has_previous_page=False, start_cursor=None, end_cursor=None),
+                counter=_nothing,
+            )
         try:
             cursor = int(decode_cursor(after, 1)[0]) if after else None
         except (BadId, ValueError, TypeError) as e:
@@ -102,8 +125,7 @@ class AuditQuery:
             async with info.context.connection() as conn:
                 return await audit.count(conn, where=where)
 
-        return connection(rows, limit=limit, after=after, key=lambda r: [r.id], node=AuditEntry.from_row,
-                          counter=total)
+        return connection(rows, limit=limit, after=after, key=lambda r: [r.id], node=AuditEntry.from_row, counter=total)
 
 
 def touched(kwargs: dict[str, Any], result: object) -> list[str]:
@@ -132,8 +154,9 @@ def outcome_of(result: object) -> str:
     return audit.OK
 
 
-async def record(ctx: Context, *, action: str, operation: str, operation_name: str | None, outcome: str,
-                 targets: list[str]) -> None:
+async def record(
+    ctx: Context, *, action: str, operation: str, operation_name: str | None, outcome: str, targets: list[str]
+) -> None:
     """Write one entry after the mutation answered. Attempts without a key are not stored (they changed nothing and
     an anonymous flood must not become a flood of writes): they are logged."""
     viewer = ctx.viewer
@@ -142,19 +165,26 @@ async def record(ctx: Context, *, action: str, operation: str, operation_name: s
         return
     try:
         async with ctx.connection() as conn:
-            await audit.record(conn, key_name=viewer.name, role=viewer.role, action=action, operation=operation,
-                               operation_name=operation_name, target_ids=targets, client_address=ctx.client,
-                               request_id=ctx.request_id, outcome=outcome)
+            await audit.record(
+                conn,
+                key_name=viewer.name,
+                role=viewer.role,
+                action=action,
+                operation=operation,
+                operation_name=operation_name,
+                target_ids=targets,
+                client_address=ctx.client,
+                request_id=ctx.request_id,
+                outcome=outcome,
+            )
     except Exception:  # the change is committed already: failing the answer would not undo it
-        log.exception("audit entry not written", extra={"operation": operation, "key": viewer.name,
-                                                        "outcome": outcome})
+        log.exception("audit entry not written", extra={"operation": operation, "key": viewer.name, "outcome": outcome})
 
 
 class Audited(FieldExtension):
     """Records a mutation field's outcome (OK, its first payload error's code, or the top-level error's)."""
 
-    async def resolve_async(self, next_: Callable[..., Awaitable[Any]], source: Any, info: Info,
-                            **kwargs: Any) -> Any:
+    async def resolve_async(self, next_: Callable[..., Awaitable[Any]], source: Any, info: Info, **kwargs: Any) -> Any:
         result: Any = None
         outcome = "INTERNAL_SERVER_ERROR"
         try:
@@ -167,8 +197,14 @@ class Audited(FieldExtension):
         finally:
             operation = info.field_name
             name = info.operation.name.value if info.operation.name else None
-            await record(info.context, action="UPLOAD" if operation == "uploadReport" else "MUTATION",
-                         operation=operation, operation_name=name, outcome=outcome, targets=touched(kwargs, result))
+            await record(
+                info.context,
+                action="UPLOAD" if operation == "uploadReport" else "MUTATION",
+                operation=operation,
+                operation_name=name,
+                outcome=outcome,
+                targets=touched(kwargs, result),
+            )
 
 
 def audited(cls: type[T]) -> type[T]:

@@ -60,8 +60,11 @@ CONNECTION_LISTS = ("edges", "nodes")
 
 def with_defaults(operation: OperationDefinitionNode, variables: Mapping[str, Any]) -> dict[str, Any]:
     """The operation's variables, with the defaults its definitions give."""
-    defaults = {v.variable.name.value: value_from_ast_untyped(v.default_value)
-                for v in operation.variable_definitions or () if v.default_value is not None}
+    defaults = {
+        v.variable.name.value: value_from_ast_untyped(v.default_value)
+        for v in operation.variable_definitions or ()
+        if v.default_value is not None
+    }
     return {**defaults, **variables}
 
 

@@ -378,8 +378,10 @@ def _month_getter(name: str, sub: Selection | None) -> Getter:
     def by_category(row: Any) -> list[dict[str, Any]]:
         counts = row.voting_groups_by_category
         return [
-            {key: c.name if f == "category" else counts.get(c.value, 0) if f == "count" else "CategoryCount"
-             for key, f in fields}
+            {
+                key: c.name if f == "category" else counts.get(c.value, 0) if f == "count" else "CategoryCount"
+                for key, f in fields
+            }
             for c in COUNTED_CATEGORIES
         ]
 

@@ -16,16 +16,17 @@ from sql.errors import StoreError, is_unavailable
 class UserError:
     code: str = strawberry.field(
         description="What went wrong, as a stable code: UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, INVALID_INPUT, "
-        "INVALID_PERIOD, CONFLICT, LIFECYCLE_VIOLATION, ILLEGAL_TRANSITION, UNKNOWN_REPORT_TYPE and others.")
+        "INVALID_PERIOD, CONFLICT, LIFECYCLE_VIOLATION, ILLEGAL_TRANSITION, UNKNOWN_REPORT_TYPE and others."
+    )
     message: str = strawberry.field(description="What went wrong and where, in words for a person.")
     field: str | None = strawberry.field(
-        default=None, description="The input field at fault (its GraphQL name), when one is.")
+        default=None, description="The input field at fault (its GraphQL name), when one is."
+    )
 
 
 def errors_field() -> list[UserError]:
     """The `errors` field every mutation payload has, described once."""
-    described: list[UserError] = strawberry.field(
-        description="Why the mutation was refused; empty when it succeeded.")
+    described: list[UserError] = strawberry.field(description="Why the mutation was refused; empty when it succeeded.")
     return described
 
 
@@ -98,8 +99,14 @@ class ErrorPolicy(SchemaExtension):
             message, code = "The database is unavailable; try again shortly.", "UNAVAILABLE"
         else:
             message, code = self.MESSAGE, "INTERNAL_SERVER_ERROR"
-        return GraphQLError(message, nodes=error.nodes, source=error.source, positions=error.positions,
-                            path=error.path, extensions={"code": code, "requestId": request_id})
+        return GraphQLError(
+            message,
+            nodes=error.nodes,
+            source=error.source,
+            positions=error.positions,
+            path=error.path,
+            extensions={"code": code, "requestId": request_id},
+        )
 
 
 def _tag(errors: list[GraphQLError] | None, code: str) -> None:

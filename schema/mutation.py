@@ -46,7 +46,10 @@ async def run(
 
 
 async def run_then_load(
-    info: Info, roles: Collection[str], action: Callable[[Conn], Awaitable[int]], pick: Pick[R],
+    info: Info,
+    roles: Collection[str],
+    action: Callable[[Conn], Awaitable[int]],
+    pick: Pick[R],
     make: Callable[[R], T],
 ) -> tuple[T | None, list[UserError]]:
     """`run` an action that answers the primary key of what it made or changed, then load that object (None when

@@ -50,7 +50,8 @@ RESOLVERS: dict[str, Resolver[Node]] = {
 @strawberry.type
 class NodeQuery:
     @strawberry.field(
-        description="Any object by its global ID; null when it does not exist or the caller may not see it.")
+        description="Any object by its global ID; null when it does not exist or the caller may not see it."
+    )
     async def node(
         self,
         info: Info,

@@ -20,17 +20,26 @@ MAX_PAGE = 100
 DEFAULT_PAGE = 20
 
 # The paging arguments of every list that is a connection, described once.
-First = Annotated[int | None, strawberry.argument(
-    description=f"How many items to return: at most {MAX_PAGE} (more is refused as QUERY_TOO_COMPLEX); "
-    f"{DEFAULT_PAGE} when not given.")]
-After = Annotated[str | None, strawberry.argument(
-    description="Return the items after this cursor: the endCursor (or an edge's cursor) of the page before.")]
+First = Annotated[
+    int | None,
+    strawberry.argument(
+        description=f"How many items to return: at most {MAX_PAGE} (more is refused as QUERY_TOO_COMPLEX); "
+        f"{DEFAULT_PAGE} when not given."
+    ),
+]
+After = Annotated[
+    str | None,
+    strawberry.argument(
+        description="Return the items after this cursor: the endCursor (or an edge's cursor) of the page before."
+    ),
+]
 
 
 @strawberry.interface(description="An object with a global ID, which node(id:) finds again.")
 class Node:
     id: strawberry.ID = strawberry.field(
-        description="The object's global ID: opaque, stable, the same in GraphQL, REST and the command line.")
+        description="The object's global ID: opaque, stable, the same in GraphQL, REST and the command line."
+    )
 
 
 @lru_cache(maxsize=200_000)  # a page shows the same few thousand IDs all day; each one is a base64 encoding
@@ -97,7 +106,8 @@ class PageInfo:
     has_previous_page: bool = strawberry.field(description="Whether this page was asked for after a cursor.")
     start_cursor: str | None = strawberry.field(description="The cursor of the page's first item; null if empty.")
     end_cursor: str | None = strawberry.field(
-        description="The cursor of the page's last item: pass it as after to get the next page; null if empty.")
+        description="The cursor of the page's last item: pass it as after to get the next page; null if empty."
+    )
 
 
 @strawberry.type(description="One item of a page and its cursor.")
@@ -118,8 +128,13 @@ class Connection(Generic[T]):
 
 
 def connection(
-    rows: Sequence[R], *, limit: int, after: str | None, key: Callable[[R], Sequence[Any]],
-    node: Callable[[R], T], counter: Callable[[], Awaitable[int]],
+    rows: Sequence[R],
+    *,
+    limit: int,
+    after: str | None,
+    key: Callable[[R], Sequence[Any]],
+    node: Callable[[R], T],
+    counter: Callable[[], Awaitable[int]],
 ) -> Connection[T]:
     """Build a connection from up to limit+1 rows fetched after the cursor (the extra row tells hasNextPage)."""
     shown = list(rows[:limit])
@@ -136,8 +151,9 @@ def connection(
     )
 
 
-def in_memory(items: Sequence[R], *, first: int | None, after: str | None, key: Callable[[R], int],
-              node: Callable[[R], T]) -> Connection[T]:
+def in_memory(
+    items: Sequence[R], *, first: int | None, after: str | None, key: Callable[[R], int], node: Callable[[R], T]
+) -> Connection[T]:
     """Page a short list already loaded (a Party's events): keyset on a position key."""
     limit = page_size(first)
     start = 0
@@ -149,7 +165,7 @@ def in_memory(items: Sequence[R], *, first: int | None, after: str | None, key: 
         if not isinstance(last, int) or isinstance(last, bool):
             raise bad_user_input(f"{after!r} is not a valid cursor")
         start = next((i + 1 for i, item in enumerate(items) if key(item) == last), len(items))
-    rows = list(items[start:start + limit + 1])
+    rows = list(items[start : start + limit + 1])
 
     async def total() -> int:
         return len(items)

@@ -44,19 +44,22 @@ log = logging.getLogger("secgov.graphql")
 
 
 @strawberry.type(
-    description="What can be read: the register, committee business, modifications, the DCC's reports and their "
-    "review.")
-class Query(NodeQuery, ViewerQuery, RegisterQuery, ModificationQuery, GovernanceQuery, ReportQuery, OpsgQuery,
-            AuditQuery):
+    description="What can be read: the register, committee business, modifications, the DCC's reports and their review."
+)
+class Query(
+    NodeQuery, ViewerQuery, RegisterQuery, ModificationQuery, GovernanceQuery, ReportQuery, OpsgQuery, AuditQuery
+):
     pass
 
 
 @audited
 @bounded
 @strawberry.type(
-    description="What can be changed; every payload answers expected refusals in errors { code message field }.")
-class Mutation(RegisterMutation, ModificationMutation, GovernanceMutation, ReportMutation, ReviewMutation,
-               OpsgMutation):
+    description="What can be changed; every payload answers expected refusals in errors { code message field }."
+)
+class Mutation(
+    RegisterMutation, ModificationMutation, GovernanceMutation, ReportMutation, ReviewMutation, OpsgMutation
+):
     pass
 
 
@@ -68,9 +71,15 @@ class SecgovSchema(strawberry.Schema):
                 log.error("unexpected error: %s", error.message, exc_info=error.original_error)
 
 
-def build_schema(*, max_depth: int = 12, max_aliases: int = 30, max_tokens: int = 4000,
-                 introspection: bool = True, cost_budget: int = DEFAULT_BUDGET, heavy_wait_s: float = 2.0
-                 ) -> strawberry.Schema:
+def build_schema(
+    *,
+    max_depth: int = 12,
+    max_aliases: int = 30,
+    max_tokens: int = 4000,
+    introspection: bool = True,
+    cost_budget: int = DEFAULT_BUDGET,
+    heavy_wait_s: float = 2.0,
+) -> strawberry.Schema:
     """The schema; `introspection=False` (production) refuses `__schema` and `__type` while validating (`__typename`
     stays: it names a type, it does not describe the schema). `cost_budget` bounds each operation's estimated cost
     (schema/cost.py); an operation above a quarter of it waits up to `heavy_wait_s` for the heavy lane."""

@@ -10,10 +10,12 @@ from schema.context import Info
 @strawberry.type(description="The caller as the API sees them: the role and bodies that decide what they may see.")
 class Viewer:
     role: str = strawberry.field(
-        description="The key's role: public (no key), party, dcc, secas, opsg, panel or admin.")
+        description="The key's role: public (no key), party, dcc, secas, opsg, panel or admin."
+    )
     bodies: list[str] = strawberry.field(
         description="The bodies the caller belongs to (OPSG for opsg and PANEL for panel, plus any on the key), "
-        "which open Amber and Red items of those bodies.")
+        "which open Amber and Red items of those bodies."
+    )
 
 
 @strawberry.type

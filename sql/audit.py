@@ -42,22 +42,47 @@ class AuditFilter:
     until: datetime | None = None
 
     def args(self) -> dict[str, object]:
-        return {"key_name": self.key_name, "role": self.role, "action": self.action, "operation": self.operation,
-                "outcome": self.outcome, "request_id": self.request_id, "since": self.since, "until": self.until}
+        return {
+            "key_name": self.key_name,
+            "role": self.role,
+            "action": self.action,
+            "operation": self.operation,
+            "outcome": self.outcome,
+            "request_id": self.request_id,
+            "since": self.since,
+            "until": self.until,
+        }
 
 
 async def record(
-    conn: Conn, *, key_name: str, role: str, action: str, operation: str, outcome: str,
-    operation_name: str | None = None, target_ids: list[str] | None = None, client_address: str | None = None,
+    conn: Conn,
+    *,
+    key_name: str,
+    role: str,
+    action: str,
+    operation: str,
+    outcome: str,
+    operation_name: str | None = None,
+    target_ids: list[str] | None = None,
+    client_address: str | None = None,
     request_id: str | None = None,
 ) -> int:
     """One entry; at most MAX_TARGETS ids (the rest are not worth a large row), each cut to the length of an ID (a
     longer one was refused as malformed: its first characters are enough to say what was sent)."""
     targets = [t[:MAX_ID_CHARS] for t in dict.fromkeys(target_ids or ())][:MAX_TARGETS]
     entry: int = await fetchval(
-        conn, "audit.insert", key_name=key_name, role=role, action=action, operation=operation[:200],
-        operation_name=(operation_name or None) and operation_name[:200], target_ids=targets,
-        client_address=client_address, request_id=request_id, outcome=outcome)
+        conn,
+        "audit.insert",
+        key_name=key_name,
+        role=role,
+        action=action,
+        operation=operation[:200],
+        operation_name=(operation_name or None) and operation_name[:200],
+        target_ids=targets,
+        client_address=client_address,
+        request_id=request_id,
+        outcome=outcome,
+    )
     return entry
 
 

@@ -31,9 +31,18 @@ async def service_levels(conn: Conn, *, ids: list[int]) -> list[ServiceLevelRow]
 
 
 async def amend(
-    conn: Conn, *, id: int, actor: str, sec_clause: str | None = None, set_clause: bool = False,
-    due_working_days: int | None = None, set_due: bool = False, tolerance_lower_pct: float | None = None,
-    tolerance_upper_pct: float | None = None, obligation_from: str | None = None, tbc: list[str] | None = None,
+    conn: Conn,
+    *,
+    id: int,
+    actor: str,
+    sec_clause: str | None = None,
+    set_clause: bool = False,
+    due_working_days: int | None = None,
+    set_due: bool = False,
+    tolerance_lower_pct: float | None = None,
+    tolerance_upper_pct: float | None = None,
+    obligation_from: str | None = None,
+    tbc: list[str] | None = None,
     service_levels: Sequence[tuple[str, str | None, float | None, float | None]] = (),
 ) -> int:
     """Change a report type's parameters as a new version (snapshotted); returns the new version."""
@@ -43,12 +52,30 @@ async def amend(
     if lower is not None and upper is not None and lower > upper:
         raise InvalidInput("the lower tolerance is above the upper one", field="toleranceLowerPct")
     for measure, provider, target, minimum in service_levels:
-        await execute(conn, "catalogue.upsert_service_level", report_type_id=id, measure=measure,
-                      provider=provider, name=None, target_pct=target, minimum_pct=minimum)
+        await execute(
+            conn,
+            "catalogue.upsert_service_level",
+            report_type_id=id,
+            measure=measure,
+            provider=provider,
+            name=None,
+            target_pct=target,
+            minimum_pct=minimum,
+        )
     version: int = await fetchval(
-        conn, "catalogue.amend", id=id, actor=actor, sec_clause=sec_clause, set_clause=set_clause,
-        due_working_days=due_working_days, set_due=set_due, tolerance_lower_pct=lower, tolerance_upper_pct=upper,
-        obligation_from=obligation_from, tbc=tbc)
+        conn,
+        "catalogue.amend",
+        id=id,
+        actor=actor,
+        sec_clause=sec_clause,
+        set_clause=set_clause,
+        due_working_days=due_working_days,
+        set_due=set_due,
+        tolerance_lower_pct=lower,
+        tolerance_upper_pct=upper,
+        obligation_from=obligation_from,
+        tbc=tbc,
+    )
     await execute(conn, "catalogue.snapshot", id=id, actor=actor)
     return version
 
@@ -60,8 +87,9 @@ async def write_bank_holidays(conn: Conn, holidays: list[tuple[date, str]]) -> N
 async def amend_calendar(conn: Conn, *, day: date, working: bool, reason: str, actor: str) -> int:
     if not reason.strip():
         raise InvalidInput("a calendar amendment needs a reason", field="reason")
-    amendment: int = await fetchval(conn, "catalogue.amend_calendar", day=day, working=working, reason=reason,
-                                    actor=actor)
+    amendment: int = await fetchval(
+        conn, "catalogue.amend_calendar", day=day, working=working, reason=reason, actor=actor
+    )
     return amendment
 
 

@@ -20,11 +20,16 @@ else:  # asyncpg's classes are generic only in its type stubs
 
 async def _init(conn: Conn) -> None:
     await conn.set_type_codec(
-        "json", schema="pg_catalog", encoder=lambda v: orjson.dumps(v).decode(), decoder=orjson.loads)
+        "json", schema="pg_catalog", encoder=lambda v: orjson.dumps(v).decode(), decoder=orjson.loads
+    )
     # Binary, so COPY can carry jsonb too: version byte 1, then the JSON text.
     await conn.set_type_codec(
-        "jsonb", schema="pg_catalog", format="binary", encoder=lambda v: b"\x01" + orjson.dumps(v),
-        decoder=lambda b: orjson.loads(b[1:]))
+        "jsonb",
+        schema="pg_catalog",
+        format="binary",
+        encoder=lambda v: b"\x01" + orjson.dumps(v),
+        decoder=lambda b: orjson.loads(b[1:]),
+    )
 
 
 async def _keep_session(conn: Conn) -> None:
@@ -40,8 +45,13 @@ NO_JIT = {"jit": "off"}
 
 
 async def create_pool(
-    dsn: str, *, min_size: int = 1, max_size: int = 10, on_query: Callable[[str], None] | None = None,
-    statement_timeout_s: float | None = None, **kwargs: Any,
+    dsn: str,
+    *,
+    min_size: int = 1,
+    max_size: int = 10,
+    on_query: Callable[[str], None] | None = None,
+    statement_timeout_s: float | None = None,
+    **kwargs: Any,
 ) -> Pool:
     """A pool whose connections decode JSON, keep their prepared statements (asyncpg's per-connection cache, larger
     than its default so every statement of the API fits) and are not reset on release; `on_query` sees every
@@ -58,8 +68,9 @@ async def create_pool(
         settings["statement_timeout"] = str(int(statement_timeout_s * 1000))
     kwargs["server_settings"] = settings
     kwargs.setdefault("statement_cache_size", 1000)
-    pool = await asyncpg.create_pool(dsn, min_size=min_size, max_size=max_size, init=init, reset=_keep_session,
-                                     **kwargs)
+    pool = await asyncpg.create_pool(
+        dsn, min_size=min_size, max_size=max_size, init=init, reset=_keep_session, **kwargs
+    )
     assert pool is not None
     return pool
 

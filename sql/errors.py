@@ -21,16 +21,34 @@ from domain.errors import (
 StoreError = Refusal
 
 __all__ = [
-    "Conflict", "Forbidden", "IllegalTransition", "InvalidInput", "InvalidPeriod", "LifecycleViolation", "NotFound",
-    "PayloadTooLarge", "Refusal", "StoreError", "Unauthenticated", "UnknownReportType", "UnsupportedMediaType",
+    "Conflict",
+    "Forbidden",
+    "IllegalTransition",
+    "InvalidInput",
+    "InvalidPeriod",
+    "LifecycleViolation",
+    "NotFound",
+    "PayloadTooLarge",
+    "Refusal",
+    "StoreError",
+    "Unauthenticated",
+    "UnknownReportType",
+    "UnsupportedMediaType",
     "is_unavailable",
 ]
 
 UNAVAILABLE_ERRORS: tuple[type[BaseException], ...] = (
-    OSError, TimeoutError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError, asyncpg.CannotConnectNowError,
-    asyncpg.TooManyConnectionsError, asyncpg.AdminShutdownError, asyncpg.ConnectionDoesNotExistError,
+    OSError,
+    TimeoutError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.InterfaceError,
+    asyncpg.CannotConnectNowError,
+    asyncpg.TooManyConnectionsError,
+    asyncpg.AdminShutdownError,
+    asyncpg.ConnectionDoesNotExistError,
     # The statement ran past the statement timeout (SECGOV_STATEMENT_TIMEOUT_S): the service is too busy now.
-    asyncpg.QueryCanceledError)
+    asyncpg.QueryCanceledError,
+)
 
 
 def is_unavailable(exc: BaseException | None) -> bool:

@@ -32,19 +32,43 @@ async def raised_by_run(conn: Conn, *, run_id: int, cap: int) -> list[Raised]:
     """The exceptions a run raises, read from its stored findings (WARNING and HIGH; SCHEMA per column; at most
     `cap` per rule and one MORE for the rest), in the order apply_run takes them."""
     rows = await fetch(conn, "exceptions.raised_by_run", run_id=run_id, cap=cap)
-    return [Raised(r["rule_code"], r["subject"], r["severity"], r["message"], r["sec_clause"], r["details"])
-            for r in rows]
+    return [
+        Raised(r["rule_code"], r["subject"], r["severity"], r["message"], r["sec_clause"], r["details"]) for r in rows
+    ]
 
 
-async def _history(conn: Conn, exception_id: int, action: str, from_status: str | None, to_status: str | None,
-                   comment: str | None, actor: str = SYSTEM) -> None:
-    await execute(conn, "exceptions.history_add", exception_id=exception_id, actor=actor, action=action,
-                  from_status=from_status, to_status=to_status, comment=comment)
+async def _history(
+    conn: Conn,
+    exception_id: int,
+    action: str,
+    from_status: str | None,
+    to_status: str | None,
+    comment: str | None,
+    actor: str = SYSTEM,
+) -> None:
+    await execute(
+        conn,
+        "exceptions.history_add",
+        exception_id=exception_id,
+        actor=actor,
+        action=action,
+        from_status=from_status,
+        to_status=to_status,
+        comment=comment,
+    )
 
 
 async def apply_run(
-    conn: Conn, *, report_type_id: int, period: str, raised: Sequence[Raised], submission_id: int | None,
-    run_id: int | None, closes: bool, closing_comment: str, raised_again_comment: str,
+    conn: Conn,
+    *,
+    report_type_id: int,
+    period: str,
+    raised: Sequence[Raised],
+    submission_id: int | None,
+    run_id: int | None,
+    closes: bool,
+    closing_comment: str,
+    raised_again_comment: str,
     closing_by_rule: Mapping[str, str] | None = None,
 ) -> list[int]:
     """Raise (insert, re-raise or reopen) and, when `closes`, close what the run no longer raises.
@@ -53,9 +77,13 @@ async def apply_run(
     Returns the ids of exceptions newly flagged or reopened (for the live feed), in the order raised.
     A run raises up to a few thousand exceptions: each kind of statement is sent once for all of them.
     """
-    existing = {(e.rule_code, e.subject): e for e in from_records(
-        ExceptionRow, await fetch(conn, "exceptions.of_period_for_update", report_type_id=report_type_id,
-                                  period=period))}
+    existing = {
+        (e.rule_code, e.subject): e
+        for e in from_records(
+            ExceptionRow,
+            await fetch(conn, "exceptions.of_period_for_update", report_type_id=report_type_id, period=period),
+        )
+    }
     fresh: dict[tuple[str, str], Raised] = {}
     reopened: set[tuple[str, str]] = set()
     order: dict[tuple[str, str], None] = {}  # each key once, in the order raised
@@ -81,9 +109,19 @@ async def apply_run(
             if old.status in ("RESOLVED", "WAIVED"):
                 note += f"; left {old.status} as its reviewer decided"
             history.append(_entry(old.id, "RAISED_AGAIN", old.status, old.status, note))
-        updates.append({"id": old.id, "severity": r.severity, "message": r.message, "sec_clause": r.sec_clause,
-                        "details": r.details, "submission_id": submission_id, "run_id": run_id, "status": status,
-                        "closed_by_system": by_system})
+        updates.append(
+            {
+                "id": old.id,
+                "severity": r.severity,
+                "message": r.message,
+                "sec_clause": r.sec_clause,
+                "details": r.details,
+                "submission_id": submission_id,
+                "run_id": run_id,
+                "status": status,
+                "closed_by_system": by_system,
+            }
+        )
     inserted = await _insert(conn, report_type_id, period, list(fresh.values()), submission_id, run_id)
     history += [_entry(inserted[k], "FLAGGED", None, "OPEN", r.message) for k, r in fresh.items() if k in inserted]
     if updates:
@@ -95,37 +133,62 @@ async def apply_run(
                 continue
             comment = (closing_by_rule or {}).get(old.rule_code, closing_comment)
             if old.status in OPEN_STATES:
-                closing.append({"id": old.id, "to_status": "RESOLVED", "closed_by_system": True, "meeting_id": None,
-                                "version": old.version})
+                closing.append(
+                    {
+                        "id": old.id,
+                        "to_status": "RESOLVED",
+                        "closed_by_system": True,
+                        "meeting_id": None,
+                        "version": old.version,
+                    }
+                )
                 history.append(_entry(old.id, "SYSTEM_RESOLVED", old.status, "RESOLVED", comment))
             elif old.status == "ESCALATED" and not await fetchval(
-                    conn, "exceptions.history_has", exception_id=old.id, comment=comment):
+                conn, "exceptions.history_has", exception_id=old.id, comment=comment
+            ):
                 history.append(_entry(old.id, "COMMENT", "ESCALATED", "ESCALATED", comment))
         if closing:
             await executemany(conn, "exceptions.set_status", closing)
     if history:
         await executemany(conn, "exceptions.history_add", history)
-    return [inserted[key] if key in inserted else existing[key].id for key in order
-            if key in inserted or key in reopened]
+    return [
+        inserted[key] if key in inserted else existing[key].id for key in order if key in inserted or key in reopened
+    ]
 
 
-def _entry(exception_id: int, action: str, from_status: str | None, to_status: str | None,
-           comment: str | None) -> dict[str, Any]:
-    return {"exception_id": exception_id, "actor": SYSTEM, "action": action, "from_status": from_status,
-            "to_status": to_status, "comment": comment}
+def _entry(
+    exception_id: int, action: str, from_status: str | None, to_status: str | None, comment: str | None
+) -> dict[str, Any]:
+    return {
+        "exception_id": exception_id,
+        "actor": SYSTEM,
+        "action": action,
+        "from_status": from_status,
+        "to_status": to_status,
+        "comment": comment,
+    }
 
 
-async def _insert(conn: Conn, report_type_id: int, period: str, fresh: list[Raised], submission_id: int | None,
-                  run_id: int | None) -> dict[tuple[str, str], int]:
+async def _insert(
+    conn: Conn, report_type_id: int, period: str, fresh: list[Raised], submission_id: int | None, run_id: int | None
+) -> dict[tuple[str, str], int]:
     """The new exceptions, one statement; the ids of those inserted (one raced in meanwhile is left alone)."""
     if not fresh:
         return {}
     rows = await fetch(
-        conn, "exceptions.insert_many", report_type_id=report_type_id, period=period,
-        rule_codes=[r.rule_code for r in fresh], subjects=[r.subject for r in fresh],
-        severities=[r.severity for r in fresh], messages=[r.message for r in fresh],
-        sec_clauses=[r.sec_clause for r in fresh], details=[orjson.dumps(r.details).decode() for r in fresh],
-        submission_id=submission_id, run_id=run_id)
+        conn,
+        "exceptions.insert_many",
+        report_type_id=report_type_id,
+        period=period,
+        rule_codes=[r.rule_code for r in fresh],
+        subjects=[r.subject for r in fresh],
+        severities=[r.severity for r in fresh],
+        messages=[r.message for r in fresh],
+        sec_clauses=[r.sec_clause for r in fresh],
+        details=[orjson.dumps(r.details).decode() for r in fresh],
+        submission_id=submission_id,
+        run_id=run_id,
+    )
     return {(r["rule_code"], r["subject"]): r["id"] for r in rows}
 
 
@@ -142,18 +205,48 @@ async def history(conn: Conn, *, ids: list[int]) -> list[HistoryRow]:
 
 
 async def page(
-    conn: Conn, *, status: str | None, severity: str | None, report_type: str | None, period: str | None,
-    rule_code: str | None, after: tuple[int, Any, int] | None, limit: int,
+    conn: Conn,
+    *,
+    status: str | None,
+    severity: str | None,
+    report_type: str | None,
+    period: str | None,
+    rule_code: str | None,
+    after: tuple[int, Any, int] | None,
+    limit: int,
 ) -> list[ExceptionRow]:
     rows = await fetch(
-        conn, "exceptions.page", status=status, severity=severity, report_type=report_type, period=period,
-        rule_code=rule_code, after_rank=after[0] if after else None, after_at=after[1] if after else None,
-        after_id=after[2] if after else None, limit=limit)
+        conn,
+        "exceptions.page",
+        status=status,
+        severity=severity,
+        report_type=report_type,
+        period=period,
+        rule_code=rule_code,
+        after_rank=after[0] if after else None,
+        after_at=after[1] if after else None,
+        after_id=after[2] if after else None,
+        limit=limit,
+    )
     return from_records(ExceptionRow, rows)
 
 
-async def count(conn: Conn, *, status: str | None, severity: str | None, report_type: str | None,
-                period: str | None, rule_code: str | None) -> int:
-    n: int = await fetchval(conn, "exceptions.count", status=status, severity=severity, report_type=report_type,
-                            period=period, rule_code=rule_code)
+async def count(
+    conn: Conn,
+    *,
+    status: str | None,
+    severity: str | None,
+    report_type: str | None,
+    period: str | None,
+    rule_code: str | None,
+) -> int:
+    n: int = await fetchval(
+        conn,
+        "exceptions.count",
+        status=status,
+        severity=severity,
+        report_type=report_type,
+        period=period,
+        rule_code=rule_code,
+    )
     return n

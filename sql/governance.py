@@ -59,12 +59,24 @@ async def meetings_by_ids(conn: Conn, *, ids: list[int], viewer: Viewer) -> list
 
 
 async def create_meeting(
-    conn: Conn, *, body_id: int, reference: str, held_on: date, title: str | None, classification: str,
+    conn: Conn,
+    *,
+    body_id: int,
+    reference: str,
+    held_on: date,
+    title: str | None,
+    classification: str,
     note: str | None = None,
 ) -> int:
     meeting_id: int | None = await fetchval(
-        conn, "meetings.insert", body_id=body_id, reference=reference, held_on=held_on, title=title,
-        classification=classification, note=note,
+        conn,
+        "meetings.insert",
+        body_id=body_id,
+        reference=reference,
+        held_on=held_on,
+        title=title,
+        classification=classification,
+        note=note,
     )
     if meeting_id is None:
         raise Conflict(f"a meeting with reference {reference!r} already exists", field="reference")
@@ -83,24 +95,48 @@ async def update_meeting(
 
 
 async def highlights_page(
-    conn: Conn, *, viewer: Viewer, body_code: str | None, from_date: date | None, to_date: date | None,
-    text_contains: str | None, after: tuple[date, int] | None, limit: int,
+    conn: Conn,
+    *,
+    viewer: Viewer,
+    body_code: str | None,
+    from_date: date | None,
+    to_date: date | None,
+    text_contains: str | None,
+    after: tuple[date, int] | None,
+    limit: int,
 ) -> list[HighlightRow]:
     rows = await fetch(
-        conn, "highlights.page", body_code=body_code, from_date=from_date, to_date=to_date,
-        text_contains=text_contains, after_date=after[0] if after else None, after_id=after[1] if after else None,
-        limit=limit, **viewer.sql_args(),
+        conn,
+        "highlights.page",
+        body_code=body_code,
+        from_date=from_date,
+        to_date=to_date,
+        text_contains=text_contains,
+        after_date=after[0] if after else None,
+        after_id=after[1] if after else None,
+        limit=limit,
+        **viewer.sql_args(),
     )
     return from_records(HighlightRow, rows)
 
 
 async def highlights_count(
-    conn: Conn, *, viewer: Viewer, body_code: str | None, from_date: date | None, to_date: date | None,
+    conn: Conn,
+    *,
+    viewer: Viewer,
+    body_code: str | None,
+    from_date: date | None,
+    to_date: date | None,
     text_contains: str | None,
 ) -> int:
     n: int = await fetchval(
-        conn, "highlights.count", body_code=body_code, from_date=from_date, to_date=to_date,
-        text_contains=text_contains, **viewer.sql_args(),
+        conn,
+        "highlights.count",
+        body_code=body_code,
+        from_date=from_date,
+        to_date=to_date,
+        text_contains=text_contains,
+        **viewer.sql_args(),
     )
     return n
 
@@ -110,13 +146,25 @@ async def highlights_by_ids(conn: Conn, *, ids: list[int], viewer: Viewer) -> li
 
 
 async def create_highlight(
-    conn: Conn, *, body_id: int, meeting_id: int | None, title: str, body: str, classification: str,
+    conn: Conn,
+    *,
+    body_id: int,
+    meeting_id: int | None,
+    title: str,
+    body: str,
+    classification: str,
     published_on: date,
 ) -> int:
     try:
         highlight_id: int = await fetchval(
-            conn, "highlights.insert", body_id=body_id, meeting_id=meeting_id, title=title, body=body,
-            classification=classification, published_on=published_on,
+            conn,
+            "highlights.insert",
+            body_id=body_id,
+            meeting_id=meeting_id,
+            title=title,
+            body=body,
+            classification=classification,
+            published_on=published_on,
         )
     except asyncpg.ForeignKeyViolationError as e:
         if e.constraint_name == "highlights_meeting_id_fkey":
@@ -129,7 +177,12 @@ async def actions_page(
     conn: Conn, *, viewer: Viewer, meeting_id: int | None, status: str | None, after: str | None, limit: int
 ) -> list[ActionRow]:
     rows = await fetch(
-        conn, "actions.page", meeting_id=meeting_id, status=status, after_reference=after, limit=limit,
+        conn,
+        "actions.page",
+        meeting_id=meeting_id,
+        status=status,
+        after_reference=after,
+        limit=limit,
         **viewer.sql_args(),
     )
     return from_records(ActionRow, rows)
@@ -145,13 +198,31 @@ async def actions_by_ids(conn: Conn, *, ids: list[int], viewer: Viewer) -> list[
 
 
 async def create_action(
-    conn: Conn, *, reference: str, meeting_id: int, kind: str, text: str, owner: str | None, status: str,
-    outcome: str | None, due_on: date | None, classification: str,
+    conn: Conn,
+    *,
+    reference: str,
+    meeting_id: int,
+    kind: str,
+    text: str,
+    owner: str | None,
+    status: str,
+    outcome: str | None,
+    due_on: date | None,
+    classification: str,
 ) -> int:
     try:
         action_id: int | None = await fetchval(
-            conn, "actions.insert", reference=reference, meeting_id=meeting_id, kind=kind, text=text, owner=owner,
-            status=status, outcome=outcome, due_on=due_on, classification=classification,
+            conn,
+            "actions.insert",
+            reference=reference,
+            meeting_id=meeting_id,
+            kind=kind,
+            text=text,
+            owner=owner,
+            status=status,
+            outcome=outcome,
+            due_on=due_on,
+            classification=classification,
         )
     except asyncpg.ForeignKeyViolationError as e:
         if e.constraint_name == "actions_meeting_id_fkey":
@@ -163,7 +234,13 @@ async def create_action(
 
 
 async def update_action(
-    conn: Conn, *, id: int, status: str | None, outcome: str | None, owner: str | None, text: str | None,
+    conn: Conn,
+    *,
+    id: int,
+    status: str | None,
+    outcome: str | None,
+    owner: str | None,
+    text: str | None,
     due_on: date | None,
 ) -> int:
     found: int | None = await fetchval(

@@ -24,19 +24,33 @@ def hash_key(key: str) -> bytes:
 
 
 async def create(
-    conn: Conn, *, name: str, role: str, bodies: list[str], party_id: int | None,
+    conn: Conn,
+    *,
+    name: str,
+    role: str,
+    bodies: list[str],
+    party_id: int | None,
     expires_at: datetime | None = None,
 ) -> str:
     """Store a new key and return its secret (the only time it is shown)."""
     if role not in ROLES or role == "public":
-        raise InvalidInput(f"unknown role {role!r}; one of {', '.join(r for r in ROLES if r != 'public')}",
-                           field="role")
+        raise InvalidInput(
+            f"unknown role {role!r}; one of {', '.join(r for r in ROLES if r != 'public')}", field="role"
+        )
     if role == "party" and party_id is None:
         raise InvalidInput("a party key needs --party", field="party")
     key = PREFIX + secrets.token_urlsafe(32)
     try:
-        await fetchval(conn, "api_keys.insert", name=name, key_hash=hash_key(key), role=role,
-                       bodies=sorted(set(bodies)), party_id=party_id, expires_at=expires_at)
+        await fetchval(
+            conn,
+            "api_keys.insert",
+            name=name,
+            key_hash=hash_key(key),
+            role=role,
+            bodies=sorted(set(bodies)),
+            party_id=party_id,
+            expires_at=expires_at,
+        )
     except asyncpg.UniqueViolationError as e:
         raise Conflict(f"a key named {name!r} already exists", field="name") from e
     return key

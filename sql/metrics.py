@@ -42,7 +42,8 @@ async def snapshot(conn: Conn) -> Snapshot:
         # Bucket i holds bounds[i-1] <= s < bounds[i]: the count at or under bound i is the sum of buckets 0..i.
         cumulative = [sum(counts[: i + 1]) for i in range(len(BUCKETS))]
         total = sum(counts)
-        validations[outcome] = Histogram([*zip(BUCKETS, cumulative, strict=True), (float("inf"), total)], total,
-                                         sums[outcome])
+        validations[outcome] = Histogram(
+            [*zip(BUCKETS, cumulative, strict=True), (float("inf"), total)], total, sums[outcome]
+        )
     exceptions = {(r["status"], r["severity"]): r["n"] for r in await fetch(conn, "metrics.exceptions")}
     return Snapshot(queue_depth=depth, validations=validations, exceptions=exceptions)

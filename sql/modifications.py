@@ -25,23 +25,47 @@ def check_reference(reference: str, *, field: str = "reference") -> str:
 
 
 async def page(
-    conn: Conn, *, stage: str | None, path: str | None, text_contains: str | None, raised_from: date | None,
-    raised_to: date | None, after: str | None, limit: int,
+    conn: Conn,
+    *,
+    stage: str | None,
+    path: str | None,
+    text_contains: str | None,
+    raised_from: date | None,
+    raised_to: date | None,
+    after: str | None,
+    limit: int,
 ) -> list[ModificationRow]:
     rows = await fetch(
-        conn, "modifications.page", stage=stage, path=path, text_contains=text_contains, raised_from=raised_from,
-        raised_to=raised_to, after_reference=after, limit=limit,
+        conn,
+        "modifications.page",
+        stage=stage,
+        path=path,
+        text_contains=text_contains,
+        raised_from=raised_from,
+        raised_to=raised_to,
+        after_reference=after,
+        limit=limit,
     )
     return from_records(ModificationRow, rows)
 
 
 async def count(
-    conn: Conn, *, stage: str | None, path: str | None, text_contains: str | None, raised_from: date | None,
+    conn: Conn,
+    *,
+    stage: str | None,
+    path: str | None,
+    text_contains: str | None,
+    raised_from: date | None,
     raised_to: date | None,
 ) -> int:
     n: int = await fetchval(
-        conn, "modifications.count", stage=stage, path=path, text_contains=text_contains,
-        raised_from=raised_from, raised_to=raised_to,
+        conn,
+        "modifications.count",
+        stage=stage,
+        path=path,
+        text_contains=text_contains,
+        raised_from=raised_from,
+        raised_to=raised_to,
     )
     return n
 
@@ -60,9 +84,19 @@ async def events_by_modifications(conn: Conn, *, ids: list[int]) -> list[Modific
 
 
 async def create(
-    conn: Conn, *, reference: str, title: str, path: str | None, stage: str | None, proposer: str | None,
-    raised_on: date | None, working_group: str | None, release: str | None, implemented_on: date | None = None,
-    former_references: list[str] | None = None, parties_impacted: list[str] | None = None,
+    conn: Conn,
+    *,
+    reference: str,
+    title: str,
+    path: str | None,
+    stage: str | None,
+    proposer: str | None,
+    raised_on: date | None,
+    working_group: str | None,
+    release: str | None,
+    implemented_on: date | None = None,
+    former_references: list[str] | None = None,
+    parties_impacted: list[str] | None = None,
     sec_sections: list[str] | None = None,
 ) -> int:
     ref = check_reference(reference)
@@ -71,12 +105,24 @@ async def create(
         raise InvalidInput("a modification needs a title", field="title")
     for candidate in (ref, *formers):
         if await by_reference(conn, reference=candidate) is not None:
-            raise Conflict(f"{candidate} is already the reference (or a former one) of a modification",
-                           field="reference")
+            raise Conflict(
+                f"{candidate} is already the reference (or a former one) of a modification", field="reference"
+            )
     new_id: int | None = await fetchval(
-        conn, "modifications.insert", reference=ref, former_references=formers, title=title.strip(), path=path,
-        stage=stage, proposer=proposer, raised_on=raised_on, working_group=working_group, release=release,
-        implemented_on=implemented_on, parties_impacted=parties_impacted or [], sec_sections=sec_sections or [],
+        conn,
+        "modifications.insert",
+        reference=ref,
+        former_references=formers,
+        title=title.strip(),
+        path=path,
+        stage=stage,
+        proposer=proposer,
+        raised_on=raised_on,
+        working_group=working_group,
+        release=release,
+        implemented_on=implemented_on,
+        parties_impacted=parties_impacted or [],
+        sec_sections=sec_sections or [],
     )
     if new_id is None:
         raise Conflict(f"modification {ref} already exists", field="reference")
@@ -84,8 +130,16 @@ async def create(
 
 
 async def update(
-    conn: Conn, *, id: int, title: str | None, path: str | None, proposer: str | None, working_group: str | None,
-    release: str | None, implemented_on: date | None, new_reference: str | None,
+    conn: Conn,
+    *,
+    id: int,
+    title: str | None,
+    path: str | None,
+    proposer: str | None,
+    working_group: str | None,
+    release: str | None,
+    implemented_on: date | None,
+    new_reference: str | None,
 ) -> int:
     ref = check_reference(new_reference, field="newReference") if new_reference else None
     if ref:
@@ -93,8 +147,16 @@ async def update(
         if other is not None and other.id != id:
             raise Conflict(f"modification {ref} already exists", field="newReference")
     found: int | None = await fetchval(
-        conn, "modifications.update", id=id, title=title, path=path, proposer=proposer, working_group=working_group,
-        release=release, implemented_on=implemented_on, new_reference=ref,
+        conn,
+        "modifications.update",
+        id=id,
+        title=title,
+        path=path,
+        proposer=proposer,
+        working_group=working_group,
+        release=release,
+        implemented_on=implemented_on,
+        new_reference=ref,
     )
     if found is None:
         raise NotFound("no such modification", field="id")
@@ -102,14 +164,28 @@ async def update(
 
 
 async def record_event(
-    conn: Conn, *, modification_id: int, kind: str, occurred_on: date, note: str | None, stage: str | None,
-    body_id: int | None, outcome: str | None,
+    conn: Conn,
+    *,
+    modification_id: int,
+    kind: str,
+    occurred_on: date,
+    note: str | None,
+    stage: str | None,
+    body_id: int | None,
+    outcome: str | None,
 ) -> int:
     if await fetchval(conn, "modifications.lock", id=modification_id) is None:
         raise NotFound("no such modification", field="modificationId")
     event_id: int = await fetchval(
-        conn, "modifications.insert_event", modification_id=modification_id, kind=kind, occurred_on=occurred_on,
-        note=note, stage=stage, body_id=body_id, outcome=outcome,
+        conn,
+        "modifications.insert_event",
+        modification_id=modification_id,
+        kind=kind,
+        occurred_on=occurred_on,
+        note=note,
+        stage=stage,
+        body_id=body_id,
+        outcome=outcome,
     )
     await execute(conn, "modifications.refresh_stage", id=modification_id)
     return event_id

@@ -53,23 +53,51 @@ def _table_row(record: Any) -> ReportRow:
     v = dict(record.items())
     observation = None
     if v["observation_id"] is not None:
-        observation = Observation(id=v["observation_id"], report_type=v["report_type"], period=v["period"],
-                                  text=v["observation_text"], recorded_by=v["observation_by"],
-                                  recorded_at=v["observation_at"])
+        observation = Observation(
+            id=v["observation_id"],
+            report_type=v["report_type"],
+            period=v["period"],
+            text=v["observation_text"],
+            recorded_by=v["observation_by"],
+            recorded_at=v["observation_at"],
+        )
     return ReportRow(
-        report_type_id=v["report_type_id"], report_type=v["report_type"], report_name=v["report_name"],
-        sec_clause=v["sec_clause"], cadence=v["cadence"], due_working_days=v["due_working_days"],
-        tbc=tuple(v["tbc"] or ()), delivery_wording=v["delivery_wording"], content_lead_in=v["content_lead_in"],
-        table_order=v["table_order"], period=v["period"], as_at=v["as_at"], delivery=v["delivery"],
-        due_at=v["due_at"], first_received_at=v["first_received_at"], submission_id=v["submission_id"],
-        submission_status=v["submission_status"], submission_received_at=v["submission_received_at"],
-        row_count=v["row_count"], variance_rows=v["variance_rows"], actual_total=v["actual_total"],
-        forecast_total=v["forecast_total"], ratio_pct=v["ratio_pct"], tolerance=v["tolerance"],
-        measures=v["measures"], measures_checked=v["measures_checked"], measures_no_data=v["measures_no_data"],
-        providers=tuple(sorted(v["providers"] or ())), shortfalls=tuple(Shortfall(**x) for x in v["shortfalls"]),
-        incidents=v["incidents"], incidents_resolved=v["incidents_resolved"], incidents_open=v["incidents_open"],
-        exception_count=v["exception_count"], exceptions=tuple(ExceptionNote(**x) for x in v["exceptions"]),
-        observation=observation)
+        report_type_id=v["report_type_id"],
+        report_type=v["report_type"],
+        report_name=v["report_name"],
+        sec_clause=v["sec_clause"],
+        cadence=v["cadence"],
+        due_working_days=v["due_working_days"],
+        tbc=tuple(v["tbc"] or ()),
+        delivery_wording=v["delivery_wording"],
+        content_lead_in=v["content_lead_in"],
+        table_order=v["table_order"],
+        period=v["period"],
+        as_at=v["as_at"],
+        delivery=v["delivery"],
+        due_at=v["due_at"],
+        first_received_at=v["first_received_at"],
+        submission_id=v["submission_id"],
+        submission_status=v["submission_status"],
+        submission_received_at=v["submission_received_at"],
+        row_count=v["row_count"],
+        variance_rows=v["variance_rows"],
+        actual_total=v["actual_total"],
+        forecast_total=v["forecast_total"],
+        ratio_pct=v["ratio_pct"],
+        tolerance=v["tolerance"],
+        measures=v["measures"],
+        measures_checked=v["measures_checked"],
+        measures_no_data=v["measures_no_data"],
+        providers=tuple(sorted(v["providers"] or ())),
+        shortfalls=tuple(Shortfall(**x) for x in v["shortfalls"]),
+        incidents=v["incidents"],
+        incidents_resolved=v["incidents_resolved"],
+        incidents_open=v["incidents_open"],
+        exception_count=v["exception_count"],
+        exceptions=tuple(ExceptionNote(**x) for x in v["exceptions"]),
+        observation=observation,
+    )
 
 
 async def calendar(conn: Conn, *, month: str, as_at: datetime | None = None) -> list[DueRow]:
@@ -90,8 +118,9 @@ async def month_input(conn: Conn, *, month: str) -> MonthInput:
     first = records[0] if records else None
     meeting = None
     if first is not None and first["meeting_id"] is not None:
-        meeting = Meeting(id=first["meeting_id"], reference=first["meeting_reference"],
-                          held_on=first["meeting_held_on"])
+        meeting = Meeting(
+            id=first["meeting_id"], reference=first["meeting_reference"], held_on=first["meeting_held_on"]
+        )
     elif first is None:  # an empty catalogue: no rows to carry the meeting
         found = await fetchrow(conn, "opsg.meeting", month=month)
         meeting = Meeting(id=found["id"], reference=found["reference"], held_on=found["held_on"]) if found else None
@@ -107,8 +136,9 @@ async def record_observation(conn: Conn, *, report_type: str, period: str, text:
     """Replace the observation of a report and period (an empty text clears it); the history keeps every version."""
     rt = await catalogue.report_type(conn, code=report_type)
     period = check_period(period, rt.cadence)
-    found = await fetchrow(conn, "opsg.record_observation", report_type=rt.code, period=period, text=text.strip(),
-                           actor=actor)
+    found = await fetchrow(
+        conn, "opsg.record_observation", report_type=rt.code, period=period, text=text.strip(), actor=actor
+    )
     assert found is not None
     return _observation(found)
 
@@ -119,5 +149,7 @@ async def observations_by_ids(conn: Conn, *, ids: list[int]) -> list[Observation
 
 async def observation_history(conn: Conn, *, ids: list[int]) -> list[tuple[int, ObservationEntry]]:
     """(observation id, entry) for each version, oldest first."""
-    return [(r["observation_id"], ObservationEntry(at=r["at"], actor=r["actor"], text=r["text"]))
-            for r in await fetch(conn, "opsg.observation_history", ids=ids)]
+    return [
+        (r["observation_id"], ObservationEntry(at=r["at"], actor=r["actor"], text=r["text"]))
+        for r in await fetch(conn, "opsg.observation_history", ids=ids)
+    ]

@@ -28,25 +28,52 @@ def _held_on(day: date) -> date:
 
 
 async def page(
-    conn: Conn, *, as_of: date, members_only: bool, category: str | None = None, status: str | None = None,
-    name_contains: str | None = None, voting_group_id: int | None = None,
-    after: tuple[str, int] | None = None, limit: int,
+    conn: Conn,
+    *,
+    as_of: date,
+    members_only: bool,
+    category: str | None = None,
+    status: str | None = None,
+    name_contains: str | None = None,
+    voting_group_id: int | None = None,
+    after: tuple[str, int] | None = None,
+    limit: int,
 ) -> list[PartyRow]:
     rows = await fetch(
-        conn, "parties.page", as_of=_held_on(as_of), members_only=members_only, category=category, status=status,
-        name_contains=name_contains, voting_group_id=voting_group_id,
-        after_name=after[0] if after else None, after_id=after[1] if after else None, limit=limit,
+        conn,
+        "parties.page",
+        as_of=_held_on(as_of),
+        members_only=members_only,
+        category=category,
+        status=status,
+        name_contains=name_contains,
+        voting_group_id=voting_group_id,
+        after_name=after[0] if after else None,
+        after_id=after[1] if after else None,
+        limit=limit,
     )
     return from_records(PartyRow, rows)
 
 
 async def count(
-    conn: Conn, *, as_of: date, members_only: bool, category: str | None = None, status: str | None = None,
-    name_contains: str | None = None, voting_group_id: int | None = None,
+    conn: Conn,
+    *,
+    as_of: date,
+    members_only: bool,
+    category: str | None = None,
+    status: str | None = None,
+    name_contains: str | None = None,
+    voting_group_id: int | None = None,
 ) -> int:
     n: int = await fetchval(
-        conn, "parties.count", as_of=_held_on(as_of), members_only=members_only, category=category, status=status,
-        name_contains=name_contains, voting_group_id=voting_group_id,
+        conn,
+        "parties.count",
+        as_of=_held_on(as_of),
+        members_only=members_only,
+        category=category,
+        status=status,
+        name_contains=name_contains,
+        voting_group_id=voting_group_id,
     )
     return n
 
@@ -103,8 +130,15 @@ async def create_party(
 
 
 async def record_event(
-    conn: Conn, *, party_id: int, kind: str, occurred_on: date, user_role: str | None = None,
-    user_id: str | None = None, category: str | None = None, voting_group_id: int | None = None,
+    conn: Conn,
+    *,
+    party_id: int,
+    kind: str,
+    occurred_on: date,
+    user_role: str | None = None,
+    user_id: str | None = None,
+    category: str | None = None,
+    voting_group_id: int | None = None,
     note: str | None = None,
 ) -> PartyEventRow:
     """Record a dated event after checking it against the Party's lifecycle (the caller owns the transaction)."""
@@ -124,9 +158,16 @@ async def record_event(
     events = from_records(PartyEventRow, await fetch(conn, "parties.events_of", party_id=party_id))
     lifecycle.check(events, kind, occurred_on)
     row = await fetchrow(
-        conn, "parties.insert_event", party_id=party_id, kind=kind, occurred_on=occurred_on, user_role=user_role,
-        user_id=user_id, category=category if kind == "CATEGORY_CHANGE" else None,
-        voting_group_id=voting_group_id if kind == "VOTING_GROUP_CHANGE" else None, note=note,
+        conn,
+        "parties.insert_event",
+        party_id=party_id,
+        kind=kind,
+        occurred_on=occurred_on,
+        user_role=user_role,
+        user_id=user_id,
+        category=category if kind == "CATEGORY_CHANGE" else None,
+        voting_group_id=voting_group_id if kind == "VOTING_GROUP_CHANGE" else None,
+        note=note,
     )
     assert row is not None
     return from_record(PartyEventRow, row)

@@ -16,8 +16,15 @@ Decide = Callable[[str], tuple[str, str | None]]
 
 
 async def review(
-    conn: Conn, *, exception_id: int, action: str, decide: Decide, actor: str, role: str,
-    meeting_id: int | None = None, bodies: Sequence[str] = (),
+    conn: Conn,
+    *,
+    exception_id: int,
+    action: str,
+    decide: Decide,
+    actor: str,
+    role: str,
+    meeting_id: int | None = None,
+    bodies: Sequence[str] = (),
 ) -> ExceptionRow:
     """Apply one review action in the caller's transaction; the second of two racing reviewers gets CONFLICT."""
     rows = from_records(ExceptionRow, await fetch(conn, "exceptions.by_ids", ids=[exception_id]))
@@ -26,14 +33,30 @@ async def review(
     current = rows[0]
     to, text = decide(current.status)
     # A meeting hidden from the reviewer (its role and `bodies`) gets the answer of one that does not exist.
-    if meeting_id is not None and not await fetchval(conn, "review.meeting_visible", id=meeting_id,
-                                                     viewer_role=role, viewer_bodies=list(bodies)):
+    if meeting_id is not None and not await fetchval(
+        conn, "review.meeting_visible", id=meeting_id, viewer_role=role, viewer_bodies=list(bodies)
+    ):
         raise NotFound("no such meeting", field="meetingId")
     # Compare-and-set on the version read: of two reviewers acting at once, exactly one wins.
-    done = await fetchval(conn, "exceptions.set_status", id=exception_id, to_status=to, closed_by_system=False,
-                          meeting_id=meeting_id, version=current.version)
+    done = await fetchval(
+        conn,
+        "exceptions.set_status",
+        id=exception_id,
+        to_status=to,
+        closed_by_system=False,
+        meeting_id=meeting_id,
+        version=current.version,
+    )
     if done is None:
         raise Conflict("the exception changed while you were reviewing it: reload and try again", field="id")
-    await execute(conn, "exceptions.history_add", exception_id=exception_id, actor=actor, action=action,
-                  from_status=current.status, to_status=to, comment=text)
+    await execute(
+        conn,
+        "exceptions.history_add",
+        exception_id=exception_id,
+        actor=actor,
+        action=action,
+        from_status=current.status,
+        to_status=to,
+        comment=text,
+    )
     return (await exceptions.by_ids(conn, ids=[exception_id]))[0]

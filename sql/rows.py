@@ -158,7 +158,6 @@ class ApiKeyHolder:
     party_id: int | None
 
 
-
 @dataclass(frozen=True, slots=True)
 class ReportTypeRow:
     id: int

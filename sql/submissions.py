@@ -18,13 +18,19 @@ from sql.rows import FindingRow, RunRow, SubmissionRow, from_record, from_record
 
 # Parsed-row tables per report type, with their columns in COPY order (after submission_id).
 ROW_TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
-    "SR_VARIANCE": ("sr_variance_rows",
-                    ("row", "subject", "user_id", "forecast", "actual", "user_role", "service", "party_name")),
+    "SR_VARIANCE": (
+        "sr_variance_rows",
+        ("row", "subject", "user_id", "forecast", "actual", "user_role", "service", "party_name"),
+    ),
     "CSR_VARIANCE": ("csr_variance_rows", ("row", "subject", "subscriber", "forecast", "actual", "party_name")),
-    "PMR": ("pmr_rows", ("row", "subject", "measure", "provider", "actual_pct", "target_pct", "minimum_pct", "name",
-                         "volume")),
-    "RDP_INCIDENT": ("rdp_incident_rows", ("row", "subject", "incident_ref", "rdp", "raised_on", "status",
-                                           "resolved_on", "category", "summary")),
+    "PMR": (
+        "pmr_rows",
+        ("row", "subject", "measure", "provider", "actual_pct", "target_pct", "minimum_pct", "name", "volume"),
+    ),
+    "RDP_INCIDENT": (
+        "rdp_incident_rows",
+        ("row", "subject", "incident_ref", "rdp", "raised_on", "status", "resolved_on", "category", "summary"),
+    ),
 }
 
 
@@ -36,8 +42,17 @@ class Received:
 
 
 async def receive(
-    conn: Conn, *, code: str, period: str, content: bytes, sha256: bytes, filename: str | None,
-    content_type: str | None, received_at: datetime | None, uploaded_by: str, request_id: str | None,
+    conn: Conn,
+    *,
+    code: str,
+    period: str,
+    content: bytes,
+    sha256: bytes,
+    filename: str | None,
+    content_type: str | None,
+    received_at: datetime | None,
+    uploaded_by: str,
+    request_id: str | None,
     format: Format | None = None,
 ) -> Received:
     """Store an upload (its own transaction): the same bytes for the same report and period answer the existing one.
@@ -51,9 +66,20 @@ async def receive(
             return Received(dup["id"], dup["status"], dup["id"])
         supersedes = await fetchval(conn, "submissions.latest_accepted", report_type_id=rt.id, period=period)
         sid: int = await fetchval(
-            conn, "submissions.insert", report_type_id=rt.id, period=period, sha256=sha256,
-            size_bytes=len(content), filename=filename, content_type=content_type, format=fmt,
-            received_at=received_at, uploaded_by=uploaded_by, supersedes_id=supersedes, request_id=request_id)
+            conn,
+            "submissions.insert",
+            report_type_id=rt.id,
+            period=period,
+            sha256=sha256,
+            size_bytes=len(content),
+            filename=filename,
+            content_type=content_type,
+            format=fmt,
+            received_at=received_at,
+            uploaded_by=uploaded_by,
+            supersedes_id=supersedes,
+            request_id=request_id,
+        )
         await execute(conn, "submissions.insert_file", submission_id=sid, content=content)
     return Received(sid, "RECEIVED", None)
 
@@ -101,13 +127,32 @@ async def next_run_id(conn: Conn) -> int:
 
 
 # The findings CSV's columns, in order: what findings_csv in the worker writes.
-FINDING_COLUMNS = ("run_id", "submission_id", "rule_code", "severity", "subject", "row", "message", "sec_clause",
-                   "details")
+FINDING_COLUMNS = (
+    "run_id",
+    "submission_id",
+    "rule_code",
+    "severity",
+    "subject",
+    "row",
+    "message",
+    "sec_clause",
+    "details",
+)
 
 
 async def store_run(
-    conn: Conn, *, run_id: int, submission_id: int, code: str, started_at: datetime, catalogue_version: int,
-    attempt: int, status: str, row_count: int | None, finding_count: int, findings_csv: bytes | None,
+    conn: Conn,
+    *,
+    run_id: int,
+    submission_id: int,
+    code: str,
+    started_at: datetime,
+    catalogue_version: int,
+    attempt: int,
+    status: str,
+    row_count: int | None,
+    finding_count: int,
+    findings_csv: bytes | None,
     rows_csv: bytes | None,
 ) -> int:
     """Record a run: the run row, its findings and the parsed rows (one COPY each, rows replacing earlier ones).
@@ -116,18 +161,28 @@ async def store_run(
     Their submission and run are checked once, by the run's own row, not row by row.
     """
     await fetchval(
-        conn, "submissions.insert_run", id=run_id, submission_id=submission_id, started_at=started_at,
-        catalogue_version=catalogue_version, outcome=status, attempt=attempt, finding_count=finding_count)
+        conn,
+        "submissions.insert_run",
+        id=run_id,
+        submission_id=submission_id,
+        started_at=started_at,
+        catalogue_version=catalogue_version,
+        outcome=status,
+        attempt=attempt,
+        finding_count=finding_count,
+    )
     if findings_csv:
-        await conn.copy_to_table("findings", source=io.BytesIO(findings_csv), columns=list(FINDING_COLUMNS),
-                                 format="csv", header=True)
+        await conn.copy_to_table(
+            "findings", source=io.BytesIO(findings_csv), columns=list(FINDING_COLUMNS), format="csv", header=True
+        )
     table = ROW_TABLES.get(code)
     if table is not None:
         name, columns = table
         await conn.execute(f"DELETE FROM {name} WHERE submission_id = $1", submission_id)
         if rows_csv:
-            await conn.copy_to_table(name, source=io.BytesIO(rows_csv), columns=["submission_id", *columns],
-                                     format="csv", header=True)
+            await conn.copy_to_table(
+                name, source=io.BytesIO(rows_csv), columns=["submission_id", *columns], format="csv", header=True
+            )
     await execute(conn, "submissions.finish", id=submission_id, status=status, row_count=row_count)
     return run_id
 
@@ -145,10 +200,12 @@ async def by_ids(conn: Conn, *, ids: list[int]) -> list[SubmissionRow]:
     return from_records(SubmissionRow, await fetch(conn, "submissions.by_ids", ids=ids))
 
 
-async def page(conn: Conn, *, report_type: str | None, period: str | None, status: str | None,
-               after: int | None, limit: int) -> list[SubmissionRow]:
-    rows = await fetch(conn, "submissions.page", report_type=report_type, period=period, status=status,
-                       after_id=after, limit=limit)
+async def page(
+    conn: Conn, *, report_type: str | None, period: str | None, status: str | None, after: int | None, limit: int
+) -> list[SubmissionRow]:
+    rows = await fetch(
+        conn, "submissions.page", report_type=report_type, period=period, status=status, after_id=after, limit=limit
+    )
     return from_records(SubmissionRow, rows)
 
 
@@ -172,8 +229,9 @@ async def findings_count(conn: Conn, *, submission_id: int) -> int:
 
 
 async def findings_by_rule(conn: Conn, *, submission_id: int) -> dict[str, int]:
-    return {r["rule_code"]: r["n"] for r in await fetch(conn, "submissions.findings_by_rule",
-                                                          submission_id=submission_id)}
+    return {
+        r["rule_code"]: r["n"] for r in await fetch(conn, "submissions.findings_by_rule", submission_id=submission_id)
+    }
 
 
 async def notify(conn: Conn, payload: dict[str, Any]) -> None:

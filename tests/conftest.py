@@ -22,10 +22,10 @@ IN_CI = bool(os.environ.get("CI"))
 # Property tests: derandomized by default, so a run explores the same examples every time (a failure is never a
 # fluke of the day); CI also runs them randomized (SECGOV_HYPOTHESIS_PROFILE=randomized), so new examples keep being
 # tried. Hypothesis prints the blob that reproduces any failure it finds.
+settings.register_profile("derandomized", derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile(
-    "derandomized", derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-settings.register_profile(
-    "randomized", derandomize=False, deadline=None, print_blob=True, suppress_health_check=[HealthCheck.too_slow])
+    "randomized", derandomize=False, deadline=None, print_blob=True, suppress_health_check=[HealthCheck.too_slow]
+)
 settings.load_profile(os.environ.get("SECGOV_HYPOTHESIS_PROFILE", "derandomized"))
 
 
@@ -100,8 +100,9 @@ class Keys:
         k = (role, bodies, party_id)
         if k not in self.made:
             async with self.pool.acquire() as conn:
-                self.made[k] = await keys.create(conn, name=f"{role}-{len(self.made)}", role=role,
-                                                 bodies=list(bodies), party_id=party_id)
+                self.made[k] = await keys.create(
+                    conn, name=f"{role}-{len(self.made)}", role=role, bodies=list(bodies), party_id=party_id
+                )
         return self.made[k]
 
 
@@ -114,8 +115,14 @@ class GraphQLClient:
     def __init__(self, http: httpx.AsyncClient) -> None:
         self.http = http
 
-    async def __call__(self, query: str, variables: dict[str, Any] | None = None, *, key: str | None = None,
-                       expect_errors: bool = False) -> dict[str, Any]:
+    async def __call__(
+        self,
+        query: str,
+        variables: dict[str, Any] | None = None,
+        *,
+        key: str | None = None,
+        expect_errors: bool = False,
+    ) -> dict[str, Any]:
         headers = {"Authorization": f"Bearer {key}"} if key else {}
         r = await self.http.post("/graphql", json={"query": query, "variables": variables or {}}, headers=headers)
         body: dict[str, Any] = r.json()

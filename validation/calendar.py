@@ -16,7 +16,6 @@ from domain.periods import PERIOD as _PERIOD
 Cadence = Literal["MONTHLY", "QUARTERLY"]
 
 
-
 class InvalidPeriod(ValueError):
     """A period string that is neither YYYY-MM nor YYYY-Qn."""
 

@@ -160,7 +160,10 @@ def schema_findings(coerced: Coerced, schema: ReportSchema, sec_clause: str | No
         bare.alias("__bare"),
     ).select(
         findings.rule_frame(
-            "SCHEMA", Severity.HIGH, pl.col("column"), pl.col("row"),
+            "SCHEMA",
+            Severity.HIGH,
+            pl.col("column"),
+            pl.col("row"),
             findings.text(
                 pl.col("column"),
                 pl.when(value.is_null())
@@ -168,7 +171,10 @@ def schema_findings(coerced: Coerced, schema: ReportSchema, sec_clause: str | No
                 .when(pl.col("__bare"))
                 .then(findings.text(" ", value))
                 .otherwise(findings.text(" ", pl.col("__quoted"))),
-                " on row ", pl.col("row"), " ", pl.col("__says"),
+                " on row ",
+                pl.col("row"),
+                " ",
+                pl.col("__says"),
             ),
             sec_clause,
             pl.struct("column", "value").struct.json_encode(),

@@ -27,8 +27,10 @@ def parse(data: bytes, *, max_columns: int = MAX_COLUMNS) -> pl.DataFrame:
     if _BLANK.fullmatch(data):  # scans without copying a large file
         raise UnreadableFile("the file is empty")
     if data.startswith(_UTF16_BOMS):
-        raise UnreadableFile("the file is UTF-16 text (it starts with a UTF-16 byte order mark): save it as UTF-8 "
-                             "CSV, XLSX or JSON", line=1)
+        raise UnreadableFile(
+            "the file is UTF-16 text (it starts with a UTF-16 byte order mark): save it as UTF-8 CSV, XLSX or JSON",
+            line=1,
+        )
     fmt = detect_format(data)
     if fmt == "xlsx":
         return read_xlsx(data, max_columns=max_columns)

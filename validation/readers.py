@@ -60,8 +60,9 @@ def read_json(text: str, *, max_columns: int = MAX_COLUMNS) -> pl.DataFrame:
     except RecursionError:
         raise UnreadableFile("not readable JSON: nested too deeply") from None
     except ValueError:  # an integer of thousands of digits: Python refuses to convert it
-        raise UnreadableFile(f"not readable JSON: a number has more than {sys.get_int_max_str_digits():,} digits"
-                             ) from None
+        raise UnreadableFile(
+            f"not readable JSON: a number has more than {sys.get_int_max_str_digits():,} digits"
+        ) from None
     if not isinstance(items, list):
         found = "an object" if isinstance(items, dict) else "a single value"
         raise UnreadableFile(f"the JSON must be an array of objects, one per row, not {found}")
@@ -73,8 +74,9 @@ def read_json(text: str, *, max_columns: int = MAX_COLUMNS) -> pl.DataFrame:
             raise UnreadableFile(f"item {index} of the JSON array is not an object")
         keys.update(dict.fromkeys(item))
         if len(keys) > max_columns:  # checked as the keys are gathered: before any column is built
-            refuse_width(len(keys), max_columns, f"distinct keys in the JSON objects up to item {index:,}",
-                         at_least=True)
+            refuse_width(
+                len(keys), max_columns, f"distinct keys in the JSON objects up to item {index:,}", at_least=True
+            )
     if not keys:
         raise UnreadableFile("the JSON objects have no keys: no columns")
     names = list(keys)

@@ -28,9 +28,13 @@ def forecast_zero(frame: pl.DataFrame, spec: ReportSpec) -> pl.DataFrame:
         .filter(pl.col("forecast") == 0, actual > 0)
         .select(
             findings.rule_frame(
-                "FORECAST_ZERO", Severity.WARNING, pl.col("subject"), pl.col("row"),
+                "FORECAST_ZERO",
+                Severity.WARNING,
+                pl.col("subject"),
+                pl.col("row"),
                 findings.text(*findings.thousands(actual), _ZERO_TAIL + text.clause(spec.sec_clause)),
-                spec.sec_clause, findings.text('{"actual":', actual, ',"forecast":0}'),
+                spec.sec_clause,
+                findings.text('{"actual":', actual, ',"forecast":0}'),
             )
         )
         .collect()
@@ -39,8 +43,14 @@ def forecast_zero(frame: pl.DataFrame, spec: ReportSpec) -> pl.DataFrame:
     total_actual, total_forecast = (int(v) for v in sums.row(0))
     if total_forecast == 0 and total_actual > 0:
         message = f"All rows together: {text.count(total_actual)}{_ZERO_TAIL}{text.clause(spec.sec_clause)}"
-        total = Finding("FORECAST_ZERO", Severity.WARNING, "TOTAL", message, spec.sec_clause,
-                        {"actual": total_actual, "forecast": 0})
+        total = Finding(
+            "FORECAST_ZERO",
+            Severity.WARNING,
+            "TOTAL",
+            message,
+            spec.sec_clause,
+            {"actual": total_actual, "forecast": 0},
+        )
         return findings.concat([per_row, findings.frame_of([total])])
     return per_row
 
@@ -69,10 +79,17 @@ def duplicate_subjects(frame: pl.DataFrame, spec: ReportSpec) -> pl.DataFrame:
         .sort(rows.list.first())
         .select(
             findings.rule_frame(
-                "DUPLICATE_SUBJECT", Severity.WARNING, pl.col("subject"), rows.list.first(),
+                "DUPLICATE_SUBJECT",
+                Severity.WARNING,
+                pl.col("subject"),
+                rows.list.first(),
                 findings.text(
-                    pl.col("subject"), " appears on ", count, " rows (",
-                    rows.list.head(_SHOWN).cast(pl.List(pl.String)).list.join(", "), more,
+                    pl.col("subject"),
+                    " appears on ",
+                    count,
+                    " rows (",
+                    rows.list.head(_SHOWN).cast(pl.List(pl.String)).list.join(", "),
+                    more,
                     "): each subject should appear once",
                 ),
                 spec.sec_clause,
@@ -132,16 +149,18 @@ def late_delivery(received_at: datetime | None, due_at: datetime | None, spec: R
     received, due = text.as_utc(received_at), text.as_utc(due_at)
     if received <= due:
         return findings.empty()
-    return findings.frame_of([
-        Finding(
-            rule_code="LATE_DELIVERY",
-            severity=Severity.WARNING,
-            subject="FILE",
-            message=(
-                f"Late: received {text.london(received)}, after the deadline at the end of"
-                f" {text.london_day(due)}{text.clause(spec.sec_clause)}"
-            ),
-            sec_clause=spec.sec_clause,
-            details={"due_at": due.isoformat(), "received_at": received.isoformat()},
-        )
-    ])
+    return findings.frame_of(
+        [
+            Finding(
+                rule_code="LATE_DELIVERY",
+                severity=Severity.WARNING,
+                subject="FILE",
+                message=(
+                    f"Late: received {text.london(received)}, after the deadline at the end of"
+                    f" {text.london_day(due)}{text.clause(spec.sec_clause)}"
+                ),
+                sec_clause=spec.sec_clause,
+                details={"due_at": due.isoformat(), "received_at": received.isoformat()},
+            )
+        ]
+    )

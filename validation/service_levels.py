@@ -98,20 +98,29 @@ def _findings(spec: ReportSpec) -> list[pl.Expr]:
         .when(rule == "BELOW_MINIMUM")
         .then(
             findings.text(
-                achieved, ", below its Minimum Service Level of ", findings.percent(minimum.fill_null(0.0)),
-                also_target.otherwise(pl.lit("")), clause,
+                achieved,
+                ", below its Minimum Service Level of ",
+                findings.percent(minimum.fill_null(0.0)),
+                also_target.otherwise(pl.lit("")),
+                clause,
             )
         )
         .otherwise(
             findings.text(
-                achieved, ", below its Target of ", findings.percent(target.fill_null(0.0)),
-                also_minimum.otherwise(pl.lit("")), clause,
+                achieved,
+                ", below its Target of ",
+                findings.percent(target.fill_null(0.0)),
+                also_minimum.otherwise(pl.lit("")),
+                clause,
             )
         )
     )
     details = pl.struct(
-        actual.alias("actual_pct"), target.alias("target_pct"), minimum.alias("minimum_pct"),
-        pl.col("__target_from").alias("target_from"), pl.col("__minimum_from").alias("minimum_from"),
+        actual.alias("actual_pct"),
+        target.alias("target_pct"),
+        minimum.alias("minimum_pct"),
+        pl.col("__target_from").alias("target_from"),
+        pl.col("__minimum_from").alias("minimum_from"),
     ).struct.json_encode()
     severity = rule.replace_strict({k: v.value for k, v in _SEVERITIES.items()}, return_dtype=pl.String)
     return findings.rule_frame(rule, severity, subject, pl.col("row"), message, spec.sec_clause, details)

@@ -78,8 +78,9 @@ def _bands(spec: ReportSpec) -> list[_Band]:
     clause = spec.sec_clause
     if spec.tolerance_upper_pct is not None and math.isfinite(spec.tolerance_upper_pct):
         tbc = "tolerance_upper_pct" in spec.tbc
-        bands.append(_Band.of("VARIANCE_ABOVE_TOLERANCE", "above", spec.tolerance_upper_pct, Severity.WARNING, clause,
-                              tbc))
+        bands.append(
+            _Band.of("VARIANCE_ABOVE_TOLERANCE", "above", spec.tolerance_upper_pct, Severity.WARNING, clause, tbc)
+        )
     if spec.tolerance_lower_pct is not None and math.isfinite(spec.tolerance_lower_pct):
         tbc = "tolerance_lower_pct" in spec.tbc
         below = Severity(spec.below_tolerance_severity)
@@ -100,8 +101,13 @@ def variance(frame: pl.DataFrame, spec: ReportSpec) -> pl.DataFrame:
         return findings.empty()
     largest = _largest(frame)
     listing = [_Band.of(AT_OR_ABOVE, "at or above", 100.0, Severity.INFO, spec.sec_clause)]
-    return findings.concat([_per_subject(frame, spec, bands, largest), _per_subject(frame, spec, listing, largest),
-                            findings.frame_of(_aggregate(frame, bands, spec))])
+    return findings.concat(
+        [
+            _per_subject(frame, spec, bands, largest),
+            _per_subject(frame, spec, listing, largest),
+            findings.frame_of(_aggregate(frame, bands, spec)),
+        ]
+    )
 
 
 def _per_subject(frame: pl.DataFrame, spec: ReportSpec, bands: list[_Band], largest: int) -> pl.DataFrame:
@@ -133,13 +139,22 @@ def _per_subject(frame: pl.DataFrame, spec: ReportSpec, bands: list[_Band], larg
                 pl.col("subject"),
                 pl.col("row"),
                 findings.text(
-                    *findings.thousands(actual, largest), " requests sent against a forecast of ",
+                    *findings.thousands(actual, largest),
+                    " requests sent against a forecast of ",
                     *findings.thousands(forecast, largest),
-                    ": ", pl.col("__ratio"), "% of forecast, ", pl.col("__phrase"),
+                    ": ",
+                    pl.col("__ratio"),
+                    "% of forecast, ",
+                    pl.col("__phrase"),
                 ),
                 clause,
                 findings.text(
-                    '{"actual":', actual, ',"forecast":', forecast, ',"ratio":', pl.col("__ratio"),
+                    '{"actual":',
+                    actual,
+                    ',"forecast":',
+                    forecast,
+                    ',"ratio":',
+                    pl.col("__ratio"),
                     f',"lower":{findings.json_value(lower)},"upper":{findings.json_value(upper)}}}',
                 ),
             )

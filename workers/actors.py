@@ -27,13 +27,21 @@ _pool: Pool | None = None
 _pool_lock = asyncio.Lock()
 
 
-LIMITS = Limits(max_attempts=settings.max_attempts, max_rows=settings.max_rows,
-                max_exceptions_per_rule=settings.max_exceptions_per_rule)
+LIMITS = Limits(
+    max_attempts=settings.max_attempts,
+    max_rows=settings.max_rows,
+    max_exceptions_per_rule=settings.max_exceptions_per_rule,
+)
 
 
 # Files are parsed in child processes with memory and processor-time limits, never in the worker itself.
-sandbox = Sandbox(SandboxLimits(memory_bytes=settings.sandbox_memory_mb * (GIB // 1024),
-                                cpu_seconds=settings.sandbox_cpu_seconds, max_columns=settings.max_columns))
+sandbox = Sandbox(
+    SandboxLimits(
+        memory_bytes=settings.sandbox_memory_mb * (GIB // 1024),
+        cpu_seconds=settings.sandbox_cpu_seconds,
+        max_columns=settings.max_columns,
+    )
+)
 
 
 async def pool() -> Pool:
@@ -56,14 +64,26 @@ def announce(exception_ids: list[int]) -> None:
             notify_webhook.send(exception_id)
 
 
-@dramatiq.actor(actor_name=broker_module.WEBHOOK_ACTOR, queue_name=settings.webhook_queue, max_retries=10,
-                min_backoff=2_000, max_backoff=300_000, time_limit=60_000)
+@dramatiq.actor(
+    actor_name=broker_module.WEBHOOK_ACTOR,
+    queue_name=settings.webhook_queue,
+    max_retries=10,
+    min_backoff=2_000,
+    max_backoff=300_000,
+    time_limit=60_000,
+)
 async def notify_webhook(exception_id: int) -> None:
     if settings.webhook_url:
         await deliver(await pool(), exception_id, settings.webhook_url)
 
 
-@dramatiq.actor(actor_name=broker_module.ACTOR, queue_name=settings.queue, max_retries=20,
-                min_backoff=1_000, max_backoff=60_000, time_limit=20 * 60 * 1000)
+@dramatiq.actor(
+    actor_name=broker_module.ACTOR,
+    queue_name=settings.queue,
+    max_retries=20,
+    min_backoff=1_000,
+    max_backoff=60_000,
+    time_limit=20 * 60 * 1000,
+)
 async def validate_submission(submission_id: int) -> None:
     announce((await validate(await pool(), submission_id, LIMITS, sandbox.parse)).flagged)

@@ -31,9 +31,11 @@ def make_broker(url: str, *, worker: bool = False, settings: Settings | None = N
         # A dead worker's messages return to the queue once its heartbeat is this old (maintenance runs on a
         # share of commands, out of a million).
         broker = RedisBroker(  # type: ignore[no-untyped-call]
-            url=url, heartbeat_timeout=settings.redis_heartbeat_ms,
+            url=url,
+            heartbeat_timeout=settings.redis_heartbeat_ms,
             maintenance_chance=settings.redis_maintenance_chance,
-            dead_message_ttl=7 * 24 * 3600 * 1000)
+            dead_message_ttl=7 * 24 * 3600 * 1000,
+        )
     else:
         raise ValueError(f"BROKER_URL must start with amqp://, redis:// or unix://, not {url.split(':')[0]!r}")
     broker.add_middleware(AsyncIO())
@@ -80,15 +82,27 @@ def from_settings(settings: Settings, *, worker: bool = False) -> dramatiq.Broke
     return make_broker(settings.broker_url, worker=worker, settings=settings)
 
 
-def enqueue_message(broker: dramatiq.Broker, submission_id: int, request_id: str | None = None,
-                    queue: str | None = None) -> None:
+def enqueue_message(
+    broker: dramatiq.Broker, submission_id: int, request_id: str | None = None, queue: str | None = None
+) -> None:
     """Ring the bell for a submission without importing the actor (and so the validation stack)."""
     message: dramatiq.Message[object] = dramatiq.Message(
-        queue_name=queue or QUEUE, actor_name=ACTOR, args=(submission_id,), kwargs={},
-        options={"request_id": request_id} if request_id else {})
+        queue_name=queue or QUEUE,
+        actor_name=ACTOR,
+        args=(submission_id,),
+        kwargs={},
+        options={"request_id": request_id} if request_id else {},
+    )
     broker.enqueue(message)
 
 
 def enqueue_webhook(broker: dramatiq.Broker, exception_id: int, queue: str | None = None) -> None:
-    broker.enqueue(dramatiq.Message(queue_name=(queue or QUEUE) + "_webhook", actor_name=WEBHOOK_ACTOR,
-                                    args=(exception_id,), kwargs={}, options={}))
+    broker.enqueue(
+        dramatiq.Message(
+            queue_name=(queue or QUEUE) + "_webhook",
+            actor_name=WEBHOOK_ACTOR,
+            args=(exception_id,),
+            kwargs={},
+            options={},
+        )
+    )

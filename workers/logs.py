@@ -64,8 +64,11 @@ class ReadableFormatter(logging.Formatter):
         line.pop("time")
         trace = line.pop("exception", None)
         # Left out: empty fields, those the message already says (method, path, status), uvicorn's colour copy.
-        rest = "  ".join(f"{k}={v}" for k, v in line.items()
-                         if v is not None and v != "" and k != "color_message" and str(v) not in message)
+        rest = "  ".join(
+            f"{k}={v}"
+            for k, v in line.items()
+            if v is not None and v != "" and k != "color_message" and str(v) not in message
+        )
         text = f"{head}  {rest}" if rest else head
         return f"{text}\n{trace}" if trace else text
 
@@ -115,8 +118,14 @@ class RequestLogging(Middleware):
         MESSAGE.set({"actor": message.actor_name, "message_id": message.message_id, "queue": message.queue_name})
         log.info("message started", extra=_fields(message))
 
-    def after_process_message(self, broker: dramatiq.Broker, message: MessageProxy, *,
-                              result: Any = None, exception: BaseException | None = None) -> None:
+    def after_process_message(
+        self,
+        broker: dramatiq.Broker,
+        message: MessageProxy,
+        *,
+        result: Any = None,
+        exception: BaseException | None = None,
+    ) -> None:
         if exception is None:
             log.info("message done", extra=_fields(message))
         else:
@@ -132,6 +141,10 @@ class RequestLogging(Middleware):
 
 def _fields(message: MessageProxy) -> dict[str, Any]:
     args = message.args
-    return {"actor": message.actor_name, "message_id": message.message_id, "queue": message.queue_name,
-            "submission_id": args[0] if args and message.actor_name == "validate_submission" else None,
-            "retries": message.options.get("retries", 0)}
+    return {
+        "actor": message.actor_name,
+        "message_id": message.message_id,
+        "queue": message.queue_name,
+        "submission_id": args[0] if args and message.actor_name == "validate_submission" else None,
+        "retries": message.options.get("retries", 0),
+    }

@@ -21,14 +21,25 @@ async def raise_missing(pool: Pool, *, now: datetime, lookback_days: int) -> lis
             # People read London time: the deadline is the end of the due day there.
             when = f"the end of {due['due_at'].astimezone(LONDON):%d/%m/%Y} (London time)"
             raised = Raised(
-                "MISSING_REPORT", SUBJECT, "HIGH",
+                "MISSING_REPORT",
+                SUBJECT,
+                "HIGH",
                 f"{due['code']} for {due['period']} was due by {when} and has not been received"
                 + (f" (SEC {due['sec_clause']})" if due["sec_clause"] else ""),
-                due["sec_clause"], {"due_at": due["due_at"].isoformat(), "period": due["period"]})
+                due["sec_clause"],
+                {"due_at": due["due_at"].isoformat(), "period": due["period"]},
+            )
             new = await exceptions.apply_run(
-                conn, report_type_id=due["report_type_id"], period=due["period"], raised=[raised],
-                submission_id=None, run_id=None, closes=False, closing_comment="",
-                raised_again_comment="still missing")
+                conn,
+                report_type_id=due["report_type_id"],
+                period=due["period"],
+                raised=[raised],
+                submission_id=None,
+                run_id=None,
+                closes=False,
+                closing_comment="",
+                raised_again_comment="still missing",
+            )
             if new:
                 flagged += new
                 await submissions.notify(conn, {"type": "exceptions", "ids": new, "report_type": due["code"]})

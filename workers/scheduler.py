@@ -45,7 +45,8 @@ def requeue_job(broker: dramatiq.Broker, older_than_s: int, queue: str | None = 
         for sid in stuck:
             try:
                 await asyncio.wait_for(
-                    asyncio.to_thread(broker_module.enqueue_message, broker, sid, None, queue), timeout=5)
+                    asyncio.to_thread(broker_module.enqueue_message, broker, sid, None, queue), timeout=5
+                )
             except Exception:  # noqa: BLE001 - the broker is still down: the next run tries again
                 log.warning("broker unreachable; %d submission(s) wait for the next run", len(stuck))
                 break
@@ -58,8 +59,6 @@ def requeue_job(broker: dramatiq.Broker, older_than_s: int, queue: str | None = 
     return requeue
 
 
-
-
 async def main(settings: Settings) -> None:
     logs.configure()  # JSON lines, like the API and the workers
     if not settings.database_url:
@@ -68,12 +67,20 @@ async def main(settings: Settings) -> None:
     broker = broker_module.from_settings(settings)
     older = settings.requeue_after_s
     jobs: list[tuple[int, int, Job]] = [
-        (7_301_101, max(5, min(30, older // 2 or 5)), requeue_job(broker, older, settings.queue))]
+        (7_301_101, max(5, min(30, older // 2 or 5)), requeue_job(broker, older, settings.queue))
+    ]
     jobs.append((7_301_102, 60, missing_job(settings.missing_lookback_days, broker, settings)))
     scheduler = AsyncIOScheduler()
     for key, every, job in jobs:
-        scheduler.add_job(exclusively, "interval", seconds=every, args=(pool, key, job), max_instances=1,
-                          coalesce=True, next_run_time=None)
+        scheduler.add_job(
+            exclusively,
+            "interval",
+            seconds=every,
+            args=(pool, key, job),
+            max_instances=1,
+            coalesce=True,
+            next_run_time=None,
+        )
         asyncio.get_running_loop().call_soon(asyncio.ensure_future, exclusively(pool, key, job))
     scheduler.start()
     stop = asyncio.Event()
@@ -87,6 +94,7 @@ async def main(settings: Settings) -> None:
 
 def missing_job(lookback_days: int, broker: dramatiq.Broker | None = None, settings: Settings | None = None) -> Job:
     """Raise MISSING_REPORT exceptions; with a broker and a webhook in the settings, announce each one."""
+
     async def missing(pool: Pool) -> list[int]:
         flagged = await raise_missing(pool, now=datetime.now(UTC), lookback_days=lookback_days)
         if flagged:

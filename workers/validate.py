@@ -36,10 +36,14 @@ async def spec_for(pool: Pool, rt: ReportTypeRow) -> ReportSpec:
     async with pool.acquire() as conn:
         levels = await catalogue.service_levels(conn, ids=[rt.id])
     return ReportSpec(
-        code=rt.code, sec_clause=rt.sec_clause, tolerance_lower_pct=rt.tolerance_lower_pct,
-        tolerance_upper_pct=rt.tolerance_upper_pct, below_tolerance_severity=rt.below_tolerance_severity,
+        code=rt.code,
+        sec_clause=rt.sec_clause,
+        tolerance_lower_pct=rt.tolerance_lower_pct,
+        tolerance_upper_pct=rt.tolerance_upper_pct,
+        below_tolerance_severity=rt.below_tolerance_severity,
         tbc=tuple(rt.tbc),
-        service_levels=tuple(ServiceLevel(s.measure, s.provider, s.target_pct, s.minimum_pct) for s in levels))
+        service_levels=tuple(ServiceLevel(s.measure, s.provider, s.target_pct, s.minimum_pct) for s in levels),
+    )
 
 
 def rows_csv(result: ValidationResult, code: str, submission_id: int) -> bytes | None:
@@ -50,7 +54,8 @@ def rows_csv(result: ValidationResult, code: str, submission_id: int) -> bytes |
     frame = result.rows
     frame = frame.select(
         pl.lit(submission_id, dtype=pl.Int64).alias("submission_id"),
-        *[pl.col(c) if c in frame.columns else pl.lit(None, dtype=pl.String).alias(c) for c in columns])
+        *[pl.col(c) if c in frame.columns else pl.lit(None, dtype=pl.String).alias(c) for c in columns],
+    )
     return frame.write_csv().encode()
 
 
@@ -59,18 +64,27 @@ def findings_csv(result: ValidationResult, run_id: int, submission_id: int) -> b
     frame = result.findings_frame
     if frame.height == 0:
         return None
-    return frame.select(
-        pl.lit(run_id, dtype=pl.Int64).alias("run_id"),
-        pl.lit(submission_id, dtype=pl.Int64).alias("submission_id"),
-        *FINDINGS.names(),
-    ).write_csv().encode()
+    return (
+        frame.select(
+            pl.lit(run_id, dtype=pl.Int64).alias("run_id"),
+            pl.lit(submission_id, dtype=pl.Int64).alias("submission_id"),
+            *FINDINGS.names(),
+        )
+        .write_csv()
+        .encode()
+    )
 
 
 def _exhausted(attempts: int, spec: ReportSpec) -> ValidationResult:
-    finding = Finding("UNREADABLE_FILE", Severity.HIGH, "FILE",
-                      f"Validation did not complete after {attempts - 1} attempts (the worker stopped each time): "
-                      "the file is rejected rather than retried for ever", spec.sec_clause,
-                      {"attempts": attempts - 1, "reason": "attempts exhausted"})
+    finding = Finding(
+        "UNREADABLE_FILE",
+        Severity.HIGH,
+        "FILE",
+        f"Validation did not complete after {attempts - 1} attempts (the worker stopped each time): "
+        "the file is rejected rather than retried for ever",
+        spec.sec_clause,
+        {"attempts": attempts - 1, "reason": "attempts exhausted"},
+    )
     return ValidationResult("REJECTED", frame_of([finding]), None, 0, None)
 
 
@@ -105,8 +119,7 @@ async def validate(pool: Pool, submission_id: int, limits: Limits, parser: Parse
         sub = (await submissions.by_ids(conn, ids=[submission_id]))[0]
         rt = (await catalogue.report_types_by_ids(conn, ids=[sub.report_type_id]))[0]
         ctx = await submissions.for_run(conn, id=submission_id)
-        data = await submissions.content(conn, submission_id=submission_id) if attempts <= limits.max_attempts \
-            else b""
+        data = await submissions.content(conn, submission_id=submission_id) if attempts <= limits.max_attempts else b""
     assert ctx is not None
     spec = await spec_for(pool, rt)
     laps("load")
@@ -114,8 +127,15 @@ async def validate(pool: Pool, submission_id: int, limits: Limits, parser: Parse
         result = _exhausted(attempts, spec)
     else:
         # Polars releases the GIL for most of the work; the event loop stays free for other messages.
-        result = await asyncio.to_thread(validate_report, data, spec, received_at=ctx.first_received_at,
-                                         due_at=ctx.due_at, max_rows=limits.max_rows, parser=parser or parse)
+        result = await asyncio.to_thread(
+            validate_report,
+            data,
+            spec,
+            received_at=ctx.first_received_at,
+            due_at=ctx.due_at,
+            max_rows=limits.max_rows,
+            parser=parser or parse,
+        )
     laps.split("parse_validate", result.seconds)
     del data
     async with pool.acquire() as conn:
@@ -129,20 +149,35 @@ async def validate(pool: Pool, submission_id: int, limits: Limits, parser: Parse
         if ctx is None or ctx.status not in ("RECEIVED", "VALIDATING"):
             return Outcome(None, [])  # another delivery finished it meanwhile
         await submissions.store_run(
-            conn, run_id=run_id, submission_id=submission_id, code=rt.code, started_at=started,
-            catalogue_version=rt.version, attempt=attempts, status=result.status, row_count=result.row_count,
-            finding_count=result.findings_frame.height, findings_csv=found, rows_csv=csv)
+            conn,
+            run_id=run_id,
+            submission_id=submission_id,
+            code=rt.code,
+            started_at=started,
+            catalogue_version=rt.version,
+            attempt=attempts,
+            status=result.status,
+            row_count=result.row_count,
+            finding_count=result.findings_frame.height,
+            findings_csv=found,
+            rows_csv=csv,
+        )
         laps("store")
         raised = await exceptions.raised_by_run(conn, run_id=run_id, cap=limits.max_exceptions_per_rule)
         flagged = await _raise(conn, ctx, result, raised, run_id, sub.supersedes_id is not None, attempts)
         laps("exceptions")
         await submissions.notify(conn, {"type": "submission", "id": submission_id, "status": result.status})
         for i in range(0, len(flagged), 500):
-            await submissions.notify(conn, {"type": "exceptions", "ids": flagged[i:i + 500],
-                                            "report_type": rt.code})
+            await submissions.notify(conn, {"type": "exceptions", "ids": flagged[i : i + 500], "report_type": rt.code})
     laps("commit")
-    log.info("submission %s validated: %s, %d findings, %d exceptions raised", submission_id, result.status,
-             result.findings_frame.height, len(raised), extra=laps.fields(submission_id, started))
+    log.info(
+        "submission %s validated: %s, %d findings, %d exceptions raised",
+        submission_id,
+        result.status,
+        result.findings_frame.height,
+        len(raised),
+        extra=laps.fields(submission_id, started),
+    )
     return Outcome(result.status, flagged)
 
 
@@ -167,23 +202,44 @@ class _Laps:
         self.ms[f"{stage}_other"] = round(total - sum(seconds * 1000 for seconds in parts.values()), 1)
 
     def fields(self, submission_id: int, started: datetime) -> dict[str, object]:
-        return {"submission_id": submission_id, "picked_up_at": started.timestamp(),
-                "finished_at": datetime.now(UTC).timestamp(), "stages_ms": self.ms}
+        return {
+            "submission_id": submission_id,
+            "picked_up_at": started.timestamp(),
+            "finished_at": datetime.now(UTC).timestamp(),
+            "stages_ms": self.ms,
+        }
 
 
-async def _raise(conn: object, ctx: submissions.RunContext, result: ValidationResult, raised: list[Raised],
-                 run_id: int, is_resubmission: bool, attempts: int) -> list[int]:
+async def _raise(
+    conn: object,
+    ctx: submissions.RunContext,
+    result: ValidationResult,
+    raised: list[Raised],
+    run_id: int,
+    is_resubmission: bool,
+    attempts: int,
+) -> list[int]:
     """Only the newest non-REJECTED submission raises and closes; a REJECTED one raises its own, closes nothing."""
     rejected = result.status == "REJECTED"
     if not rejected and ctx.newest_accepted_id != ctx.id:
         return []
     when = _day(ctx.received_at)
-    closing = f"not raised by the resubmission of {when}" if is_resubmission \
+    closing = (
+        f"not raised by the resubmission of {when}"
+        if is_resubmission
         else f"not raised by the validation of the submission of {when}"
+    )
     late = (result.findings_frame.get_column("rule_code") == "LATE_DELIVERY").any()
     delivery = "late" if late else "on time"
     return await exceptions.apply_run(
         conn,  # type: ignore[arg-type]
-        report_type_id=ctx.report_type_id, period=ctx.period, raised=raised, submission_id=ctx.id, run_id=run_id,
-        closes=not rejected, closing_comment=closing, raised_again_comment=f"raised again by the submission of {when}",
-        closing_by_rule={"MISSING_REPORT": f"report received: {delivery}"})
+        report_type_id=ctx.report_type_id,
+        period=ctx.period,
+        raised=raised,
+        submission_id=ctx.id,
+        run_id=run_id,
+        closes=not rejected,
+        closing_comment=closing,
+        raised_again_comment=f"raised again by the submission of {when}",
+        closing_by_rule={"MISSING_REPORT": f"report received: {delivery}"},
+    )

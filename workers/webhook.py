@@ -11,10 +11,20 @@ from sql.db import Pool
 
 
 def payload(row: Any, report_type: str) -> dict[str, Any]:
-    return {"event": "exception.flagged", "exception_id": row.id, "report_type": report_type,
-            "period": row.period, "rule_code": row.rule_code, "severity": row.severity, "subject": row.subject,
-            "message": row.message, "sec_clause": row.sec_clause, "details": row.details,
-            "status": row.status, "first_flagged_at": row.first_flagged_at.isoformat()}
+    return {
+        "event": "exception.flagged",
+        "exception_id": row.id,
+        "report_type": report_type,
+        "period": row.period,
+        "rule_code": row.rule_code,
+        "severity": row.severity,
+        "subject": row.subject,
+        "message": row.message,
+        "sec_clause": row.sec_clause,
+        "details": row.details,
+        "status": row.status,
+        "first_flagged_at": row.first_flagged_at.isoformat(),
+    }
 
 
 async def deliver(pool: Pool, exception_id: int, url: str) -> bool:
@@ -25,7 +35,8 @@ async def deliver(pool: Pool, exception_id: int, url: str) -> bool:
         return False
     row = rows[0]
     async with httpx.AsyncClient(timeout=10) as client:
-        response = await client.post(url, json=payload(row, row.report_type),
-                                     headers={"User-Agent": "secgov-webhook/1"})
+        response = await client.post(
+            url, json=payload(row, row.report_type), headers={"User-Agent": "secgov-webhook/1"}
+        )
         response.raise_for_status()
     return True

@@ -35,8 +35,9 @@ class CreateMeetingInput:
     body_code: str = strawberry.field(description="The body's code.")
     reference: str = strawberry.field(description="The meeting's reference, unique (for example OPSG_10_2407).")
     held_on: date = strawberry.field(description="The day it is held.")
-    classification: Classification = strawberry.field(default=Classification.WHITE, description="Who may see it; "
-        "White when not given.")
+    classification: Classification = strawberry.field(
+        default=Classification.WHITE, description="Who may see it; White when not given."
+    )
     title: str | None = strawberry.field(default=None, description="Its title.")
 
 
@@ -55,8 +56,9 @@ class CreateHighlightInput:
     body: str = strawberry.field(description="Its text.")
     classification: Classification = strawberry.field(description="Who may see it.")
     published_on: date = strawberry.field(description="The day it is published.")
-    meeting_id: strawberry.ID | None = strawberry.field(default=None, description="The meeting it comes from (its "
-        "ID), if any.")
+    meeting_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The meeting it comes from (its ID), if any."
+    )
 
 
 @strawberry.input(description="A new action or decision of a meeting.")
@@ -64,14 +66,16 @@ class CreateActionInput:
     reference: str = strawberry.field(description="Its reference, unique (for example SECP33/01).")
     meeting_id: strawberry.ID = strawberry.field(description="The meeting that recorded it (its ID).")
     text: str = strawberry.field(description="What is to be done, or what was decided.")
-    kind: ActionKind = strawberry.field(default=ActionKind.ACTION, description="Action or decision; ACTION when not "
-        "given.")
+    kind: ActionKind = strawberry.field(
+        default=ActionKind.ACTION, description="Action or decision; ACTION when not given."
+    )
     owner: str | None = strawberry.field(default=None, description="Who is to do it.")
     status: ActionStatus = strawberry.field(default=ActionStatus.OPEN, description="OPEN when not given.")
     outcome: DecisionOutcome | None = strawberry.field(default=None, description="For a decision: what was decided.")
     due_on: date | None = strawberry.field(default=None, description="When it is due.")
-    classification: Classification = strawberry.field(default=Classification.WHITE, description="Who may see it; "
-        "White when not given.")
+    classification: Classification = strawberry.field(
+        default=Classification.WHITE, description="Who may see it; White when not given."
+    )
 
 
 @strawberry.input(description="Changes to an action or decision; fields not given stay as they are.")
@@ -117,8 +121,9 @@ class GovernanceMutation:
         input: Annotated[CreateBodyInput, strawberry.argument(description="The new body.")],
     ) -> BodyPayload:
         async def act(conn: Conn) -> Body:
-            return Body.from_row(await governance.create_body(conn, code=input.code.strip().upper(),
-                                                              name=input.name.strip()))
+            return Body.from_row(
+                await governance.create_body(conn, code=input.code.strip().upper(), name=input.name.strip())
+            )
 
         body, errors = await run(info, STAFF, act)
         return BodyPayload(body=body, errors=errors)
@@ -131,9 +136,14 @@ class GovernanceMutation:
     ) -> MeetingPayload:
         async def act(conn: Conn) -> int:
             body = await governance.body_by_code(conn, code=input.body_code)
-            return await governance.create_meeting(conn, body_id=body.id, reference=input.reference.strip(),
-                                                   held_on=input.held_on, title=input.title,
-                                                   classification=input.classification.value)
+            return await governance.create_meeting(
+                conn,
+                body_id=body.id,
+                reference=input.reference.strip(),
+                held_on=input.held_on,
+                title=input.title,
+                classification=input.classification.value,
+            )
 
         meeting, errors = await run_then_load(info, STAFF, act, lambda ls: ls.meeting, Meeting.from_row)
         return MeetingPayload(meeting=meeting, errors=errors)
@@ -145,8 +155,13 @@ class GovernanceMutation:
         input: Annotated[AmendMeetingInput, strawberry.argument(description="What changes.")],
     ) -> MeetingPayload:
         async def act(conn: Conn) -> int:
-            return await governance.update_meeting(conn, id=pk_of(input.id, "Meeting"), held_on=input.held_on,
-                                                   title=input.title, classification=value(input.classification))
+            return await governance.update_meeting(
+                conn,
+                id=pk_of(input.id, "Meeting"),
+                held_on=input.held_on,
+                title=input.title,
+                classification=value(input.classification),
+            )
 
         meeting, errors = await run_then_load(info, STAFF, act, lambda ls: ls.meeting, Meeting.from_row)
         return MeetingPayload(meeting=meeting, errors=errors)
@@ -161,8 +176,14 @@ class GovernanceMutation:
             body = await governance.body_by_code(conn, code=input.body_code)
             meeting = pk_of(input.meeting_id, "Meeting", field="meetingId") if input.meeting_id else None
             return await governance.create_highlight(
-                conn, body_id=body.id, meeting_id=meeting, title=input.title.strip(), body=input.body,
-                classification=input.classification.value, published_on=input.published_on)
+                conn,
+                body_id=body.id,
+                meeting_id=meeting,
+                title=input.title.strip(),
+                body=input.body,
+                classification=input.classification.value,
+                published_on=input.published_on,
+            )
 
         highlight, errors = await run_then_load(info, STAFF, act, lambda ls: ls.highlight, Highlight.from_row)
         return HighlightPayload(highlight=highlight, errors=errors)
@@ -175,10 +196,17 @@ class GovernanceMutation:
     ) -> ActionPayload:
         async def act(conn: Conn) -> int:
             return await governance.create_action(
-                conn, reference=input.reference.strip(), meeting_id=pk_of(input.meeting_id, "Meeting",
-                                                                           field="meetingId"),
-                kind=input.kind.value, text=input.text, owner=input.owner, status=input.status.value,
-                outcome=value(input.outcome), due_on=input.due_on, classification=input.classification.value)
+                conn,
+                reference=input.reference.strip(),
+                meeting_id=pk_of(input.meeting_id, "Meeting", field="meetingId"),
+                kind=input.kind.value,
+                text=input.text,
+                owner=input.owner,
+                status=input.status.value,
+                outcome=value(input.outcome),
+                due_on=input.due_on,
+                classification=input.classification.value,
+            )
 
         action, errors = await run_then_load(info, STAFF, act, lambda ls: ls.action, Action.from_row)
         return ActionPayload(action=action, errors=errors)
@@ -191,8 +219,14 @@ class GovernanceMutation:
     ) -> ActionPayload:
         async def act(conn: Conn) -> int:
             return await governance.update_action(
-                conn, id=pk_of(input.id, "Action"), status=value(input.status), outcome=value(input.outcome),
-                owner=input.owner, text=input.text, due_on=input.due_on)
+                conn,
+                id=pk_of(input.id, "Action"),
+                status=value(input.status),
+                outcome=value(input.outcome),
+                owner=input.owner,
+                text=input.text,
+                due_on=input.due_on,
+            )
 
         action, errors = await run_then_load(info, STAFF, act, lambda ls: ls.action, Action.from_row)
         return ActionPayload(action=action, errors=errors)

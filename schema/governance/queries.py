@@ -32,8 +32,9 @@ class GovernanceQuery:
     async def highlights(
         self,
         info: Info,
-        filter: Annotated[HighlightFilter | None, strawberry.argument(
-            description="Only the highlights that match it.")] = None,
+        filter: Annotated[
+            HighlightFilter | None, strawberry.argument(description="Only the highlights that match it.")
+        ] = None,
         first: First = None,
         after: After = None,
     ) -> Connection[Highlight]:
@@ -44,8 +45,13 @@ class GovernanceQuery:
             key = (date.fromisoformat(cursor[0]), int(cursor[1])) if cursor else None
         except (BadId, ValueError, TypeError) as e:
             raise bad_user_input(f"{after!r} is not a valid cursor") from e
-        args = dict(viewer=info.context.viewer, body_code=f.body_code, from_date=f.from_, to_date=f.to,
-                    text_contains=f.text_contains)
+        args = dict(
+            viewer=info.context.viewer,
+            body_code=f.body_code,
+            from_date=f.from_,
+            to_date=f.to,
+            text_contains=f.text_contains,
+        )
         async with info.context.connection() as conn:
             rows = await governance.highlights_page(conn, after=key, limit=limit + 1, **args)  # type: ignore[arg-type]
 
@@ -53,15 +59,22 @@ class GovernanceQuery:
             async with info.context.connection() as conn:
                 return await governance.highlights_count(conn, **args)  # type: ignore[arg-type]
 
-        return connection(rows, limit=limit, after=after, key=lambda r: [r.published_on.isoformat(), r.id],
-                          node=Highlight.from_row, counter=total)
+        return connection(
+            rows,
+            limit=limit,
+            after=after,
+            key=lambda r: [r.published_on.isoformat(), r.id],
+            node=Highlight.from_row,
+            counter=total,
+        )
 
     @strawberry.field(description="Panel actions and decisions the caller may see, by reference.")
     async def actions(
         self,
         info: Info,
-        filter: Annotated[ActionFilter | None, strawberry.argument(
-            description="Only the actions and decisions that match it.")] = None,
+        filter: Annotated[
+            ActionFilter | None, strawberry.argument(description="Only the actions and decisions that match it.")
+        ] = None,
         first: First = None,
         after: After = None,
     ) -> Connection[Action]:
@@ -76,13 +89,19 @@ class GovernanceQuery:
             raise bad_user_input(f"{after!r} is not a valid cursor")
         viewer = info.context.viewer
         async with info.context.connection() as conn:
-            rows = await governance.actions_page(conn, viewer=viewer, meeting_id=meeting, status=value(f.status),
-                                                 after=str(cursor[0]) if cursor else None, limit=limit + 1)
+            rows = await governance.actions_page(
+                conn,
+                viewer=viewer,
+                meeting_id=meeting,
+                status=value(f.status),
+                after=str(cursor[0]) if cursor else None,
+                limit=limit + 1,
+            )
 
         async def total() -> int:
             async with info.context.connection() as conn:
-                return await governance.actions_count(conn, viewer=viewer, meeting_id=meeting,
-                                                      status=value(f.status))
+                return await governance.actions_count(conn, viewer=viewer, meeting_id=meeting, status=value(f.status))
 
-        return connection(rows, limit=limit, after=after, key=lambda r: [r.reference], node=Action.from_row,
-                          counter=total)
+        return connection(
+            rows, limit=limit, after=after, key=lambda r: [r.reference], node=Action.from_row, counter=total
+        )

@@ -14,12 +14,13 @@ from sql.rows import ActionRow, BodyRow, HighlightRow, MeetingRow
 
 
 @strawberry.type(
-    description="A governing body of the Code: the Panel, a Sub-Committee (OPSG, SSC, ...), a board or a Working "
-    "Group.")
+    description="A governing body of the Code: the Panel, a Sub-Committee (OPSG, SSC, ...), a board or a Working Group."
+)
 class Body(Node):
     code: str = strawberry.field(
         description="Its code: PANEL, OPSG, SSC, SMKI_PMA, TABASC, TAG, CHANGE_BOARD, CHANGE_SUB_COMMITTEE, "
-        "SECCO_BOARD, or a Working Group's.")
+        "SECCO_BOARD, or a Working Group's."
+    )
     name: str = strawberry.field(description="Its full name.")
     row: strawberry.Private[BodyRow]
 
@@ -31,10 +32,13 @@ class Body(Node):
     async def meetings(
         self,
         info: Info,
-        first: Annotated[int | None, strawberry.argument(
-            description="How many meetings to return (at most 100; 20 when not given).")] = None,
-        after: Annotated[str | None, strawberry.argument(
-            description="Return the meetings after this cursor (endCursor of the page before).")] = None,
+        first: Annotated[
+            int | None, strawberry.argument(description="How many meetings to return (at most 100; 20 when not given).")
+        ] = None,
+        after: Annotated[
+            str | None,
+            strawberry.argument(description="Return the meetings after this cursor (endCursor of the page before)."),
+        ] = None,
     ) -> Connection[Meeting]:
         rows = await info.context.loaders.body_meetings.load(self.row.id)
         return in_memory(rows, first=first, after=after, key=lambda m: m.id, node=Meeting.from_row)
@@ -44,7 +48,8 @@ class Body(Node):
 class Meeting(Node):
     reference: str = strawberry.field(
         description="The meeting's reference: body, meeting number and day-month, for example OPSG_10_2407 or "
-        "SECP_59_1008.")
+        "SECP_59_1008."
+    )
     held_on: date = strawberry.field(description="The day it was held.")
     title: str | None = strawberry.field(description="Its title, if any.")
     classification: Classification = strawberry.field(description="Who may see it (White, Green, Amber, Red).")
@@ -52,8 +57,14 @@ class Meeting(Node):
 
     @classmethod
     def from_row(cls, row: MeetingRow) -> Meeting:
-        return cls(id=global_id("Meeting", row.id), reference=row.reference, held_on=row.held_on,
-                   title=row.title, classification=Classification(row.classification), row=row)
+        return cls(
+            id=global_id("Meeting", row.id),
+            reference=row.reference,
+            held_on=row.held_on,
+            title=row.title,
+            classification=Classification(row.classification),
+            row=row,
+        )
 
     @strawberry.field(description="The body that met.")
     async def body(self, info: Info) -> Body | None:
@@ -63,7 +74,8 @@ class Meeting(Node):
 
 @strawberry.type(
     description="A short titled item a body's meeting published (for example an OPSG highlight in a Sub-Committee "
-    "report).")
+    "report)."
+)
 class Highlight(Node):
     title: str = strawberry.field(description="Its title.")
     body: str = strawberry.field(description="Its text.")
@@ -74,8 +86,15 @@ class Highlight(Node):
 
     @classmethod
     def from_row(cls, row: HighlightRow) -> Highlight:
-        return cls(id=global_id("Highlight", row.id), title=row.title, body=row.body, body_code=row.body_code,
-                   classification=Classification(row.classification), published_on=row.published_on, row=row)
+        return cls(
+            id=global_id("Highlight", row.id),
+            title=row.title,
+            body=row.body,
+            body_code=row.body_code,
+            classification=Classification(row.classification),
+            published_on=row.published_on,
+            row=row,
+        )
 
     @strawberry.field(description="The meeting it came from, if recorded.")
     async def meeting(self, info: Info) -> Meeting | None:
@@ -95,7 +114,8 @@ class Action(Node):
     owner: str | None = strawberry.field(description="Who is to do it, if named.")
     status: ActionStatus = strawberry.field(description="Whether it is still open.")
     outcome: DecisionOutcome | None = strawberry.field(
-        description="For a decision: NOTED, AGREED, APPROVED, REJECTED or DEFERRED.")
+        description="For a decision: NOTED, AGREED, APPROVED, REJECTED or DEFERRED."
+    )
     due_on: date | None = strawberry.field(description="When it is due, if a date was set.")
     classification: Classification = strawberry.field(description="Who may see it.")
     row: strawberry.Private[ActionRow]
@@ -103,10 +123,16 @@ class Action(Node):
     @classmethod
     def from_row(cls, row: ActionRow) -> Action:
         return cls(
-            id=global_id("Action", row.id), reference=row.reference, kind=ActionKind(row.kind), text=row.text,
-            owner=row.owner, status=ActionStatus(row.status),
-            outcome=DecisionOutcome(row.outcome) if row.outcome else None, due_on=row.due_on,
-            classification=Classification(row.classification), row=row,
+            id=global_id("Action", row.id),
+            reference=row.reference,
+            kind=ActionKind(row.kind),
+            text=row.text,
+            owner=row.owner,
+            status=ActionStatus(row.status),
+            outcome=DecisionOutcome(row.outcome) if row.outcome else None,
+            due_on=row.due_on,
+            classification=Classification(row.classification),
+            row=row,
         )
 
     @strawberry.field(description="The meeting that recorded it.")
@@ -118,15 +144,18 @@ class Action(Node):
 @strawberry.input(description="Narrows a list of highlights; every field given must match.")
 class HighlightFilter:
     body_code: str | None = strawberry.field(default=None, description="Only highlights of this body (its code).")
-    from_: date | None = strawberry.field(default=None, name="from", description="Only highlights published on or "
-        "after this day.")
+    from_: date | None = strawberry.field(
+        default=None, name="from", description="Only highlights published on or after this day."
+    )
     to: date | None = strawberry.field(default=None, description="Only highlights published on or before this day.")
-    text_contains: str | None = strawberry.field(default=None, description="Only highlights whose title or text "
-        "contains this (case-insensitive).")
+    text_contains: str | None = strawberry.field(
+        default=None, description="Only highlights whose title or text contains this (case-insensitive)."
+    )
 
 
 @strawberry.input(description="Narrows a list of actions and decisions.")
 class ActionFilter:
-    meeting_id: strawberry.ID | None = strawberry.field(default=None, description="Only those of this meeting (its "
-        "ID).")
+    meeting_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Only those of this meeting (its ID)."
+    )
     status: ActionStatus | None = strawberry.field(default=None, description="Only those in this status.")

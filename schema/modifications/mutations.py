@@ -27,11 +27,13 @@ from sql.db import Conn
 @strawberry.input(description="A new modification.")
 class CreateModificationInput:
     reference: str = strawberry.field(
-        description="Its reference, unique: SECMPnnnn, DPnnn or MPnnn (with a letter after a split).")
+        description="Its reference, unique: SECMPnnnn, DPnnn or MPnnn (with a letter after a split)."
+    )
     title: str = strawberry.field(description="Its title.")
     path: ModificationPath | None = strawberry.field(default=None, description="The route by which it is decided.")
-    stage: ModificationStage | None = strawberry.field(default=ModificationStage.DRAFT_PROPOSAL, description="Its "
-        "stage; DRAFT_PROPOSAL when not given.")
+    stage: ModificationStage | None = strawberry.field(
+        default=ModificationStage.DRAFT_PROPOSAL, description="Its stage; DRAFT_PROPOSAL when not given."
+    )
     proposer: str | None = strawberry.field(default=None, description="Who proposed it.")
     raised_on: date | None = strawberry.field(default=None, description="The day it was raised.")
     working_group: str | None = strawberry.field(default=None, description="The Working Group refining it.")
@@ -51,7 +53,8 @@ class AmendModificationInput:
     release: str | None = strawberry.field(default=None, description="The target release.")
     implemented_on: date | None = strawberry.field(default=None, description="The day it was implemented.")
     new_reference: str | None = strawberry.field(
-        default=None, description="Converting DP118 to MP118: the old reference stays findable.")
+        default=None, description="Converting DP118 to MP118: the old reference stays findable."
+    )
 
 
 @strawberry.input(description="A dated event of a modification.")
@@ -59,11 +62,13 @@ class RecordModificationEventInput:
     modification_id: strawberry.ID = strawberry.field(description="The modification's ID.")
     kind: ModificationEventKind = strawberry.field(description="What happened.")
     occurred_on: date = strawberry.field(description="The day it happened.")
-    stage: ModificationStage | None = strawberry.field(default=None, description="The stage it enters, if the event "
-        "moves it.")
+    stage: ModificationStage | None = strawberry.field(
+        default=None, description="The stage it enters, if the event moves it."
+    )
     body_code: str | None = strawberry.field(default=None, description="The code of the body that acted, if any.")
-    outcome: str | None = strawberry.field(default=None, description="The outcome of a vote or decision, in the "
-        "body's words.")
+    outcome: str | None = strawberry.field(
+        default=None, description="The outcome of a vote or decision, in the body's words."
+    )
     note: str | None = strawberry.field(default=None, description="Free text about it.")
 
 
@@ -76,7 +81,8 @@ class ModificationPayload:
 @strawberry.type(description="The answer to recordModificationEvent.")
 class ModificationEventPayload:
     modification_event: ModificationEvent | None = strawberry.field(
-        description="The recorded event; null when refused.")
+        description="The recorded event; null when refused."
+    )
     modification: Modification | None = strawberry.field(description="The modification as it stands after the event.")
     errors: list[UserError] = errors_field()
 
@@ -95,17 +101,26 @@ class ModificationMutation:
     ) -> ModificationPayload:
         async def act(conn: Conn) -> int:
             return await modifications.create(
-                conn, reference=input.reference, title=input.title, path=value(input.path),
-                stage=value(input.stage), proposer=input.proposer, raised_on=input.raised_on,
-                working_group=input.working_group, release=input.release,
-                former_references=input.former_references, parties_impacted=input.parties_impacted,
-                sec_sections=input.sec_sections)
+                conn,
+                reference=input.reference,
+                title=input.title,
+                path=value(input.path),
+                stage=value(input.stage),
+                proposer=input.proposer,
+                raised_on=input.raised_on,
+                working_group=input.working_group,
+                release=input.release,
+                former_references=input.former_references,
+                parties_impacted=input.parties_impacted,
+                sec_sections=input.sec_sections,
+            )
 
         mod, errors = await run_then_load(info, STAFF, act, lambda ls: ls.modification, Modification.from_row)
         return ModificationPayload(modification=mod, errors=errors)
 
     @strawberry.mutation(
-        description="Correct or complete a modification; a new reference keeps the old one as former (secas, admin).")
+        description="Correct or complete a modification; a new reference keeps the old one as former (secas, admin)."
+    )
     async def amend_modification(
         self,
         info: Info,
@@ -113,9 +128,16 @@ class ModificationMutation:
     ) -> ModificationPayload:
         async def act(conn: Conn) -> int:
             return await modifications.update(
-                conn, id=pk_of(input.id, "Modification"), title=input.title, path=value(input.path),
-                proposer=input.proposer, working_group=input.working_group, release=input.release,
-                implemented_on=input.implemented_on, new_reference=input.new_reference)
+                conn,
+                id=pk_of(input.id, "Modification"),
+                title=input.title,
+                path=value(input.path),
+                proposer=input.proposer,
+                working_group=input.working_group,
+                release=input.release,
+                implemented_on=input.implemented_on,
+                new_reference=input.new_reference,
+            )
 
         mod, errors = await run_then_load(info, STAFF, act, lambda ls: ls.modification, Modification.from_row)
         return ModificationPayload(modification=mod, errors=errors)
@@ -130,8 +152,15 @@ class ModificationMutation:
             pk = pk_of(input.modification_id, "Modification", field="modificationId")
             body = (await governance.body_by_code(conn, code=input.body_code)).id if input.body_code else None
             await modifications.record_event(
-                conn, modification_id=pk, kind=input.kind.value, occurred_on=input.occurred_on, note=input.note,
-                stage=value(input.stage), body_id=body, outcome=input.outcome)
+                conn,
+                modification_id=pk,
+                kind=input.kind.value,
+                occurred_on=input.occurred_on,
+                note=input.note,
+                stage=value(input.stage),
+                body_id=body,
+                outcome=input.outcome,
+            )
             return pk
 
         pk, errors = await run(info, STAFF, act)

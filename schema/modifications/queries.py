@@ -21,8 +21,9 @@ class ModificationQuery:
     async def modifications(
         self,
         info: Info,
-        filter: Annotated[ModificationFilter | None, strawberry.argument(
-            description="Only the modifications that match it.")] = None,
+        filter: Annotated[
+            ModificationFilter | None, strawberry.argument(description="Only the modifications that match it.")
+        ] = None,
         first: First = None,
         after: After = None,
     ) -> Connection[Modification]:
@@ -34,25 +35,31 @@ class ModificationQuery:
             raise bad_user_input(e.message) from e
         if cursor is not None and not isinstance(cursor[0], str):
             raise bad_user_input(f"{after!r} is not a valid cursor")
-        args = dict(stage=value(f.stage), path=value(f.path), text_contains=f.text_contains,
-                    raised_from=f.raised_from, raised_to=f.raised_to)
+        args = dict(
+            stage=value(f.stage),
+            path=value(f.path),
+            text_contains=f.text_contains,
+            raised_from=f.raised_from,
+            raised_to=f.raised_to,
+        )
         async with info.context.connection() as conn:
-            rows = await modifications.page(conn, after=str(cursor[0]) if cursor else None, limit=limit + 1,
-                                            **args)  # type: ignore[arg-type]
+            rows = await modifications.page(conn, after=str(cursor[0]) if cursor else None, limit=limit + 1, **args)  # type: ignore[arg-type]
 
         async def total() -> int:
             async with info.context.connection() as conn:
                 return await modifications.count(conn, **args)  # type: ignore[arg-type]
 
-        return connection(rows, limit=limit, after=after, key=lambda r: [r.reference], node=Modification.from_row,
-                          counter=total)
+        return connection(
+            rows, limit=limit, after=after, key=lambda r: [r.reference], node=Modification.from_row, counter=total
+        )
 
     @strawberry.field(description='"SECMP0019", "MP118", "MP134A"; a former reference finds the same one.')
     async def modification(
         self,
         info: Info,
-        reference: Annotated[str, strawberry.argument(
-            description="Its reference, current or former (case-insensitive).")],
+        reference: Annotated[
+            str, strawberry.argument(description="Its reference, current or former (case-insensitive).")
+        ],
     ) -> Modification | None:
         try:
             ref = modifications.check_reference(reference)

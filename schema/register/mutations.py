@@ -28,8 +28,9 @@ class CreateVotingGroupInput:
 class CreatePartyInput:
     name: str = strawberry.field(description="Its name.")
     category: PartyCategory = strawberry.field(description="Its Party Category.")
-    voting_group_id: strawberry.ID | None = strawberry.field(default=None, description="The Voting Group it joins; "
-        "without one, a one-Party group of the same name is made.")
+    voting_group_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The Voting Group it joins; without one, a one-Party group of the same name is made."
+    )
     note: str | None = strawberry.field(default=None, description="Free text kept with the Party.")
 
 
@@ -38,13 +39,16 @@ class RecordPartyEventInput:
     party_id: strawberry.ID = strawberry.field(description="The Party's ID.")
     kind: PartyEventKind = strawberry.field(description="What happened.")
     occurred_on: date = strawberry.field(description="The effective date.")
-    user_role: DccUserRole | None = strawberry.field(default=None, description="The DCC User Role: required with "
-        "UEP_COMPLETED and UEPT_COMPLETED.")
+    user_role: DccUserRole | None = strawberry.field(
+        default=None, description="The DCC User Role: required with UEP_COMPLETED and UEPT_COMPLETED."
+    )
     user_id: str | None = strawberry.field(default=None, description="The DCC User ID for that role, if known.")
-    category: PartyCategory | None = strawberry.field(default=None, description="The new category: required with "
-        "CATEGORY_CHANGE.")
-    voting_group_id: strawberry.ID | None = strawberry.field(default=None, description="The Voting Group joined: "
-        "required with VOTING_GROUP_CHANGE.")
+    category: PartyCategory | None = strawberry.field(
+        default=None, description="The new category: required with CATEGORY_CHANGE."
+    )
+    voting_group_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The Voting Group joined: required with VOTING_GROUP_CHANGE."
+    )
     note: str | None = strawberry.field(default=None, description="Free text: the source, or why the date was assumed.")
 
 
@@ -89,10 +93,12 @@ class RegisterMutation:
         input: Annotated[CreatePartyInput, strawberry.argument(description="The new Party.")],
     ) -> PartyPayload:
         async def act(conn: Conn) -> int:
-            group = pk_of(input.voting_group_id, "VotingGroup", field="votingGroupId") if input.voting_group_id \
-                else None
-            return await parties.create_party(conn, name=input.name, category=input.category.value,
-                                              voting_group_id=group, note=input.note)
+            group = (
+                pk_of(input.voting_group_id, "VotingGroup", field="votingGroupId") if input.voting_group_id else None
+            )
+            return await parties.create_party(
+                conn, name=input.name, category=input.category.value, voting_group_id=group, note=input.note
+            )
 
         pk, errors = await run(info, STAFF, act)
         return PartyPayload(party=await Party.load(info, pk, None) if pk else None, errors=errors)
@@ -105,11 +111,16 @@ class RegisterMutation:
     ) -> PartyEventPayload:
         async def act(conn: Conn) -> PartyEvent:
             row = await parties.record_event(
-                conn, party_id=pk_of(input.party_id, "Party", field="partyId"), kind=input.kind.value,
-                occurred_on=input.occurred_on, user_role=value(input.user_role), user_id=input.user_id,
+                conn,
+                party_id=pk_of(input.party_id, "Party", field="partyId"),
+                kind=input.kind.value,
+                occurred_on=input.occurred_on,
+                user_role=value(input.user_role),
+                user_id=input.user_id,
                 category=value(input.category),
                 voting_group_id=pk_of(input.voting_group_id, "VotingGroup", field="votingGroupId")
-                if input.voting_group_id else None,
+                if input.voting_group_id
+                else None,
                 note=input.note,
             )
             return PartyEvent.from_row(row)

@@ -45,21 +45,29 @@ def statistics_months(from_month: str, to_month: str) -> tuple[date, date]:
     return start, end
 
 
-def party_page_args(filter: PartyFilter | None, as_of: date | None, first: int | None, after: str | None
-                    ) -> tuple[int, dict[str, Any], tuple[str, int] | None]:
+def party_page_args(
+    filter: PartyFilter | None, as_of: date | None, first: int | None, after: str | None
+) -> tuple[int, dict[str, Any], tuple[str, int] | None]:
     """(page size, the store's filter arguments, the keyset position after the cursor) of a parties page."""
     limit = page_size(first)
     f = filter or PartyFilter()
     try:
-        group = pk_of(f.voting_group_id, "VotingGroup", field="votingGroupId") \
-            if f.voting_group_id is not None else None
+        group = (
+            pk_of(f.voting_group_id, "VotingGroup", field="votingGroupId") if f.voting_group_id is not None else None
+        )
         cursor = decode_cursor(after, 2) if after is not None else None
     except BadId as e:
         raise bad_user_input(e.message) from e
     if cursor is not None and not (isinstance(cursor[0], str) and type(cursor[1]) is int):
         raise bad_user_input(f"{after!r} is not a valid cursor")
-    args = dict(as_of=as_of or today(), members_only=as_of is not None, category=value(f.category),
-                status=value(f.status), name_contains=f.name_contains, voting_group_id=group)
+    args = dict(
+        as_of=as_of or today(),
+        members_only=as_of is not None,
+        category=value(f.category),
+        status=value(f.status),
+        name_contains=f.name_contains,
+        voting_group_id=group,
+    )
     return limit, args, (cursor[0], cursor[1]) if cursor else None
 
 
@@ -73,11 +81,16 @@ class RegisterQuery:
     async def parties(
         self,
         info: Info,
-        filter: Annotated[PartyFilter | None, strawberry.argument(
-            description="Only the Parties that match it.")] = None,
-        as_of: Annotated[date | None, strawberry.argument(
-            description="The register as at the end of this day: only those that were Parties then, with the status "
-            "they had.")] = None,
+        filter: Annotated[
+            PartyFilter | None, strawberry.argument(description="Only the Parties that match it.")
+        ] = None,
+        as_of: Annotated[
+            date | None,
+            strawberry.argument(
+                description="The register as at the end of this day: only those that were Parties then, "
+                "with the status they had."
+            ),
+        ] = None,
         first: First = None,
         after: After = None,
     ) -> Connection[Party]:
@@ -92,10 +105,13 @@ class RegisterQuery:
             async with info.context.connection() as conn:
                 return await parties.count(conn, **args)
 
-        shown = {id(p.row): p for p in await Party.page(info, rows[:limit], day, explicit=as_of is not None,
-                                                        fields=selected(info, "edges", "node"))}
-        return connection(rows, limit=limit, after=after, key=party_cursor,
-                          node=lambda r: shown[id(r)], counter=total)
+        shown = {
+            id(p.row): p
+            for p in await Party.page(
+                info, rows[:limit], day, explicit=as_of is not None, fields=selected(info, "edges", "node")
+            )
+        }
+        return connection(rows, limit=limit, after=after, key=party_cursor, node=lambda r: shown[id(r)], counter=total)
 
     @strawberry.field(description="One Party by its ID; null when there is none.")
     async def party(
@@ -113,8 +129,9 @@ class RegisterQuery:
     async def voting_groups(
         self,
         info: Info,
-        category: Annotated[PartyCategory | None, strawberry.argument(
-            description="Only the Voting Groups of this category.")] = None,
+        category: Annotated[
+            PartyCategory | None, strawberry.argument(description="Only the Voting Groups of this category.")
+        ] = None,
         as_of: Annotated[date | None, strawberry.argument(description="The groups as at the end of this day.")] = None,
     ) -> list[VotingGroup]:
         async with info.context.connection() as conn:
@@ -126,20 +143,26 @@ class RegisterQuery:
         self,
         info: Info,
         from_month: Annotated[str, strawberry.argument(description="The first month, YYYY-MM.")],
-        to_month: Annotated[str, strawberry.argument(
-            description="The last month, YYYY-MM (at most 50 years after fromMonth).")],
+        to_month: Annotated[
+            str, strawberry.argument(description="The last month, YYYY-MM (at most 50 years after fromMonth).")
+        ],
     ) -> list[MembershipMonth]:
         start, end = statistics_months(from_month, to_month)
         async with info.context.connection() as conn:
             rows = await parties.membership_statistics(conn, from_month=start, to_month=end)
         return [
             MembershipMonth(
-                month=r.month, accessions=r.accessions, in_default=r.in_default, withdrawals=r.withdrawals,
-                expulsions=r.expulsions, parties_at_month_end=r.parties_at_month_end,
+                month=r.month,
+                accessions=r.accessions,
+                in_default=r.in_default,
+                withdrawals=r.withdrawals,
+                expulsions=r.expulsions,
+                parties_at_month_end=r.parties_at_month_end,
                 voting_groups_at_month_end=r.voting_groups_at_month_end,
                 voting_groups_by_category=[
                     CategoryCount(category=c, count=r.voting_groups_by_category.get(c.value, 0))
-                    for c in COUNTED_CATEGORIES],
+                    for c in COUNTED_CATEGORIES
+                ],
             )
             for r in rows
         ]

@@ -24,20 +24,24 @@ T = TypeVar("T")
 class UserRole:
     role: DccUserRole = strawberry.field(description="The DCC User Role.")
     user_id: str | None = strawberry.field(
-        description="The DCC User ID for the role (for example ASE001), when recorded.")
+        description="The DCC User ID for the role (for example ASE001), when recorded."
+    )
     since: date = strawberry.field(description="The day the User Entry Process for the role was completed.")
 
 
 @strawberry.type(
     description="A dated event in a Party's life (accession, User Entry Process, default, withdrawal, ...): the "
-    "register is derived from these.")
+    "register is derived from these."
+)
 class PartyEvent(Node):
     kind: PartyEventKind = strawberry.field(description="What happened.")
     occurred_on: date = strawberry.field(
-        description="The effective date (a withdrawal counts when it took effect, not when it was agreed).")
+        description="The effective date (a withdrawal counts when it took effect, not when it was agreed)."
+    )
     note: str | None = strawberry.field(description="Free text: the source of the record, or why the date was assumed.")
     user_role: DccUserRole | None = strawberry.field(
-        description="The DCC User Role, for UEP_COMPLETED and UEPT_COMPLETED.")
+        description="The DCC User Role, for UEP_COMPLETED and UEPT_COMPLETED."
+    )
     user_id: str | None = strawberry.field(description="The DCC User ID given with the User Role, if any.")
     category: PartyCategory | None = strawberry.field(description="The new Party Category, for CATEGORY_CHANGE.")
     row: strawberry.Private[PartyEventRow]
@@ -45,9 +49,14 @@ class PartyEvent(Node):
     @classmethod
     def from_row(cls, row: PartyEventRow) -> PartyEvent:
         return cls(
-            id=global_id("PartyEvent", row.id), kind=PartyEventKind(row.kind), occurred_on=row.occurred_on,
-            note=row.note, user_role=DccUserRole(row.user_role) if row.user_role else None, user_id=row.user_id,
-            category=PartyCategory(row.category) if row.category else None, row=row,
+            id=global_id("PartyEvent", row.id),
+            kind=PartyEventKind(row.kind),
+            occurred_on=row.occurred_on,
+            note=row.note,
+            user_role=DccUserRole(row.user_role) if row.user_role else None,
+            user_id=row.user_id,
+            category=PartyCategory(row.category) if row.category else None,
+            row=row,
         )
 
     @strawberry.field(description="The Voting Group the Party joined, for VOTING_GROUP_CHANGE.")
@@ -79,13 +88,16 @@ NOTHING = Prefetched()
 class Party(Node):
     name: str = strawberry.field(description="The Party's name.")
     category: PartyCategory = strawberry.field(
-        description="The Party Category it votes in (as of the day it is shown for).")
+        description="The Party Category it votes in (as of the day it is shown for)."
+    )
     status: PartyStatus = strawberry.field(
         description="Its state from its events as of the day it is shown for: APPLICANT, ACTIVE, IN_DEFAULT, "
-        "WITHDRAWN or EXPELLED.")
+        "WITHDRAWN or EXPELLED."
+    )
     acceded_on: date | None = strawberry.field(description="The date of its accession, if it has acceded.")
     note: str | None = strawberry.field(
-        description="Free text kept with the Party (for demo data: where the record comes from).")
+        description="Free text kept with the Party (for demo data: where the record comes from)."
+    )
     row: strawberry.Private[PartyRow]
     as_of: strawberry.Private[date]
     explicit: strawberry.Private[bool]
@@ -94,9 +106,16 @@ class Party(Node):
     @classmethod
     def from_row(cls, row: PartyRow, as_of: date, *, explicit: bool, prefetched: Prefetched = NOTHING) -> Party:
         return cls(
-            id=global_id("Party", row.id), name=row.name, category=PartyCategory(row.category),
-            status=PartyStatus(row.status), acceded_on=row.acceded_on, note=row.note, row=row, as_of=as_of,
-            explicit=explicit, prefetched=prefetched,
+            id=global_id("Party", row.id),
+            name=row.name,
+            category=PartyCategory(row.category),
+            status=PartyStatus(row.status),
+            acceded_on=row.acceded_on,
+            note=row.note,
+            row=row,
+            as_of=as_of,
+            explicit=explicit,
+            prefetched=prefetched,
         )
 
     @classmethod
@@ -106,8 +125,9 @@ class Party(Node):
         return cls.from_row(row, day, explicit=as_of is not None) if row else None
 
     @classmethod
-    async def page(cls, info: Info, rows: list[PartyRow], as_of: date, *, explicit: bool, fields: set[str]
-                   ) -> list[Party]:
+    async def page(
+        cls, info: Info, rows: list[PartyRow], as_of: date, *, explicit: bool, fields: set[str]
+    ) -> list[Party]:
         """Parties of a page with the relations `fields` (the nodes' selection) asks for, each in one batch."""
         loaders = info.context.loaders
         until = as_of if explicit else FOREVER
@@ -117,10 +137,19 @@ class Party(Node):
             groups = await loaders.voting_group.load_many([r.voting_group_id for r in rows])
         if fields & EVENT_FIELDS:
             events = await loaders.party_events.load_many([(r.id, until) for r in rows])
-        return [cls.from_row(r, as_of, explicit=explicit, prefetched=Prefetched(
-                    group=groups[i] if groups is not None else None, has_group=groups is not None,
-                    events=events[i] if events is not None else None))
-                for i, r in enumerate(rows)]
+        return [
+            cls.from_row(
+                r,
+                as_of,
+                explicit=explicit,
+                prefetched=Prefetched(
+                    group=groups[i] if groups is not None else None,
+                    has_group=groups is not None,
+                    events=events[i] if events is not None else None,
+                ),
+            )
+            for i, r in enumerate(rows)
+        ]
 
     async def _events(self, info: Info) -> list[PartyEventRow]:
         # Without asOf every recorded event shows, future-dated ones included; with it, those up to that day.
@@ -131,8 +160,11 @@ class Party(Node):
         return VotingGroup.from_row(group, self.as_of, explicit=self.explicit) if group else None
 
     def _roles(self, events: list[PartyEventRow]) -> list[UserRole]:
-        return [UserRole(role=DccUserRole(e.user_role), user_id=e.user_id, since=e.occurred_on)
-                for e in events if e.kind == "UEP_COMPLETED" and e.user_role and e.occurred_on <= self.as_of]
+        return [
+            UserRole(role=DccUserRole(e.user_role), user_id=e.user_id, since=e.occurred_on)
+            for e in events
+            if e.kind == "UEP_COMPLETED" and e.user_role and e.occurred_on <= self.as_of
+        ]
 
     def _last(self, events: list[PartyEventRow]) -> PartyEvent | None:
         shown = [e for e in events if e.occurred_on <= self.as_of]
@@ -185,8 +217,14 @@ class VotingGroup(Node):
 
     @classmethod
     def from_row(cls, row: VotingGroupRow, as_of: date, *, explicit: bool) -> VotingGroup:
-        return cls(id=global_id("VotingGroup", row.id), name=row.name, category=PartyCategory(row.category),
-                   row=row, as_of=as_of, explicit=explicit)
+        return cls(
+            id=global_id("VotingGroup", row.id),
+            name=row.name,
+            category=PartyCategory(row.category),
+            row=row,
+            as_of=as_of,
+            explicit=explicit,
+        )
 
     @strawberry.field(description="Its Parties (with asOf: those that were Parties at the end of that day).")
     async def parties(self, info: Info) -> list[Party]:
@@ -203,7 +241,8 @@ class CategoryCount:
 
 
 @strawberry.type(
-    description="One month of membership figures (Table 3 of the monthly Operations Report); the DCC is not counted.")
+    description="One month of membership figures (Table 3 of the monthly Operations Report); the DCC is not counted."
+)
 class MembershipMonth:
     month: str = strawberry.field(description="The month, YYYY-MM.")
     accessions: int = strawberry.field(description="Parties that acceded during the month.")
@@ -211,18 +250,23 @@ class MembershipMonth:
     withdrawals: int = strawberry.field(description="Parties whose withdrawal took effect during the month.")
     expulsions: int = strawberry.field(description="Parties expelled during the month.")
     parties_at_month_end: int = strawberry.field(
-        description="Parties acceded and neither withdrawn nor expelled at the end of the month's last day.")
+        description="Parties acceded and neither withdrawn nor expelled at the end of the month's last day."
+    )
     voting_groups_at_month_end: int = strawberry.field(
-        description="Voting Groups with at least one such Party at the end of the month.")
+        description="Voting Groups with at least one such Party at the end of the month."
+    )
     voting_groups_by_category: list[CategoryCount] = strawberry.field(
-        description="Those Voting Groups by Party Category.")
+        description="Those Voting Groups by Party Category."
+    )
 
 
 @strawberry.input(description="Narrows a list of Parties; every field given must match.")
 class PartyFilter:
     category: PartyCategory | None = strawberry.field(default=None, description="Only Parties of this category.")
     status: PartyStatus | None = strawberry.field(default=None, description="Only Parties in this status.")
-    name_contains: str | None = strawberry.field(default=None, description="Only Parties whose name contains this "
-        "text (case-insensitive).")
-    voting_group_id: strawberry.ID | None = strawberry.field(default=None, description="Only the Parties of this "
-        "Voting Group (its ID).")
+    name_contains: str | None = strawberry.field(
+        default=None, description="Only Parties whose name contains this text (case-insensitive)."
+    )
+    voting_group_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Only the Parties of this Voting Group (its ID)."
+    )

@@ -29,8 +29,17 @@ def check_uploader(viewer: Viewer, received_at: datetime | None) -> None:
 
 
 async def accept(
-    pool: Pool, enqueue: Enqueue | None, *, viewer: Viewer, code: str, period: str, content: bytes,
-    filename: str | None, content_type: str | None, received_at: datetime | None, request_id: str,
+    pool: Pool,
+    enqueue: Enqueue | None,
+    *,
+    viewer: Viewer,
+    code: str,
+    period: str,
+    content: bytes,
+    filename: str | None,
+    content_type: str | None,
+    received_at: datetime | None,
+    request_id: str,
 ) -> Received:
     """Store the bytes verbatim (committed) before anything else, then enqueue the validation."""
     check_uploader(viewer, received_at)
@@ -42,9 +51,18 @@ async def accept(
     async with pool.acquire() as conn:
         rt = await catalogue.report_type(conn, code=code)
         received = await submissions.receive(
-            conn, code=code, period=check_period(period, rt.cadence), content=content, sha256=digest,
-            filename=filename, content_type=content_type, received_at=received_at, uploaded_by=viewer.name,
-            request_id=request_id, format=fmt)
+            conn,
+            code=code,
+            period=check_period(period, rt.cadence),
+            content=content,
+            sha256=digest,
+            filename=filename,
+            content_type=content_type,
+            received_at=received_at,
+            uploaded_by=viewer.name,
+            request_id=request_id,
+            format=fmt,
+        )
     if received.duplicate_of is None and enqueue is not None:
         await enqueue(received.submission_id, request_id)
     return received

@@ -18,14 +18,16 @@ from sql.errors import StoreError
 
 @strawberry.type(
     description="Live updates over the graphql-transport-ws WebSocket on /graphql (the key in the connection_init "
-    "payload).")
+    "payload)."
+)
 class Subscription:
     @strawberry.subscription(description="Each exception as it is flagged (or reopened), optionally of one report.")
     async def exception_flagged(
         self,
         info: Info,
-        report_type: Annotated[str | None, strawberry.argument(
-            description="Only exceptions of this report type (its code).")] = None,
+        report_type: Annotated[
+            str | None, strawberry.argument(description="Only exceptions of this report type (its code).")
+        ] = None,
     ) -> AsyncGenerator[ReportException, None]:
         ctx = info.context
         if ctx.hub is None:

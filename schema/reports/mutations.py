@@ -27,23 +27,27 @@ CHUNK = 1024 * 1024
 @strawberry.type(description="The answer to uploadReport.")
 class UploadReportPayload:
     submission: ReportSubmission | None = strawberry.field(
-        description="The stored submission (validation follows in a worker); null when refused.")
+        description="The stored submission (validation follows in a worker); null when refused."
+    )
     duplicate_of: ReportSubmission | None = strawberry.field(
-        description="The existing submission, when the same bytes were already stored for the report and period.")
+        description="The existing submission, when the same bytes were already stored for the report and period."
+    )
     errors: list[UserError] = errors_field()
 
 
 @strawberry.type(description="The answer to revalidateSubmission.")
 class ReportSubmissionPayload:
     submission: ReportSubmission | None = strawberry.field(
-        description="The submission, back in RECEIVED until the worker has validated it again.")
+        description="The submission, back in RECEIVED until the worker has validated it again."
+    )
     errors: list[UserError] = errors_field()
 
 
 @strawberry.type(description="The answer to amendReportType.")
 class ReportTypePayload:
     report_type: ReportType | None = strawberry.field(
-        description="The report type under its new catalogue version; null when refused.")
+        description="The report type under its new catalogue version; null when refused."
+    )
     errors: list[UserError] = errors_field()
 
 
@@ -63,22 +67,27 @@ class ServiceLevelInput:
 
 
 @strawberry.input(
-    description="New rules for a report type, stored as its next catalogue version; fields not given stay as they "
-    "are.")
+    description="New rules for a report type, stored as its next catalogue version; fields not given stay as they are."
+)
 class AmendReportTypeInput:
     code: str = strawberry.field(description="The report type's code.")
     sec_clause: str | None = strawberry.field(default=None, description="The SEC clause.")
-    due_working_days: int | None = strawberry.field(default=None, description="The deadline: the Nth Working Day "
-        "after the end of the period.")
+    due_working_days: int | None = strawberry.field(
+        default=None, description="The deadline: the Nth Working Day after the end of the period."
+    )
     no_deadline: bool = strawberry.field(default=False, description="True: the report has no deadline from now on.")
-    tolerance_lower_pct: float | None = strawberry.field(default=None, description="The lower variance tolerance, a "
-        "percentage of forecast.")
-    tolerance_upper_pct: float | None = strawberry.field(default=None, description="The upper variance tolerance, a "
-        "percentage of forecast.")
-    obligation_from: str | None = strawberry.field(default=None, description="The first period the report is owed "
-        "(YYYY-MM or YYYY-Qn).")
-    service_levels: list[ServiceLevelInput] | None = strawberry.field(default=None, description="The Targets and "
-        "Minimum Service Levels, replacing the current ones.")
+    tolerance_lower_pct: float | None = strawberry.field(
+        default=None, description="The lower variance tolerance, a percentage of forecast."
+    )
+    tolerance_upper_pct: float | None = strawberry.field(
+        default=None, description="The upper variance tolerance, a percentage of forecast."
+    )
+    obligation_from: str | None = strawberry.field(
+        default=None, description="The first period the report is owed (YYYY-MM or YYYY-Qn)."
+    )
+    service_levels: list[ServiceLevelInput] | None = strawberry.field(
+        default=None, description="The Targets and Minimum Service Levels, replacing the current ones."
+    )
 
 
 async def read_upload(file: Any, limit: int) -> bytes:
@@ -103,22 +112,37 @@ class ReportMutation:
     async def upload_report(
         self,
         info: Info,
-        report_type: Annotated[str, strawberry.argument(
-            description="The report type's code, for example CSR_VARIANCE.")],
-        period: Annotated[str, strawberry.argument(
-            description="The period the file reports on: YYYY-MM, or YYYY-Qn for quarterly reports.")],
-        file: Annotated[Upload, strawberry.argument(
-            description="The file: CSV, XLSX or JSON, told apart by its bytes.")],
-        received_at: Annotated[datetime | None, strawberry.argument(
-            description="Back-fill a historical receipt time (secas, admin only).")] = None,
+        report_type: Annotated[
+            str, strawberry.argument(description="The report type's code, for example CSR_VARIANCE.")
+        ],
+        period: Annotated[
+            str,
+            strawberry.argument(
+                description="The period the file reports on: YYYY-MM, or YYYY-Qn for quarterly reports."
+            ),
+        ],
+        file: Annotated[
+            Upload, strawberry.argument(description="The file: CSV, XLSX or JSON, told apart by its bytes.")
+        ],
+        received_at: Annotated[
+            datetime | None, strawberry.argument(description="Back-fill a historical receipt time (secas, admin only).")
+        ] = None,
     ) -> UploadReportPayload:
         ctx = info.context
         try:
             content = await read_upload(file, ctx.max_upload_bytes)
             received = await accept(
-                ctx.pool, ctx.enqueue, viewer=ctx.viewer, code=report_type, period=period, content=content,
-                filename=getattr(file, "filename", None), content_type=getattr(file, "content_type", None),
-                received_at=received_at, request_id=ctx.request_id)
+                ctx.pool,
+                ctx.enqueue,
+                viewer=ctx.viewer,
+                code=report_type,
+                period=period,
+                content=content,
+                filename=getattr(file, "filename", None),
+                content_type=getattr(file, "content_type", None),
+                received_at=received_at,
+                request_id=ctx.request_id,
+            )
         except StoreError as e:
             return UploadReportPayload(submission=None, duplicate_of=None, errors=[user_error(e)])
         sub = await _submission(info, received.submission_id)
@@ -150,14 +174,20 @@ class ReportMutation:
         async def act(conn: Conn) -> int:
             rt = await catalogue.report_type(conn, code=input.code)
             await catalogue.amend(
-                conn, id=rt.id, actor=info.context.viewer.name, sec_clause=input.sec_clause,
+                conn,
+                id=rt.id,
+                actor=info.context.viewer.name,
+                sec_clause=input.sec_clause,
                 set_clause=input.sec_clause is not None,
                 due_working_days=input.due_working_days,
                 set_due=input.due_working_days is not None or input.no_deadline,
-                tolerance_lower_pct=input.tolerance_lower_pct, tolerance_upper_pct=input.tolerance_upper_pct,
+                tolerance_lower_pct=input.tolerance_lower_pct,
+                tolerance_upper_pct=input.tolerance_upper_pct,
                 obligation_from=input.obligation_from,
-                service_levels=[(s.measure, s.provider, s.target_pct, s.minimum_pct)
-                                for s in input.service_levels or []])
+                service_levels=[
+                    (s.measure, s.provider, s.target_pct, s.minimum_pct) for s in input.service_levels or []
+                ],
+            )
             return rt.id
 
         pk, errors = await run(info, STAFF, act)
@@ -169,13 +199,18 @@ class ReportMutation:
         self,
         info: Info,
         day: Annotated[date, strawberry.argument(description="The day.")],
-        working: Annotated[bool, strawberry.argument(
-            description="False: the day is not a Working Day; true: it is (a bank holiday worked).")],
+        working: Annotated[
+            bool,
+            strawberry.argument(
+                description="False: the day is not a Working Day; true: it is (a bank holiday worked)."
+            ),
+        ],
         reason: Annotated[str, strawberry.argument(description="Why, kept with the amendment.")],
     ) -> CalendarAmendmentPayload:
         async def act(conn: Conn) -> date:
-            await catalogue.amend_calendar(conn, day=day, working=working, reason=reason,
-                                           actor=info.context.viewer.name)
+            await catalogue.amend_calendar(
+                conn, day=day, working=working, reason=reason, actor=info.context.viewer.name
+            )
             return day
 
         done, errors = await run(info, STAFF, act)

@@ -36,7 +36,8 @@ class ReportDue:
     report_type: str = strawberry.field(description="The report type's code.")
     period: str = strawberry.field(description="The period owed.")
     due_at: datetime = strawberry.field(
-        description="The deadline: the last instant of the Nth Working Day after the period, London time.")
+        description="The deadline: the last instant of the Nth Working Day after the period, London time."
+    )
     delivery: Delivery = strawberry.field(description="Whether it was delivered in time, as at asAt.")
     row: strawberry.Private[DueRow]
 
@@ -44,8 +45,9 @@ class ReportDue:
     def from_row(cls, r: DueRow) -> ReportDue:
         return cls(report_type=r.report_type, period=r.period, due_at=r.due_at, delivery=Delivery(r.delivery), row=r)
 
-    @strawberry.field(description="The submission that counts (the newest one not REJECTED); for the roles that "
-                                  "may read submissions.")
+    @strawberry.field(
+        description="The submission that counts (the newest one not REJECTED); for the roles that may read submissions."
+    )
     async def submission(self, info: Info) -> ReportSubmission | None:
         if self.row.submission_id is None or info.context.viewer.role not in READERS:
             return None
@@ -70,8 +72,14 @@ class OpsgObservation(Node):
 
     @classmethod
     def from_model(cls, o: Observation) -> OpsgObservation:
-        return cls(id=global_id("OpsgObservation", o.id), report_type=o.report_type, period=o.period, text=o.text,
-                   recorded_by=o.recorded_by, recorded_at=o.recorded_at)
+        return cls(
+            id=global_id("OpsgObservation", o.id),
+            report_type=o.report_type,
+            period=o.period,
+            text=o.text,
+            recorded_by=o.recorded_by,
+            recorded_at=o.recorded_at,
+        )
 
     @strawberry.field(description="Every version, oldest first.")
     async def history(self, info: Info) -> list[ObservationVersion]:
@@ -93,9 +101,11 @@ class OpsgRow:
     content: str = strawberry.field(description="The DCC's figures, with the report's clause lead-in.")
     observation_text: str = strawberry.field(
         description="What OPSG recorded; with nothing recorded, 'None' when no exception is open, otherwise the open "
-        "exceptions marked as not yet reviewed ('n/a' when nothing was owed).")
+        "exceptions marked as not yet reviewed ('n/a' when nothing was owed)."
+    )
     observations: list[str] = strawberry.field(
-        description="The exceptions of the report and period, one line each with status and latest comment.")
+        description="The exceptions of the report and period, one line each with status and latest comment."
+    )
     due_at: datetime | None = strawberry.field(description="The deadline, if the report has one.")
     received_at: datetime | None = strawberry.field(description="The first receipt not REJECTED, if any.")
     row: strawberry.Private[ReportRow]
@@ -103,17 +113,30 @@ class OpsgRow:
     @classmethod
     def from_line(cls, ln: OpsgLine) -> OpsgRow:
         r = ln.row
-        return cls(report_type=r.report_type, report_name=r.report_name, report=ln.report, period=r.period,
-                   delivery=Delivery(r.delivery), delivery_text=ln.delivery_text, sec_clause=r.sec_clause,
-                   content=ln.content, observation_text=ln.observation_text, observations=list(ln.exception_lines),
-                   due_at=r.due_at, received_at=r.first_received_at, row=r)
+        return cls(
+            report_type=r.report_type,
+            report_name=r.report_name,
+            report=ln.report,
+            period=r.period,
+            delivery=Delivery(r.delivery),
+            delivery_text=ln.delivery_text,
+            sec_clause=r.sec_clause,
+            content=ln.content,
+            observation_text=ln.observation_text,
+            observations=list(ln.exception_lines),
+            due_at=r.due_at,
+            received_at=r.first_received_at,
+            row=r,
+        )
 
     @strawberry.field(description="What OPSG recorded for this report and period, with its history.")
     def observation(self) -> OpsgObservation | None:
         return OpsgObservation.from_model(self.row.observation) if self.row.observation else None
 
-    @strawberry.field(description="The exceptions of the report and period (the first 20, most severe first): the "
-                                  "evidence beside the observation.")
+    @strawberry.field(
+        description="The exceptions of the report and period (the first 20, most severe first): the "
+        "evidence beside the observation."
+    )
     async def exceptions(self, info: Info) -> list[ReportException]:
         rows = await info.context.loaders.exception.load_many([e.id for e in self.row.exceptions])
         return [ReportException.from_row(r) for r in rows if r is not None]
@@ -122,18 +145,24 @@ class OpsgRow:
 @strawberry.type(description="A row of the table as printed: one report type, its periods of the month merged.")
 class OpsgTableRowType:
     report_type: str = strawberry.field(description="The report type's code.")
-    report: str = strawberry.field(description="The Report cell: 'Service Request variance report – April & May "
-                                               "2018'.")
+    report: str = strawberry.field(description="The Report cell: 'Service Request variance report – April & May 2018'.")
     periods: list[str] = strawberry.field(description="The periods merged in this row, oldest first.")
-    delivery_text: str = strawberry.field(description="Delivery per SEC; several periods read 'April report delayed "
-                                                      "(...). May on time. (SEC ...)'.")
+    delivery_text: str = strawberry.field(
+        description="Delivery per SEC; several periods read 'April report delayed (...). May on time. (SEC ...)'."
+    )
     content: str = strawberry.field(description="The DCC's figures, period by period.")
     observation_text: str = strawberry.field(description="OPSG's observation(s), 'None', or the open exceptions.")
 
     @classmethod
     def from_model(cls, r: OpsgTableRow) -> OpsgTableRowType:
-        return cls(report_type=r.report_type, report=r.report, periods=list(r.periods), delivery_text=r.delivery_text,
-                   content=r.content, observation_text=r.observation_text)
+        return cls(
+            report_type=r.report_type,
+            report=r.report,
+            periods=list(r.periods),
+            delivery_text=r.delivery_text,
+            content=r.content,
+            observation_text=r.observation_text,
+        )
 
 
 @strawberry.type(description="The Operations Group's table of DCC reports for a month.")
@@ -143,15 +172,22 @@ class OpsgReport:
     heading: str = strawberry.field(description="The sentence above the table; it names the month's OPSG meeting.")
     rows: list[OpsgRow] = strawberry.field(description="One per report and period.")
     table_rows: list[OpsgTableRowType] = strawberry.field(
-        description="The table as printed: one per report type, periods merged.")
+        description="The table as printed: one per report type, periods merged."
+    )
     markdown: str = strawberry.field(description="The printed table in Markdown; everything typed is escaped.")
     meeting_id: strawberry.Private[int | None]
 
     @classmethod
     def from_table(cls, t: OpsgTable) -> OpsgReport:
-        return cls(month=t.month, as_at=t.as_at, heading=t.heading, rows=[OpsgRow.from_line(ln) for ln in t.lines],
-                   table_rows=[OpsgTableRowType.from_model(r) for r in t.table_rows], markdown=render.markdown(t),
-                   meeting_id=t.meeting.id if t.meeting else None)
+        return cls(
+            month=t.month,
+            as_at=t.as_at,
+            heading=t.heading,
+            rows=[OpsgRow.from_line(ln) for ln in t.lines],
+            table_rows=[OpsgTableRowType.from_model(r) for r in t.table_rows],
+            markdown=render.markdown(t),
+            meeting_id=t.meeting.id if t.meeting else None,
+        )
 
     @strawberry.field(description="The OPSG meeting of the month, if any.")
     async def meeting(self, info: Info) -> Meeting | None:
@@ -187,14 +223,17 @@ class ObservationPayload:
 
 @strawberry.type
 class OpsgQuery:
-    @strawberry.field(description="The reports whose deadline falls in the month (YYYY-MM), with their delivery as at "
-                                  "asAt (now by default).")
+    @strawberry.field(
+        description="The reports whose deadline falls in the month (YYYY-MM), with their delivery as at "
+        "asAt (now by default)."
+    )
     async def reporting_calendar(
         self,
         info: Info,
         month: Annotated[str, strawberry.argument(description="The month, YYYY-MM.")],
-        as_at: Annotated[datetime | None, strawberry.argument(
-            description="Judge delivery as at this instant; now when not given.")] = None,
+        as_at: Annotated[
+            datetime | None, strawberry.argument(description="Judge delivery as at this instant; now when not given.")
+        ] = None,
     ) -> list[ReportDue]:
         try:
             async with info.context.connection() as conn:
@@ -203,8 +242,10 @@ class OpsgQuery:
             raise bad_user_input(e.message) from e
         return [ReportDue.from_row(r) for r in rows]
 
-    @strawberry.field(description="The OPSG table for the month (YYYY-MM) of the meeting: Report, Delivery per SEC, "
-                                  "Content, Observations.")
+    @strawberry.field(
+        description="The OPSG table for the month (YYYY-MM) of the meeting: Report, Delivery per SEC, "
+        "Content, Observations."
+    )
     async def opsg_report(
         self,
         info: Info,
@@ -225,23 +266,29 @@ class OpsgQuery:
 
 @strawberry.type
 class OpsgMutation:
-    @strawberry.mutation(description="Record what OPSG concluded about a report and period (opsg, secas, admin): it "
-                                     "replaces the current text, the earlier one stays in the history; an empty text "
-                                     "clears it.")
+    @strawberry.mutation(
+        description="Record what OPSG concluded about a report and period (opsg, secas, admin): it "
+        "replaces the current text, the earlier one stays in the history; an empty text "
+        "clears it."
+    )
     async def record_observation(
         self,
         info: Info,
-        input: Annotated[RecordObservationInput, strawberry.argument(
-            description="The report type, the period and OPSG's text.")],
+        input: Annotated[
+            RecordObservationInput, strawberry.argument(description="The report type, the period and OPSG's text.")
+        ],
     ) -> ObservationPayload:
         actor = info.context.viewer.name
 
         async def record(conn: Conn) -> Observation:
             if len(input.text) > MAX_OBSERVATION_CHARS:
-                raise InvalidInput(f"the text has {len(input.text):,} characters; at most "
-                                   f"{MAX_OBSERVATION_CHARS:,} are kept", field="text")
-            return await opsg.record_observation(conn, report_type=input.report_type.strip(), period=input.period,
-                                                 text=input.text, actor=actor)
+                raise InvalidInput(
+                    f"the text has {len(input.text):,} characters; at most {MAX_OBSERVATION_CHARS:,} are kept",
+                    field="text",
+                )
+            return await opsg.record_observation(
+                conn, report_type=input.report_type.strip(), period=input.period, text=input.text, actor=actor
+            )
 
         saved, errors = await run(info, OBSERVATION_WRITERS, record)
         return ObservationPayload(observation=OpsgObservation.from_model(saved) if saved else None, errors=errors)

@@ -40,12 +40,16 @@ async def _none() -> int:
 
 def empty() -> Connection:  # type: ignore[type-arg]
     """What a caller who may not see a list gets: nothing, and a count of nothing."""
-    return Connection(edges=list[Edge[object]](), page_info=PageInfo(
-        has_next_page=False, has_previous_page=False, start_cursor=None, end_cursor=None), counter=_none)
+    return Connection(
+        edges=list[Edge[object]](),
+        page_info=PageInfo(has_next_page=False, has_previous_page=False, start_cursor=None, end_cursor=None),
+        counter=_none,
+    )
 
 
-def exception_page_args(filter: ExceptionFilter | None, first: int | None, after: str | None
-                        ) -> tuple[int, dict[str, Any], tuple[int, datetime, int] | None]:
+def exception_page_args(
+    filter: ExceptionFilter | None, first: int | None, after: str | None
+) -> tuple[int, dict[str, Any], tuple[int, datetime, int] | None]:
     """(page size, the store's filter arguments, the keyset position after the cursor) of an exceptions page."""
     limit = page_size(first)
     f = filter or ExceptionFilter()
@@ -54,8 +58,13 @@ def exception_page_args(filter: ExceptionFilter | None, first: int | None, after
         key = (int(c[0]), datetime.fromisoformat(c[1]), int(c[2])) if c else None
     except (BadId, ValueError, TypeError) as e:
         raise bad_user_input(f"{after!r} is not a valid cursor") from e
-    args = dict(status=value(f.status), severity=value(f.severity), report_type=f.report_type, period=f.period,
-                rule_code=f.rule_code)
+    args = dict(
+        status=value(f.status),
+        severity=value(f.severity),
+        report_type=f.report_type,
+        period=f.period,
+        rule_code=f.rule_code,
+    )
     return limit, args, key
 
 
@@ -74,8 +83,9 @@ class ReportQuery:
     async def report_submissions(
         self,
         info: Info,
-        filter: Annotated[SubmissionFilter | None, strawberry.argument(
-            description="Only the submissions that match it.")] = None,
+        filter: Annotated[
+            SubmissionFilter | None, strawberry.argument(description="Only the submissions that match it.")
+        ] = None,
         first: First = None,
         after: After = None,
     ) -> Connection[ReportSubmission]:
@@ -95,8 +105,9 @@ class ReportQuery:
             async with info.context.connection() as conn:
                 return await submissions.count(conn, **args)
 
-        return connection(rows, limit=limit, after=after, key=lambda r: [r.id], node=ReportSubmission.from_row,
-                          counter=total)
+        return connection(
+            rows, limit=limit, after=after, key=lambda r: [r.id], node=ReportSubmission.from_row, counter=total
+        )
 
     @strawberry.field(description="One submission by its ID; null when absent or not visible to the caller.")
     async def report_submission(
@@ -117,8 +128,9 @@ class ReportQuery:
     async def exceptions(
         self,
         info: Info,
-        filter: Annotated[ExceptionFilter | None, strawberry.argument(
-            description="Only the exceptions that match it.")] = None,
+        filter: Annotated[
+            ExceptionFilter | None, strawberry.argument(description="Only the exceptions that match it.")
+        ] = None,
         first: First = None,
         after: After = None,
     ) -> Connection[ReportException]:
@@ -135,5 +147,5 @@ class ReportQuery:
                 return await exceptions.count(conn, **args)
 
         return connection(
-            rows, limit=limit, after=after, node=ReportException.from_row, counter=total,
-            key=exception_cursor)
+            rows, limit=limit, after=after, node=ReportException.from_row, counter=total, key=exception_cursor
+        )

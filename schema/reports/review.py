@@ -21,7 +21,8 @@ from sql.rows import ExceptionRow
 @strawberry.type(description="The answer to reviewException.")
 class ReviewExceptionPayload:
     exception: ReportException | None = strawberry.field(
-        description="The exception after the review, with its history; null when refused.")
+        description="The exception after the review, with its history; null when refused."
+    )
     errors: list[UserError] = errors_field()
 
 
@@ -33,19 +34,27 @@ class ReviewMutation:
         info: Info,
         id: Annotated[strawberry.ID, strawberry.argument(description="The exception's ID.")],
         action: Annotated[ReviewAction, strawberry.argument(description="What to do.")],
-        comment: Annotated[str | None, strawberry.argument(
-            description="Why: required for RESOLVE, WAIVE, ESCALATE and REOPEN.")] = None,
-        meeting_id: Annotated[strawberry.ID | None, strawberry.argument(
-            description="The meeting where it was discussed (its ID), if any.")] = None,
+        comment: Annotated[
+            str | None, strawberry.argument(description="Why: required for RESOLVE, WAIVE, ESCALATE and REOPEN.")
+        ] = None,
+        meeting_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(description="The meeting where it was discussed (its ID), if any."),
+        ] = None,
     ) -> ReviewExceptionPayload:
         viewer = info.context.viewer
 
         async def act(conn: Conn) -> ExceptionRow:
             return await review.review(
-                conn, exception_id=pk_of(id, "ReportException"), action=action.value,
-                decide=lambda status: decide(viewer.role, status, action.value, comment), actor=viewer.name,
-                role=viewer.role, bodies=viewer.all_bodies,
-                meeting_id=pk_of(meeting_id, "Meeting", field="meetingId") if meeting_id else None)
+                conn,
+                exception_id=pk_of(id, "ReportException"),
+                action=action.value,
+                decide=lambda status: decide(viewer.role, status, action.value, comment),
+                actor=viewer.name,
+                role=viewer.role,
+                bodies=viewer.all_bodies,
+                meeting_id=pk_of(meeting_id, "Meeting", field="meetingId") if meeting_id else None,
+            )
 
         row, errors = await run(info, REPORT_READERS, act)
         return ReviewExceptionPayload(exception=ReportException.from_row(row) if row else None, errors=errors)

@@ -22,14 +22,14 @@ OWNERS = ("OPSG", "SSC")
 # body and `panel`; Red members of the owning body only; secas and admin everything.
 VIEWERS: dict[str, tuple[str, tuple[str, ...], str, str]] = {
     #             role      bodies     OPSG    SSC
-    "public":    ("public", (),        "W",    "W"),
-    "party":     ("party",  (),        "WG",   "WG"),
-    "dcc":       ("dcc",    (),        "WG",   "WG"),
-    "opsg":      ("opsg",   (),        "WGAR", "WG"),
-    "panel":     ("panel",  (),        "WGA",  "WGA"),
-    "ssc-key":   ("dcc",    ("SSC",),  "WG",   "WGAR"),
-    "secas":     ("secas",  (),        "WGAR", "WGAR"),
-    "admin":     ("admin",  (),        "WGAR", "WGAR"),
+    "public": ("public", (), "W", "W"),
+    "party": ("party", (), "WG", "WG"),
+    "dcc": ("dcc", (), "WG", "WG"),
+    "opsg": ("opsg", (), "WGAR", "WG"),
+    "panel": ("panel", (), "WGA", "WGA"),
+    "ssc-key": ("dcc", ("SSC",), "WG", "WGAR"),
+    "secas": ("secas", (), "WGAR", "WGAR"),
+    "admin": ("admin", (), "WGAR", "WGAR"),
 }
 
 
@@ -65,22 +65,48 @@ async def world(pool) -> World:
         for owner in OWNERS:
             for n, cls in enumerate(CLASSES):
                 w.meetings[owner, cls] = await governance.create_meeting(
-                    conn, body_id=bodies[owner].id, reference=f"{owner}_{n + 1}_{cls}", held_on=date(2018, 6, n + 1),
-                    title=None, classification=cls)
+                    conn,
+                    body_id=bodies[owner].id,
+                    reference=f"{owner}_{n + 1}_{cls}",
+                    held_on=date(2018, 6, n + 1),
+                    title=None,
+                    classification=cls,
+                )
         for owner in OWNERS:
             for n, cls in enumerate(CLASSES):
                 w.highlights[owner, cls] = await governance.create_highlight(
-                    conn, body_id=bodies[owner].id, meeting_id=w.meetings[owner, cls], title=f"{owner} {cls}",
-                    body="text", classification=cls, published_on=date(2018, 6, n + 1))
+                    conn,
+                    body_id=bodies[owner].id,
+                    meeting_id=w.meetings[owner, cls],
+                    title=f"{owner} {cls}",
+                    body="text",
+                    classification=cls,
+                    published_on=date(2018, 6, n + 1),
+                )
                 w.pointers[owner, cls] = await governance.create_highlight(
-                    conn, body_id=bodies[owner].id, meeting_id=w.meetings[owner, cls], title=f"{owner} pointer {cls}",
-                    body="text", classification="WHITE", published_on=date(2018, 6, n + 1))
+                    conn,
+                    body_id=bodies[owner].id,
+                    meeting_id=w.meetings[owner, cls],
+                    title=f"{owner} pointer {cls}",
+                    body="text",
+                    classification="WHITE",
+                    published_on=date(2018, 6, n + 1),
+                )
                 w.actions[owner, cls] = await governance.create_action(
-                    conn, reference=f"{owner}/{n + 1:02d}", meeting_id=w.meetings[owner, "WHITE"], kind="ACTION",
-                    text=f"{owner} action {cls}", owner=None, status="OPEN", outcome=None, due_on=None,
-                    classification=cls)
-        w.party_id = await parties.create_party(conn, name="Alpha Energy", category="SMALL_SUPPLIER",
-                                                voting_group_id=None)
+                    conn,
+                    reference=f"{owner}/{n + 1:02d}",
+                    meeting_id=w.meetings[owner, "WHITE"],
+                    kind="ACTION",
+                    text=f"{owner} action {cls}",
+                    owner=None,
+                    status="OPEN",
+                    outcome=None,
+                    due_on=None,
+                    classification=cls,
+                )
+        w.party_id = await parties.create_party(
+            conn, name="Alpha Energy", category="SMALL_SUPPLIER", voting_group_id=None
+        )
     return w
 
 
@@ -115,18 +141,30 @@ async def check_lists(viewer: str, key: str | None, gql: Any) -> None:
     for n in reversed(range(len(CLASSES))):
         for owner in reversed(OWNERS):
             cls = CLASSES[n]
-            expected_highlights.append({
-                "title": f"{owner} pointer {cls}", "classification": "WHITE", "bodyCode": owner,
-                "meeting": {"reference": f"{owner}_{n + 1}_{cls}"} if sees(viewer, owner, cls) else None})
+            expected_highlights.append(
+                {
+                    "title": f"{owner} pointer {cls}",
+                    "classification": "WHITE",
+                    "bodyCode": owner,
+                    "meeting": {"reference": f"{owner}_{n + 1}_{cls}"} if sees(viewer, owner, cls) else None,
+                }
+            )
             if sees(viewer, owner, cls):
-                expected_highlights.append({"title": f"{owner} {cls}", "classification": cls, "bodyCode": owner,
-                                            "meeting": {"reference": f"{owner}_{n + 1}_{cls}"}})
+                expected_highlights.append(
+                    {
+                        "title": f"{owner} {cls}",
+                        "classification": cls,
+                        "bodyCode": owner,
+                        "meeting": {"reference": f"{owner}_{n + 1}_{cls}"},
+                    }
+                )
     assert [e["node"] for e in data["highlights"]["edges"]] == expected_highlights, viewer
     assert data["highlights"]["totalCount"] == 8 + len(visible), viewer
 
     assert [e["node"] for e in data["actions"]["edges"]] == [
         {"reference": f"{o}/{CLASSES.index(c) + 1:02d}", "classification": c, "meeting": {"reference": f"{o}_1_WHITE"}}
-        for o, c in visible], viewer
+        for o, c in visible
+    ], viewer
     assert data["actions"]["totalCount"] == len(visible), viewer
 
     meetings = {b["code"]: b["meetings"] for b in data["bodies"]}
@@ -137,7 +175,8 @@ async def check_lists(viewer: str, key: str | None, gql: Any) -> None:
         assert meetings[owner]["totalCount"] == len(shown), (viewer, owner)
         assert [e["node"] for e in meetings[owner]["edges"]] == [
             {"reference": f"{owner}_{CLASSES.index(c) + 1}_{c}", "classification": c, "body": {"code": owner}}
-            for c in shown], (viewer, owner)
+            for c in shown
+        ], (viewer, owner)
 
 
 async def check_nodes(viewer: str, key: str | None, world: World, gql: Any) -> None:
@@ -151,22 +190,33 @@ async def check_nodes(viewer: str, key: str | None, world: World, gql: Any) -> N
     fields = " ".join(
         f'n{i}: node(id: "{gid(t, pk)}") {{ __typename id ... on Meeting {{ classification }} '
         f"... on Highlight {{ classification }} ... on Action {{ classification }} }}"
-        for i, (t, pk, _, _) in enumerate(items))
+        for i, (t, pk, _, _) in enumerate(items)
+    )
     r = await gql(f"{{ {fields} }}", key=key)
     for i, (type_name, pk, owner, cls) in enumerate(items):
-        expected = ({"__typename": type_name, "id": gid(type_name, pk), "classification": cls}
-                    if sees(viewer, owner, cls) else None)
+        expected = (
+            {"__typename": type_name, "id": gid(type_name, pk), "classification": cls}
+            if sees(viewer, owner, cls)
+            else None
+        )
         assert r["data"][f"n{i}"] == expected, (viewer, type_name, owner, cls)
 
 
 async def check_filtered_lists(viewer: str, key: str | None, world: World, gql: Any) -> None:
     for owner in OWNERS:
-        r = await gql("""query($code: String) { highlights(filter: {bodyCode: $code, textContains: "pointer"})
-            { totalCount } all: highlights(filter: {bodyCode: $code}) { totalCount } }""", {"code": owner}, key=key)
+        r = await gql(
+            """query($code: String) { highlights(filter: {bodyCode: $code, textContains: "pointer"})
+            { totalCount } all: highlights(filter: {bodyCode: $code}) { totalCount } }""",
+            {"code": owner},
+            key=key,
+        )
         assert r["data"]["highlights"]["totalCount"] == 4, (viewer, owner)
         assert r["data"]["all"]["totalCount"] == 4 + sum(sees(viewer, owner, c) for c in CLASSES), (viewer, owner)
-        r = await gql("""query($m: ID) { actions(filter: {meetingId: $m}) { totalCount } }""",
-                      {"m": gid("Meeting", world.meetings[owner, "WHITE"])}, key=key)
+        r = await gql(
+            """query($m: ID) { actions(filter: {meetingId: $m}) { totalCount } }""",
+            {"m": gid("Meeting", world.meetings[owner, "WHITE"])},
+            key=key,
+        )
         assert r["data"]["actions"]["totalCount"] == sum(sees(viewer, owner, c) for c in CLASSES), (viewer, owner)
 
 
@@ -176,30 +226,65 @@ def test_the_table_matches_the_contract_rules():
         member_of = set(bodies) | ({"OPSG"} if role == "opsg" else set()) | ({"PANEL"} if role == "panel" else set())
         for owner in OWNERS:
             for cls in CLASSES:
-                rule = (role in ("secas", "admin") or cls == "WHITE" or (cls == "GREEN" and role != "public")
-                        or (cls == "AMBER" and (owner in member_of or "PANEL" in member_of))
-                        or (cls == "RED" and owner in member_of))
+                rule = (
+                    role in ("secas", "admin")
+                    or cls == "WHITE"
+                    or (cls == "GREEN" and role != "public")
+                    or (cls == "AMBER" and (owner in member_of or "PANEL" in member_of))
+                    or (cls == "RED" and owner in member_of)
+                )
                 assert sees(viewer, owner, cls) is rule, (viewer, owner, cls)
 
 
 # --- mutations: register mutations are for secas and admin only
+
 
 @pytest.fixture
 async def targets(pool) -> dict[str, str]:
     async with pool.acquire() as conn, conn.transaction():
         body = await governance.create_body(conn, code="PANEL", name="SEC Panel")
         group = await parties.create_voting_group(conn, name="Gridco Group", category="LARGE_SUPPLIER")
-        party = await parties.create_party(conn, name="Gridco Supply", category="LARGE_SUPPLIER",
-                                           voting_group_id=group.id)
-        meeting = await governance.create_meeting(conn, body_id=body.id, reference="SECP_33_1706",
-                                                  held_on=date(2016, 6, 17), title=None, classification="WHITE")
-        action = await governance.create_action(conn, reference="SECP33/01", meeting_id=meeting, kind="ACTION",
-                                                text="x", owner=None, status="OPEN", outcome=None, due_on=None,
-                                                classification="WHITE")
-        mod = await modifications.create(conn, reference="DP118", title="Alerts", path=None, stage="DRAFT_PROPOSAL",
-                                         proposer=None, raised_on=None, working_group=None, release=None)
-    return {"group": gid("VotingGroup", group.id), "party": gid("Party", party), "meeting": gid("Meeting", meeting),
-            "action": gid("Action", action), "modification": gid("Modification", mod)}
+        party = await parties.create_party(
+            conn, name="Gridco Supply", category="LARGE_SUPPLIER", voting_group_id=group.id
+        )
+        meeting = await governance.create_meeting(
+            conn,
+            body_id=body.id,
+            reference="SECP_33_1706",
+            held_on=date(2016, 6, 17),
+            title=None,
+            classification="WHITE",
+        )
+        action = await governance.create_action(
+            conn,
+            reference="SECP33/01",
+            meeting_id=meeting,
+            kind="ACTION",
+            text="x",
+            owner=None,
+            status="OPEN",
+            outcome=None,
+            due_on=None,
+            classification="WHITE",
+        )
+        mod = await modifications.create(
+            conn,
+            reference="DP118",
+            title="Alerts",
+            path=None,
+            stage="DRAFT_PROPOSAL",
+            proposer=None,
+            raised_on=None,
+            working_group=None,
+            release=None,
+        )
+    return {
+        "group": gid("VotingGroup", group.id),
+        "party": gid("Party", party),
+        "meeting": gid("Meeting", meeting),
+        "action": gid("Action", action),
+        "modification": gid("Modification", mod),
+    }
 
 
 def mutations(t: dict[str, str]) -> list[tuple[str, str, str, dict[str, Any]]]:
@@ -207,35 +292,70 @@ def mutations(t: dict[str, str]) -> list[tuple[str, str, str, dict[str, Any]]]:
     return [
         ("createVotingGroup", "CreateVotingGroupInput", "votingGroup", {"name": "New Group", "category": "DCC"}),
         ("createParty", "CreatePartyInput", "party", {"name": "New Party", "category": "SMALL_SUPPLIER"}),
-        ("createParty", "CreatePartyInput", "party",
-         {"name": "New Member", "category": "LARGE_SUPPLIER", "votingGroupId": t["group"]}),
-        ("recordPartyEvent", "RecordPartyEventInput", "partyEvent",
-         {"partyId": t["party"], "kind": "ACCESSION", "occurredOn": "2018-01-01"}),
+        (
+            "createParty",
+            "CreatePartyInput",
+            "party",
+            {"name": "New Member", "category": "LARGE_SUPPLIER", "votingGroupId": t["group"]},
+        ),
+        (
+            "recordPartyEvent",
+            "RecordPartyEventInput",
+            "partyEvent",
+            {"partyId": t["party"], "kind": "ACCESSION", "occurredOn": "2018-01-01"},
+        ),
         ("createModification", "CreateModificationInput", "modification", {"reference": "MP200", "title": "New"}),
-        ("amendModification", "AmendModificationInput", "modification",
-         {"id": t["modification"], "newReference": "MP118"}),
-        ("recordModificationEvent", "RecordModificationEventInput", "modification",
-         {"modificationId": t["modification"], "kind": "STAGE_CHANGED", "occurredOn": "2018-08-01",
-          "stage": "DEVELOPMENT"}),
+        (
+            "amendModification",
+            "AmendModificationInput",
+            "modification",
+            {"id": t["modification"], "newReference": "MP118"},
+        ),
+        (
+            "recordModificationEvent",
+            "RecordModificationEventInput",
+            "modification",
+            {
+                "modificationId": t["modification"],
+                "kind": "STAGE_CHANGED",
+                "occurredOn": "2018-08-01",
+                "stage": "DEVELOPMENT",
+            },
+        ),
         ("createBody", "CreateBodyInput", "body", {"code": "WG_9", "name": "Working Group 9"}),
-        ("createMeeting", "CreateMeetingInput", "meeting",
-         {"bodyCode": "PANEL", "reference": "SECP_34_1507", "heldOn": "2016-07-15"}),
+        (
+            "createMeeting",
+            "CreateMeetingInput",
+            "meeting",
+            {"bodyCode": "PANEL", "reference": "SECP_34_1507", "heldOn": "2016-07-15"},
+        ),
         ("amendMeeting", "AmendMeetingInput", "meeting", {"id": t["meeting"], "classification": "RED"}),
-        ("createHighlight", "CreateHighlightInput", "highlight",
-         {"bodyCode": "PANEL", "title": "t", "body": "b", "classification": "WHITE", "publishedOn": "2016-06-17"}),
-        ("createAction", "CreateActionInput", "action",
-         {"reference": "SECP33/02", "meetingId": t["meeting"], "text": "x"}),
+        (
+            "createHighlight",
+            "CreateHighlightInput",
+            "highlight",
+            {"bodyCode": "PANEL", "title": "t", "body": "b", "classification": "WHITE", "publishedOn": "2016-06-17"},
+        ),
+        (
+            "createAction",
+            "CreateActionInput",
+            "action",
+            {"reference": "SECP33/02", "meetingId": t["meeting"], "text": "x"},
+        ),
         ("amendAction", "AmendActionInput", "action", {"id": t["action"], "status": "CLOSED"}),
     ]
 
 
 async def row_counts(pool: Any) -> dict[str, int]:
     async with pool.acquire() as conn:
-        tables = [r["tablename"] for r in await conn.fetch(
-            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename")]
+        tables = [
+            r["tablename"]
+            for r in await conn.fetch("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename")
+        ]
         # The audit log records the refused attempts themselves (issue 5): it is the one table they may change.
-        return {t: await conn.fetchval(f'SELECT count(*) FROM "{t}"') for t in tables
-                if t not in ("api_keys", "audit_log")}
+        return {
+            t: await conn.fetchval(f'SELECT count(*) FROM "{t}"') for t in tables if t not in ("api_keys", "audit_log")
+        }
 
 
 async def test_register_mutations_refused_for_all_but_staff(targets, gql, api_keys, pool):
@@ -252,8 +372,12 @@ async def test_register_mutations_refused_for_all_but_staff(targets, gql, api_ke
 async def refused(viewer: str, key: str | None, targets: dict[str, str], gql: Any) -> None:
     code = "UNAUTHENTICATED" if viewer == "public" else "FORBIDDEN"
     for name, input_type, field, inp in mutations(targets):
-        r = await gql(f"""mutation($input: {input_type}!) {{ {name}(input: $input) {{
-            {field} {{ __typename }} errors {{ code message field }} }} }}""", {"input": inp}, key=key)
+        r = await gql(
+            f"""mutation($input: {input_type}!) {{ {name}(input: $input) {{
+            {field} {{ __typename }} errors {{ code message field }} }} }}""",
+            {"input": inp},
+            key=key,
+        )
         payload = r["data"][name]
         assert payload[field] is None, name
         assert [e["code"] for e in payload["errors"]] == [code], (viewer, name, payload)
@@ -266,14 +390,26 @@ async def test_register_mutations_allowed_for_secas_and_admin(targets, gql, api_
         key = await api_keys.get(role)
         for name, input_type, field, inp in mutations(targets):
             if role == "admin":  # the same again would conflict: make it new
-                inp = {k: (v.replace("New", "Newer").replace("WG_9", "WG_10").replace("MP200", "MP201")
-                           .replace("SECP_34_1507", "SECP_35_1908").replace("SECP33/02", "SECP33/03")
-                           if isinstance(v, str) and k in ("name", "reference", "code") else v)
-                       for k, v in inp.items()}
+                inp = {
+                    k: (
+                        v.replace("New", "Newer")
+                        .replace("WG_9", "WG_10")
+                        .replace("MP200", "MP201")
+                        .replace("SECP_34_1507", "SECP_35_1908")
+                        .replace("SECP33/02", "SECP33/03")
+                        if isinstance(v, str) and k in ("name", "reference", "code")
+                        else v
+                    )
+                    for k, v in inp.items()
+                }
                 if name == "recordPartyEvent":
                     inp = {**inp, "kind": "UEP_COMPLETED", "userRole": "IMPORT_SUPPLIER", "userId": "ASE001"}
-            r = await gql(f"""mutation($input: {input_type}!) {{ {name}(input: $input) {{
-                {field} {{ __typename }} errors {{ code message field }} }} }}""", {"input": inp}, key=key)
+            r = await gql(
+                f"""mutation($input: {input_type}!) {{ {name}(input: $input) {{
+                {field} {{ __typename }} errors {{ code message field }} }} }}""",
+                {"input": inp},
+                key=key,
+            )
             payload = r["data"][name]
             assert payload["errors"] == [], (role, name, payload)
             assert payload[field] is not None, (role, name)
@@ -290,6 +426,7 @@ async def test_register_mutations_allowed_for_secas_and_admin(targets, gql, api_
 
 
 # --- bad keys
+
 
 async def test_invalid_key_is_401(client):
     for header in ("Bearer sgk_not-a-real-key", "Bearer ", "Basic dXNlcjpwYXNz", "sgk_no_scheme"):
@@ -318,7 +455,8 @@ async def test_revoked_key_is_401(client, api_keys, pool):
 
     app = create_app(Settings(), pool=pool)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as fresh:
-        r = await fresh.post("/graphql", json={"query": "{ bodies { code } }"},
-                             headers={"Authorization": f"Bearer {key}"})
+        r = await fresh.post(
+            "/graphql", json={"query": "{ bodies { code } }"}, headers={"Authorization": f"Bearer {key}"}
+        )
     assert r.status_code == 401
     assert r.json()["error"]["code"] == "UNAUTHENTICATED"

@@ -43,6 +43,7 @@ Run = Callable[[Ctx], Awaitable[str]]
 
 # --- how each kind of operation is run and its outcome named
 
+
 def seen(present: bool) -> str:
     return "seen" if present else "absent"
 
@@ -76,6 +77,7 @@ def auth(ctx: Ctx) -> dict[str, str]:
 
 
 # --- the operations
+
 
 async def report_types(ctx: Ctx) -> str:
     data = await query(ctx, "{ reportTypes { code } }")
@@ -115,6 +117,7 @@ def node_of(type_name: str, attr: str) -> Run:
             return "absent"
         assert data["node"] == {"__typename": type_name, "id": gid}
         return "seen"
+
     return run
 
 
@@ -125,8 +128,9 @@ async def opsg_report(ctx: Ctx) -> str:
 async def audit_log(ctx: Ctx) -> str:
     # Something to find: an administrator's amendment, recorded in the log.
     admin = await ctx.api_keys.get("admin")
-    r = await ctx.gql('mutation { amendCalendar(day: "2018-12-27", working: false, reason: "x") { errors { code } } }',
-                      key=admin)
+    r = await ctx.gql(
+        'mutation { amendCalendar(day: "2018-12-27", working: false, reason: "x") { errors { code } } }', key=admin
+    )
     assert r["data"]["amendCalendar"]["errors"] == []
     c = (await query(ctx, "{ auditLog(first: 10) { totalCount edges { node { operation } } } }"))["auditLog"]
     assert (c["totalCount"] == 0) == (c["edges"] == []), c
@@ -139,9 +143,12 @@ UPLOAD = """mutation($file: Upload!) { uploadReport(reportType: "CSR_VARIANCE", 
 
 async def upload_report(ctx: Ctx) -> str:
     operations = json.dumps({"query": UPLOAD, "variables": {"file": None}})
-    r = await ctx.client.post("/graphql", data={"operations": operations, "map": json.dumps({"0": ["variables.file"]})},
-                              files={"0": ("csr.csv", FLAGGED_CSV, "text/csv")},
-                              headers=auth(ctx) | {"X-Secgov-Upload": "1"})
+    r = await ctx.client.post(
+        "/graphql",
+        data={"operations": operations, "map": json.dumps({"0": ["variables.file"]})},
+        files={"0": ("csr.csv", FLAGGED_CSV, "text/csv")},
+        headers=auth(ctx) | {"X-Secgov-Upload": "1"},
+    )
     assert r.status_code == 200, r.text
     payload = r.json()["data"]["uploadReport"]
     if not payload["errors"]:
@@ -161,37 +168,56 @@ def review(action: str, *, escalated_first: bool = False) -> Run:
             opsg = await ctx.api_keys.get("opsg")
             r = await ctx.gql(REVIEW, {"id": ctx.exception, "action": "ESCALATE", "comment": "to the Panel"}, key=opsg)
             assert r["data"]["reviewException"]["errors"] == [], r
-        return await mutate(ctx, REVIEW, {"id": ctx.exception, "action": action, "comment": "noted"},
-                            "reviewException")
+        return await mutate(ctx, REVIEW, {"id": ctx.exception, "action": action, "comment": "noted"}, "reviewException")
+
     return run
 
 
 async def revalidate(ctx: Ctx) -> str:
-    return await mutate(ctx, "mutation($id: ID!) { revalidateSubmission(id: $id) { submission { id } "
-                             "errors { code message } } }", {"id": ctx.submission}, "revalidateSubmission")
+    return await mutate(
+        ctx,
+        "mutation($id: ID!) { revalidateSubmission(id: $id) { submission { id } errors { code message } } }",
+        {"id": ctx.submission},
+        "revalidateSubmission",
+    )
 
 
 async def amend_report_type(ctx: Ctx) -> str:
-    return await mutate(ctx, "mutation($input: AmendReportTypeInput!) { amendReportType(input: $input) { "
-                             "reportType { code } errors { code message } } }",
-                        {"input": {"code": "CSR_VARIANCE", "dueWorkingDays": 7}}, "amendReportType")
+    return await mutate(
+        ctx,
+        "mutation($input: AmendReportTypeInput!) { amendReportType(input: $input) { "
+        "reportType { code } errors { code message } } }",
+        {"input": {"code": "CSR_VARIANCE", "dueWorkingDays": 7}},
+        "amendReportType",
+    )
 
 
 async def record_observation(ctx: Ctx) -> str:
-    return await mutate(ctx, "mutation($input: RecordObservationInput!) { recordObservation(input: $input) { "
-                             "observation { text } errors { code message } } }",
-                        {"input": {"reportType": "CSR_VARIANCE", "period": "2018-05", "text": "Noted."}},
-                        "recordObservation")
+    return await mutate(
+        ctx,
+        "mutation($input: RecordObservationInput!) { recordObservation(input: $input) { "
+        "observation { text } errors { code message } } }",
+        {"input": {"reportType": "CSR_VARIANCE", "period": "2018-05", "text": "Noted."}},
+        "recordObservation",
+    )
 
 
 async def amend_calendar(ctx: Ctx) -> str:
-    return await mutate(ctx, 'mutation { amendCalendar(day: "2018-12-24", working: false, reason: "closure") { '
-                             "day errors { code message } } }", {}, "amendCalendar")
+    return await mutate(
+        ctx,
+        'mutation { amendCalendar(day: "2018-12-24", working: false, reason: "closure") { '
+        "day errors { code message } } }",
+        {},
+        "amendCalendar",
+    )
 
 
 async def rest_upload(ctx: Ctx) -> str:
-    r = await ctx.client.post("/api/v1/reports/CSR_VARIANCE/2018-05", content=FLAGGED_CSV.replace(b"S1", b"S2"),
-                              headers=auth(ctx) | {"Content-Type": "text/csv"})
+    r = await ctx.client.post(
+        "/api/v1/reports/CSR_VARIANCE/2018-05",
+        content=FLAGGED_CSV.replace(b"S1", b"S2"),
+        headers=auth(ctx) | {"Content-Type": "text/csv"},
+    )
     return str(r.status_code)
 
 
@@ -208,10 +234,12 @@ def download(fmt: str) -> Run:
         if r.status_code == 200:
             assert r.content
         return str(r.status_code)
+
     return run
 
 
 # --- the one table: (operation, runner, {role: outcome}) in ROLES order
+
 
 def row(*outcomes: str) -> dict[str, str]:
     assert len(outcomes) == len(ROLES)
@@ -236,14 +264,26 @@ TABLE: list[tuple[str, Run, dict[str, str]]] = [
     ("opsgReport", opsg_report, OPSG_PACK),
     ("auditLog", audit_log, row("absent", "absent", "absent", "absent", "absent", "seen", "seen")),
     ("uploadReport", upload_report, UPLOADERS),
-    ("reviewException:COMMENT", review("COMMENT"),
-     row("UNAUTHENTICATED", "FORBIDDEN", "ok", "ok", "FORBIDDEN", "ok", "ok")),
-    ("reviewException:RESOLVE", review("RESOLVE"),
-     row("UNAUTHENTICATED", "FORBIDDEN", "FORBIDDEN", "ok", "FORBIDDEN", "ok", "ok")),
-    ("reviewException:RESOLVE-escalated", review("RESOLVE", escalated_first=True),
-     row("UNAUTHENTICATED", "FORBIDDEN", "FORBIDDEN", "ok", "ok", "ok", "ok")),
-    ("recordObservation", record_observation,
-     row("UNAUTHENTICATED", "FORBIDDEN", "FORBIDDEN", "ok", "FORBIDDEN", "ok", "ok")),
+    (
+        "reviewException:COMMENT",
+        review("COMMENT"),
+        row("UNAUTHENTICATED", "FORBIDDEN", "ok", "ok", "FORBIDDEN", "ok", "ok"),
+    ),
+    (
+        "reviewException:RESOLVE",
+        review("RESOLVE"),
+        row("UNAUTHENTICATED", "FORBIDDEN", "FORBIDDEN", "ok", "FORBIDDEN", "ok", "ok"),
+    ),
+    (
+        "reviewException:RESOLVE-escalated",
+        review("RESOLVE", escalated_first=True),
+        row("UNAUTHENTICATED", "FORBIDDEN", "FORBIDDEN", "ok", "ok", "ok", "ok"),
+    ),
+    (
+        "recordObservation",
+        record_observation,
+        row("UNAUTHENTICATED", "FORBIDDEN", "FORBIDDEN", "ok", "FORBIDDEN", "ok", "ok"),
+    ),
     ("revalidateSubmission", revalidate, STAFF),
     ("amendReportType", amend_report_type, STAFF),
     ("amendCalendar", amend_calendar, STAFF),
@@ -255,24 +295,41 @@ TABLE: list[tuple[str, Run, dict[str, str]]] = [
 
 XFAIL: dict[tuple[str, str], str] = {}
 
-CASES = [pytest.param(name, run, role, expected[role], id=f"{name}-{role}",
-                      marks=[pytest.mark.xfail(strict=True, reason=XFAIL[name, role])] if (name, role) in XFAIL else [])
-         for name, run, expected in TABLE for role in ROLES]
+CASES = [
+    pytest.param(
+        name,
+        run,
+        role,
+        expected[role],
+        id=f"{name}-{role}",
+        marks=[pytest.mark.xfail(strict=True, reason=XFAIL[name, role])] if (name, role) in XFAIL else [],
+    )
+    for name, run, expected in TABLE
+    for role in ROLES
+]
 
 
 @pytest.mark.parametrize(("name", "run", "role", "expected"), CASES)
-async def test_access(name: str, run: Run, role: str, expected: str, pool: Any, client: httpx.AsyncClient, gql: Any,
-                      api_keys: Any) -> None:
+async def test_access(
+    name: str, run: Run, role: str, expected: str, pool: Any, client: httpx.AsyncClient, gql: Any, api_keys: Any
+) -> None:
     pk = await validated(pool, "CSR_VARIANCE", "2018-05", FLAGGED_CSV)
     exc = (await exception_ids(pool, "VARIANCE_ABOVE_TOLERANCE"))[0]
     party_id = None
     if role == "party":
         async with pool.acquire() as conn:
-            party_id = await parties.create_party(conn, name="Alpha Energy", category="SMALL_SUPPLIER",
-                                                  voting_group_id=None)
-    ctx = Ctx(client=client, gql=gql, api_keys=api_keys, key=await api_keys.get(role, party_id=party_id),
-              submission=str(global_id("ReportSubmission", pk)), submission_pk=pk,
-              exception=str(global_id("ReportException", exc)))
+            party_id = await parties.create_party(
+                conn, name="Alpha Energy", category="SMALL_SUPPLIER", voting_group_id=None
+            )
+    ctx = Ctx(
+        client=client,
+        gql=gql,
+        api_keys=api_keys,
+        key=await api_keys.get(role, party_id=party_id),
+        submission=str(global_id("ReportSubmission", pk)),
+        submission_pk=pk,
+        exception=str(global_id("ReportException", exc)),
+    )
     assert await run(ctx) == expected, (name, role)
 
 

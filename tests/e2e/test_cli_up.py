@@ -35,8 +35,7 @@ def free_port() -> int:
 
 
 def base_env(data_dir: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("DATABASE_URL", "BROKER_URL", "SECGOV_ENV", "SECGOV_DATA")}
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "BROKER_URL", "SECGOV_ENV", "SECGOV_DATA")}
     env["SECGOV_DATA"] = str(data_dir)
     env["PYTHONUNBUFFERED"] = "1"
     return env
@@ -61,7 +60,12 @@ class Up:
         with self.out_path.open("wb") as out, self.err_path.open("wb") as err:
             self.proc = subprocess.Popen(
                 [sys.executable, "-m", "api.cli", "up", "--host", "127.0.0.1", "--port", str(self.port), *flags],
-                cwd=ROOT, env=env, stdout=out, stderr=err, start_new_session=True)
+                cwd=ROOT,
+                env=env,
+                stdout=out,
+                stderr=err,
+                start_new_session=True,
+            )
         self.seen: dict[int, psutil.Process] = {}
 
     def output(self) -> str:
@@ -152,8 +156,10 @@ async def run_up(tmp_path: Path, database_url: str, flag: str, *, whole_group: b
     up = Up(tmp_path, database_url, flag)
     try:
         await up.wait_ready()
-        data = await up.graphql('{ parties(filter: {nameContains: "Boltland"}) { totalCount edges { node { name '
-                                'status } } } all: parties { totalCount } bodies { code } }')
+        data = await up.graphql(
+            '{ parties(filter: {nameContains: "Boltland"}) { totalCount edges { node { name '
+            "status } } } all: parties { totalCount } bodies { code } }"
+        )
         running = [p.cmdline() for p in up.ours().values()]
         for part in ("serve", "worker", "scheduler"):
             assert any(part in cmd and "api.cli" in cmd for cmd in running), (part, running)
@@ -181,8 +187,10 @@ async def run_up(tmp_path: Path, database_url: str, flag: str, *, whole_group: b
 
 async def test_up_with_demo_data_serves_and_stops_on_ctrl_c(tmp_path, empty_database):
     up, data = await run_up(tmp_path, empty_database, "--demo", whole_group=True)
-    assert data["parties"] == {"totalCount": 1, "edges": [
-        {"node": {"name": "Boltland Energy Limited", "status": "WITHDRAWN"}}]}
+    assert data["parties"] == {
+        "totalCount": 1,
+        "edges": [{"node": {"name": "Boltland Energy Limited", "status": "WITHDRAWN"}}],
+    }
     assert data["all"]["totalCount"] > 30
     assert {"PANEL", "OPSG", "SSC"} <= {b["code"] for b in data["bodies"]}
     out = up.out_path.read_text()
@@ -200,8 +208,14 @@ def test_standalone_command_without_database_says_what_to_set(tmp_path):
     data_dir = tmp_path / "empty-secgov-data"
     data_dir.mkdir()
     for command in (["migrate"], ["demo-data"], ["api-key", "create", "--name", "x", "--role", "admin"]):
-        r = subprocess.run([sys.executable, "-m", "api.cli", *command], cwd=ROOT, env=base_env(data_dir),
-                           capture_output=True, text=True, timeout=60)
+        r = subprocess.run(
+            [sys.executable, "-m", "api.cli", *command],
+            cwd=ROOT,
+            env=base_env(data_dir),
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert r.returncode != 0, command
         assert "DATABASE_URL" in r.stderr, (command, r.stderr)
         assert "secgov up" in r.stderr, (command, r.stderr)

@@ -29,8 +29,16 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 CHROMIUM = "/usr/bin/chromium"
 HAVE_CHROMIUM = os.path.exists(CHROMIUM)
-CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts" / "console"
 LIVE_TIMEOUT_MS = 30_000  # polling runs every 10 s; the subscription is immediate
 
@@ -40,18 +48,26 @@ async def seed(pool: Pool, code: str, period: str, csv: str, received_at: dateti
     body = csv.encode()
     async with pool.acquire() as conn:
         received = await submissions.receive(
-            conn, code=code, period=period, content=body, sha256=hashlib.sha256(body).digest(),
-            filename=f"{code.lower()}-{period}.csv", content_type="text/csv", received_at=received_at,
-            uploaded_by="dcc-upload", request_id=None)
+            conn,
+            code=code,
+            period=period,
+            content=body,
+            sha256=hashlib.sha256(body).digest(),
+            filename=f"{code.lower()}-{period}.csv",
+            content_type="text/csv",
+            received_at=received_at,
+            uploaded_by="dcc-upload",
+            request_id=None,
+        )
     status = await run(pool, received.submission_id, Limits())
     assert status is not None
     return status
 
 
-async def gql(http: httpx.AsyncClient, key: str, query: str, variables: dict[str, Any] | None = None
-              ) -> dict[str, Any]:
-    r = await http.post("/graphql", json={"query": query, "variables": variables or {}},
-                        headers={"Authorization": f"Bearer {key}"})
+async def gql(http: httpx.AsyncClient, key: str, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+    r = await http.post(
+        "/graphql", json={"query": query, "variables": variables or {}}, headers={"Authorization": f"Bearer {key}"}
+    )
     body: dict[str, Any] = r.json()
     assert "errors" not in body, body
     return body["data"]
@@ -59,15 +75,29 @@ async def gql(http: httpx.AsyncClient, key: str, query: str, variables: dict[str
 
 async def seed_register(http: httpx.AsyncClient, admin: str) -> None:
     """A few Parties (each its own Voting Group) so that Figure 1 has bars."""
-    for name, category in [("Alpha Energy", "LARGE_SUPPLIER"), ("Beta Power", "LARGE_SUPPLIER"),
-                           ("Gamma Supply", "SMALL_SUPPLIER"), ("Delta Networks", "ELECTRICITY_NETWORK"),
-                           ("Epsilon Gas", "GAS_NETWORK")]:
-        d = await gql(http, admin, """mutation($i: CreatePartyInput!) { createParty(input: $i) {
-            party { id } errors { code message } } }""", {"i": {"name": name, "category": category}})
+    for name, category in [
+        ("Alpha Energy", "LARGE_SUPPLIER"),
+        ("Beta Power", "LARGE_SUPPLIER"),
+        ("Gamma Supply", "SMALL_SUPPLIER"),
+        ("Delta Networks", "ELECTRICITY_NETWORK"),
+        ("Epsilon Gas", "GAS_NETWORK"),
+    ]:
+        d = await gql(
+            http,
+            admin,
+            """mutation($i: CreatePartyInput!) { createParty(input: $i) {
+            party { id } errors { code message } } }""",
+            {"i": {"name": name, "category": category}},
+        )
         assert not d["createParty"]["errors"], d
         pid = d["createParty"]["party"]["id"]
-        d = await gql(http, admin, """mutation($i: RecordPartyEventInput!) { recordPartyEvent(input: $i) {
-            errors { code message } } }""", {"i": {"partyId": pid, "kind": "ACCESSION", "occurredOn": "2018-01-15"}})
+        d = await gql(
+            http,
+            admin,
+            """mutation($i: RecordPartyEventInput!) { recordPartyEvent(input: $i) {
+            errors { code message } } }""",
+            {"i": {"partyId": pid, "kind": "ACCESSION", "occurredOn": "2018-01-15"}},
+        )
         assert not d["recordPartyEvent"]["errors"], d
 
 
@@ -89,12 +119,36 @@ async def test_console_end_to_end(dsn: str, pool: Pool, api_keys: Any) -> None:
         clause = (await catalogue.report_type(conn, code="CSR_VARIANCE")).sec_clause
 
     # The July 2018 paper's CSR variance for May 2018: 873,383 sent against a forecast of 553,814.
-    assert await seed(pool, "CSR_VARIANCE", "2018-05", "subscriber,forecast,actual\nES-SUPPLIER-1,553814,873383\n",
-                      datetime(2018, 6, 4, 10, tzinfo=UTC)) == "FLAGGED"
-    assert await seed(pool, "SR_VARIANCE", "2018-04", "user_id,forecast,actual\nASE001,100000,98000\n",
-                      datetime(2018, 5, 10, 10, tzinfo=UTC)) == "PASSED"
-    assert await seed(pool, "SR_VARIANCE", "2018-05", "user_id,forecast,actual\nASE001,100000,131000\n",
-                      datetime(2018, 6, 8, 10, tzinfo=UTC)) == "FLAGGED"
+    assert (
+        await seed(
+            pool,
+            "CSR_VARIANCE",
+            "2018-05",
+            "subscriber,forecast,actual\nES-SUPPLIER-1,553814,873383\n",
+            datetime(2018, 6, 4, 10, tzinfo=UTC),
+        )
+        == "FLAGGED"
+    )
+    assert (
+        await seed(
+            pool,
+            "SR_VARIANCE",
+            "2018-04",
+            "user_id,forecast,actual\nASE001,100000,98000\n",
+            datetime(2018, 5, 10, 10, tzinfo=UTC),
+        )
+        == "PASSED"
+    )
+    assert (
+        await seed(
+            pool,
+            "SR_VARIANCE",
+            "2018-05",
+            "user_id,forecast,actual\nASE001,100000,131000\n",
+            datetime(2018, 6, 8, 10, tzinfo=UTC),
+        )
+        == "FLAGGED"
+    )
 
     server = LiveServer.for_database(dsn)
     await asyncio.to_thread(server.start)
@@ -202,13 +256,19 @@ async def test_console_end_to_end(dsn: str, pool: Pool, api_keys: Any) -> None:
             await page.screenshot(path=shot("04-resolved"), full_page=True)
 
             # The server agrees: the trail is exact.
-            d = await gql(http, opsg, """{ exceptions(filter: {reportType: "CSR_VARIANCE", period: "2018-05"}) {
-                edges { node { subject status history { action fromStatus toStatus comment } } } } }""")
+            d = await gql(
+                http,
+                opsg,
+                """{ exceptions(filter: {reportType: "CSR_VARIANCE", period: "2018-05"}) {
+                edges { node { subject status history { action fromStatus toStatus comment } } } } }""",
+            )
             (node,) = [e["node"] for e in d["exceptions"]["edges"] if e["node"]["subject"] == "ES-SUPPLIER-1"]
             assert node["status"] == "RESOLVED"
             assert [(h["action"], h["fromStatus"], h["toStatus"]) for h in node["history"]] == [
-                ("FLAGGED", None, "OPEN"), ("ACKNOWLEDGE", "OPEN", "ACKNOWLEDGED"),
-                ("RESOLVE", "ACKNOWLEDGED", "RESOLVED")]
+                ("FLAGGED", None, "OPEN"),
+                ("ACKNOWLEDGE", "OPEN", "ACKNOWLEDGED"),
+                ("RESOLVE", "ACKNOWLEDGED", "RESOLVED"),
+            ]
             assert [h["comment"] for h in node["history"][1:]] == [None, text]
 
             # A payload error is shown inline: another reviewer waives the TOTAL one while we look at it.
@@ -218,8 +278,13 @@ async def test_console_end_to_end(dsn: str, pool: Pool, api_keys: Any) -> None:
             await warning.click()
             await expect(page.locator("#detail-h")).to_have_text("VARIANCE_ABOVE_TOLERANCE · TOTAL")
             wid = await warning.get_attribute("data-id")
-            d = await gql(http, other, """mutation($id: ID!) { reviewException(id: $id, action: WAIVE,
-                comment: "Within the supplier's notified change") { errors { code } } }""", {"id": wid})
+            d = await gql(
+                http,
+                other,
+                """mutation($id: ID!) { reviewException(id: $id, action: WAIVE,
+                comment: "Within the supplier's notified change") { errors { code } } }""",
+                {"id": wid},
+            )
             assert d["reviewException"]["errors"] == []
             await detail.get_by_role("button", name="Acknowledge").click()
             await expect(page.locator("#review-errors")).to_contain_text("ILLEGAL_TRANSITION")
@@ -231,8 +296,13 @@ async def test_console_end_to_end(dsn: str, pool: Pool, api_keys: Any) -> None:
             # New exceptions appear without a reload: over the subscription (exceptionFlagged) here.
             await page.evaluate("window.__notReloaded = true")
             await expect(page.locator("#live-status")).to_have_attribute("data-mode", "live")
-            await seed(pool, "CSR_VARIANCE", "2018-06", "subscriber,forecast,actual\nES-SUPPLIER-1,600000,900000\n",
-                       datetime(2018, 7, 5, 10, tzinfo=UTC))
+            await seed(
+                pool,
+                "CSR_VARIANCE",
+                "2018-06",
+                "subscriber,forecast,actual\nES-SUPPLIER-1,600000,900000\n",
+                datetime(2018, 7, 5, 10, tzinfo=UTC),
+            )
             fresh = items.filter(has_text="CSR_VARIANCE · 2018-06")
             await expect(fresh).to_have_count(2, timeout=LIVE_TIMEOUT_MS)
             await expect(fresh.first).to_contain_text("New")
@@ -255,8 +325,13 @@ async def test_console_end_to_end(dsn: str, pool: Pool, api_keys: Any) -> None:
             await expect(status2).to_have_attribute("data-mode", "polling")
             await expect(status2).to_contain_text("every 10 s")
             await expect(status2).to_have_attribute("data-polls", re.compile(r"[1-9]\d*"))
-            await seed(pool, "SR_VARIANCE", "2018-06", "user_id,forecast,actual\nASE001,100000,140000\n",
-                       datetime(2018, 7, 6, 10, tzinfo=UTC))
+            await seed(
+                pool,
+                "SR_VARIANCE",
+                "2018-06",
+                "user_id,forecast,actual\nASE001,100000,140000\n",
+                datetime(2018, 7, 6, 10, tzinfo=UTC),
+            )
             polled = page2.locator("#queue-list .q-item").filter(has_text=re.compile(r"(^|\s)SR_VARIANCE · 2018-06"))
             await expect(polled).to_have_count(2, timeout=LIVE_TIMEOUT_MS)
             await expect(polled.first).to_contain_text("New")
@@ -272,7 +347,8 @@ async def test_console_end_to_end(dsn: str, pool: Pool, api_keys: Any) -> None:
             await expect(links).to_have_count(4)
             for ext in ("md", "csv", "html", "docx"):
                 await expect(links.filter(has_text=f".{ext}")).to_have_attribute(
-                    "href", f"/api/v1/opsg-report/2018-06.{ext}")
+                    "href", f"/api/v1/opsg-report/2018-06.{ext}"
+                )
             calendar = page.locator("#calendar-table")
             await expect(calendar.locator("tbody tr").filter(has_text="CSR_VARIANCE")).to_contain_text("On time")
             await expect(calendar.locator("tbody tr").filter(has_text="PMR")).to_contain_text("Missing")
@@ -333,4 +409,3 @@ async def test_console_end_to_end(dsn: str, pool: Pool, api_keys: Any) -> None:
             await browser.close()
     finally:
         await asyncio.to_thread(server.stop)
-

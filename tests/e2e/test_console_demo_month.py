@@ -50,7 +50,8 @@ async def test_console_shows_the_papers_june_2018_table(tmp_path, empty_database
 
             await expect(page.locator("#opsg-heading")).to_have_text(
                 "The Operations Group considered and noted the following DCC reports at their meeting on 26th June "
-                "2018:")
+                "2018:"
+            )
             rows = page.locator("#opsg-table tbody tr")
             await expect(rows).to_have_count(7)
 
@@ -58,22 +59,31 @@ async def test_console_shows_the_papers_june_2018_table(tmp_path, empty_database
                 return page.locator(f'#opsg-table tbody tr[data-report-type="{code}"]')
 
             await expect(by("PMR")).to_contain_text(
-                "On Time (SEC H13.4 – Monthly 25 working days following end of month)")
-            await expect(by("PMR")).to_contain_text("Per SEC 13.1. The report indicates all Code, DSP and CSP measures "
-                                                    "are all above Target where data is available.")
+                "On Time (SEC H13.4 – Monthly 25 working days following end of month)"
+            )
+            await expect(by("PMR")).to_contain_text(
+                "Per SEC 13.1. The report indicates all Code, DSP and CSP measures "
+                "are all above Target where data is available."
+            )
             await expect(by("PMR")).to_contain_text("Users were unable to use services due to Major Incident in CSPN")
             await expect(by("CH_RETURNS")).to_contain_text("Not due this month.")
             await expect(by("RDP_INCIDENT")).to_contain_text(
-                "14 Incidents reported in the period as resolved. One open Incident still awaiting resolution.")
-            await expect(by("CSR_VARIANCE")).to_contain_text("On Time (SEC L8.9 – 10th Working day following month end)")
+                "14 Incidents reported in the period as resolved. One open Incident still awaiting resolution."
+            )
+            await expect(by("CSR_VARIANCE")).to_contain_text(
+                "On Time (SEC L8.9 – 10th Working day following month end)"
+            )
             await expect(by("CSR_VARIANCE")).to_contain_text(
                 "Per SEC L8.9(a), 873,383 requests were sent versus a forecast of 553,814. This is a variance of "
-                "319,569. This equates to 157.7% of the total forecast volume.")
+                "319,569. This equates to 157.7% of the total forecast volume."
+            )
             await expect(by("CSR_VARIANCE")).to_contain_text(
-                "Despite being outside tolerance, DCC has sufficient capacity to manage.")
+                "Despite being outside tolerance, DCC has sufficient capacity to manage."
+            )
             await expect(by("SR_VARIANCE")).to_contain_text("Service Request variance report – April & May 2018")
-            await expect(by("SR_VARIANCE")).to_contain_text("April report delayed (due 15/05/2018, received "
-                                                            "04/06/2018). May on time.")
+            await expect(by("SR_VARIANCE")).to_contain_text(
+                "April report delayed (due 15/05/2018, received 04/06/2018). May on time."
+            )
             await expect(by("SR_VARIANCE").locator("td").nth(2)).to_have_text("None")
             await page.screenshot(path=shot("09-demo-june-2018"), full_page=True)
 

@@ -18,12 +18,19 @@ ACCEPTED_WARNINGS: set[str] = set()
 
 
 def test_audit_has_no_errors_and_no_warnings(dsn):
-    need_tool(shutil.which("node") is not None and (NODE_DIR / "node_modules" / "graphql-http").exists(),
-              "Node and the audit package (cd tests/node && npm ci)")
+    need_tool(
+        shutil.which("node") is not None and (NODE_DIR / "node_modules" / "graphql-http").exists(),
+        "Node and the audit package (cd tests/node && npm ci)",
+    )
     app = create_app(Settings(database_url=dsn))
     with LiveServer(app) as server:
-        out = subprocess.run(["node", str(NODE_DIR / "audit.mjs"), f"{server.url}/graphql"], capture_output=True,
-                             text=True, timeout=120, check=True)
+        out = subprocess.run(
+            ["node", str(NODE_DIR / "audit.mjs"), f"{server.url}/graphql"],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=True,
+        )
     results = json.loads(out.stdout.strip().splitlines()[-1])
     assert len(results) > 20
     errors = [r for r in results if r["status"] == "error"]

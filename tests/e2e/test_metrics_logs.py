@@ -28,8 +28,11 @@ UPLOAD_ROUTE = "POST /api/v1/reports/{code}/{period}"
 
 def samples(text: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
     """Every sample of an exposition: (name, sorted labels) → value."""
-    return {(s.name, tuple(sorted(s.labels.items()))): s.value
-            for family in text_string_to_metric_families(text) for s in family.samples}
+    return {
+        (s.name, tuple(sorted(s.labels.items()))): s.value
+        for family in text_string_to_metric_families(text)
+        for s in family.samples
+    }
 
 
 def value(found: dict[tuple[str, tuple[tuple[str, str], ...]], float], name: str, **labels: str) -> float | None:
@@ -39,8 +42,11 @@ def value(found: dict[tuple[str, tuple[tuple[str, str], ...]], float], name: str
 def housekeeping(statement: str) -> bool:
     """Statements that are not the scrape's own: the pool's, and the edge's key lookup (once its cache expired)."""
     text = statement.strip()
-    return (text.startswith(("SELECT pg_advisory_unlock_all()", "UPDATE api_keys SET last_used_at"))
-            or "typeinfo_tree" in text or "set_config('jit'" in text)
+    return (
+        text.startswith(("SELECT pg_advisory_unlock_all()", "UPDATE api_keys SET last_used_at"))
+        or "typeinfo_tree" in text
+        or "set_config('jit'" in text
+    )
 
 
 async def scrape(client: httpx.AsyncClient, key: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
@@ -50,7 +56,8 @@ async def scrape(client: httpx.AsyncClient, key: str) -> dict[tuple[str, tuple[t
 
 
 async def test_metrics_show_requests_by_operation_uploads_queue_validations_and_exceptions(
-        client, gql, api_keys, pool, statements):
+    client, gql, api_keys, pool, statements
+):
     from workers.validate import Limits, run
 
     opsg = await api_keys.get("opsg")
@@ -67,8 +74,14 @@ async def test_metrics_show_requests_by_operation_uploads_queue_validations_and_
     assert value(m, "secgov_requests_total", kind="graphql", operation="ListParties", status="200") == 2
     assert value(m, "secgov_request_duration_seconds_count", kind="graphql", operation="ListParties") == 2
     assert value(m, "secgov_requests_total", kind="graphql", operation="anonymous", status="200") == 1
-    assert sum(v for (name, labels), v in m.items() if name == "secgov_requests_total"
-               and ("operation", "Broken") in labels) == 1
+    assert (
+        sum(
+            v
+            for (name, labels), v in m.items()
+            if name == "secgov_requests_total" and ("operation", "Broken") in labels
+        )
+        == 1
+    )
     assert value(m, "secgov_requests_total", kind="rest", operation=UPLOAD_ROUTE, status="202") == 1
     assert value(m, "secgov_upload_bytes_count", kind="rest") == 1
     assert value(m, "secgov_upload_bytes_sum", kind="rest") == len(body)
@@ -110,7 +123,12 @@ def test_json_lines_have_time_level_logger_message_and_request_id():
     first, second = (json.loads(line) for line in stream.getvalue().splitlines())
     assert {"time", "level", "logger", "message", "request_id"} <= first.keys()
     assert (first["level"], first["logger"], first["message"], first["request_id"], first["submission_id"]) == (
-        "WARNING", "secgov.test.json", "stored 3", "req-1", 7)
+        "WARNING",
+        "secgov.test.json",
+        "stored 3",
+        "req-1",
+        7,
+    )
     assert first["time"].endswith("+00:00")
     assert second["request_id"] is None
 
@@ -144,19 +162,29 @@ def json_lines(text: str) -> list[dict[str, Any]]:
 
 @pytest.mark.slow
 async def test_one_upload_followed_by_its_request_id_from_api_to_worker_logs(
-        intake_client, api_keys, dsn, broker_url, queue, api_log):
+    intake_client, api_keys, dsn, broker_url, queue, api_log
+):
     """A real worker (`secgov worker`, with Dramatiq's Prometheus exporter on a port) validates an upload sent with
     X-Request-Id: the API's access line and the worker's lines for that submission carry the same id."""
     metrics_port = free_port()
-    worker = WorkerProcess(dsn, broker_url, queue, extra_env={
-        "SECGOV_WORKER_METRICS_PORT": str(metrics_port), "dramatiq_prom_host": "127.0.0.1",
-        "dramatiq_prom_db": tempfile.mkdtemp(prefix="secgov-prom-")}).start()
+    worker = WorkerProcess(
+        dsn,
+        broker_url,
+        queue,
+        extra_env={
+            "SECGOV_WORKER_METRICS_PORT": str(metrics_port),
+            "dramatiq_prom_host": "127.0.0.1",
+            "dramatiq_prom_db": tempfile.mkdtemp(prefix="secgov-prom-"),
+        },
+    ).start()
     try:
         request_id = f"trace-{uuid.uuid4().hex}"
         dcc = await api_keys.get("dcc")
         r = await intake_client.post(
-            "/api/v1/reports/CSR_VARIANCE/2018-05", content=csv_bytes(CSR, "ES-SUPPLIER-1,553814,873383"),
-            headers={"Authorization": f"Bearer {dcc}", "Content-Type": "text/csv", "X-Request-Id": request_id})
+            "/api/v1/reports/CSR_VARIANCE/2018-05",
+            content=csv_bytes(CSR, "ES-SUPPLIER-1,553814,873383"),
+            headers={"Authorization": f"Bearer {dcc}", "Content-Type": "text/csv", "X-Request-Id": request_id},
+        )
         assert r.status_code == 202, r.text
         assert r.headers["x-request-id"] == request_id
         sid = r.json()["submission_id"]
@@ -167,12 +195,19 @@ async def test_one_upload_followed_by_its_request_id_from_api_to_worker_logs(
         access = [line for line in api_lines if line["logger"] == "secgov.access"]
         assert len(access) == 1, api_lines
         assert (access[0]["status"], access[0]["path"], access[0]["operation"], access[0]["key"]) == (
-            202, "/api/v1/reports/CSR_VARIANCE/2018-05", UPLOAD_ROUTE, "dcc-0")
+            202,
+            "/api/v1/reports/CSR_VARIANCE/2018-05",
+            UPLOAD_ROUTE,
+            "dcc-0",
+        )
         assert {"time", "level", "logger", "message", "request_id"} <= access[0].keys()
 
         def worker_lines() -> list[dict[str, Any]]:
-            return [line for line in json_lines(worker.output())
-                    if line.get("request_id") == request_id and line.get("submission_id") == pk]
+            return [
+                line
+                for line in json_lines(worker.output())
+                if line.get("request_id") == request_id and line.get("submission_id") == pk
+            ]
 
         lines = wait_until(lambda: [x for x in worker_lines() if x["message"] == "message done"], timeout=30)
         assert lines, worker.output()[-3000:]
@@ -186,13 +221,23 @@ async def test_one_upload_followed_by_its_request_id_from_api_to_worker_logs(
                 found = samples(httpx.get(f"http://127.0.0.1:{metrics_port}/", timeout=2).text)
             except httpx.HTTPError:
                 return None
-            return found if value(found, "dramatiq_messages_total", actor_name="validate_submission",
-                                  queue_name=queue) else None
+            return (
+                found
+                if value(found, "dramatiq_messages_total", actor_name="validate_submission", queue_name=queue)
+                else None
+            )
 
         found = wait_until(worker_metrics, timeout=30)
         assert found, worker.output()[-3000:]
         assert value(found, "dramatiq_messages_total", actor_name="validate_submission", queue_name=queue) == 1
-        assert value(found, "dramatiq_message_duration_milliseconds_count", actor_name="validate_submission",
-                     queue_name=queue) == 1
+        assert (
+            value(
+                found,
+                "dramatiq_message_duration_milliseconds_count",
+                actor_name="validate_submission",
+                queue_name=queue,
+            )
+            == 1
+        )
     finally:
         worker.stop()

@@ -24,21 +24,52 @@ BY_REF = f"""query($ref: String!) {{ modification(reference: $ref) {{ {MOD_FIELD
 
 SET = [
     # reference, title, path, stage, proposer, raised on
-    ("SECMP0019", "Enduring Change of Supplier arrangements", "PATH_1_AUTHORITY_LED", "CHANGE_BOARD",
-     "Npower", "2016-11-02"),
-    ("SECMP0044", "Clarification of obligations on Communications Hub installation", "PATH_3_SELF_GOVERNANCE",
-     "REFINEMENT", "British Gas", "2017-09-15"),
-    ("SECMP0048", "Incorporating Great Britain Companion Specification versions", "PATH_2_AUTHORITY_DETERMINATION",
-     "REPORT_PHASE", "DCC", "2018-01-20"),
+    (
+        "SECMP0019",
+        "Enduring Change of Supplier arrangements",
+        "PATH_1_AUTHORITY_LED",
+        "CHANGE_BOARD",
+        "Npower",
+        "2016-11-02",
+    ),
+    (
+        "SECMP0044",
+        "Clarification of obligations on Communications Hub installation",
+        "PATH_3_SELF_GOVERNANCE",
+        "REFINEMENT",
+        "British Gas",
+        "2017-09-15",
+    ),
+    (
+        "SECMP0048",
+        "Incorporating Great Britain Companion Specification versions",
+        "PATH_2_AUTHORITY_DETERMINATION",
+        "REPORT_PHASE",
+        "DCC",
+        "2018-01-20",
+    ),
     ("MP102", "SMETS1 enrolment and adoption", "FAST_TRACK_SELF_GOVERNANCE", "REFINEMENT", "SECAS", "2018-06-05"),
     ("DP118", "Alert forwarding for meter events", "PATH_3_SELF_GOVERNANCE", "DRAFT_PROPOSAL", "Ovo", "2018-07-11"),
 ]
 
 
-async def create(gql: Any, key: str, ref: str, title: str, path: str, stage: str, proposer: str,
-                 raised: str) -> dict[str, Any]:
-    r = await gql(CREATE, {"input": {"reference": ref, "title": title, "path": path, "stage": stage,
-                                     "proposer": proposer, "raisedOn": raised}}, key=key)
+async def create(
+    gql: Any, key: str, ref: str, title: str, path: str, stage: str, proposer: str, raised: str
+) -> dict[str, Any]:
+    r = await gql(
+        CREATE,
+        {
+            "input": {
+                "reference": ref,
+                "title": title,
+                "path": path,
+                "stage": stage,
+                "proposer": proposer,
+                "raisedOn": raised,
+            }
+        },
+        key=key,
+    )
     payload = r["data"]["createModification"]
     assert payload["errors"] == []
     return payload["modification"]
@@ -46,42 +77,92 @@ async def create(gql: Any, key: str, ref: str, title: str, path: str, stage: str
 
 async def test_create_modification(gql, api_keys):
     admin = await api_keys.get("admin")
-    r = await gql(CREATE, {"input": {
-        "reference": "secmp0019", "title": "Enduring Change of Supplier arrangements", "path": "PATH_1_AUTHORITY_LED",
-        "proposer": "Npower", "raisedOn": "2016-11-02", "workingGroup": "WG_1", "release": "November 2018",
-        "formerReferences": [], "partiesImpacted": ["LARGE_SUPPLIER", "SMALL_SUPPLIER"],
-        "secSections": ["H", "M"]}}, key=admin)
+    r = await gql(
+        CREATE,
+        {
+            "input": {
+                "reference": "secmp0019",
+                "title": "Enduring Change of Supplier arrangements",
+                "path": "PATH_1_AUTHORITY_LED",
+                "proposer": "Npower",
+                "raisedOn": "2016-11-02",
+                "workingGroup": "WG_1",
+                "release": "November 2018",
+                "formerReferences": [],
+                "partiesImpacted": ["LARGE_SUPPLIER", "SMALL_SUPPLIER"],
+                "secSections": ["H", "M"],
+            }
+        },
+        key=admin,
+    )
     payload = r["data"]["createModification"]
     assert payload["errors"] == []
     mod = payload["modification"]
     assert mod == {
-        "id": mod["id"], "reference": "SECMP0019", "formerReferences": [],
-        "title": "Enduring Change of Supplier arrangements", "path": "PATH_1_AUTHORITY_LED",
-        "stage": "DRAFT_PROPOSAL", "proposer": "Npower", "raisedOn": "2016-11-02", "workingGroup": "WG_1",
-        "release": "November 2018", "implementedOn": None, "partiesImpacted": ["LARGE_SUPPLIER", "SMALL_SUPPLIER"],
-        "secSections": ["H", "M"], "events": [],
+        "id": mod["id"],
+        "reference": "SECMP0019",
+        "formerReferences": [],
+        "title": "Enduring Change of Supplier arrangements",
+        "path": "PATH_1_AUTHORITY_LED",
+        "stage": "DRAFT_PROPOSAL",
+        "proposer": "Npower",
+        "raisedOn": "2016-11-02",
+        "workingGroup": "WG_1",
+        "release": "November 2018",
+        "implementedOn": None,
+        "partiesImpacted": ["LARGE_SUPPLIER", "SMALL_SUPPLIER"],
+        "secSections": ["H", "M"],
+        "events": [],
     }
     r = await gql(BY_REF, {"ref": "SECMP0019"})
     assert r["data"]["modification"] == mod
-    r = await gql("query($id: ID!) { node(id: $id) { __typename ... on Modification { reference } } }",
-                  {"id": mod["id"]})
+    r = await gql(
+        "query($id: ID!) { node(id: $id) { __typename ... on Modification { reference } } }", {"id": mod["id"]}
+    )
     assert r["data"]["node"] == {"__typename": "Modification", "reference": "SECMP0019"}
 
 
 async def test_amend_modification_converts_dp_to_mp(gql, api_keys):
     admin = await api_keys.get("admin")
-    dp = await create(gql, admin, "DP118", "Alert forwarding", "PATH_3_SELF_GOVERNANCE", "DRAFT_PROPOSAL", "Ovo",
-                      "2018-07-11")
-    r = await gql(AMEND, {"input": {"id": dp["id"], "newReference": "MP118", "title": "Alert forwarding for meters",
-                                    "workingGroup": "WG_2", "release": "June 2019",
-                                    "path": "PATH_2_AUTHORITY_DETERMINATION"}}, key=admin)
+    dp = await create(
+        gql, admin, "DP118", "Alert forwarding", "PATH_3_SELF_GOVERNANCE", "DRAFT_PROPOSAL", "Ovo", "2018-07-11"
+    )
+    r = await gql(
+        AMEND,
+        {
+            "input": {
+                "id": dp["id"],
+                "newReference": "MP118",
+                "title": "Alert forwarding for meters",
+                "workingGroup": "WG_2",
+                "release": "June 2019",
+                "path": "PATH_2_AUTHORITY_DETERMINATION",
+            }
+        },
+        key=admin,
+    )
     payload = r["data"]["amendModification"]
     assert payload["errors"] == []
     mod = payload["modification"]
-    assert (mod["id"], mod["reference"], mod["formerReferences"], mod["title"], mod["workingGroup"],
-            mod["release"], mod["path"], mod["proposer"]) == (
-        dp["id"], "MP118", ["DP118"], "Alert forwarding for meters", "WG_2", "June 2019",
-        "PATH_2_AUTHORITY_DETERMINATION", "Ovo")
+    assert (
+        mod["id"],
+        mod["reference"],
+        mod["formerReferences"],
+        mod["title"],
+        mod["workingGroup"],
+        mod["release"],
+        mod["path"],
+        mod["proposer"],
+    ) == (
+        dp["id"],
+        "MP118",
+        ["DP118"],
+        "Alert forwarding for meters",
+        "WG_2",
+        "June 2019",
+        "PATH_2_AUTHORITY_DETERMINATION",
+        "Ovo",
+    )
 
     for ref in ("DP118", "MP118", "mp118"):
         r = await gql(BY_REF, {"ref": ref})
@@ -96,23 +177,46 @@ async def test_amend_modification_converts_dp_to_mp(gql, api_keys):
     r = await gql(AMEND, {"input": {"id": dp["id"], "implementedOn": "2019-06-27"}}, key=admin)
     amended = r["data"]["amendModification"]["modification"]
     assert (amended["reference"], amended["formerReferences"], amended["implementedOn"]) == (
-        "MP118", ["DP118"], "2019-06-27")
+        "MP118",
+        ["DP118"],
+        "2019-06-27",
+    )
 
 
 async def test_record_modification_event_changes_stage(gql, api_keys):
     admin = await api_keys.get("admin")
-    r = await gql('mutation { createBody(input: {code: "CHANGE_BOARD", name: "Change Board"}) { errors { code } } }',
-                  key=admin)
+    r = await gql(
+        'mutation { createBody(input: {code: "CHANGE_BOARD", name: "Change Board"}) { errors { code } } }', key=admin
+    )
     assert r["data"]["createBody"]["errors"] == []
-    mod = await create(gql, admin, "SECMP0019", "Enduring Change of Supplier", "PATH_1_AUTHORITY_LED",
-                       "REPORT_PHASE", "Npower", "2016-11-02")
+    mod = await create(
+        gql,
+        admin,
+        "SECMP0019",
+        "Enduring Change of Supplier",
+        "PATH_1_AUTHORITY_LED",
+        "REPORT_PHASE",
+        "Npower",
+        "2016-11-02",
+    )
     assert mod["stage"] == "REPORT_PHASE"
 
     steps = [
-        ({"kind": "CONSULTATION", "occurredOn": "2018-06-01", "stage": "MODIFICATION_REPORT_CONSULTATION"},
-         "MODIFICATION_REPORT_CONSULTATION"),
-        ({"kind": "CHANGE_BOARD_VOTE", "occurredOn": "2018-07-25", "stage": "APPROVED", "bodyCode": "CHANGE_BOARD",
-          "outcome": "APPROVED", "note": "approved by the Change Board"}, "APPROVED"),
+        (
+            {"kind": "CONSULTATION", "occurredOn": "2018-06-01", "stage": "MODIFICATION_REPORT_CONSULTATION"},
+            "MODIFICATION_REPORT_CONSULTATION",
+        ),
+        (
+            {
+                "kind": "CHANGE_BOARD_VOTE",
+                "occurredOn": "2018-07-25",
+                "stage": "APPROVED",
+                "bodyCode": "CHANGE_BOARD",
+                "outcome": "APPROVED",
+                "note": "approved by the Change Board",
+            },
+            "APPROVED",
+        ),
         # An event without a stage leaves it as it is.
         ({"kind": "IMPACT_ASSESSMENT", "occurredOn": "2018-08-01", "note": "DCC impact assessment"}, "APPROVED"),
         # A back-dated stage change does not override a later one.
@@ -124,9 +228,14 @@ async def test_record_modification_event_changes_stage(gql, api_keys):
         payload = r["data"]["recordModificationEvent"]
         assert payload["errors"] == []
         event = payload["modificationEvent"]
-        assert event == {"kind": inp["kind"], "occurredOn": inp["occurredOn"], "note": inp.get("note"),
-                         "stage": inp.get("stage"), "outcome": inp.get("outcome"),
-                         "body": {"code": inp["bodyCode"]} if "bodyCode" in inp else None}
+        assert event == {
+            "kind": inp["kind"],
+            "occurredOn": inp["occurredOn"],
+            "note": inp.get("note"),
+            "stage": inp.get("stage"),
+            "outcome": inp.get("outcome"),
+            "body": {"code": inp["bodyCode"]} if "bodyCode" in inp else None,
+        }
         assert payload["modification"]["stage"] == stage
     assert payload["modification"]["implementedOn"] == "2018-11-01"
 
@@ -134,8 +243,12 @@ async def test_record_modification_event_changes_stage(gql, api_keys):
     found = r["data"]["modification"]
     assert found["stage"] == "IMPLEMENTED"
     assert [(e["kind"], e["occurredOn"]) for e in found["events"]] == [
-        ("STAGE_CHANGED", "2018-05-01"), ("CONSULTATION", "2018-06-01"), ("CHANGE_BOARD_VOTE", "2018-07-25"),
-        ("IMPACT_ASSESSMENT", "2018-08-01"), ("IMPLEMENTED", "2018-11-01")]
+        ("STAGE_CHANGED", "2018-05-01"),
+        ("CONSULTATION", "2018-06-01"),
+        ("CHANGE_BOARD_VOTE", "2018-07-25"),
+        ("IMPACT_ASSESSMENT", "2018-08-01"),
+        ("IMPLEMENTED", "2018-11-01"),
+    ]
     assert found["events"][2]["body"] == {"code": "CHANGE_BOARD"}
     assert found["events"][2]["outcome"] == "APPROVED"
 
@@ -163,14 +276,28 @@ async def test_modifications_filters(gql, api_keys):
     assert await refs({"raisedFrom": "2018-01-20"}) == (3, ["DP118", "MP102", "SECMP0048"])
     assert await refs({"raisedTo": "2017-09-15"}) == (2, ["SECMP0019", "SECMP0044"])
     assert await refs({"raisedFrom": "2017-01-01", "raisedTo": "2018-06-05"}) == (
-        3, ["MP102", "SECMP0044", "SECMP0048"])
+        3,
+        ["MP102", "SECMP0044", "SECMP0048"],
+    )
     assert await refs({"stage": "REFINEMENT", "path": "FAST_TRACK_SELF_GOVERNANCE", "raisedFrom": "2018-01-01"}) == (
-        1, ["MP102"])
+        1,
+        ["MP102"],
+    )
 
     # After a stage event the stage filter follows.
     r = await gql(BY_REF, {"ref": "MP102"})
-    r = await gql(EVENT, {"input": {"modificationId": r["data"]["modification"]["id"], "kind": "STAGE_CHANGED",
-                                    "occurredOn": "2018-09-01", "stage": "REPORT_PHASE"}}, key=admin)
+    r = await gql(
+        EVENT,
+        {
+            "input": {
+                "modificationId": r["data"]["modification"]["id"],
+                "kind": "STAGE_CHANGED",
+                "occurredOn": "2018-09-01",
+                "stage": "REPORT_PHASE",
+            }
+        },
+        key=admin,
+    )
     assert r["data"]["recordModificationEvent"]["errors"] == []
     assert await refs({"stage": "REFINEMENT"}) == (1, ["SECMP0044"])
     assert await refs({"stage": "REPORT_PHASE"}) == (2, ["MP102", "SECMP0048"])
@@ -198,8 +325,11 @@ async def test_modifications_pagination(gql, api_keys):
     # Paging a filtered list.
     r = await gql(LIST, {"filter": {"raisedFrom": "2017-01-01"}, "first": 1})
     conn = r["data"]["modifications"]
-    assert (conn["totalCount"], [e["node"]["reference"] for e in conn["edges"]], conn["pageInfo"]["hasNextPage"]) \
-        == (4, ["DP118"], True)
+    assert (conn["totalCount"], [e["node"]["reference"] for e in conn["edges"]], conn["pageInfo"]["hasNextPage"]) == (
+        4,
+        ["DP118"],
+        True,
+    )
     r = await gql(LIST, {"filter": {"raisedFrom": "2017-01-01"}, "first": 5, "after": conn["pageInfo"]["endCursor"]})
     conn = r["data"]["modifications"]
     assert [e["node"]["reference"] for e in conn["edges"]] == ["MP102", "SECMP0044", "SECMP0048"]

@@ -105,9 +105,14 @@ async def test_create_voting_group_and_parties_with_and_without_group(gql, api_k
     assert group["name"] == "Gridco Group" and group["category"] == "LARGE_SUPPLIER"
 
     joined = await reg.party("Gridco Electricity", "LARGE_SUPPLIER", "Gridco Group")
-    assert joined == {"id": joined["id"], "name": "Gridco Electricity", "category": "LARGE_SUPPLIER",
-                      "status": "APPLICANT", "accededOn": None,
-                      "votingGroup": {"id": group["id"], "name": "Gridco Group", "category": "LARGE_SUPPLIER"}}
+    assert joined == {
+        "id": joined["id"],
+        "name": "Gridco Electricity",
+        "category": "LARGE_SUPPLIER",
+        "status": "APPLICANT",
+        "accededOn": None,
+        "votingGroup": {"id": group["id"], "name": "Gridco Group", "category": "LARGE_SUPPLIER"},
+    }
 
     alone = await reg.party("Alpha Energy", "SMALL_SUPPLIER")
     assert alone["votingGroup"]["name"] == "Alpha Energy"
@@ -134,16 +139,26 @@ async def test_record_party_event_of_every_kind(gql, api_keys):
         ("APPLICATION", "2017-11-01", {}, "APPLICANT", "SMALL_SUPPLIER", "Alpha Energy"),
         ("ACCESSION", "2018-01-10", {}, "ACTIVE", "SMALL_SUPPLIER", "Alpha Energy"),
         ("SREPT_COMPLETED", "2018-05-01", {}, "ACTIVE", "SMALL_SUPPLIER", "Alpha Energy"),
-        ("UEPT_COMPLETED", "2018-06-01", {"userRole": "EXPORT_SUPPLIER"}, "ACTIVE", "SMALL_SUPPLIER",
-         "Alpha Energy"),
-        ("UEP_COMPLETED", "2018-07-05", {"userRole": "IMPORT_SUPPLIER", "userId": "ASE001"}, "ACTIVE",
-         "SMALL_SUPPLIER", "Alpha Energy"),
+        ("UEPT_COMPLETED", "2018-06-01", {"userRole": "EXPORT_SUPPLIER"}, "ACTIVE", "SMALL_SUPPLIER", "Alpha Energy"),
+        (
+            "UEP_COMPLETED",
+            "2018-07-05",
+            {"userRole": "IMPORT_SUPPLIER", "userId": "ASE001"},
+            "ACTIVE",
+            "SMALL_SUPPLIER",
+            "Alpha Energy",
+        ),
         ("DEFAULT_ENTERED", "2018-08-01", {}, "IN_DEFAULT", "SMALL_SUPPLIER", "Alpha Energy"),
         ("DEFAULT_CURED", "2018-08-20", {}, "ACTIVE", "SMALL_SUPPLIER", "Alpha Energy"),
-        ("CATEGORY_CHANGE", "2018-09-01", {"category": "LARGE_SUPPLIER"}, "ACTIVE", "LARGE_SUPPLIER",
-         "Alpha Energy"),
-        ("VOTING_GROUP_CHANGE", "2018-10-01", {"votingGroupId": reg.ids["Gridco Group"]}, "ACTIVE",
-         "LARGE_SUPPLIER", "Gridco Group"),
+        ("CATEGORY_CHANGE", "2018-09-01", {"category": "LARGE_SUPPLIER"}, "ACTIVE", "LARGE_SUPPLIER", "Alpha Energy"),
+        (
+            "VOTING_GROUP_CHANGE",
+            "2018-10-01",
+            {"votingGroupId": reg.ids["Gridco Group"]},
+            "ACTIVE",
+            "LARGE_SUPPLIER",
+            "Gridco Group",
+        ),
     ]
     for kind, day, extra, status, category, group in expected:
         payload = await reg.event("Alpha Energy", kind, day, note=f"note {kind}", **extra)
@@ -156,7 +171,11 @@ async def test_record_party_event_of_every_kind(gql, api_keys):
         assert event["category"] == extra.get("category")
         assert event["votingGroup"] == ({"name": "Gridco Group"} if kind == "VOTING_GROUP_CHANGE" else None)
         assert (party["name"], party["status"], party["category"], party["votingGroup"]["name"]) == (
-            "Alpha Energy", status, category, group)
+            "Alpha Energy",
+            status,
+            category,
+            group,
+        )
         assert party["accededOn"] == (None if kind == "APPLICATION" else "2018-01-10")
 
     # Only UEP completion makes a User Role (UEPT is a testing milestone).
@@ -178,9 +197,12 @@ async def test_party_user_roles_events_and_last_event(gql, api_keys):
     reg = await build(gql, admin)
     await reg.event("Gridco Gas", "UEP_COMPLETED", "2019-01-15", userRole="GAS_SUPPLIER", userId="PMNO002")
     await reg.event("Gridco Gas", "UEP_COMPLETED", "2018-07-20", userRole="IMPORT_SUPPLIER", userId="PNN004")
-    r = await gql("""query($id: ID!) { party(id: $id) { name status
+    r = await gql(
+        """query($id: ID!) { party(id: $id) { name status
         userRoles { role userId since } lastEvent { kind occurredOn }
-        events(first: 10) { totalCount edges { node { kind occurredOn } } } } }""", {"id": reg.ids["Gridco Gas"]})
+        events(first: 10) { totalCount edges { node { kind occurredOn } } } } }""",
+        {"id": reg.ids["Gridco Gas"]},
+    )
     party = r["data"]["party"]
     assert party["userRoles"] == [
         {"role": "IMPORT_SUPPLIER", "userId": "PNN004", "since": "2018-07-20"},
@@ -195,9 +217,11 @@ async def test_party_user_roles_events_and_last_event(gql, api_keys):
     after = None
     pages = 0
     while True:
-        r = await gql("""query($id: ID!, $after: String) { party(id: $id) { events(first: 4, after: $after) {
+        r = await gql(
+            """query($id: ID!, $after: String) { party(id: $id) { events(first: 4, after: $after) {
             totalCount edges { cursor node { kind } } pageInfo { hasNextPage endCursor } } } }""",
-                      {"id": reg.ids["Alpha Energy"], "after": after})
+            {"id": reg.ids["Alpha Energy"], "after": after},
+        )
         events = r["data"]["party"]["events"]
         assert events["totalCount"] == 9
         kinds += [e["node"]["kind"] for e in events["edges"]]
@@ -206,8 +230,17 @@ async def test_party_user_roles_events_and_last_event(gql, api_keys):
             break
         after = events["pageInfo"]["endCursor"]
     assert pages == 3
-    assert kinds == ["APPLICATION", "ACCESSION", "SREPT_COMPLETED", "UEPT_COMPLETED", "UEP_COMPLETED",
-                     "DEFAULT_ENTERED", "DEFAULT_CURED", "CATEGORY_CHANGE", "VOTING_GROUP_CHANGE"]
+    assert kinds == [
+        "APPLICATION",
+        "ACCESSION",
+        "SREPT_COMPLETED",
+        "UEPT_COMPLETED",
+        "UEP_COMPLETED",
+        "DEFAULT_ENTERED",
+        "DEFAULT_CURED",
+        "CATEGORY_CHANGE",
+        "VOTING_GROUP_CHANGE",
+    ]
 
 
 async def test_parties_filters(gql, api_keys):
@@ -245,32 +278,60 @@ async def test_parties_as_of(gql, api_keys):
     async def register(as_of: str) -> tuple[int, list[tuple[str, str, str, str]]]:
         r = await gql(PARTIES, {"asOf": as_of, "first": 100})
         conn = r["data"]["parties"]
-        return conn["totalCount"], [(e["node"]["name"], e["node"]["status"], e["node"]["category"],
-                                     e["node"]["votingGroup"]["name"]) for e in conn["edges"]]
+        return conn["totalCount"], [
+            (e["node"]["name"], e["node"]["status"], e["node"]["category"], e["node"]["votingGroup"]["name"])
+            for e in conn["edges"]
+        ]
 
-    gridco = [("Gridco Electricity", "ACTIVE", "LARGE_SUPPLIER", "Gridco Group"),
-              ("Gridco Gas", "ACTIVE", "LARGE_SUPPLIER", "Gridco Group")]
+    gridco = [
+        ("Gridco Electricity", "ACTIVE", "LARGE_SUPPLIER", "Gridco Group"),
+        ("Gridco Gas", "ACTIVE", "LARGE_SUPPLIER", "Gridco Group"),
+    ]
     # Alpha had only applied; nobody else had acceded.
     assert await register("2017-12-31") == (2, gridco)
-    assert await register("2018-07-26") == (5, [
-        ("Alpha Energy", "ACTIVE", "SMALL_SUPPLIER", "Alpha Energy"),
-        ("Beta Networks", "ACTIVE", "ELECTRICITY_NETWORK", "Beta Networks"),
-        ("Gamma Power", "ACTIVE", "SMALL_SUPPLIER", "Gamma Power"), *gridco])
+    assert await register("2018-07-26") == (
+        5,
+        [
+            ("Alpha Energy", "ACTIVE", "SMALL_SUPPLIER", "Alpha Energy"),
+            ("Beta Networks", "ACTIVE", "ELECTRICITY_NETWORK", "Beta Networks"),
+            ("Gamma Power", "ACTIVE", "SMALL_SUPPLIER", "Gamma Power"),
+            *gridco,
+        ],
+    )
     # Beta's withdrawal took effect on 27 July: gone at the end of that day.
-    assert await register("2018-07-27") == (4, [
-        ("Alpha Energy", "ACTIVE", "SMALL_SUPPLIER", "Alpha Energy"),
-        ("Gamma Power", "ACTIVE", "SMALL_SUPPLIER", "Gamma Power"), *gridco])
-    assert await register("2018-08-01") == (4, [
-        ("Alpha Energy", "IN_DEFAULT", "SMALL_SUPPLIER", "Alpha Energy"),
-        ("Gamma Power", "ACTIVE", "SMALL_SUPPLIER", "Gamma Power"), *gridco])
-    assert await register("2018-08-20") == (4, [
-        ("Alpha Energy", "ACTIVE", "SMALL_SUPPLIER", "Alpha Energy"),
-        ("Gamma Power", "ACTIVE", "SMALL_SUPPLIER", "Gamma Power"), *gridco])
-    assert await register("2018-11-30") == (4, [
-        ("Alpha Energy", "ACTIVE", "LARGE_SUPPLIER", "Gridco Group"),
-        ("Gamma Power", "ACTIVE", "SMALL_SUPPLIER", "Gamma Power"), *gridco])
-    assert await register("2018-12-01") == (3, [
-        ("Alpha Energy", "ACTIVE", "LARGE_SUPPLIER", "Gridco Group"), *gridco])
+    assert await register("2018-07-27") == (
+        4,
+        [
+            ("Alpha Energy", "ACTIVE", "SMALL_SUPPLIER", "Alpha Energy"),
+            ("Gamma Power", "ACTIVE", "SMALL_SUPPLIER", "Gamma Power"),
+            *gridco,
+        ],
+    )
+    assert await register("2018-08-01") == (
+        4,
+        [
+            ("Alpha Energy", "IN_DEFAULT", "SMALL_SUPPLIER", "Alpha Energy"),
+            ("Gamma Power", "ACTIVE", "SMALL_SUPPLIER", "Gamma Power"),
+            *gridco,
+        ],
+    )
+    assert await register("2018-08-20") == (
+        4,
+        [
+            ("Alpha Energy", "ACTIVE", "SMALL_SUPPLIER", "Alpha Energy"),
+            ("Gamma Power", "ACTIVE", "SMALL_SUPPLIER", "Gamma Power"),
+            *gridco,
+        ],
+    )
+    assert await register("2018-11-30") == (
+        4,
+        [
+            ("Alpha Energy", "ACTIVE", "LARGE_SUPPLIER", "Gridco Group"),
+            ("Gamma Power", "ACTIVE", "SMALL_SUPPLIER", "Gamma Power"),
+            *gridco,
+        ],
+    )
+    assert await register("2018-12-01") == (3, [("Alpha Energy", "ACTIVE", "LARGE_SUPPLIER", "Gridco Group"), *gridco])
 
 
 async def test_parties_pagination_through_every_page(gql, api_keys):
@@ -302,8 +363,12 @@ async def test_parties_pagination_through_every_page(gql, api_keys):
     # Past the last edge: an empty page.
     r = await gql(PARTIES, {"first": 2, "after": cursors[-1]})
     assert r["data"]["parties"]["edges"] == []
-    assert r["data"]["parties"]["pageInfo"] == {"hasNextPage": False, "hasPreviousPage": True,
-                                                "startCursor": None, "endCursor": None}
+    assert r["data"]["parties"]["pageInfo"] == {
+        "hasNextPage": False,
+        "hasPreviousPage": True,
+        "startCursor": None,
+        "endCursor": None,
+    }
     # Pagination with asOf and a filter: the three Parties of 2018-12-31 one at a time.
     names, after = [], None
     for _ in range(4):
@@ -321,31 +386,51 @@ async def test_party_and_node(gql, api_keys):
     admin = await api_keys.get("admin")
     reg = await build(gql, admin)
     beta = reg.ids["Beta Networks"]
-    r = await gql("""query($id: ID!) { party(id: $id) { id name status category accededOn
-        votingGroup { name } } }""", {"id": beta})
-    assert r["data"]["party"] == {"id": beta, "name": "Beta Networks", "status": "WITHDRAWN",
-                                  "category": "ELECTRICITY_NETWORK", "accededOn": "2018-02-01",
-                                  "votingGroup": {"name": "Beta Networks"}}
+    r = await gql(
+        """query($id: ID!) { party(id: $id) { id name status category accededOn
+        votingGroup { name } } }""",
+        {"id": beta},
+    )
+    assert r["data"]["party"] == {
+        "id": beta,
+        "name": "Beta Networks",
+        "status": "WITHDRAWN",
+        "category": "ELECTRICITY_NETWORK",
+        "accededOn": "2018-02-01",
+        "votingGroup": {"name": "Beta Networks"},
+    }
 
-    r = await gql("""query($id: ID!) { node(id: $id) { __typename id ... on Party { name status } } }""",
-                  {"id": beta})
+    r = await gql("""query($id: ID!) { node(id: $id) { __typename id ... on Party { name status } } }""", {"id": beta})
     assert r["data"]["node"] == {"__typename": "Party", "id": beta, "name": "Beta Networks", "status": "WITHDRAWN"}
 
     group = reg.ids["Gridco Group"]
-    r = await gql("""query($id: ID!) { node(id: $id) { __typename id
-        ... on VotingGroup { name category parties { name } } } }""", {"id": group})
-    assert r["data"]["node"] == {"__typename": "VotingGroup", "id": group, "name": "Gridco Group",
-                                 "category": "LARGE_SUPPLIER",
-                                 "parties": [{"name": "Alpha Energy"}, {"name": "Gridco Electricity"},
-                                             {"name": "Gridco Gas"}]}
+    r = await gql(
+        """query($id: ID!) { node(id: $id) { __typename id
+        ... on VotingGroup { name category parties { name } } } }""",
+        {"id": group},
+    )
+    assert r["data"]["node"] == {
+        "__typename": "VotingGroup",
+        "id": group,
+        "name": "Gridco Group",
+        "category": "LARGE_SUPPLIER",
+        "parties": [{"name": "Alpha Energy"}, {"name": "Gridco Electricity"}, {"name": "Gridco Gas"}],
+    }
 
-    r = await gql("""query($id: ID!) { party(id: $id) { events(first: 1) { edges { node { id } } } } }""",
-                  {"id": beta})
+    r = await gql("""query($id: ID!) { party(id: $id) { events(first: 1) { edges { node { id } } } } }""", {"id": beta})
     event_id = r["data"]["party"]["events"]["edges"][0]["node"]["id"]
-    r = await gql("""query($id: ID!) { node(id: $id) { __typename id
-        ... on PartyEvent { kind occurredOn party { name } } } }""", {"id": event_id})
-    assert r["data"]["node"] == {"__typename": "PartyEvent", "id": event_id, "kind": "ACCESSION",
-                                 "occurredOn": "2018-02-01", "party": {"name": "Beta Networks"}}
+    r = await gql(
+        """query($id: ID!) { node(id: $id) { __typename id
+        ... on PartyEvent { kind occurredOn party { name } } } }""",
+        {"id": event_id},
+    )
+    assert r["data"]["node"] == {
+        "__typename": "PartyEvent",
+        "id": event_id,
+        "kind": "ACCESSION",
+        "occurredOn": "2018-02-01",
+        "party": {"name": "Beta Networks"},
+    }
 
 
 async def test_voting_groups_by_category_and_as_of(gql, api_keys):
@@ -371,9 +456,22 @@ async def test_voting_groups_by_category_and_as_of(gql, api_keys):
     assert await groups(None, "2019-01-31") == ["Gridco Group"]
 
     r = await gql(query, {"asOf": "2018-07-31", "category": "LARGE_SUPPLIER"})
-    assert r["data"]["votingGroups"] == [{"name": "Gridco Group", "category": "LARGE_SUPPLIER", "parties": [
-        {"name": "Gridco Electricity", "status": "ACTIVE"}, {"name": "Gridco Gas", "status": "ACTIVE"}]}]
+    assert r["data"]["votingGroups"] == [
+        {
+            "name": "Gridco Group",
+            "category": "LARGE_SUPPLIER",
+            "parties": [{"name": "Gridco Electricity", "status": "ACTIVE"}, {"name": "Gridco Gas", "status": "ACTIVE"}],
+        }
+    ]
     r = await gql(query, {"asOf": "2019-01-31", "category": "LARGE_SUPPLIER"})
-    assert r["data"]["votingGroups"] == [{"name": "Gridco Group", "category": "LARGE_SUPPLIER", "parties": [
-        {"name": "Alpha Energy", "status": "ACTIVE"}, {"name": "Gridco Electricity", "status": "ACTIVE"},
-        {"name": "Gridco Gas", "status": "ACTIVE"}]}]
+    assert r["data"]["votingGroups"] == [
+        {
+            "name": "Gridco Group",
+            "category": "LARGE_SUPPLIER",
+            "parties": [
+                {"name": "Alpha Energy", "status": "ACTIVE"},
+                {"name": "Gridco Electricity", "status": "ACTIVE"},
+                {"name": "Gridco Gas", "status": "ACTIVE"},
+            ],
+        }
+    ]

@@ -26,8 +26,6 @@ MODIFICATIONS = """query($first: Int!) { modifications(first: $first) { totalCou
     reference stage events { kind occurredOn stage body { code } } } } } }"""
 
 
-
-
 # The SQL of executing each query is counted, not the response cache's version check before a kept answer.
 APP_SETTINGS = Settings(response_cache=False)
 
@@ -37,8 +35,13 @@ def housekeeping(statement: str) -> bool:
     type introspection a fresh connection runs once (with jit switched off around it), and the API key's lookup
     (cached for a few seconds, so a slow test may see it again: it happens once per request at most)."""
     text = statement.strip()
-    return (not text or text.startswith("SELECT pg_advisory_unlock_all()") or "typeinfo_tree" in text
-            or "set_config('jit'" in text or text.startswith("UPDATE api_keys SET last_used_at"))
+    return (
+        not text
+        or text.startswith("SELECT pg_advisory_unlock_all()")
+        or "typeinfo_tree" in text
+        or "set_config('jit'" in text
+        or text.startswith("UPDATE api_keys SET last_used_at")
+    )
 
 
 def ours(statements: Any) -> list[str]:
@@ -64,12 +67,20 @@ async def test_a_page_of_100_parties_costs_what_a_page_of_5_costs(pool, gql, sta
     async with pool.acquire() as conn, conn.transaction():
         shared = await parties.create_voting_group(conn, name="Shared Group", category="SMALL_SUPPLIER")
         for i in range(120):
-            pk = await parties.create_party(conn, name=f"Party {i:03d}", category="SMALL_SUPPLIER",
-                                            voting_group_id=shared.id if i % 2 else None)
-            await parties.record_event(conn, party_id=pk, kind="ACCESSION",
-                                       occurred_on=date(2017, 1, 1) + timedelta(days=i))
-            await parties.record_event(conn, party_id=pk, kind="UEP_COMPLETED", occurred_on=date(2018, 7, 1),
-                                       user_role="IMPORT_SUPPLIER", user_id=f"ASE{i:03d}")
+            pk = await parties.create_party(
+                conn, name=f"Party {i:03d}", category="SMALL_SUPPLIER", voting_group_id=shared.id if i % 2 else None
+            )
+            await parties.record_event(
+                conn, party_id=pk, kind="ACCESSION", occurred_on=date(2017, 1, 1) + timedelta(days=i)
+            )
+            await parties.record_event(
+                conn,
+                party_id=pk,
+                kind="UEP_COMPLETED",
+                occurred_on=date(2018, 7, 1),
+                user_role="IMPORT_SUPPLIER",
+                user_id=f"ASE{i:03d}",
+            )
     count, data = await compare(gql, statements, PARTIES)
     # page, totalCount, events, voting groups
     assert count == 4
@@ -78,12 +89,25 @@ async def test_a_page_of_100_parties_costs_what_a_page_of_5_costs(pool, gql, sta
     assert len(conn["edges"]) == 100
     first, last = conn["edges"][0]["node"], conn["edges"][-1]["node"]
     assert first == {
-        "name": "Party 000", "status": "ACTIVE", "category": "SMALL_SUPPLIER", "accededOn": "2017-01-01",
+        "name": "Party 000",
+        "status": "ACTIVE",
+        "category": "SMALL_SUPPLIER",
+        "accededOn": "2017-01-01",
         "votingGroup": {"name": "Party 000", "category": "SMALL_SUPPLIER"},
-        "events": {"totalCount": 2, "edges": [
-            {"node": {"kind": "ACCESSION", "occurredOn": "2017-01-01", "userRole": None, "userId": None}},
-            {"node": {"kind": "UEP_COMPLETED", "occurredOn": "2018-07-01", "userRole": "IMPORT_SUPPLIER",
-                      "userId": "ASE000"}}]},
+        "events": {
+            "totalCount": 2,
+            "edges": [
+                {"node": {"kind": "ACCESSION", "occurredOn": "2017-01-01", "userRole": None, "userId": None}},
+                {
+                    "node": {
+                        "kind": "UEP_COMPLETED",
+                        "occurredOn": "2018-07-01",
+                        "userRole": "IMPORT_SUPPLIER",
+                        "userId": "ASE000",
+                    }
+                },
+            ],
+        },
         "userRoles": [{"role": "IMPORT_SUPPLIER", "userId": "ASE000", "since": "2018-07-01"}],
         "lastEvent": {"kind": "UEP_COMPLETED", "occurredOn": "2018-07-01"},
     }
@@ -98,18 +122,34 @@ async def test_a_page_of_100_highlights_with_meetings_costs_what_a_page_of_5_cos
         for i in range(120):
             day = date(2018, 1, 1) + timedelta(days=i)
             body = bodies[i % 3]
-            meeting = await governance.create_meeting(conn, body_id=body.id, reference=f"{body.code}_{i}_{day:%d%m}",
-                                                      held_on=day, title=None, classification="WHITE")
-            await governance.create_highlight(conn, body_id=body.id, meeting_id=meeting, title=f"Highlight {i:03d}",
-                                              body="text", classification="WHITE", published_on=day)
+            meeting = await governance.create_meeting(
+                conn,
+                body_id=body.id,
+                reference=f"{body.code}_{i}_{day:%d%m}",
+                held_on=day,
+                title=None,
+                classification="WHITE",
+            )
+            await governance.create_highlight(
+                conn,
+                body_id=body.id,
+                meeting_id=meeting,
+                title=f"Highlight {i:03d}",
+                body="text",
+                classification="WHITE",
+                published_on=day,
+            )
     count, data = await compare(gql, statements, HIGHLIGHTS)
     # page, totalCount, meetings, bodies
     assert count == 4
     conn = data["highlights"]
     assert conn["totalCount"] == 120
     assert len(conn["edges"]) == 100
-    assert conn["edges"][0]["node"] == {"title": "Highlight 119", "bodyCode": "TAG", "meeting": {
-        "reference": "TAG_119_3004", "heldOn": "2018-04-30", "body": {"code": "TAG"}}}
+    assert conn["edges"][0]["node"] == {
+        "title": "Highlight 119",
+        "bodyCode": "TAG",
+        "meeting": {"reference": "TAG_119_3004", "heldOn": "2018-04-30", "body": {"code": "TAG"}},
+    }
     assert conn["edges"][-1]["node"]["title"] == "Highlight 020"
     assert all(e["node"]["meeting"] is not None for e in conn["edges"])
 
@@ -118,22 +158,54 @@ async def test_a_page_of_100_modifications_with_events_costs_what_a_page_of_5_co
     async with pool.acquire() as conn, conn.transaction():
         board = await governance.create_body(conn, code="CHANGE_BOARD", name="Change Board")
         for i in range(120):
-            pk = await modifications.create(conn, reference=f"MP{i + 100:03d}", title=f"Modification {i}",
-                                            path="PATH_3_SELF_GOVERNANCE", stage="DRAFT_PROPOSAL", proposer=None,
-                                            raised_on=date(2018, 1, 1), working_group=None, release=None)
-            await modifications.record_event(conn, modification_id=pk, kind="RAISED", occurred_on=date(2018, 1, 1),
-                                             note=None, stage="DRAFT_PROPOSAL", body_id=None, outcome=None)
-            await modifications.record_event(conn, modification_id=pk, kind="CHANGE_BOARD_VOTE",
-                                             occurred_on=date(2018, 7, 25), note=None, stage="APPROVED",
-                                             body_id=board.id, outcome="APPROVED")
+            pk = await modifications.create(
+                conn,
+                reference=f"MP{i + 100:03d}",
+                title=f"Modification {i}",
+                path="PATH_3_SELF_GOVERNANCE",
+                stage="DRAFT_PROPOSAL",
+                proposer=None,
+                raised_on=date(2018, 1, 1),
+                working_group=None,
+                release=None,
+            )
+            await modifications.record_event(
+                conn,
+                modification_id=pk,
+                kind="RAISED",
+                occurred_on=date(2018, 1, 1),
+                note=None,
+                stage="DRAFT_PROPOSAL",
+                body_id=None,
+                outcome=None,
+            )
+            await modifications.record_event(
+                conn,
+                modification_id=pk,
+                kind="CHANGE_BOARD_VOTE",
+                occurred_on=date(2018, 7, 25),
+                note=None,
+                stage="APPROVED",
+                body_id=board.id,
+                outcome="APPROVED",
+            )
     count, data = await compare(gql, statements, MODIFICATIONS)
     # page, totalCount, events, bodies
     assert count == 4
     conn = data["modifications"]
     assert conn["totalCount"] == 120
     assert len(conn["edges"]) == 100
-    assert conn["edges"][0]["node"] == {"reference": "MP100", "stage": "APPROVED", "events": [
-        {"kind": "RAISED", "occurredOn": "2018-01-01", "stage": "DRAFT_PROPOSAL", "body": None},
-        {"kind": "CHANGE_BOARD_VOTE", "occurredOn": "2018-07-25", "stage": "APPROVED",
-         "body": {"code": "CHANGE_BOARD"}}]}
+    assert conn["edges"][0]["node"] == {
+        "reference": "MP100",
+        "stage": "APPROVED",
+        "events": [
+            {"kind": "RAISED", "occurredOn": "2018-01-01", "stage": "DRAFT_PROPOSAL", "body": None},
+            {
+                "kind": "CHANGE_BOARD_VOTE",
+                "occurredOn": "2018-07-25",
+                "stage": "APPROVED",
+                "body": {"code": "CHANGE_BOARD"},
+            },
+        ],
+    }
     assert conn["edges"][-1]["node"]["reference"] == "MP199"

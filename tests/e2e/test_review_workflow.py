@@ -18,14 +18,20 @@ REVIEW = """mutation($id: ID!, $action: ReviewAction!, $comment: String, $meetin
 STATES = ["OPEN", "ACKNOWLEDGED", "RESOLVED", "WAIVED", "ESCALATED"]
 ACTIONS = ["ACKNOWLEDGE", "RESOLVE", "WAIVE", "ESCALATE", "REOPEN", "COMMENT"]
 # The way to reach each state from OPEN.
-PATH = {"OPEN": [], "ACKNOWLEDGED": ["ACKNOWLEDGE"], "RESOLVED": ["RESOLVE"], "WAIVED": ["WAIVE"],
-        "ESCALATED": ["ESCALATE"]}
+PATH = {
+    "OPEN": [],
+    "ACKNOWLEDGED": ["ACKNOWLEDGE"],
+    "RESOLVED": ["RESOLVE"],
+    "WAIVED": ["WAIVE"],
+    "ESCALATED": ["ESCALATE"],
+}
 
 
 @pytest.fixture
 async def one_exception(pool) -> str:
-    await validated(pool, "CSR_VARIANCE", "2018-05", csv_bytes("subscriber,forecast,actual", "S1,100,100",
-                                                               "S2,100,300"))
+    await validated(
+        pool, "CSR_VARIANCE", "2018-05", csv_bytes("subscriber,forecast,actual", "S1,100,100", "S2,100,300")
+    )
     [pk] = [i for i in await exception_ids(pool, "VARIANCE_ABOVE_TOLERANCE")][:1]
     return global_id("ReportException", pk)
 
@@ -46,8 +52,11 @@ async def test_every_transition(gql, api_keys, one_exception, start, action):
     if expected is None:
         assert [e["code"] for e in result["errors"]] == ["ILLEGAL_TRANSITION"]
         assert result["exception"] is None
-        again = await gql("query($id: ID!) { node(id: $id) { ... on ReportException { status history { action } } } }",
-                          {"id": one_exception}, key=opsg)
+        again = await gql(
+            "query($id: ID!) { node(id: $id) { ... on ReportException { status history { action } } } }",
+            {"id": one_exception},
+            key=opsg,
+        )
         assert again["data"]["node"]["status"] == start  # nothing changed
         assert len(again["data"]["node"]["history"]) == 1 + len(PATH[start])
     else:
@@ -72,14 +81,34 @@ async def test_history_after_a_sequence_is_exact(gql, api_keys, one_exception):
     result = await act(gql, panel, one_exception, "RESOLVE", comment="Panel noted the assurance")
     names = {opsg: "opsg-0", panel: "panel-1"}
     assert result["exception"]["history"][1:] == [
-        {"actor": names[opsg], "action": "ACKNOWLEDGE", "fromStatus": "OPEN", "toStatus": "ACKNOWLEDGED",
-         "comment": None},
-        {"actor": names[opsg], "action": "COMMENT", "fromStatus": "ACKNOWLEDGED", "toStatus": "ACKNOWLEDGED",
-         "comment": "DCC asked for a statement of assurance"},
-        {"actor": names[opsg], "action": "ESCALATE", "fromStatus": "ACKNOWLEDGED", "toStatus": "ESCALATED",
-         "comment": "for the Panel"},
-        {"actor": names[panel], "action": "RESOLVE", "fromStatus": "ESCALATED", "toStatus": "RESOLVED",
-         "comment": "Panel noted the assurance"},
+        {
+            "actor": names[opsg],
+            "action": "ACKNOWLEDGE",
+            "fromStatus": "OPEN",
+            "toStatus": "ACKNOWLEDGED",
+            "comment": None,
+        },
+        {
+            "actor": names[opsg],
+            "action": "COMMENT",
+            "fromStatus": "ACKNOWLEDGED",
+            "toStatus": "ACKNOWLEDGED",
+            "comment": "DCC asked for a statement of assurance",
+        },
+        {
+            "actor": names[opsg],
+            "action": "ESCALATE",
+            "fromStatus": "ACKNOWLEDGED",
+            "toStatus": "ESCALATED",
+            "comment": "for the Panel",
+        },
+        {
+            "actor": names[panel],
+            "action": "RESOLVE",
+            "fromStatus": "ESCALATED",
+            "toStatus": "RESOLVED",
+            "comment": "Panel noted the assurance",
+        },
     ]
     assert result["exception"]["history"][0]["action"] == "FLAGGED"
 
@@ -87,22 +116,35 @@ async def test_history_after_a_sequence_is_exact(gql, api_keys, one_exception):
 async def test_two_reviewers_at_once_have_one_winner(gql, api_keys, one_exception):
     a = await api_keys.get("opsg")
     b = await api_keys.get("secas")
-    results = await asyncio.gather(act(gql, a, one_exception, "RESOLVE", comment="fixed"),
-                                   act(gql, b, one_exception, "WAIVE", comment="accepted"))
+    results = await asyncio.gather(
+        act(gql, a, one_exception, "RESOLVE", comment="fixed"), act(gql, b, one_exception, "WAIVE", comment="accepted")
+    )
     winners = [r for r in results if not r["errors"]]
     losers = [r for r in results if r["errors"]]
     assert len(winners) == 1 and len(losers) == 1
     assert losers[0]["errors"][0]["code"] in ("CONFLICT", "ILLEGAL_TRANSITION")
-    final = await gql("query($id: ID!) { node(id: $id) { ... on ReportException { status history { action } } } }",
-                      {"id": one_exception}, key=a)
+    final = await gql(
+        "query($id: ID!) { node(id: $id) { ... on ReportException { status history { action } } } }",
+        {"id": one_exception},
+        key=a,
+    )
     assert len(final["data"]["node"]["history"]) == 2  # FLAGGED + the winner's
 
 
-@pytest.mark.parametrize(("role", "action", "allowed"), [
-    ("dcc", "RESOLVE", False), ("dcc", "ACKNOWLEDGE", False), ("dcc", "COMMENT", True),
-    ("panel", "RESOLVE", False), ("panel", "COMMENT", False), ("party", "COMMENT", False),
-    ("public", "COMMENT", False), ("secas", "RESOLVE", True), ("admin", "WAIVE", True),
-])
+@pytest.mark.parametrize(
+    ("role", "action", "allowed"),
+    [
+        ("dcc", "RESOLVE", False),
+        ("dcc", "ACKNOWLEDGE", False),
+        ("dcc", "COMMENT", True),
+        ("panel", "RESOLVE", False),
+        ("panel", "COMMENT", False),
+        ("party", "COMMENT", False),
+        ("public", "COMMENT", False),
+        ("secas", "RESOLVE", True),
+        ("admin", "WAIVE", True),
+    ],
+)
 async def test_roles(gql, api_keys, pool, one_exception, role, action, allowed):
     party_id = await a_party(pool) if role == "party" else None
     key = await api_keys.get(role, party_id=party_id)
@@ -123,13 +165,20 @@ async def test_panel_acts_on_escalated_ones(gql, api_keys, one_exception):
 
 async def test_assignment_to_a_meeting(gql, api_keys, one_exception):
     admin = await api_keys.get("admin")
-    made = await gql("""mutation { createMeeting(input: {bodyCode: "OPSG", reference: "OPSG_10_2407",
-        heldOn: "2018-07-24"}) { meeting { id } errors { code } } }""", key=admin)
+    made = await gql(
+        """mutation { createMeeting(input: {bodyCode: "OPSG", reference: "OPSG_10_2407",
+        heldOn: "2018-07-24"}) { meeting { id } errors { code } } }""",
+        key=admin,
+    )
     if made["data"]["createMeeting"]["errors"]:  # the body may be missing in an empty register
-        await gql('mutation { createBody(input: {code: "OPSG", name: "Operations Group"}) { errors { code } } }',
-                  key=admin)
-        made = await gql("""mutation { createMeeting(input: {bodyCode: "OPSG", reference: "OPSG_10_2407",
-            heldOn: "2018-07-24"}) { meeting { id } errors { code } } }""", key=admin)
+        await gql(
+            'mutation { createBody(input: {code: "OPSG", name: "Operations Group"}) { errors { code } } }', key=admin
+        )
+        made = await gql(
+            """mutation { createMeeting(input: {bodyCode: "OPSG", reference: "OPSG_10_2407",
+            heldOn: "2018-07-24"}) { meeting { id } errors { code } } }""",
+            key=admin,
+        )
     meeting = made["data"]["createMeeting"]["meeting"]["id"]
     result = await act(gql, admin, one_exception, "COMMENT", comment="on the agenda", meetingId=meeting)
     assert result["exception"]["meeting"] == {"reference": "OPSG_10_2407"}
@@ -156,15 +205,22 @@ async def test_available_actions_are_what_each_role_may_do_now(gql, api_keys, on
         node = (await gql(AVAILABLE, {"id": one_exception}, key=await api_keys.get(role)))["data"]["node"]
         return node and [(o["action"], o["toStatus"], o["commentRequired"]) for o in node["availableActions"]]
 
-    assert await listed("opsg") == [("ACKNOWLEDGE", "ACKNOWLEDGED", False), ("RESOLVE", "RESOLVED", True),
-                                    ("WAIVE", "WAIVED", True), ("ESCALATE", "ESCALATED", True),
-                                    ("COMMENT", "OPEN", True)]
+    assert await listed("opsg") == [
+        ("ACKNOWLEDGE", "ACKNOWLEDGED", False),
+        ("RESOLVE", "RESOLVED", True),
+        ("WAIVE", "WAIVED", True),
+        ("ESCALATE", "ESCALATED", True),
+        ("COMMENT", "OPEN", True),
+    ]
     assert await listed("dcc") == [("COMMENT", "OPEN", True)]
     assert await listed("panel") == []  # nothing until the exception is escalated to it
     assert await listed("public") is None  # hidden altogether
     assert (await act(gql, await api_keys.get("opsg"), one_exception, "ESCALATE"))["errors"] == []
-    assert await listed("panel") == [("RESOLVE", "RESOLVED", True), ("WAIVE", "WAIVED", True),
-                                     ("COMMENT", "ESCALATED", True)]
+    assert await listed("panel") == [
+        ("RESOLVE", "RESOLVED", True),
+        ("WAIVE", "WAIVED", True),
+        ("COMMENT", "ESCALATED", True),
+    ]
     result = await act(gql, await api_keys.get("panel"), one_exception, "WAIVE")
     assert result["errors"] == [] and result["exception"]["status"] == "WAIVED"
     assert await listed("opsg") == [("REOPEN", "OPEN", True), ("COMMENT", "WAIVED", True)]

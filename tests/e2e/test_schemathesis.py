@@ -23,8 +23,11 @@ def server_errors(status: int, body: Any) -> list[str]:
     if status >= 500:
         return [f"HTTP {status}"]
     errors = body.get("errors") or [] if isinstance(body, dict) else ["not a JSON object"]
-    return [str(e) for e in errors
-            if not isinstance(e, dict) or (e.get("extensions") or {}).get("code") in (None, "INTERNAL_SERVER_ERROR")]
+    return [
+        str(e)
+        for e in errors
+        if not isinstance(e, dict) or (e.get("extensions") or {}).get("code") in (None, "INTERNAL_SERVER_ERROR")
+    ]
 
 
 def exercise(operation: Any, base_url: str, headers: dict[str, str], failures: list[str]) -> None:
@@ -47,8 +50,9 @@ async def test_no_server_errors_over_a_bounded_run(dsn, pool, api_keys):
     with LiveServer(app) as server:
         schema = schemathesis.graphql.from_url(f"{server.url}/graphql")
         # uploadReport takes a multipart file, which schemathesis cannot send; uploads are fuzzed over REST.
-        operations = [op for op in (result.ok() for result in schema.get_all_operations())
-                      if op.label != "Mutation.uploadReport"]
+        operations = [
+            op for op in (result.ok() for result in schema.get_all_operations()) if op.label != "Mutation.uploadReport"
+        ]
         assert len(operations) > 30
         failures: list[str] = []
         # Mutations run as admin so they reach the code behind the role check.

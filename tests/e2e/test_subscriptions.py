@@ -13,8 +13,10 @@ from api.settings import Settings
 from tests.support.reports import csv_bytes
 from tests.support.server import LiveServer
 
-SUBSCRIBE = "subscription($rt: String) { exceptionFlagged(reportType: $rt) { ruleCode subject severity status " \
-            "reportType { code } } }"
+SUBSCRIBE = (
+    "subscription($rt: String) { exceptionFlagged(reportType: $rt) { ruleCode subject severity status "
+    "reportType { code } } }"
+)
 
 
 async def open_subscription(url: str, key: str | None, query: str, variables: dict | None = None):
@@ -23,8 +25,9 @@ async def open_subscription(url: str, key: str | None, query: str, variables: di
     await ws.send(json.dumps({"type": "connection_init", "payload": payload}))
     ack = json.loads(await asyncio.wait_for(ws.recv(), 10))
     assert ack["type"] == "connection_ack", ack
-    await ws.send(json.dumps({"id": "1", "type": "subscribe",
-                              "payload": {"query": query, "variables": variables or {}}}))
+    await ws.send(
+        json.dumps({"id": "1", "type": "subscribe", "payload": {"query": query, "variables": variables or {}}})
+    )
     return ws
 
 
@@ -37,8 +40,9 @@ async def next_data(ws, timeout: float):
             raise AssertionError(message)
 
 
-async def test_exception_flagged_reaches_a_subscriber_and_not_the_public(dsn, api_keys, worker, broker_url, queue,
-                                                                         monkeypatch):
+async def test_exception_flagged_reaches_a_subscriber_and_not_the_public(
+    dsn, api_keys, worker, broker_url, queue, monkeypatch
+):
     monkeypatch.setattr("workers.broker.QUEUE", queue)
     opsg = await api_keys.get("opsg")
     dcc = await api_keys.get("dcc")
@@ -47,15 +51,20 @@ async def test_exception_flagged_reaches_a_subscriber_and_not_the_public(dsn, ap
         member = await open_subscription(server.url, opsg, SUBSCRIBE, {"rt": "CSR_VARIANCE"})
         public = await open_subscription(server.url, None, SUBSCRIBE, {"rt": "CSR_VARIANCE"})
         async with httpx.AsyncClient(base_url=server.url) as http:
-            r = await http.post("/api/v1/reports/CSR_VARIANCE/2018-05",
-                                content=csv_bytes("subscriber,forecast,actual", "S1,553814,873383"),
-                                headers={"Authorization": f"Bearer {dcc}", "Content-Type": "text/csv"})
+            r = await http.post(
+                "/api/v1/reports/CSR_VARIANCE/2018-05",
+                content=csv_bytes("subscriber,forecast,actual", "S1,553814,873383"),
+                headers={"Authorization": f"Bearer {dcc}", "Content-Type": "text/csv"},
+            )
             assert r.status_code == 202, r.text
         got = []
         while len(got) < 3:  # the subject, the TOTAL, and late delivery (received now for May 2018)
             got.append((await next_data(member, 60))["data"]["exceptionFlagged"])
         assert {(g["ruleCode"], g["subject"]) for g in got} == {
-            ("VARIANCE_ABOVE_TOLERANCE", "S1"), ("VARIANCE_ABOVE_TOLERANCE", "TOTAL"), ("LATE_DELIVERY", "FILE")}
+            ("VARIANCE_ABOVE_TOLERANCE", "S1"),
+            ("VARIANCE_ABOVE_TOLERANCE", "TOTAL"),
+            ("LATE_DELIVERY", "FILE"),
+        }
         assert all(g["status"] == "OPEN" and g["reportType"]["code"] == "CSR_VARIANCE" for g in got)
         # The public subscriber is connected to the same feed and must have received nothing.
         try:
@@ -70,8 +79,9 @@ async def test_exception_flagged_reaches_a_subscriber_and_not_the_public(dsn, ap
 async def test_invalid_key_on_websocket_is_rejected(dsn):
     app = create_app(Settings(database_url=dsn))
     with LiveServer(app) as server:
-        ws = await websockets.connect(server.url.replace("http", "ws") + "/graphql",
-                                      subprotocols=["graphql-transport-ws"])
+        ws = await websockets.connect(
+            server.url.replace("http", "ws") + "/graphql", subprotocols=["graphql-transport-ws"]
+        )
         await ws.send(json.dumps({"type": "connection_init", "payload": {"Authorization": "Bearer nope"}}))
         try:
             await asyncio.wait_for(ws.recv(), 10)

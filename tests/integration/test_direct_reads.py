@@ -122,10 +122,10 @@ STATISTICS = """query($from: String!, $to: String!) { membershipStatistics(fromM
     votingGroupsByCategory { category count } } }"""
 STATISTICS_SHAPES = [
     STATISTICS,
-    'query($from: String!, $to: String!) { __typename m: membershipStatistics(fromMonth: $from, toMonth: $to) { '
+    "query($from: String!, $to: String!) { __typename m: membershipStatistics(fromMonth: $from, toMonth: $to) { "
     "__typename n: partiesAtMonthEnd month g: votingGroupsByCategory { __typename c: count category count } "
     "votingGroupsByCategory { category } } parties(first: 2) { totalCount } }",
-    'query($from: String!, $to: String!) { a: membershipStatistics(fromMonth: $from, toMonth: $to) { month } '
+    "query($from: String!, $to: String!) { a: membershipStatistics(fromMonth: $from, toMonth: $to) { month } "
     'b: membershipStatistics(fromMonth: "2018-01", toMonth: "2018-03") { inDefault withdrawals expulsions } }',
 ]
 # Before any Party existed (the register begins in 2014), across its life, the longest range allowed (50 years),

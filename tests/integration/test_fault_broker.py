@@ -67,6 +67,7 @@ async def test_broker_restart_under_a_stream_of_uploads(direct_url, proxy, queue
     outcomes: list[tuple[str, int, object]] = []  # (phase, status, JSON body or the raw text)
     pool = await db.create_pool(dsn, min_size=1, max_size=4)
     try:
+
         async def ready() -> bool:  # the worker child has started consuming (dramatiq says so once it has)
             return "ready for action" in worker.output() and bool(descendants(pid))
 
@@ -81,8 +82,7 @@ async def test_broker_restart_under_a_stream_of_uploads(direct_url, proxy, queue
                     for _ in range(n):
                         m = next(month)
                         body = f"subscriber,forecast,actual\nS{phase}{m},100,{100 + m}\n".encode()
-                        r = await http.post(f"/api/v1/reports/CSR_VARIANCE/2018-{m:02d}", content=body,
-                                            headers=headers)
+                        r = await http.post(f"/api/v1/reports/CSR_VARIANCE/2018-{m:02d}", content=body, headers=headers)
                         try:
                             payload: object = r.json()
                         except ValueError:
@@ -114,17 +114,20 @@ async def test_broker_restart_under_a_stream_of_uploads(direct_url, proxy, queue
                 async with pool.acquire() as conn:
                     pending = await conn.fetchval(
                         "SELECT count(*) FROM submissions s WHERE status NOT IN ('PASSED', 'FLAGGED', 'REJECTED') "
-                        "OR s.attempts > (SELECT count(*) FROM validation_runs r WHERE r.submission_id = s.id)")
+                        "OR s.attempts > (SELECT count(*) FROM validation_runs r WHERE r.submission_id = s.id)"
+                    )
                 if pending == 0 or time.monotonic() > deadline:
                     break
                 await asyncio.sleep(0.5)
         finally:
             requeue_broker.close()
         async with pool.acquire() as conn:
-            runs = await conn.fetch("SELECT s.id, s.status, count(r.id) AS runs, "
-                                    "bool_and(r.outcome IN ('PASSED', 'FLAGGED', 'REJECTED')) AS final "
-                                    "FROM submissions s LEFT JOIN validation_runs r ON r.submission_id = s.id "
-                                    "GROUP BY s.id, s.status")
+            runs = await conn.fetch(
+                "SELECT s.id, s.status, count(r.id) AS runs, "
+                "bool_and(r.outcome IN ('PASSED', 'FLAGGED', 'REJECTED')) AS final "
+                "FROM submissions s LEFT JOIN validation_runs r ON r.submission_id = s.id "
+                "GROUP BY s.id, s.status"
+            )
             stored = await conn.fetchval("SELECT count(*) FROM submissions")
         alive = worker.proc.poll() is None
         log = worker.output()
@@ -135,8 +138,9 @@ async def test_broker_restart_under_a_stream_of_uploads(direct_url, proxy, queue
 
     assert [o for o in outcomes if o[1] != 202] == [], outcomes
     assert all(isinstance(body, dict) for _, _, body in outcomes), outcomes
-    assert not [o for o in outcomes if o[1] >= 500 and not (isinstance(o[2], dict) and o[2].get("error"))], \
+    assert not [o for o in outcomes if o[1] >= 500 and not (isinstance(o[2], dict) and o[2].get("error"))], (
         "a 5xx without a clear error body"
+    )
     assert len(accepted) == 12 == stored
     # The cut was real: what came in while the broker was away was stored but not enqueued until the requeue job.
     down = {pk_of(sid, "ReportSubmission") for sid, phase in phases.items() if phase == "down"}

@@ -58,16 +58,20 @@ async def test_database_restart_under_load(private_postgres, broker_url, queue, 
             async def burst(phase: str, n: int) -> None:
                 for i in range(n):
                     body = f"subscriber,forecast,actual\nS{phase}{i},100,{100 + i}\n".encode()
-                    r = await http.post(f"/api/v1/reports/CSR_VARIANCE/2018-{(i % 12) + 1:02d}", content=body,
-                                        headers={**headers, "Content-Type": "text/csv"})
+                    r = await http.post(
+                        f"/api/v1/reports/CSR_VARIANCE/2018-{(i % 12) + 1:02d}",
+                        content=body,
+                        headers={**headers, "Content-Type": "text/csv"},
+                    )
                     code = r.json().get("error", {}).get("code", "") if r.status_code >= 400 else ""
                     outcomes.append((phase, r.status_code, code))
                     if r.status_code == 202:
                         accepted.append(r.json()["submission_id"])
                     q = await http.post("/graphql", json={"query": "{ reportTypes { code } }"})
                     errors = q.json().get("errors") or []
-                    outcomes.append((phase, q.status_code,
-                                     (errors[0].get("extensions") or {}).get("code", "") if errors else ""))
+                    outcomes.append(
+                        (phase, q.status_code, (errors[0].get("extensions") or {}).get("code", "") if errors else "")
+                    )
 
             await burst("before", 5)
             stop()
@@ -94,8 +98,10 @@ async def test_database_restart_under_load(private_postgres, broker_url, queue, 
             if pending == 0 or time.monotonic() > deadline:
                 break
             await asyncio.sleep(0.5)
-        runs = await conn.fetch("SELECT s.id, count(r.id) AS runs FROM submissions s "
-                                "LEFT JOIN validation_runs r ON r.submission_id = s.id GROUP BY s.id")
+        runs = await conn.fetch(
+            "SELECT s.id, count(r.id) AS runs FROM submissions s "
+            "LEFT JOIN validation_runs r ON r.submission_id = s.id GROUP BY s.id"
+        )
         stored = await conn.fetchval("SELECT count(*) FROM submissions")
     finally:
         await conn.close()

@@ -55,12 +55,19 @@ async def test_late_and_on_time_receipts(intake_client, api_keys, worker):
         if not late:
             assert findings == [] and exceptions == []
             continue
-        assert findings == [{
-            "ruleCode": "LATE_DELIVERY", "severity": "WARNING", "subject": "FILE", "row": None,
-            "secClause": "H3.24", "details": {"due_at": due, "received_at": received_at.replace("Z", "+00:00")},
-            "message": findings[0]["message"]}]
-        assert exceptions == [{"ruleCode": "LATE_DELIVERY", "subject": "FILE", "severity": "WARNING",
-                               "status": "OPEN"}]
+        assert findings == [
+            {
+                "ruleCode": "LATE_DELIVERY",
+                "severity": "WARNING",
+                "subject": "FILE",
+                "row": None,
+                "secClause": "H3.24",
+                "details": {"due_at": due, "received_at": received_at.replace("Z", "+00:00")},
+                "message": findings[0]["message"],
+            }
+        ]
+        assert exceptions == [{"ruleCode": "LATE_DELIVERY", "subject": "FILE", "severity": "WARNING", "status": "OPEN"}]
     late_message = (await gql(FINDINGS, {"id": ids["2018-04"]}, key=secas))["data"]["reportSubmission"]
     assert late_message["findings"]["edges"][0]["node"]["message"] == (
-        "Late: received 04/06/2018 11:00 (London), after the deadline at the end of 15/05/2018 (SEC H3.24)")
+        "Late: received 04/06/2018 11:00 (London), after the deadline at the end of 15/05/2018 (SEC H3.24)"
+    )

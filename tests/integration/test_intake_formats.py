@@ -15,14 +15,14 @@ from tests.support.reports import upload, wait_final
 
 HEADER = ["user_id", "service", "forecast", "actual", "party_name"]
 ROWS: list[list[Any]] = [
-    ["ASE001", "SR1.1", 10586714, 94715, "Alpha Energy"],    # 0.9% of forecast: below
-    ["ASE001", "SR8.1", 583151, 208851, "Alpha Energy"],     # 35.8%: below
-    ["PNN004", "SR1.1", 1000, 1200, "Power Networks"],       # 120.0%: above
-    ["PMNO002", "SR1.1", 0, 5, "Meter Co"],                  # forecast 0
-    ["PNN004", "SR1.1", 1000, 1000, None],                   # the subject of row 3 again
-    ["ASE002", "SR1.1", -5, 100, "Beta Supply"],             # negative count
-    ["ASE003", "SR1.1", 100, "abc", "Gamma Gas"],            # not a number
-    ["TOTAL", None, 11171865, 305771, None],                 # not checked: rows 6 and 7 were left out
+    ["ASE001", "SR1.1", 10586714, 94715, "Alpha Energy"],  # 0.9% of forecast: below
+    ["ASE001", "SR8.1", 583151, 208851, "Alpha Energy"],  # 35.8%: below
+    ["PNN004", "SR1.1", 1000, 1200, "Power Networks"],  # 120.0%: above
+    ["PMNO002", "SR1.1", 0, 5, "Meter Co"],  # forecast 0
+    ["PNN004", "SR1.1", 1000, 1000, None],  # the subject of row 3 again
+    ["ASE002", "SR1.1", -5, 100, "Beta Supply"],  # negative count
+    ["ASE003", "SR1.1", 100, "abc", "Gamma Gas"],  # not a number
+    ["TOTAL", None, 11171865, 305771, None],  # not checked: rows 6 and 7 were left out
 ]
 
 # (rule, subject, severity, row) → the numbers it must carry. Rows 6 and 7 are left out of the other rules, so the
@@ -78,13 +78,24 @@ FINDINGS = """query($id: ID!) { reportSubmission(id: $id) { status rowCount find
 async def test_csv_xlsx_json_give_the_same_findings(intake_client, api_keys, worker):
     secas = await api_keys.get("secas")
     files = {"csv": ("2018-04", as_csv()), "xlsx": ("2018-05", as_xlsx()), "json": ("2018-06", as_json())}
-    received = {"2018-04": "2018-05-02T10:00:00Z", "2018-05": "2018-06-04T10:00:00Z",
-                "2018-06": "2018-07-03T10:00:00Z"}  # each on time: no LATE_DELIVERY to tell them apart
+    received = {
+        "2018-04": "2018-05-02T10:00:00Z",
+        "2018-05": "2018-06-04T10:00:00Z",
+        "2018-06": "2018-07-03T10:00:00Z",
+    }  # each on time: no LATE_DELIVERY to tell them apart
     assert files["xlsx"][1][:4] == b"PK\x03\x04"
     ids = {}
     for fmt, (period, body) in files.items():
-        r = await upload(intake_client, secas, "SR_VARIANCE", period, body, received_at=received[period],
-                         content_type="application/octet-stream", filename=f"sr.{fmt}")
+        r = await upload(
+            intake_client,
+            secas,
+            "SR_VARIANCE",
+            period,
+            body,
+            received_at=received[period],
+            content_type="application/octet-stream",
+            filename=f"sr.{fmt}",
+        )
         assert r.status_code == 202, (fmt, r.text)
         ids[fmt] = r.json()["submission_id"]
     gql = GraphQLClient(intake_client)
@@ -96,8 +107,18 @@ async def test_csv_xlsx_json_give_the_same_findings(intake_client, api_keys, wor
         sub = (await gql(FINDINGS, {"id": sid}, key=secas))["data"]["reportSubmission"]
         nodes = [e["node"] for e in sub["findings"]["edges"]]
         assert sub["findings"]["totalCount"] == len(nodes)
-        found[fmt] = sorted((n["ruleCode"], n["subject"], n["severity"], n["row"] or 0, json.dumps(n["details"],
-                             sort_keys=True), n["message"], n["secClause"]) for n in nodes)
+        found[fmt] = sorted(
+            (
+                n["ruleCode"],
+                n["subject"],
+                n["severity"],
+                n["row"] or 0,
+                json.dumps(n["details"], sort_keys=True),
+                n["message"],
+                n["secClause"],
+            )
+            for n in nodes
+        )
     # The same findings, message for message, whatever the format.
     assert found["xlsx"] == found["csv"]
     assert found["json"] == found["csv"]

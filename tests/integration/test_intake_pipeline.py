@@ -9,17 +9,27 @@ CSR = "subscriber,forecast,actual"
 
 async def test_csr_variance_flagged_157_7(intake_client, api_keys, worker, gql):
     dcc = await api_keys.get("secas")
-    r = await upload(intake_client, dcc, "CSR_VARIANCE", "2018-05",
-                     csv_bytes(CSR, "ES-SUPPLIER-1,553814,873383"), received_at="2018-06-04T10:00:00Z")
+    r = await upload(
+        intake_client,
+        dcc,
+        "CSR_VARIANCE",
+        "2018-05",
+        csv_bytes(CSR, "ES-SUPPLIER-1,553814,873383"),
+        received_at="2018-06-04T10:00:00Z",
+    )
     assert r.status_code == 202, r.text
     sid = r.json()["submission_id"]
     final = await wait_final(intake_client, dcc, sid)
     assert final["status"] == "FLAGGED", final
     assert final["findings_by_rule"]["VARIANCE_ABOVE_TOLERANCE"] == 2  # the subject and the TOTAL
     opsg = await api_keys.get("opsg")
-    body = await gql("""query($id: ID!) { reportSubmission(id: $id) { status findings(first: 10) { edges { node {
+    body = await gql(
+        """query($id: ID!) { reportSubmission(id: $id) { status findings(first: 10) { edges { node {
         ruleCode severity subject details secClause } } } exceptions { totalCount edges { node { ruleCode subject
-        status history { action } } } } runs { catalogueVersion outcome } } }""", {"id": sid}, key=opsg)
+        status history { action } } } } runs { catalogueVersion outcome } } }""",
+        {"id": sid},
+        key=opsg,
+    )
     sub = body["data"]["reportSubmission"]
     above = [e["node"] for e in sub["findings"]["edges"] if e["node"]["ruleCode"] == "VARIANCE_ABOVE_TOLERANCE"]
     assert {f["details"]["ratio"] for f in above} == {157.7}

@@ -38,8 +38,13 @@ def deliveries(tmp_path: Path) -> Path:
 @pytest.fixture
 def worker(dsn: str, broker_url: str, queue: str, deliveries: Path):  # type: ignore[no-untyped-def]
     """The real actors, with every delivery written down (tests.support.crashing_actors, crashing nothing)."""
-    with running_worker(dsn, broker_url, queue, module="tests.support.crashing_actors",
-                        extra_env={"SECGOV_TEST_DELIVERIES": str(deliveries)}) as w:
+    with running_worker(
+        dsn,
+        broker_url,
+        queue,
+        module="tests.support.crashing_actors",
+        extra_env={"SECGOV_TEST_DELIVERIES": str(deliveries)},
+    ) as w:
         yield w
 
 
@@ -50,8 +55,12 @@ def delivered(path: Path) -> list[int]:
 def ended(output: str) -> int:
     """How many deliveries of validate_submission the worker's log says have ended (done, failed or skipped)."""
     lines = [json.loads(line) for line in output.splitlines() if line.startswith("{")]
-    return sum(1 for x in lines if x.get("actor") == "validate_submission"
-               and x.get("message", "").startswith(("message done", "message failed", "message skipped")))
+    return sum(
+        1
+        for x in lines
+        if x.get("actor") == "validate_submission"
+        and x.get("message", "").startswith(("message done", "message failed", "message skipped"))
+    )
 
 
 async def counts(pool: Any) -> dict[str, int]:
@@ -60,12 +69,14 @@ async def counts(pool: Any) -> dict[str, int]:
             "SELECT (SELECT count(*) FROM submissions) AS submissions, (SELECT count(*) FROM submission_files) AS "
             "files, (SELECT count(*) FROM validation_runs) AS runs, (SELECT count(*) FROM findings) AS findings, "
             "(SELECT count(*) FROM report_exceptions) AS exceptions, (SELECT count(*) FROM exception_history) AS "
-            "history, (SELECT count(*) FROM sr_variance_rows) AS rows")
+            "history, (SELECT count(*) FROM sr_variance_rows) AS rows"
+        )
     return dict(row)
 
 
-async def test_duplicate_then_corrected_resubmission_then_redelivery(intake_client, api_keys, pool, broker, worker,
-                                                                   deliveries):
+async def test_duplicate_then_corrected_resubmission_then_redelivery(
+    intake_client, api_keys, pool, broker, worker, deliveries
+):
     secas = await api_keys.get("secas")
     gql = GraphQLClient(intake_client)
 
@@ -111,8 +122,11 @@ async def test_duplicate_then_corrected_resubmission_then_redelivery(intake_clie
     # ASE002 above the band; all rows: 100.0%; both subjects listed at or above forecast.
     assert final["findings_by_rule"] == {"VARIANCE_ABOVE_TOLERANCE": 1, "AT_OR_ABOVE_FORECAST": 2}
     assert final["delivery"] == "ON_TIME"
-    sub = (await gql("""query($id: ID!) { reportSubmission(id: $id) { supersedes { id status } } }""",
-                     {"id": second}, key=secas))["data"]["reportSubmission"]
+    sub = (
+        await gql(
+            """query($id: ID!) { reportSubmission(id: $id) { supersedes { id status } } }""", {"id": second}, key=secas
+        )
+    )["data"]["reportSubmission"]
     assert sub["supersedes"] == {"id": first, "status": "FLAGGED"}
 
     excs = (await gql(EXCEPTIONS, key=secas))["data"]["exceptions"]
@@ -125,16 +139,27 @@ async def test_duplicate_then_corrected_resubmission_then_redelivery(intake_clie
         assert node["submission"] == {"id": first}
         assert [(h["actor"], h["action"], h["fromStatus"], h["toStatus"], h["comment"]) for h in node["history"]] == [
             ("system", "FLAGGED", None, "OPEN", before[key]["history"][0]["comment"]),
-            ("system", "SYSTEM_RESOLVED", "OPEN", "RESOLVED", closing)]
+            ("system", "SYSTEM_RESOLVED", "OPEN", "RESOLVED", closing),
+        ]
         assert node["history"][1]["comment"].startswith("not raised by the resubmission")
     new = after[("VARIANCE_ABOVE_TOLERANCE", "ASE002")]
     assert (new["status"], new["submission"], [h["action"] for h in new["history"]]) == (
-        "OPEN", {"id": second}, ["FLAGGED"])
+        "OPEN",
+        {"id": second},
+        ["FLAGGED"],
+    )
 
     # Redelivery of finished work (both submissions, twice): nothing changes.
     settled = await counts(pool)
-    assert settled == {"submissions": 3, "files": 3, "runs": 3, "findings": 11, "exceptions": 5, "history": 7,
-                       "rows": 6}
+    assert settled == {
+        "submissions": 3,
+        "files": 3,
+        "runs": 3,
+        "findings": 11,
+        "exceptions": 5,
+        "history": 7,
+        "rows": 6,
+    }
     second_pk = pk_of(second, "ReportSubmission")
     other_pk = pk_of(other.json()["submission_id"], "ReportSubmission")
     assert sorted(delivered(deliveries)) == sorted([first_pk, first_pk, other_pk, second_pk])
@@ -146,8 +171,9 @@ async def test_duplicate_then_corrected_resubmission_then_redelivery(intake_clie
         assert time.monotonic() < deadline, (delivered(deliveries), worker.output()[-3000:])
         await asyncio.sleep(0.1)
     # The actor returns straight after a refused attempt: wait until every delivery has ended in the worker.
-    await eventually(lambda: ended(worker.output()) >= len(delivered(deliveries)),
-                     what="every delivery of validate_submission ended")
+    await eventually(
+        lambda: ended(worker.output()) >= len(delivered(deliveries)), what="every delivery of validate_submission ended"
+    )
     assert sorted(delivered(deliveries)) == sorted([first_pk] * 4 + [second_pk] * 3 + [other_pk])
     assert await counts(pool) == settled
     for sid in (first, second):

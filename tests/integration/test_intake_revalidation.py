@@ -32,11 +32,23 @@ async def test_csr_variance_above_and_below_then_tolerance_change_and_revalidati
     secas = await api_keys.get("secas")
     gql = GraphQLClient(intake_client)
     # May 2018: 873,383 sent against 553,814 forecast (157.7%); received 4 Jun, due 14 Jun.
-    may = await upload(intake_client, secas, "CSR_VARIANCE", "2018-05", csv_bytes(CSR, "ES-SUPPLIER-1,553814,873383"),
-                       received_at="2018-06-04T10:00:00Z")
+    may = await upload(
+        intake_client,
+        secas,
+        "CSR_VARIANCE",
+        "2018-05",
+        csv_bytes(CSR, "ES-SUPPLIER-1,553814,873383"),
+        received_at="2018-06-04T10:00:00Z",
+    )
     # April 2018: 94,715 against 10,586,714 (0.9%); received 10 May, due 15 May.
-    april = await upload(intake_client, secas, "CSR_VARIANCE", "2018-04",
-                         csv_bytes(CSR, "ES-SUPPLIER-2,10586714,94715"), received_at="2018-05-10T10:00:00Z")
+    april = await upload(
+        intake_client,
+        secas,
+        "CSR_VARIANCE",
+        "2018-04",
+        csv_bytes(CSR, "ES-SUPPLIER-2,10586714,94715"),
+        received_at="2018-05-10T10:00:00Z",
+    )
     assert may.status_code == april.status_code == 202, (may.text, april.text)
     may_id, april_id = may.json()["submission_id"], april.json()["submission_id"]
 
@@ -45,8 +57,11 @@ async def test_csr_variance_above_and_below_then_tolerance_change_and_revalidati
     assert final["findings_by_rule"] == {"VARIANCE_ABOVE_TOLERANCE": 2, "AT_OR_ABOVE_FORECAST": 1}
     sub = (await gql(SUBMISSION, {"id": may_id}, key=secas))["data"]["reportSubmission"]
     found = by_rule(sub)
-    assert set(found) == {("VARIANCE_ABOVE_TOLERANCE", "ES-SUPPLIER-1"), ("VARIANCE_ABOVE_TOLERANCE", "TOTAL"),
-                          ("AT_OR_ABOVE_FORECAST", "ES-SUPPLIER-1")}
+    assert set(found) == {
+        ("VARIANCE_ABOVE_TOLERANCE", "ES-SUPPLIER-1"),
+        ("VARIANCE_ABOVE_TOLERANCE", "TOTAL"),
+        ("AT_OR_ABOVE_FORECAST", "ES-SUPPLIER-1"),
+    }
     row = found[("VARIANCE_ABOVE_TOLERANCE", "ES-SUPPLIER-1")]
     assert (row["severity"], row["row"]) == ("WARNING", 1)
     assert row["details"] == {"actual": 873383, "forecast": 553814, "ratio": 157.7, "lower": 90.0, "upper": 110.0}
@@ -64,14 +79,25 @@ async def test_csr_variance_above_and_below_then_tolerance_change_and_revalidati
     assert found[("VARIANCE_BELOW_TOLERANCE", "TOTAL")]["details"]["ratio"] == 0.9
 
     # The administrator widens the band: 157.7% is now inside it.
-    amended = await gql("""mutation { amendReportType(input: {code: "CSR_VARIANCE", toleranceUpperPct: 200}) {
-        reportType { code version toleranceUpperPct toleranceLowerPct } errors { code message } } }""", key=secas)
+    amended = await gql(
+        """mutation { amendReportType(input: {code: "CSR_VARIANCE", toleranceUpperPct: 200}) {
+        reportType { code version toleranceUpperPct toleranceLowerPct } errors { code message } } }""",
+        key=secas,
+    )
     payload = amended["data"]["amendReportType"]
     assert payload["errors"] == []
-    assert payload["reportType"] == {"code": "CSR_VARIANCE", "version": 3, "toleranceUpperPct": 200.0,
-                                     "toleranceLowerPct": 90.0}
-    again = await gql("""mutation($id: ID!) { revalidateSubmission(id: $id) { submission { id status }
-        errors { code } } }""", {"id": may_id}, key=secas)
+    assert payload["reportType"] == {
+        "code": "CSR_VARIANCE",
+        "version": 3,
+        "toleranceUpperPct": 200.0,
+        "toleranceLowerPct": 90.0,
+    }
+    again = await gql(
+        """mutation($id: ID!) { revalidateSubmission(id: $id) { submission { id status }
+        errors { code } } }""",
+        {"id": may_id},
+        key=secas,
+    )
     assert again["data"]["revalidateSubmission"]["errors"] == []
     reset = again["data"]["revalidateSubmission"]["submission"]
     # Back in the queue (a fast worker may have started, or even finished, by the time the payload is read).
@@ -82,8 +108,10 @@ async def test_csr_variance_above_and_below_then_tolerance_change_and_revalidati
     assert final["findings_by_rule"] == {"AT_OR_ABOVE_FORECAST": 1}  # still listed: at or above its forecast
     sub = (await gql(SUBMISSION, {"id": may_id}, key=secas))["data"]["reportSubmission"]
     assert [e["node"]["severity"] for e in sub["findings"]["edges"]] == ["INFO"]
-    assert sub["runs"] == [{"catalogueVersion": 2, "outcome": "FLAGGED", "attempt": 1},
-                           {"catalogueVersion": 3, "outcome": "PASSED", "attempt": 1}]
+    assert sub["runs"] == [
+        {"catalogueVersion": 2, "outcome": "FLAGGED", "attempt": 1},
+        {"catalogueVersion": 3, "outcome": "PASSED", "attempt": 1},
+    ]
 
     # The exceptions the first run raised are resolved by the system, saying why; nothing else was touched.
     closing = "not raised by the validation of the submission of 4 Jun 2018"
@@ -91,8 +119,9 @@ async def test_csr_variance_above_and_below_then_tolerance_change_and_revalidati
     assert excs["totalCount"] == 2
     for node in (e["node"] for e in excs["edges"]):
         assert (node["ruleCode"], node["status"]) == ("VARIANCE_ABOVE_TOLERANCE", "RESOLVED"), node
-        assert [(h["actor"], h["action"], h["fromStatus"], h["toStatus"], h["comment"]) for h in node["history"]][1:] \
-            == [("system", "SYSTEM_RESOLVED", "OPEN", "RESOLVED", closing)], node
+        assert [(h["actor"], h["action"], h["fromStatus"], h["toStatus"], h["comment"]) for h in node["history"]][
+            1:
+        ] == [("system", "SYSTEM_RESOLVED", "OPEN", "RESOLVED", closing)], node
         assert node["history"][0]["action"] == "FLAGGED"
     april_excs = (await gql(EXCEPTIONS, {"period": "2018-04"}, key=secas))["data"]["exceptions"]
     assert april_excs["edges"] == []

@@ -60,10 +60,20 @@ async def make(pool, name: str, *, expires_at: datetime | None = None) -> str:
 
 async def test_cli_creates_a_key_that_expires_in_n_days(dsn, pool, http):
     env = {**os.environ, "DATABASE_URL": dsn, "PYTHONPATH": str(ROOT)}
-    cmd = [sys.executable, "-m", "api.cli", "api-key", "create", "--name", "ops-temp", "--role", "dcc",
-           "--expires-in-days", "3"]
-    done = await asyncio.to_thread(subprocess.run, cmd, env=env, cwd=ROOT, capture_output=True, text=True,
-                                   timeout=60)
+    cmd = [
+        sys.executable,
+        "-m",
+        "api.cli",
+        "api-key",
+        "create",
+        "--name",
+        "ops-temp",
+        "--role",
+        "dcc",
+        "--expires-in-days",
+        "3",
+    ]
+    done = await asyncio.to_thread(subprocess.run, cmd, env=env, cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     key = done.stdout.strip().splitlines()[-1]  # alone on the last line
     async with pool.acquire() as conn:
@@ -71,8 +81,15 @@ async def test_cli_creates_a_key_that_expires_in_n_days(dsn, pool, http):
     assert abs(expires_at - (datetime.now(UTC) + timedelta(days=3))) < timedelta(minutes=1)
     assert await status(http, key) == 200
 
-    bad = await asyncio.to_thread(subprocess.run, [*cmd[:6], "other", *cmd[7:-1], "0"], env=env, cwd=ROOT,
-                                  capture_output=True, text=True, timeout=60)
+    bad = await asyncio.to_thread(
+        subprocess.run,
+        [*cmd[:6], "other", *cmd[7:-1], "0"],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert bad.returncode == 2 and "--expires-in-days" in bad.stderr
 
 
@@ -117,8 +134,9 @@ async def test_last_used_at_is_updated(pool, http, clock):
     clock.now += api.auth.CACHE_SECONDS + 0.01
     # The database's clock must have moved past the first mark for the second to be later.
     async with pool.acquire() as conn:
-        await eventually(lambda: conn.fetchval("SELECT clock_timestamp() > $1", first),
-                         what="the database clock moved on")
+        await eventually(
+            lambda: conn.fetchval("SELECT clock_timestamp() > $1", first), what="the database clock moved on"
+        )
     assert await status(http, key) == 200
     async with pool.acquire() as conn:
         assert await conn.fetchval("SELECT last_used_at FROM api_keys WHERE name = 'used'") > first

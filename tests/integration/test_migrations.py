@@ -21,22 +21,48 @@ async def empty_dsn(pg_server) -> AsyncIterator[str]:
 
 async def schema_dump(conn: Any) -> dict[str, Any]:
     """Every column, constraint, index, view and function of the public schema, and the migrations recorded."""
-    columns = [tuple(r) for r in await conn.fetch(
-        """SELECT table_name, column_name, ordinal_position, data_type, is_nullable, column_default
-           FROM information_schema.columns WHERE table_schema = 'public' ORDER BY table_name, ordinal_position""")]
-    constraints = [tuple(r) for r in await conn.fetch(
-        """SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint
-           WHERE connamespace = 'public'::regnamespace ORDER BY 1, 2""")]
-    indexes = [tuple(r) for r in await conn.fetch(
-        "SELECT tablename, indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' ORDER BY 1, 2")]
-    routines = [tuple(r) for r in await conn.fetch(
-        """SELECT p.proname, pg_get_function_identity_arguments(p.oid) FROM pg_proc p
-           WHERE p.pronamespace = 'public'::regnamespace ORDER BY 1, 2""")]
-    views = [r["table_name"] for r in await conn.fetch(
-        "SELECT table_name FROM information_schema.views WHERE table_schema = 'public' ORDER BY 1")]
+    columns = [
+        tuple(r)
+        for r in await conn.fetch(
+            """SELECT table_name, column_name, ordinal_position, data_type, is_nullable, column_default
+           FROM information_schema.columns WHERE table_schema = 'public' ORDER BY table_name, ordinal_position"""
+        )
+    ]
+    constraints = [
+        tuple(r)
+        for r in await conn.fetch(
+            """SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint
+           WHERE connamespace = 'public'::regnamespace ORDER BY 1, 2"""
+        )
+    ]
+    indexes = [
+        tuple(r)
+        for r in await conn.fetch(
+            "SELECT tablename, indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' ORDER BY 1, 2"
+        )
+    ]
+    routines = [
+        tuple(r)
+        for r in await conn.fetch(
+            """SELECT p.proname, pg_get_function_identity_arguments(p.oid) FROM pg_proc p
+           WHERE p.pronamespace = 'public'::regnamespace ORDER BY 1, 2"""
+        )
+    ]
+    views = [
+        r["table_name"]
+        for r in await conn.fetch(
+            "SELECT table_name FROM information_schema.views WHERE table_schema = 'public' ORDER BY 1"
+        )
+    ]
     applied = [tuple(r) for r in await conn.fetch("SELECT version, applied_at FROM schema_migrations ORDER BY 1")]
-    return {"columns": columns, "constraints": constraints, "indexes": indexes, "routines": routines,
-            "views": views, "applied": applied}
+    return {
+        "columns": columns,
+        "constraints": constraints,
+        "indexes": indexes,
+        "routines": routines,
+        "views": views,
+        "applied": applied,
+    }
 
 
 async def test_migrations_from_an_empty_database_and_twice(empty_dsn):
@@ -52,11 +78,24 @@ async def test_migrations_from_an_empty_database_and_twice(empty_dsn):
         first = await schema_dump(conn)
         assert [v for v, _ in first["applied"]] == versions
         table_names = {c[0] for c in first["columns"]}
-        assert {"parties", "party_events", "voting_groups", "api_keys", "bodies", "meetings", "highlights",
-                "actions", "modifications", "modification_events", "schema_migrations"} <= table_names
+        assert {
+            "parties",
+            "party_events",
+            "voting_groups",
+            "api_keys",
+            "bodies",
+            "meetings",
+            "highlights",
+            "actions",
+            "modifications",
+            "modification_events",
+            "schema_migrations",
+        } <= table_names
         assert "voting_group_memberships" in first["views"]
-        assert {("party_states", "as_of date"), ("can_see", "classification text, body_code text, "
-                 "viewer_role text, viewer_bodies text[]")} <= set(first["routines"])
+        assert {
+            ("party_states", "as_of date"),
+            ("can_see", "classification text, body_code text, viewer_role text, viewer_bodies text[]"),
+        } <= set(first["routines"])
 
         assert await migrate.apply(conn) == []
         assert await schema_dump(conn) == first
@@ -70,8 +109,9 @@ async def test_a_half_migrated_database_gets_the_rest(empty_dsn):
     conn = await db.connect(empty_dsn)
     try:
         versions = [version for version, _ in migrate.migrations()]
-        await conn.execute("CREATE TABLE schema_migrations "
-                           "(version text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())")
+        await conn.execute(
+            "CREATE TABLE schema_migrations (version text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())"
+        )
         first_version, first_sql = migrate.migrations()[0]
         await conn.execute(first_sql)
         await conn.execute("INSERT INTO schema_migrations (version) VALUES ($1)", first_version)
@@ -95,9 +135,15 @@ async def test_demo_data_loads_into_a_fresh_database(empty_dsn):
         assert counts["actions"] == len(seed["actions"])
         assert counts["modifications"] == len(seed["modifications"])
         assert counts["events"] == sum(len(p.get("events", [])) for p in seed["parties"])
-        for table, kind in (("parties", "parties"), ("bodies", "bodies"), ("meetings", "meetings"),
-                            ("highlights", "highlights"), ("actions", "actions"), ("modifications", "modifications"),
-                            ("party_events", "events")):
+        for table, kind in (
+            ("parties", "parties"),
+            ("bodies", "bodies"),
+            ("meetings", "meetings"),
+            ("highlights", "highlights"),
+            ("actions", "actions"),
+            ("modifications", "modifications"),
+            ("party_events", "events"),
+        ):
             assert await conn.fetchval(f"SELECT count(*) FROM {table}") == counts[kind], table
         # Every Party is in a Voting Group.
         assert await conn.fetchval("SELECT count(*) FROM parties WHERE initial_voting_group_id IS NULL") == 0
@@ -117,7 +163,8 @@ async def test_demo_data_loads_into_a_fresh_database(empty_dsn):
         assert month.withdrawals == await conn.fetchval(
             """SELECT count(*) FROM party_events e JOIN parties p ON p.id = e.party_id
                WHERE e.kind = 'WITHDRAWAL' AND e.occurred_on BETWEEN '2018-07-01' AND '2018-07-31'
-                 AND p.initial_category <> 'DCC'""")
+                 AND p.initial_category <> 'DCC'"""
+        )
         assert month.withdrawals >= 1
 
         # Migrating again leaves the data alone.
@@ -133,8 +180,10 @@ async def test_demo_data_over_graphql(pool, gql):
     query = """query($asOf: Date) { parties(asOf: $asOf, filter: {nameContains: "Boltland"}) {
         totalCount edges { node { name status category } } } }"""
     r = await gql(query, {"asOf": "2018-07-26"})
-    assert r["data"]["parties"] == {"totalCount": 1, "edges": [
-        {"node": {"name": "Boltland Energy Limited", "status": "ACTIVE", "category": "SMALL_SUPPLIER"}}]}
+    assert r["data"]["parties"] == {
+        "totalCount": 1,
+        "edges": [{"node": {"name": "Boltland Energy Limited", "status": "ACTIVE", "category": "SMALL_SUPPLIER"}}],
+    }
     r = await gql(query, {"asOf": "2018-07-31"})
     assert r["data"]["parties"] == {"totalCount": 0, "edges": []}
     r = await gql(query, {"asOf": None})

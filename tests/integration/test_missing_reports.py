@@ -22,7 +22,10 @@ async def missing(pool, code: str, period: str) -> list[dict]:
         rows = await conn.fetch(
             "SELECT e.id, e.status, e.severity, e.subject FROM report_exceptions e "
             "JOIN report_types t ON t.id = e.report_type_id "
-            "WHERE e.rule_code = 'MISSING_REPORT' AND t.code = $1 AND e.period = $2", code, period)
+            "WHERE e.rule_code = 'MISSING_REPORT' AND t.code = $1 AND e.period = $2",
+            code,
+            period,
+        )
     return [dict(r) for r in rows]
 
 
@@ -51,8 +54,9 @@ async def test_exactly_one_however_often_and_with_two_schedulers(pool, dsn):
         history = await conn.fetch("SELECT action FROM exception_history WHERE exception_id = $1", found[0]["id"])
         message = await conn.fetchval("SELECT message FROM report_exceptions WHERE id = $1", found[0]["id"])
     # People read London time: 15 May 2018 ends at 23:59 BST (22:59 UTC).
-    assert message == ("SR_VARIANCE for 2018-04 was due by the end of 15/05/2018 (London time) and has not been "
-                       "received (SEC H3.24)")
+    assert message == (
+        "SR_VARIANCE for 2018-04 was due by the end of 15/05/2018 (London time) and has not been received (SEC H3.24)"
+    )
     assert [h["action"] for h in history] == ["FLAGGED"]
 
 
@@ -67,19 +71,31 @@ async def test_the_late_upload_resolves_it_and_is_flagged_late(pool):
     import hashlib
 
     async with pool.acquire() as conn:
-        received = await receive(conn, code="SR_VARIANCE", period="2018-04", content=content,
-                                 sha256=hashlib.sha256(content).digest(), filename="sr.csv",
-                                 content_type="text/csv", received_at=datetime(2018, 6, 4, 10, tzinfo=UTC),
-                                 uploaded_by="admin-test", request_id=None)
+        received = await receive(
+            conn,
+            code="SR_VARIANCE",
+            period="2018-04",
+            content=content,
+            sha256=hashlib.sha256(content).digest(),
+            filename="sr.csv",
+            content_type="text/csv",
+            received_at=datetime(2018, 6, 4, 10, tzinfo=UTC),
+            uploaded_by="admin-test",
+            request_id=None,
+        )
     assert await run(pool, received.submission_id, Limits()) == "FLAGGED"
     [gone] = await missing(pool, "SR_VARIANCE", "2018-04")
     assert gone["status"] == "RESOLVED"
     async with pool.acquire() as conn:
-        last = await conn.fetchrow("SELECT action, comment, actor FROM exception_history WHERE exception_id = $1 "
-                                   "ORDER BY id DESC LIMIT 1", gone["id"])
-        late = await conn.fetchval("SELECT count(*) FROM report_exceptions e JOIN report_types t "
-                                   "ON t.id = e.report_type_id WHERE t.code = 'SR_VARIANCE' AND e.period = '2018-04' "
-                                   "AND e.rule_code = 'LATE_DELIVERY' AND e.status = 'OPEN'")
+        last = await conn.fetchrow(
+            "SELECT action, comment, actor FROM exception_history WHERE exception_id = $1 ORDER BY id DESC LIMIT 1",
+            gone["id"],
+        )
+        late = await conn.fetchval(
+            "SELECT count(*) FROM report_exceptions e JOIN report_types t "
+            "ON t.id = e.report_type_id WHERE t.code = 'SR_VARIANCE' AND e.period = '2018-04' "
+            "AND e.rule_code = 'LATE_DELIVERY' AND e.status = 'OPEN'"
+        )
     assert dict(last) == {"action": "SYSTEM_RESOLVED", "comment": "report received: late", "actor": "system"}
     assert late == 1
     # And the job does not raise it again now that the report is in.

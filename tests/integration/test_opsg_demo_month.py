@@ -31,26 +31,38 @@ TABLE = """query($month: String!) { opsgReport(month: $month) { month heading ma
 # percentages (157%, 1%, 36%); the product gives one decimal. The paper gives no receipt date for the delayed SR
 # April report: the demo's is 4 June 2018.
 PAPER = [
-    ("PMR", "On Time (SEC H13.4 – Monthly 25 working days following end of month)",
-     "Per SEC 13.1. The report indicates all Code, DSP and CSP measures are all above Target where data is available.",
-     "Despite measures all above Target, Users were unable to use services due to Major Incident in CSPN during "
-     "April."),
+    (
+        "PMR",
+        "On Time (SEC H13.4 – Monthly 25 working days following end of month)",
+        "Per SEC 13.1. The report indicates all Code, DSP and CSP measures are all above Target where data is available.",
+        "Despite measures all above Target, Users were unable to use services due to Major Incident in CSPN during "
+        "April.",
+    ),
     ("CH_RETURNS", "Not due this month.", "n/a", "n/a"),
     ("NEP", "Not due this month.", "n/a", "n/a"),
-    ("RDP_INCIDENT", "On Time (SEC Appendix AG 2.5.10 – Monthly - timing not specified)",
-     "14 Incidents reported in the period as resolved. One open Incident still awaiting resolution.",
-     "DCC undertaking another full Data Refresh from RDP's. DCC requested to provided statement of assurance to "
-     "OPSG."),
-    ("CSR_VARIANCE", "On Time (SEC L8.9 – 10th Working day following month end)",
-     "Per SEC L8.9(a), 873,383 requests were sent versus a forecast of 553,814. This is a variance of 319,569. This "
-     "equates to 157.7% of the total forecast volume.",
-     "Despite being outside tolerance, DCC has sufficient capacity to manage."),
-    ("SR_VARIANCE", "April report delayed (due 15/05/2018, received 04/06/2018). May on time. (SEC H3.24 – 10th "
-                    "working day of month)",
-     "April 2018: 94,715 requests were sent versus a forecast of 10,586,714. This is a variance of -10,491,999. This "
-     "equates to 0.9% of the total forecast volume. May 2018: 208,851 requests were sent versus a forecast of "
-     "583,151. This is a variance of -374,300. This equates to 35.8% of the total forecast volume.",
-     "None"),
+    (
+        "RDP_INCIDENT",
+        "On Time (SEC Appendix AG 2.5.10 – Monthly - timing not specified)",
+        "14 Incidents reported in the period as resolved. One open Incident still awaiting resolution.",
+        "DCC undertaking another full Data Refresh from RDP's. DCC requested to provided statement of assurance to "
+        "OPSG.",
+    ),
+    (
+        "CSR_VARIANCE",
+        "On Time (SEC L8.9 – 10th Working day following month end)",
+        "Per SEC L8.9(a), 873,383 requests were sent versus a forecast of 553,814. This is a variance of 319,569. This "
+        "equates to 157.7% of the total forecast volume.",
+        "Despite being outside tolerance, DCC has sufficient capacity to manage.",
+    ),
+    (
+        "SR_VARIANCE",
+        "April report delayed (due 15/05/2018, received 04/06/2018). May on time. (SEC H3.24 – 10th "
+        "working day of month)",
+        "April 2018: 94,715 requests were sent versus a forecast of 10,586,714. This is a variance of -10,491,999. This "
+        "equates to 0.9% of the total forecast volume. May 2018: 208,851 requests were sent versus a forecast of "
+        "583,151. This is a variance of -374,300. This equates to 35.8% of the total forecast volume.",
+        "None",
+    ),
     ("PROBLEM_QUARTERLY", "Not due this month.", "n/a", "n/a"),
 ]
 
@@ -66,8 +78,9 @@ async def demo(pool):
 async def test_june_2018_is_the_papers_table(demo, gql, api_keys):
     body = await gql(TABLE, {"month": "2018-06"}, key=await api_keys.get("panel"))
     report = body["data"]["opsgReport"]
-    assert report["heading"] == ("The Operations Group considered and noted the following DCC reports at their "
-                                 "meeting on 26th June 2018:")
+    assert report["heading"] == (
+        "The Operations Group considered and noted the following DCC reports at their meeting on 26th June 2018:"
+    )
     assert report["meeting"]["heldOn"] == "2018-06-26"
     got = [(r["reportType"], r["deliveryText"], r["content"], r["observationText"]) for r in report["tableRows"]]
     assert got == PAPER
@@ -86,7 +99,9 @@ async def test_june_2018_is_the_papers_table(demo, gql, api_keys):
     assert rows[("SR_VARIANCE", "2018-05")]["observationText"] == "None"
     csr = rows[("CSR_VARIANCE", "2018-05")]
     assert {(e["ruleCode"], e["subject"]) for e in csr["exceptions"]} == {
-        ("VARIANCE_ABOVE_TOLERANCE", "ALL-SUBSCRIBERS"), ("VARIANCE_ABOVE_TOLERANCE", "TOTAL")}
+        ("VARIANCE_ABOVE_TOLERANCE", "ALL-SUBSCRIBERS"),
+        ("VARIANCE_ABOVE_TOLERANCE", "TOTAL"),
+    }
     assert csr["observation"]["history"] == [{"actor": "demo-opsg", "text": PAPER[4][3]}]
 
 
@@ -110,20 +125,27 @@ async def test_an_observation_replaces_the_text_and_keeps_history(demo, gql, api
     assert len(lines) == 2 and all(ln.startswith("Not yet reviewed by OPSG: VARIANCE_ABOVE_TOLERANCE") for ln in lines)
     # Only opsg, secas and admin may record; bad input is named.
     for role, code in (("panel", "FORBIDDEN"), ("dcc", "FORBIDDEN")):
-        body = await gql(record, {"i": {"reportType": "PMR", "period": "2018-04", "text": "x"}},
-                         key=await api_keys.get(role))
+        body = await gql(
+            record, {"i": {"reportType": "PMR", "period": "2018-04", "text": "x"}}, key=await api_keys.get(role)
+        )
         assert [e["code"] for e in body["data"]["recordObservation"]["errors"]] == [code]
     body = await gql(record, {"i": {"reportType": "NEP", "period": "2018-04", "text": "x"}}, key=opsg)
     assert [(e["code"], e["field"]) for e in body["data"]["recordObservation"]["errors"]] == [
-        ("INVALID_PERIOD", "period")]
+        ("INVALID_PERIOD", "period")
+    ]
 
 
 async def test_markdown_cannot_be_turned_into_markup(demo, gql, api_keys):
     opsg = await api_keys.get("opsg")
-    hostile = ("[x](https://example.invalid) *em* _u_ # heading <b>bold</b> <script>alert(1)</script> | broken | "
-               "`code` ![img](https://example.invalid/i.png) https://example.invalid \\| x@example.invalid\n# two")
-    body = await gql("""mutation($i: RecordObservationInput!) { recordObservation(input: $i) { errors { code } } }""",
-                     {"i": {"reportType": "PMR", "period": "2018-04", "text": hostile}}, key=opsg)
+    hostile = (
+        "[x](https://example.invalid) *em* _u_ # heading <b>bold</b> <script>alert(1)</script> | broken | "
+        "`code` ![img](https://example.invalid/i.png) https://example.invalid \\| x@example.invalid\n# two"
+    )
+    body = await gql(
+        """mutation($i: RecordObservationInput!) { recordObservation(input: $i) { errors { code } } }""",
+        {"i": {"reportType": "PMR", "period": "2018-04", "text": hostile}},
+        key=opsg,
+    )
     assert body["data"]["recordObservation"]["errors"] == []
     md = (await gql(TABLE, {"month": "2018-06"}, key=opsg))["data"]["opsgReport"]["markdown"]
     html = MarkdownIt("commonmark").enable("table").render(md)
@@ -150,19 +172,35 @@ async def test_the_catalogue_marks_what_the_papers_do_not_state(gql):
         assert types[code]["version"] == 2  # the Operations Group's variance rules are version 2
     assert types["RDP_INCIDENT"]["tbc"] is False
     assert {s["measure"] for s in types["PMR"]["serviceLevels"] if s["tbc"]} == {
-        "CPM1", "CPM2", "CPM3", "CPM4", "CPM5", "CPM6"}
+        "CPM1",
+        "CPM2",
+        "CPM3",
+        "CPM4",
+        "CPM5",
+        "CPM6",
+    }
 
 
 async def test_one_command_validates_the_demo_month_again(demo, pool, dsn, broker_url, queue, worker, gql, api_keys):
     """`secgov revalidate --month 2018-06`: every submission of the month's table is validated again under the
     catalogue as it stands; the earlier runs keep the version they used."""
     secas = await api_keys.get("secas")
-    amended = await gql("""mutation { amendReportType(input: {code: "CSR_VARIANCE", toleranceUpperPct: 200}) {
-        reportType { version } errors { code } } }""", key=secas)
+    amended = await gql(
+        """mutation { amendReportType(input: {code: "CSR_VARIANCE", toleranceUpperPct: 200}) {
+        reportType { version } errors { code } } }""",
+        key=secas,
+    )
     assert amended["data"]["amendReportType"] == {"reportType": {"version": 3}, "errors": []}
     env = {**os.environ, "DATABASE_URL": dsn, "BROKER_URL": broker_url, "SECGOV_QUEUE": queue}
-    done = await asyncio.to_thread(subprocess.run, [sys.executable, "-m", "api.cli", "revalidate", "--month", "2018-06"],
-                                   cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    done = await asyncio.to_thread(
+        subprocess.run,
+        [sys.executable, "-m", "api.cli", "revalidate", "--month", "2018-06"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     assert len([ln for ln in done.stdout.splitlines() if "queued for validation" in ln]) == 5, done.stdout
     deadline = time.monotonic() + 90
@@ -175,9 +213,13 @@ async def test_one_command_validates_the_demo_month_again(demo, pool, dsn, broke
             break
         await asyncio.sleep(0.5)
     versions = {(r["code"], r["period"]): list(r["versions"]) for r in runs}
-    assert versions == {("PMR", "2018-04"): [2, 2], ("RDP_INCIDENT", "2018-05"): [2, 2],
-                        ("SR_VARIANCE", "2018-04"): [2, 2], ("SR_VARIANCE", "2018-05"): [2, 2],
-                        ("CSR_VARIANCE", "2018-05"): [2, 3]}, worker.output()[-2000:]
+    assert versions == {
+        ("PMR", "2018-04"): [2, 2],
+        ("RDP_INCIDENT", "2018-05"): [2, 2],
+        ("SR_VARIANCE", "2018-04"): [2, 2],
+        ("SR_VARIANCE", "2018-05"): [2, 2],
+        ("CSR_VARIANCE", "2018-05"): [2, 3],
+    }, worker.output()[-2000:]
     # 157.7% is inside a 200% band: the CSR exceptions are resolved by the system, OPSG's observation stays.
     report = (await gql(TABLE, {"month": "2018-06"}, key=secas))["data"]["opsgReport"]
     csr = next(r for r in report["rows"] if r["reportType"] == "CSR_VARIANCE")

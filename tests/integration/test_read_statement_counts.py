@@ -26,20 +26,27 @@ def housekeeping(statement: str) -> bool:
     """asyncpg's own statements (the reset when a connection goes back to the pool, type introspection), and the
     API key's lookup (cached for a few seconds per process, so it may or may not fall in a request)."""
     text = statement.strip()
-    return (not text or text.startswith("SELECT pg_advisory_unlock_all()") or "typeinfo_tree" in text
-            or "set_config('jit'" in text or "api_keys" in text)
+    return (
+        not text
+        or text.startswith("SELECT pg_advisory_unlock_all()")
+        or "typeinfo_tree" in text
+        or "set_config('jit'" in text
+        or "api_keys" in text
+    )
 
 
-async def measure(gql: Any, statements: Any, query: str, variables: dict[str, Any], key: str | None
-                  ) -> tuple[list[str], dict[str, Any]]:
+async def measure(
+    gql: Any, statements: Any, query: str, variables: dict[str, Any], key: str | None
+) -> tuple[list[str], dict[str, Any]]:
     await gql(query, variables, key=key)  # warm: the key lookup, type introspection of a new connection
     statements.reset()
     r = await gql(query, variables, key=key)
     return [s for s in statements.statements if not housekeeping(s)], r["data"]
 
 
-async def same_count(gql: Any, statements: Any, query: str, small: dict[str, Any], large: dict[str, Any],
-                     key: str | None = None) -> tuple[int, dict[str, Any], dict[str, Any]]:
+async def same_count(
+    gql: Any, statements: Any, query: str, small: dict[str, Any], large: dict[str, Any], key: str | None = None
+) -> tuple[int, dict[str, Any], dict[str, Any]]:
     few, small_data = await measure(gql, statements, query, small, key)
     many, large_data = await measure(gql, statements, query, large, key)
     assert len(many) == len(few), "\n---\n".join(many)
@@ -79,8 +86,9 @@ async def test_a_page_of_100_exceptions_costs_what_a_page_of_5_costs(register, g
 
 
 async def test_membership_statistics_over_100_months_costs_what_5_months_cost(register, gql, statements):
-    count, small, large = await same_count(gql, statements, STATISTICS, {"from": "2016-01", "to": "2016-05"},
-                                           {"from": "2016-01", "to": "2024-04"})
+    count, small, large = await same_count(
+        gql, statements, STATISTICS, {"from": "2016-01", "to": "2016-05"}, {"from": "2016-01", "to": "2024-04"}
+    )
     assert count == 1
     assert len(small["membershipStatistics"]) == 5
     assert len(large["membershipStatistics"]) == 100
@@ -90,8 +98,7 @@ async def test_membership_statistics_over_100_months_costs_what_5_months_cost(re
 async def test_the_opsg_table_of_a_busy_month_costs_what_a_quiet_one_costs(register, gql, statements, api_keys):
     key = await api_keys.get("opsg", bodies=("OPSG",))
     # before any report was owed, and a month with every report type due and delivered
-    count, quiet, busy = await same_count(gql, statements, OPSG, {"month": "2016-01"}, {"month": "2019-05"},
-                                          key=key)
+    count, quiet, busy = await same_count(gql, statements, OPSG, {"month": "2016-01"}, {"month": "2019-05"}, key=key)
     assert count >= 1
     assert len(busy["opsgReport"]["rows"]) > 0
     assert quiet["opsgReport"]["month"] == "2016-01"

@@ -112,13 +112,16 @@ async def test_total_count_alone_is_one_count_statement(watched):
     assert "count" in seen.statements[0].lower()
 
 
-@pytest.mark.parametrize(("nodes", "expected"), [
-    ("name", 1),  # the page
-    ("name votingGroup { name }", 2),  # the page, the groups
-    ("name lastEvent { kind }", 2),  # the page, the events
-    ("name userRoles { role } votingGroup { id }", 3),
-    ("votingGroup { id } ...named", 3),  # named fragments count as selected
-])
+@pytest.mark.parametrize(
+    ("nodes", "expected"),
+    [
+        ("name", 1),  # the page
+        ("name votingGroup { name }", 2),  # the page, the groups
+        ("name lastEvent { kind }", 2),  # the page, the events
+        ("name userRoles { role } votingGroup { id }", 3),
+        ("votingGroup { id } ...named", 3),  # named fragments count as selected
+    ],
+)
 async def test_a_page_fetches_only_the_relations_its_nodes_select(watched, nodes, expected):
     """Through graphql-core's execution (an inline fragment keeps the page off the direct path)."""
     seen, _, client = watched
@@ -135,8 +138,11 @@ async def test_a_page_fetches_only_the_relations_its_nodes_select(watched, nodes
 @pytest.mark.parametrize("nodes", ["name", "id name votingGroup { id name category }", "status accededOn note"])
 async def test_a_plain_page_is_one_statement_returning_its_json(watched, nodes):
     seen, _, client = watched
-    query = "{ parties(first: 50) { totalCount pageInfo { hasNextPage endCursor } edges { cursor node { " + nodes \
+    query = (
+        "{ parties(first: 50) { totalCount pageInfo { hasNextPage endCursor } edges { cursor node { "
+        + nodes
         + " } } } }"
+    )
     await ask(client, query)
     seen.reset()
     data = await ask(client, query)

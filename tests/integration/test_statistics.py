@@ -26,12 +26,26 @@ STATISTICS = """query($from: String!, $to: String!) { membershipStatistics(fromM
 CATEGORIES = ("LARGE_SUPPLIER", "SMALL_SUPPLIER", "ELECTRICITY_NETWORK", "GAS_NETWORK", "OTHER_SEC_PARTY")
 
 
-def month(name: str, accessions: int, in_default: int, withdrawals: int, expulsions: int, parties_: int,
-          groups: int, by_category: tuple[int, int, int, int, int]) -> dict[str, Any]:
-    return {"month": name, "accessions": accessions, "inDefault": in_default, "withdrawals": withdrawals,
-            "expulsions": expulsions, "partiesAtMonthEnd": parties_, "votingGroupsAtMonthEnd": groups,
-            "votingGroupsByCategory": [{"category": c, "count": n} for c, n in zip(CATEGORIES, by_category,
-                                                                                    strict=True)]}
+def month(
+    name: str,
+    accessions: int,
+    in_default: int,
+    withdrawals: int,
+    expulsions: int,
+    parties_: int,
+    groups: int,
+    by_category: tuple[int, int, int, int, int],
+) -> dict[str, Any]:
+    return {
+        "month": name,
+        "accessions": accessions,
+        "inDefault": in_default,
+        "withdrawals": withdrawals,
+        "expulsions": expulsions,
+        "partiesAtMonthEnd": parties_,
+        "votingGroupsAtMonthEnd": groups,
+        "votingGroupsByCategory": [{"category": c, "count": n} for c, n in zip(CATEGORIES, by_category, strict=True)],
+    }
 
 
 EXPECTED = [
@@ -52,10 +66,14 @@ async def register(pool) -> dict[str, int]:
     async with pool.acquire() as conn, conn.transaction():
         shared = await parties.create_voting_group(conn, name="Alder Group", category="LARGE_SUPPLIER")
         for name, category, group in [
-            ("Alder Supply", "LARGE_SUPPLIER", shared.id), ("Birch Supply", "LARGE_SUPPLIER", shared.id),
-            ("Cedar Energy", "SMALL_SUPPLIER", None), ("Damson Power", "SMALL_SUPPLIER", None),
-            ("Elm Networks", "ELECTRICITY_NETWORK", None), ("Fir Gas", "GAS_NETWORK", None),
-            ("Gorse Services", "OTHER_SEC_PARTY", None), ("DCC", "DCC", None),
+            ("Alder Supply", "LARGE_SUPPLIER", shared.id),
+            ("Birch Supply", "LARGE_SUPPLIER", shared.id),
+            ("Cedar Energy", "SMALL_SUPPLIER", None),
+            ("Damson Power", "SMALL_SUPPLIER", None),
+            ("Elm Networks", "ELECTRICITY_NETWORK", None),
+            ("Fir Gas", "GAS_NETWORK", None),
+            ("Gorse Services", "OTHER_SEC_PARTY", None),
+            ("DCC", "DCC", None),
         ]:
             ids[name] = await parties.create_party(conn, name=name, category=category, voting_group_id=group)
         events = [
@@ -103,9 +121,18 @@ async def test_membership_statistics_single_months_and_quiet_months(register, gq
 async def test_membership_statistics_through_the_store(register, pool):
     async with pool.acquire() as conn:
         rows = await parties.membership_statistics(conn, from_month=date(2018, 2, 1), to_month=date(2018, 4, 1))
-    assert [(r.month, r.accessions, r.in_default, r.withdrawals, r.expulsions, r.parties_at_month_end,
-             r.voting_groups_at_month_end) for r in rows] == [
-        ("2018-02", 1, 1, 0, 0, 6, 5), ("2018-03", 0, 2, 0, 0, 6, 5), ("2018-04", 0, 1, 0, 1, 5, 4)]
+    assert [
+        (
+            r.month,
+            r.accessions,
+            r.in_default,
+            r.withdrawals,
+            r.expulsions,
+            r.parties_at_month_end,
+            r.voting_groups_at_month_end,
+        )
+        for r in rows
+    ] == [("2018-02", 1, 1, 0, 0, 6, 5), ("2018-03", 0, 2, 0, 0, 6, 5), ("2018-04", 0, 1, 0, 1, 5, 4)]
 
 
 PARTIES_AS_OF = """query($asOf: Date!) { parties(asOf: $asOf, first: 100) { totalCount
@@ -120,54 +147,125 @@ async def as_of(gql: Any, day: str) -> tuple[int, list[tuple[str, str]]]:
 
 
 async def test_parties_as_of_is_the_register_as_it_stood(register, gql):
-    assert await as_of(gql, "2017-12-31") == (3, [
-        ("Alder Supply", "ACTIVE"), ("Damson Power", "ACTIVE"), ("Elm Networks", "ACTIVE")])
+    assert await as_of(gql, "2017-12-31") == (
+        3,
+        [("Alder Supply", "ACTIVE"), ("Damson Power", "ACTIVE"), ("Elm Networks", "ACTIVE")],
+    )
     # Gorse has only applied: not a Party yet. The DCC is in the register (left out of statistics only).
-    assert await as_of(gql, "2018-03-10") == (7, [
-        ("Alder Supply", "ACTIVE"), ("Birch Supply", "ACTIVE"), ("Cedar Energy", "ACTIVE"), ("DCC", "IN_DEFAULT"),
-        ("Damson Power", "IN_DEFAULT"), ("Elm Networks", "IN_DEFAULT"), ("Fir Gas", "ACTIVE")])
-    assert await as_of(gql, "2018-03-20") == (7, [
-        ("Alder Supply", "ACTIVE"), ("Birch Supply", "ACTIVE"), ("Cedar Energy", "ACTIVE"), ("DCC", "IN_DEFAULT"),
-        ("Damson Power", "IN_DEFAULT"), ("Elm Networks", "ACTIVE"), ("Fir Gas", "ACTIVE")])
+    assert await as_of(gql, "2018-03-10") == (
+        7,
+        [
+            ("Alder Supply", "ACTIVE"),
+            ("Birch Supply", "ACTIVE"),
+            ("Cedar Energy", "ACTIVE"),
+            ("DCC", "IN_DEFAULT"),
+            ("Damson Power", "IN_DEFAULT"),
+            ("Elm Networks", "IN_DEFAULT"),
+            ("Fir Gas", "ACTIVE"),
+        ],
+    )
+    assert await as_of(gql, "2018-03-20") == (
+        7,
+        [
+            ("Alder Supply", "ACTIVE"),
+            ("Birch Supply", "ACTIVE"),
+            ("Cedar Energy", "ACTIVE"),
+            ("DCC", "IN_DEFAULT"),
+            ("Damson Power", "IN_DEFAULT"),
+            ("Elm Networks", "ACTIVE"),
+            ("Fir Gas", "ACTIVE"),
+        ],
+    )
     # Damson gone at the end of its expulsion day; Fir at the end of its withdrawal day.
-    assert await as_of(gql, "2018-04-02") == (6, [
-        ("Alder Supply", "ACTIVE"), ("Birch Supply", "ACTIVE"), ("Cedar Energy", "ACTIVE"), ("DCC", "IN_DEFAULT"),
-        ("Elm Networks", "ACTIVE"), ("Fir Gas", "ACTIVE")])
-    assert await as_of(gql, "2018-05-31") == (5, [
-        ("Alder Supply", "ACTIVE"), ("Birch Supply", "ACTIVE"), ("Cedar Energy", "ACTIVE"), ("DCC", "ACTIVE"),
-        ("Elm Networks", "ACTIVE")])
-    assert await as_of(gql, "2018-06-30") == (6, [
-        ("Alder Supply", "ACTIVE"), ("Birch Supply", "ACTIVE"), ("Cedar Energy", "ACTIVE"), ("DCC", "ACTIVE"),
-        ("Elm Networks", "IN_DEFAULT"), ("Gorse Services", "ACTIVE")])
+    assert await as_of(gql, "2018-04-02") == (
+        6,
+        [
+            ("Alder Supply", "ACTIVE"),
+            ("Birch Supply", "ACTIVE"),
+            ("Cedar Energy", "ACTIVE"),
+            ("DCC", "IN_DEFAULT"),
+            ("Elm Networks", "ACTIVE"),
+            ("Fir Gas", "ACTIVE"),
+        ],
+    )
+    assert await as_of(gql, "2018-05-31") == (
+        5,
+        [
+            ("Alder Supply", "ACTIVE"),
+            ("Birch Supply", "ACTIVE"),
+            ("Cedar Energy", "ACTIVE"),
+            ("DCC", "ACTIVE"),
+            ("Elm Networks", "ACTIVE"),
+        ],
+    )
+    assert await as_of(gql, "2018-06-30") == (
+        6,
+        [
+            ("Alder Supply", "ACTIVE"),
+            ("Birch Supply", "ACTIVE"),
+            ("Cedar Energy", "ACTIVE"),
+            ("DCC", "ACTIVE"),
+            ("Elm Networks", "IN_DEFAULT"),
+            ("Gorse Services", "ACTIVE"),
+        ],
+    )
 
     # Without asOf: every Party in any status, as it stands now.
     r = await gql("{ parties(first: 100) { totalCount edges { node { name status } } } }")
     assert r["data"]["parties"]["totalCount"] == 8
     assert {e["node"]["name"]: e["node"]["status"] for e in r["data"]["parties"]["edges"]} == {
-        "Alder Supply": "ACTIVE", "Birch Supply": "ACTIVE", "Cedar Energy": "ACTIVE", "DCC": "ACTIVE",
-        "Damson Power": "EXPELLED", "Elm Networks": "IN_DEFAULT", "Fir Gas": "WITHDRAWN",
-        "Gorse Services": "ACTIVE"}
+        "Alder Supply": "ACTIVE",
+        "Birch Supply": "ACTIVE",
+        "Cedar Energy": "ACTIVE",
+        "DCC": "ACTIVE",
+        "Damson Power": "EXPELLED",
+        "Elm Networks": "IN_DEFAULT",
+        "Fir Gas": "WITHDRAWN",
+        "Gorse Services": "ACTIVE",
+    }
 
 
 async def test_voting_groups_as_of_is_the_register_as_it_stood(register, gql):
     r = await gql(GROUPS_AS_OF, {"asOf": "2018-01-09"})
     assert r["data"]["votingGroups"] == [
-        {"name": "Alder Group", "category": "LARGE_SUPPLIER",
-         "parties": [{"name": "Alder Supply", "status": "ACTIVE"}]},
-        {"name": "Damson Power", "category": "SMALL_SUPPLIER",
-         "parties": [{"name": "Damson Power", "status": "ACTIVE"}]},
-        {"name": "Elm Networks", "category": "ELECTRICITY_NETWORK",
-         "parties": [{"name": "Elm Networks", "status": "ACTIVE"}]},
+        {
+            "name": "Alder Group",
+            "category": "LARGE_SUPPLIER",
+            "parties": [{"name": "Alder Supply", "status": "ACTIVE"}],
+        },
+        {
+            "name": "Damson Power",
+            "category": "SMALL_SUPPLIER",
+            "parties": [{"name": "Damson Power", "status": "ACTIVE"}],
+        },
+        {
+            "name": "Elm Networks",
+            "category": "ELECTRICITY_NETWORK",
+            "parties": [{"name": "Elm Networks", "status": "ACTIVE"}],
+        },
     ]
     r = await gql(GROUPS_AS_OF, {"asOf": "2018-03-10"})
     groups = r["data"]["votingGroups"]
-    assert [g["name"] for g in groups] == ["Alder Group", "Cedar Energy", "DCC", "Damson Power", "Elm Networks",
-                                           "Fir Gas"]
-    assert groups[0]["parties"] == [{"name": "Alder Supply", "status": "ACTIVE"},
-                                    {"name": "Birch Supply", "status": "ACTIVE"}]
+    assert [g["name"] for g in groups] == [
+        "Alder Group",
+        "Cedar Energy",
+        "DCC",
+        "Damson Power",
+        "Elm Networks",
+        "Fir Gas",
+    ]
+    assert groups[0]["parties"] == [
+        {"name": "Alder Supply", "status": "ACTIVE"},
+        {"name": "Birch Supply", "status": "ACTIVE"},
+    ]
     assert groups[3]["parties"] == [{"name": "Damson Power", "status": "IN_DEFAULT"}]
     r = await gql(GROUPS_AS_OF, {"asOf": "2018-06-30"})
-    assert [g["name"] for g in r["data"]["votingGroups"]] == ["Alder Group", "Cedar Energy", "DCC", "Elm Networks",
-                                                              "Gorse Services"]
+    assert [g["name"] for g in r["data"]["votingGroups"]] == [
+        "Alder Group",
+        "Cedar Energy",
+        "DCC",
+        "Elm Networks",
+        "Gorse Services",
+    ]
     r = await gql("""query { votingGroups(asOf: "2018-06-30", category: SMALL_SUPPLIER) { name } }""")
     assert r["data"]["votingGroups"] == [{"name": "Cedar Energy"}]

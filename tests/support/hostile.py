@@ -158,9 +158,7 @@ def with_macros() -> bytes:
 
 def with_external_link() -> bytes:
     link = XML + f'<externalLink xmlns="{NS}"><externalBook xmlns:r="{REL_NS}" r:id="rId1"/></externalLink>'
-    return workbook(
-        sheet(csr_rows(("ES-1", "100", "95"))), extra={"xl/externalLinks/externalLink1.xml": link.encode()}
-    )
+    return workbook(sheet(csr_rows(("ES-1", "100", "95"))), extra={"xl/externalLinks/externalLink1.xml": link.encode()})
 
 
 def many_sheets() -> bytes:

@@ -15,9 +15,17 @@ def csv_bytes(header: str, *rows: str) -> bytes:
     return ("\n".join([header, *rows]) + "\n").encode()
 
 
-async def upload(client: httpx.AsyncClient, key: str | None, code: str, period: str, body: bytes, *,
-                 received_at: str | None = None, content_type: str = "text/csv", filename: str | None = None
-                 ) -> httpx.Response:
+async def upload(
+    client: httpx.AsyncClient,
+    key: str | None,
+    code: str,
+    period: str,
+    body: bytes,
+    *,
+    received_at: str | None = None,
+    content_type: str = "text/csv",
+    filename: str | None = None,
+) -> httpx.Response:
     params = {}
     if received_at:
         params["received_at"] = received_at
@@ -29,8 +37,7 @@ async def upload(client: httpx.AsyncClient, key: str | None, code: str, period: 
     return await client.post(f"/api/v1/reports/{code}/{period}", content=body, params=params, headers=headers)
 
 
-async def wait_final(client: httpx.AsyncClient, key: str, submission_id: str, timeout: float = 60
-                     ) -> dict[str, Any]:
+async def wait_final(client: httpx.AsyncClient, key: str, submission_id: str, timeout: float = 60) -> dict[str, Any]:
     deadline = time.monotonic() + timeout
     body: dict[str, Any] = {}
     while time.monotonic() < deadline:

@@ -46,13 +46,28 @@ def delete_queues(broker_url: str, name: str) -> None:
 class WorkerProcess:
     """`secgov worker` (or a test module of actors) as a child process with its own environment."""
 
-    def __init__(self, database_url: str, broker_url: str, queue: str, *, module: str | None = None,
-                 extra_env: dict[str, str] | None = None) -> None:
-        self.env = {**os.environ, "DATABASE_URL": database_url, "BROKER_URL": broker_url, "SECGOV_QUEUE": queue,
-                    "SECGOV_REDIS_HEARTBEAT_MS": "2000", "SECGOV_REDIS_MAINTENANCE_CHANCE": "1000000",
-                    # Small sandbox limits, so that a hostile file reaches them quickly.
-                    "SECGOV_SANDBOX_MEMORY_MB": "768", "SECGOV_SANDBOX_CPU_SECONDS": "30",
-                    "PYTHONPATH": str(ROOT), **(extra_env or {})}
+    def __init__(
+        self,
+        database_url: str,
+        broker_url: str,
+        queue: str,
+        *,
+        module: str | None = None,
+        extra_env: dict[str, str] | None = None,
+    ) -> None:
+        self.env = {
+            **os.environ,
+            "DATABASE_URL": database_url,
+            "BROKER_URL": broker_url,
+            "SECGOV_QUEUE": queue,
+            "SECGOV_REDIS_HEARTBEAT_MS": "2000",
+            "SECGOV_REDIS_MAINTENANCE_CHANCE": "1000000",
+            # Small sandbox limits, so that a hostile file reaches them quickly.
+            "SECGOV_SANDBOX_MEMORY_MB": "768",
+            "SECGOV_SANDBOX_CPU_SECONDS": "30",
+            "PYTHONPATH": str(ROOT),
+            **(extra_env or {}),
+        }
         self.module = module
         self.queue = queue
         self.proc: subprocess.Popen[bytes] | None = None
@@ -60,12 +75,24 @@ class WorkerProcess:
 
     def start(self) -> WorkerProcess:
         if self.module:
-            cmd = [sys.executable, "-m", "dramatiq", self.module, "--processes", "1", "--threads", "2",
-                   "--queues", self.queue, self.queue + "_webhook"]
+            cmd = [
+                sys.executable,
+                "-m",
+                "dramatiq",
+                self.module,
+                "--processes",
+                "1",
+                "--threads",
+                "2",
+                "--queues",
+                self.queue,
+                self.queue + "_webhook",
+            ]
         else:
             cmd = [sys.executable, "-m", "api.cli", "worker", "--threads", "2"]
-        self.proc = subprocess.Popen(cmd, env=self.env, cwd=ROOT, stdout=self.log.open("ab"),
-                                     stderr=subprocess.STDOUT, start_new_session=True)
+        self.proc = subprocess.Popen(
+            cmd, env=self.env, cwd=ROOT, stdout=self.log.open("ab"), stderr=subprocess.STDOUT, start_new_session=True
+        )
         return self
 
     def kill(self) -> None:

@@ -59,7 +59,8 @@ def test_a_readable_line_does_not_repeat_what_its_message_says() -> None:
     stream = Terminal()
     logs.configure(stream=stream)
     logging.getLogger("secgov.access").info(
-        "%s %s %d", "GET", "/readyz", 200, extra={"method": "GET", "path": "/readyz", "status": 200, "ms": 1.5})
+        "%s %s %d", "GET", "/readyz", 200, extra={"method": "GET", "path": "/readyz", "status": 200, "ms": 1.5}
+    )
     assert stream.getvalue().rstrip().endswith("secgov.access  GET /readyz 200  ms=1.5")
 
 

@@ -17,10 +17,22 @@ AT = datetime(2018, 6, 30, 22, 59, tzinfo=UTC)
 
 def row(**changes: object) -> ReportRow:
     base: dict[str, object] = dict(
-        report_type_id=1, report_type="SR_VARIANCE", report_name="Service Request variance report",
-        sec_clause="H3.24", cadence="MONTHLY", due_working_days=10, tbc=(), delivery_wording=None,
-        content_lead_in=None, table_order=6, period="2018-05", as_at=AT, delivery="ON_TIME", due_at=AT,
-        first_received_at=AT)
+        report_type_id=1,
+        report_type="SR_VARIANCE",
+        report_name="Service Request variance report",
+        sec_clause="H3.24",
+        cadence="MONTHLY",
+        due_working_days=10,
+        tbc=(),
+        delivery_wording=None,
+        content_lead_in=None,
+        table_order=6,
+        period="2018-05",
+        as_at=AT,
+        delivery="ON_TIME",
+        due_at=AT,
+        first_received_at=AT,
+    )
     return ReportRow(**(base | changes))  # type: ignore[arg-type]
 
 
@@ -29,8 +41,14 @@ def rendered(*rows: ReportRow) -> str:
 
 
 def test_a_hostile_user_id_in_an_open_exception_stays_text() -> None:
-    note = ExceptionNote(id=1, rule_code="VARIANCE_ABOVE_TOLERANCE", subject=HOSTILE, severity="WARNING",
-                         status="OPEN", message=f"{HOSTILE} sent 200 against a forecast of 100")
+    note = ExceptionNote(
+        id=1,
+        rule_code="VARIANCE_ABOVE_TOLERANCE",
+        subject=HOSTILE,
+        severity="WARNING",
+        status="OPEN",
+        message=f"{HOSTILE} sent 200 against a forecast of 100",
+    )
     html = rendered(row(exceptions=(note,), exception_count=1))
     for markup in ("<a ", "<strong>", "<em>", "<img", "<h1", "<h3"):
         assert markup not in html, markup
@@ -40,8 +58,14 @@ def test_a_hostile_user_id_in_an_open_exception_stays_text() -> None:
 
 
 def test_a_hostile_observation_stays_text() -> None:
-    observation = Observation(id=1, report_type="SR_VARIANCE", period="2018-05", text=f"{HOSTILE}\n# second line",
-                              recorded_by="[me](https://example.invalid)", recorded_at=AT)
+    observation = Observation(
+        id=1,
+        report_type="SR_VARIANCE",
+        period="2018-05",
+        text=f"{HOSTILE}\n# second line",
+        recorded_by="[me](https://example.invalid)",
+        recorded_at=AT,
+    )
     html = rendered(row(observation=observation))
     assert "<a " not in html and "<h1" not in html and "<img" not in html
     assert "# second line" in html  # kept on its own line, not a heading

@@ -210,8 +210,10 @@ def test_total_that_adds_up_passes() -> None:
     )
     assert result.status == "PASSED"
     # A and B, at 100% of forecast, are listed (INFO); nothing else is found.
-    assert [(f.rule_code, f.subject) for f in result.findings] == [("AT_OR_ABOVE_FORECAST", "A"),
-                                                                    ("AT_OR_ABOVE_FORECAST", "B")]
+    assert [(f.rule_code, f.subject) for f in result.findings] == [
+        ("AT_OR_ABOVE_FORECAST", "A"),
+        ("AT_OR_ABOVE_FORECAST", "B"),
+    ]
 
 
 def test_unknown_columns_are_kept_and_ignored() -> None:

@@ -187,10 +187,16 @@ def test_percent_writes_as_text_pct(values: list[float]) -> None:
 
 
 @FAST
-@given(st.lists(st.one_of(st.none(), st.text(max_size=6), st.sampled_from(["n/a", "-5", "it's", 'a"b', "\\"])), max_size=20))
+@given(
+    st.lists(
+        st.one_of(st.none(), st.text(max_size=6), st.sampled_from(["n/a", "-5", "it's", 'a"b', "\\"])), max_size=20
+    )
+)
 def test_quoted_writes_as_repr(values: list[str | None]) -> None:
     written = findings.quoted(pl.Series(values, dtype=pl.String)).to_list()
-    assert [w for w, v in zip(written, values, strict=True) if v is not None] == [repr(v) for v in values if v is not None]
+    assert [w for w, v in zip(written, values, strict=True) if v is not None] == [
+        repr(v) for v in values if v is not None
+    ]
 
 
 @FAST

@@ -122,25 +122,16 @@ def create(dsn: str | None = None) -> Starlette:
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         # The register's own statistics and OPSG statements, as the floor of reads that are one statement already.
+        from sql.db import set_codecs
         from sql.loader import query
 
         statements["statistics"] = query("parties.statistics").text
         with suppress(KeyError):
             statements["opsg"] = query("opsg.table").text
 
-        async def init(conn: asyncpg.Connection) -> None:
-            await conn.set_type_codec(
-                "json", schema="pg_catalog", encoder=lambda v: orjson.dumps(v).decode(), decoder=orjson.loads
-            )
-            await conn.set_type_codec(
-                "jsonb",
-                schema="pg_catalog",
-                format="binary",
-                encoder=lambda v: b"\x01" + orjson.dumps(v),
-                decoder=lambda b: orjson.loads(b[1:]),
-            )
-
-        state["pool"] = await asyncpg.create_pool(dsn or os.environ["DATABASE_URL"], min_size=2, max_size=20, init=init)
+        state["pool"] = await asyncpg.create_pool(
+            dsn or os.environ["DATABASE_URL"], min_size=2, max_size=20, init=set_codecs
+        )
         try:
             yield
         finally:

@@ -18,7 +18,8 @@ else:  # asyncpg's classes are generic only in its type stubs
     Pool = asyncpg.Pool
 
 
-async def _init(conn: Conn) -> None:
+async def set_codecs(conn: Conn) -> None:
+    """json and jsonb as Python values through orjson, on every new connection."""
     await conn.set_type_codec(
         "json", schema="pg_catalog", encoder=lambda v: orjson.dumps(v).decode(), decoder=orjson.loads
     )
@@ -59,7 +60,7 @@ async def create_pool(
     connection, when it opens: no round trip per request)."""
 
     async def init(conn: Conn) -> None:
-        await _init(conn)
+        await set_codecs(conn)
         if on_query is not None:
             conn.add_query_logger(lambda logged: on_query(logged.query))
 
@@ -77,5 +78,5 @@ async def create_pool(
 
 async def connect(dsn: str) -> Conn:
     conn: Conn = await asyncpg.connect(dsn, server_settings=NO_JIT)
-    await _init(conn)
+    await set_codecs(conn)
     return conn

@@ -37,8 +37,9 @@ async def raised_by_run(conn: Conn, *, run_id: int, cap: int) -> list[Raised]:
     ]
 
 
-async def _history(
+async def add_history(
     conn: Conn,
+    *,
     exception_id: int,
     action: str,
     from_status: str | None,
@@ -46,6 +47,7 @@ async def _history(
     comment: str | None,
     actor: str = SYSTEM,
 ) -> None:
+    """One entry of an exception's append-only trail."""
     await execute(
         conn,
         "exceptions.history_add",

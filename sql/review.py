@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from sql import exceptions
 from sql.db import Conn
 from sql.errors import Conflict, NotFound
-from sql.loader import execute, fetch, fetchval
+from sql.loader import fetch, fetchval
 from sql.rows import ExceptionRow, from_records
 
 # (current status) -> (new status, comment to keep); raises the refusal when the action may not be taken.
@@ -49,14 +49,13 @@ async def review(
     )
     if done is None:
         raise Conflict("the exception changed while you were reviewing it: reload and try again", field="id")
-    await execute(
+    await exceptions.add_history(
         conn,
-        "exceptions.history_add",
         exception_id=exception_id,
-        actor=actor,
         action=action,
         from_status=current.status,
         to_status=to,
         comment=text,
+        actor=actor,
     )
     return (await exceptions.by_ids(conn, ids=[exception_id]))[0]

@@ -89,6 +89,21 @@ def floor_findings(checked: tuple[pl.DataFrame, ...]) -> pl.DataFrame:
     bad_rows, flagged, listed, zero, dups, _ = checked
     clause = SPEC.sec_clause
     first_row = pl.col("row").list.first() if isinstance(dups.schema["row"], pl.List) else pl.col("row")
+
+    def against_forecast(frame: pl.DataFrame, rule: str) -> pl.DataFrame:
+        return frame.select(
+            pl.lit(rule).alias("rule"),
+            "subject",
+            "row",
+            pl.format(
+                "{} requests sent against a forecast of {}: {}% of forecast (SEC " + f"{clause})",
+                "actual",
+                "forecast",
+                "ratio",
+            ).alias("message"),
+            pl.format('{{"actual":{},"forecast":{},"ratio":{}}}', "actual", "forecast", "ratio").alias("details"),
+        )
+
     return pl.concat(
         [
             bad_rows.select(
@@ -98,30 +113,8 @@ def floor_findings(checked: tuple[pl.DataFrame, ...]) -> pl.DataFrame:
                 pl.format("row {} has an invalid value", "row").alias("message"),
                 pl.format('{{"row":{}}}', "row").alias("details"),
             ),
-            flagged.select(
-                pl.lit("VARIANCE").alias("rule"),
-                "subject",
-                "row",
-                pl.format(
-                    "{} requests sent against a forecast of {}: {}% of forecast (SEC " + f"{clause})",
-                    "actual",
-                    "forecast",
-                    "ratio",
-                ).alias("message"),
-                pl.format('{{"actual":{},"forecast":{},"ratio":{}}}', "actual", "forecast", "ratio").alias("details"),
-            ),
-            listed.select(
-                pl.lit("AT_OR_ABOVE_FORECAST").alias("rule"),
-                "subject",
-                "row",
-                pl.format(
-                    "{} requests sent against a forecast of {}: {}% of forecast (SEC " + f"{clause})",
-                    "actual",
-                    "forecast",
-                    "ratio",
-                ).alias("message"),
-                pl.format('{{"actual":{},"forecast":{},"ratio":{}}}', "actual", "forecast", "ratio").alias("details"),
-            ),
+            against_forecast(flagged, "VARIANCE"),
+            against_forecast(listed, "AT_OR_ABOVE_FORECAST"),
             zero.select(
                 pl.lit("FORECAST_ZERO").alias("rule"),
                 "subject",

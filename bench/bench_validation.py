@@ -55,23 +55,14 @@ def floor(frame: pl.DataFrame) -> tuple[pl.DataFrame, ...]:
         .alias("subject")
     )
     actual, forecast = pl.col("actual"), pl.col("forecast")
-    flagged = (
-        valid.lazy()
-        .filter(forecast > 0, (actual * 100 > forecast * 110) | (actual * 100 < forecast * 90))
-        .select(
-            "subject", "row", "actual", "forecast", ((actual * 2000 + forecast) // (2 * forecast) / 10).alias("ratio")
-        )
-        .collect()
-    )
+    ratio = ((actual * 2000 + forecast) // (2 * forecast) / 10).alias("ratio")
+
+    def with_ratio(*where: pl.Expr) -> pl.DataFrame:
+        return valid.lazy().filter(forecast > 0, *where).select("subject", "row", "actual", "forecast", ratio).collect()
+
+    flagged = with_ratio((actual * 100 > forecast * 110) | (actual * 100 < forecast * 90))
     # Every subject at or above its forecast is listed as well (INFO).
-    listed = (
-        valid.lazy()
-        .filter(forecast > 0, actual >= forecast)
-        .select(
-            "subject", "row", "actual", "forecast", ((actual * 2000 + forecast) // (2 * forecast) / 10).alias("ratio")
-        )
-        .collect()
-    )
+    listed = with_ratio(actual >= forecast)
     zero = valid.filter(pl.col("forecast") == 0, pl.col("actual") > 0).select("subject", "row")
     # The same shortcut the pipeline takes: counting distinct subjects usually proves there are no duplicates.
     subjects = valid.get_column("subject")

@@ -1,4 +1,4 @@
-"""Pages of Parties and exceptions answered straight from their rows (schema/direct.py) give exactly what
+"""Pages of Parties and exceptions answered straight from their rows (schema/direct/) give exactly what
 graphql-core's execution gives, on the benchmark generator's register: every field the direct path answers, aliases,
 __typename, cursors followed page after page, asOf, counts; and what it does not answer goes the ordinary way."""
 

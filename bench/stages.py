@@ -4,7 +4,7 @@ python -m bench.stages [--rows 10000 100000 1000000 5000000] [--bad 0.0 0.1] [--
 
 Stages and their floors (the same input, the least the work needs, in bare polars and asyncpg):
   parse     validation.parse(data)                 pl.read_csv(io.BytesIO(data), infer_schema=False)
-  validate  validation.validate_frame(frame, SPEC) bench_validation.floor(frame): the same checks in bare polars
+  validate  validation.validate_frame(frame, SPEC) floor_validation.floor(frame): the same findings in bare polars
   store     next_run_id, rows_csv, findings_csv, store_run in one transaction (as the worker does)
                                                    the same rows and findings frames written as CSV by polars and
                                                    COPYed into plain logged tables with primary keys (rows keyed
@@ -53,7 +53,8 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE))
 
 import polars as pl  # noqa: E402
-from bench_validation import SPEC, floor  # noqa: E402
+from bench_validation import SPEC  # noqa: E402
+from floor_validation import floor  # noqa: E402
 from gen_sr_variance import generate  # noqa: E402
 from harness import machine, table, write  # noqa: E402
 

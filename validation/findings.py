@@ -109,29 +109,49 @@ def text(*pieces: Piece) -> pl.Expr:
     return pl.concat_str([pl.lit(p, dtype=pl.String) if isinstance(p, str) else p.cast(pl.String) for p in pieces])
 
 
-# Three digits each, zero-padded: the groups of a number with thousands separators.
-_GROUPS = pl.Series("groups", [f"{i:03d}" for i in range(1000)], dtype=pl.String)
+# The groups of three digits of a number with thousands separators, looked up by state * 1000 + group: state 0
+# is a group before the number's first (nothing), 1 its first group as written (12), 2 the same with a minus sign
+# (-12), 3 a later group, zero-padded (012). One table ends each group with a comma, the other is for the last.
+def _group_table(tail: str) -> pl.Series:
+    written = [
+        [""] * 1000,
+        [str(i) for i in range(1000)],
+        [f"-{i}" for i in range(1000)],
+        [f"{i:03d}" for i in range(1000)],
+    ]
+    return pl.Series([text + tail if text else text for state in written for text in state], dtype=pl.String)
+
+
+_GROUP, _LAST_GROUP = _group_table(","), _group_table("")
+_DIGITS = pl.Series([str(i) for i in range(10)], dtype=pl.String)
 
 
 def thousands(value: pl.Expr, largest: int = 2**63) -> list[pl.Expr]:
-    """An integer with thousands separators, as f"{n:,}" writes it (-1,234,567; |value| <= `largest`), as the
-    pieces to give `text`: the sign (or the 0 of zero), then the digits."""
-    # Each group of three digits looked up zero-padded, joined by commas, and the leading zeros and commas
-    # stripped: arithmetic and a gather, several times faster than splitting the digits' text with a regex. The
-    # sign stays a piece of its own so that no column of whole numbers is copied again to add it.
+    """An integer with thousands separators, as f"{n:,}" writes it (-1,234,567; |value| <= `largest`), as pieces
+    to give `text`, one per group of three digits."""
+    # Each group is a gather from a small table, with its comma, padding and sign decided by arithmetic: no text is
+    # split, stripped or joined twice, and the pieces go straight into the message's one concatenation.
     magnitude = value.abs().cast(pl.Int64)
     count = max(1, (len(str(abs(largest))) + 2) // 3)
-    groups = [pl.lit(_GROUPS).gather(magnitude // 10 ** (3 * k) % 1000) for k in reversed(range(count))]
-    digits = pl.concat_str(groups, separator=",").str.strip_chars_start("0,")
-    sign = pl.when(value < 0).then(pl.lit("-")).when(magnitude == 0).then(pl.lit("0")).otherwise(pl.lit(""))
-    return [sign, digits]
+    first = pl.lit(1, dtype=pl.Int64) + (value < 0).cast(pl.Int64)
+    pieces = []
+    for k in reversed(range(count)):
+        group = magnitude // 10 ** (3 * k) % 1000 if k else magnitude % 1000
+        later = magnitude >= 10 ** (3 * (k + 1)) if 10 ** (3 * (k + 1)) <= 2**63 - 1 else pl.lit(False)
+        state = (
+            pl.when(later).then(3).when(magnitude >= 10 ** (3 * k)).then(first).otherwise(0)
+            if k
+            else pl.when(later).then(3).otherwise(first)
+        )
+        pieces.append(pl.lit(_GROUP if k else _LAST_GROUP).gather(state * 1000 + group))
+    return pieces
 
 
 def tenths(value: pl.Expr) -> pl.Expr:
     """An integer number of tenths with one decimal, as f"{tenths / 10:.1f}" writes it: 358 -> 35.8, -5 -> -0.5."""
     magnitude = value.abs()
     sign = pl.when(value < 0).then(pl.lit("-")).otherwise(pl.lit(""))
-    return text(sign, (magnitude // 10).cast(pl.String), ".", (magnitude % 10).cast(pl.String))
+    return text(sign, (magnitude // 10).cast(pl.String), ".", pl.lit(_DIGITS).gather(magnitude % 10))
 
 
 def json_value(value: object) -> str:

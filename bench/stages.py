@@ -1,6 +1,6 @@
 """Each stage of validation and intake — parse, validate, store — timed and its peak memory taken, beside its floor.
 
-python -m bench.stages [--rows 10000 100000 1000000 5000000] [--bad 0.0 0.1] [--runs 3]
+python -m bench.stages [--rows 10000 100000 1000000 5000000] [--bad 0.0 0.1] [--runs 3] [--stages parse validate store]
 
 Stages and their floors (the same input, the least the work needs, in bare polars and asyncpg):
   parse     validation.parse(data)                 pl.read_csv(io.BytesIO(data), infer_schema=False)
@@ -565,6 +565,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--rows", type=int, nargs="+", default=[100_000, 1_000_000])
     p.add_argument("--bad", type=float, nargs="+", default=[0.0, 0.1])
     p.add_argument("--runs", type=int, default=3)
+    p.add_argument("--stages", nargs="+", choices=STAGES, default=list(STAGES), help="the stages to run (all)")
     p.add_argument("--child", help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     if args.child:
@@ -590,7 +591,7 @@ def main(argv: list[str] | None = None) -> int:
                     f"{inputs['findings']:,} findings (inputs in {time.perf_counter() - t0:.1f} s)",
                     flush=True,
                 )
-                for stage in STAGES:
+                for stage in args.stages:
                     entry: dict[str, Any] = {"rows": n, "bad_fraction": bad, "stage": stage, **inputs}
                     for impl in IMPLS:
                         job = {

@@ -155,11 +155,18 @@ async def store_run(
     findings_csv: bytes | None,
     rows_csv: bytes | None,
 ) -> int:
-    """Record a run: the run row, its findings and the parsed rows (one COPY each, rows replacing earlier ones).
+    """Record a run: its findings, the run row and the parsed rows (one COPY each, rows replacing earlier ones).
 
     Both CSVs carry a header; findings_csv has FINDING_COLUMNS, rows_csv submission_id then the type's columns.
-    Their submission and run are checked once, by the run's own row, not row by row.
+    Their submission and run are checked once, by the run's own row, not row by row; the run row, written after
+    its findings, keeps the range of ids they were given.
     """
+    findings_after = None
+    if findings_csv:
+        findings_after = await fetchval(conn, "submissions.findings_before")
+        await conn.copy_to_table(
+            "findings", source=io.BytesIO(findings_csv), columns=list(FINDING_COLUMNS), format="csv", header=True
+        )
     await fetchval(
         conn,
         "submissions.insert_run",
@@ -170,11 +177,8 @@ async def store_run(
         outcome=status,
         attempt=attempt,
         finding_count=finding_count,
+        findings_after=findings_after,
     )
-    if findings_csv:
-        await conn.copy_to_table(
-            "findings", source=io.BytesIO(findings_csv), columns=list(FINDING_COLUMNS), format="csv", header=True
-        )
     table = ROW_TABLES.get(code)
     if table is not None:
         name, columns = table

@@ -98,7 +98,10 @@ SELECT pg_notify('secgov_events', :payload);
 -- A run can hold a million findings: they are read once, narrow, and only the few rules are sorted.
 WITH f AS MATERIALIZED (
     SELECT id, rule_code, severity, subject, row
-    FROM findings WHERE run_id = :run_id AND severity <> 'INFO'
+    FROM findings
+    WHERE id > (SELECT findings_after FROM validation_runs WHERE id = :run_id)
+      AND id <= (SELECT findings_last FROM validation_runs WHERE id = :run_id)
+      AND run_id = :run_id AND severity <> 'INFO'
 ),
 by_column AS (
     SELECT subject, min(id) AS id, count(*) AS n,

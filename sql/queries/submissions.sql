@@ -93,10 +93,18 @@ LIMIT 1000;
 -- Taken before the run's transaction, so that its findings can be written out (with their run) beforehand.
 SELECT nextval(pg_get_serial_sequence('validation_runs', 'id'));
 
+-- name: findings_before
+-- Every finding written after this in the session has a larger id: the start of a run's range of findings.
+SELECT nextval(pg_get_serial_sequence('findings', 'id'));
+
 -- name: insert_run
-INSERT INTO validation_runs (id, submission_id, started_at, catalogue_version, outcome, attempt, finding_count)
+-- After its findings: the last id this session took for a finding closes the run's range.
+INSERT INTO validation_runs (id, submission_id, started_at, catalogue_version, outcome, attempt, finding_count,
+                             findings_after, findings_last)
 OVERRIDING SYSTEM VALUE
-VALUES (:id, :submission_id, :started_at, :catalogue_version, :outcome, :attempt, :finding_count)
+VALUES (:id, :submission_id, :started_at, :catalogue_version, :outcome, :attempt, :finding_count,
+        :findings_after::bigint,
+        CASE WHEN :findings_after::bigint IS NOT NULL THEN currval(pg_get_serial_sequence('findings', 'id')) END)
 RETURNING id;
 
 -- name: runs_of
@@ -104,19 +112,23 @@ SELECT id, submission_id, started_at, finished_at, catalogue_version, outcome, a
 FROM validation_runs WHERE submission_id = ANY(:ids::bigint[]) ORDER BY submission_id, id;
 
 -- name: findings_page
--- The findings of the submission's latest run.
+-- The findings of the submission's latest run, through the primary key within the run's range of ids.
 SELECT f.id, f.rule_code, f.severity, f.subject, f.message, f.sec_clause, f.details, f.row
-FROM findings f
-WHERE f.run_id = (SELECT max(id) FROM validation_runs WHERE submission_id = :submission_id)
-  AND (:after_id::bigint IS NULL OR f.id > :after_id)
+FROM (SELECT id, findings_after, findings_last FROM validation_runs
+      WHERE submission_id = :submission_id ORDER BY id DESC LIMIT 1) r
+JOIN findings f ON f.id > greatest(r.findings_after, :after_id::bigint) AND f.id <= r.findings_last
+                   AND f.run_id = r.id
 ORDER BY f.id
 LIMIT :limit;
 
 -- name: findings_count
-SELECT count(*) FROM findings f
-WHERE f.run_id = (SELECT max(id) FROM validation_runs WHERE submission_id = :submission_id);
+-- The run counted its findings when it stored them.
+SELECT coalesce((SELECT finding_count FROM validation_runs WHERE submission_id = :submission_id
+                 ORDER BY id DESC LIMIT 1), 0);
 
 -- name: findings_by_rule
-SELECT f.rule_code, count(*) AS n FROM findings f
-WHERE f.run_id = (SELECT max(id) FROM validation_runs WHERE submission_id = :submission_id)
+SELECT f.rule_code, count(*) AS n
+FROM (SELECT id, findings_after, findings_last FROM validation_runs
+      WHERE submission_id = :submission_id ORDER BY id DESC LIMIT 1) r
+JOIN findings f ON f.id > r.findings_after AND f.id <= r.findings_last AND f.run_id = r.id
 GROUP BY f.rule_code ORDER BY f.rule_code;

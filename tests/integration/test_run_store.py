@@ -7,7 +7,7 @@ import hashlib
 from datetime import UTC, datetime
 from typing import Any
 
-from sql import submissions
+from sql import exceptions, submissions
 from tests.support.reports import csv_bytes
 from workers.validate import Limits, validate
 
@@ -25,13 +25,13 @@ ROWS = (
 )
 
 
-async def test_findings_rows_and_capped_exceptions(pool: Any) -> None:
-    data = csv_bytes(SR, *ROWS)
+async def _received(pool: Any, period: str, *rows: str) -> int:
+    data = csv_bytes(SR, *rows)
     async with pool.acquire() as conn:
         received = await submissions.receive(
             conn,
             code="SR_VARIANCE",
-            period="2018-05",
+            period=period,
             content=data,
             sha256=hashlib.sha256(data).digest(),
             filename="may.csv",
@@ -40,17 +40,22 @@ async def test_findings_rows_and_capped_exceptions(pool: Any) -> None:
             uploaded_by="test",
             request_id=None,
         )
-    outcome = await validate(pool, received.submission_id, Limits(max_exceptions_per_rule=3))
+    return received.submission_id
+
+
+async def test_findings_rows_and_capped_exceptions(pool: Any) -> None:
+    submission_id = await _received(pool, "2018-05", *ROWS)
+    outcome = await validate(pool, submission_id, Limits(max_exceptions_per_rule=3))
     assert outcome.status == "FLAGGED"
     async with pool.acquire() as conn:
         found = await conn.fetch(
             "SELECT rule_code, severity, subject, row, message, details FROM findings "
             "WHERE submission_id = $1 ORDER BY id",
-            received.submission_id,
+            submission_id,
         )
         rows = await conn.fetch(
             "SELECT row, subject, forecast, actual FROM sr_variance_rows WHERE submission_id = $1 ORDER BY row",
-            received.submission_id,
+            submission_id,
         )
         raised = await conn.fetch(
             "SELECT rule_code, subject, severity, message, details FROM report_exceptions ORDER BY id"
@@ -85,3 +90,58 @@ async def test_findings_rows_and_capped_exceptions(pool: Any) -> None:
         "by one (the first 3 were); see the submission's findings"
     )
     assert more["details"] == {"count": 3, "subjects": ["G", "H", "TOTAL"]}
+
+
+async def test_a_runs_findings_are_its_own_when_another_run_took_ids_inside_its_range(pool: Any) -> None:
+    # Two workers storing at once can interleave the ids of their findings: a run's range (findings_after,
+    # findings_last] then holds the other's too, and every reader keeps to its own run.
+    first = await _received(pool, "2018-06", "A,100,200", "B,100,n/a")
+    second = await _received(pool, "2018-07", "C,100,300", "D,-1,100", "E,100,150")
+    for submission_id in (first, second):
+        await validate(pool, submission_id, Limits(max_exceptions_per_rule=10))
+    async with pool.acquire() as conn:
+        runs = await conn.fetch(
+            "SELECT id, submission_id, findings_after, findings_last, finding_count FROM validation_runs "
+            "WHERE submission_id = ANY($1::bigint[]) ORDER BY id",
+            [first, second],
+        )
+        assert [r["submission_id"] for r in runs] == [first, second]
+        own = {
+            r["id"]: await conn.fetch(
+                "SELECT id, rule_code, subject FROM findings WHERE run_id = $1 ORDER BY id", r["id"]
+            )
+            for r in runs
+        }
+        for r in runs:  # each run's findings lie in its range, which it recorded when it stored them
+            ids = [f["id"] for f in own[r["id"]]]
+            assert r["findings_after"] < min(ids) and max(ids) == r["findings_last"] and len(ids) == r["finding_count"]
+        run = runs[0]["id"]
+        await conn.execute(
+            "UPDATE validation_runs SET findings_last = $2 WHERE id = $1", run, runs[1]["findings_last"] + 5
+        )
+        page = await submissions.findings_page(conn, submission_id=first, after=None, limit=100)
+        assert [(f.id, f.rule_code, f.subject) for f in page] == [tuple(f) for f in own[run]]
+        after = await submissions.findings_page(conn, submission_id=first, after=page[0].id, limit=100)
+        assert [f.id for f in after] == [f.id for f in page[1:]]
+        assert await submissions.findings_count(conn, submission_id=first) == len(own[run])
+        assert sum((await submissions.findings_by_rule(conn, submission_id=first)).values()) == len(own[run])
+        raised = await exceptions.raised_by_run(conn, run_id=run, cap=10)
+        assert sorted((r.rule_code, r.subject) for r in raised) == [
+            ("SCHEMA", "actual"),
+            ("VARIANCE_ABOVE_TOLERANCE", "A"),
+            ("VARIANCE_ABOVE_TOLERANCE", "TOTAL"),
+        ]
+
+
+async def test_a_run_without_findings_has_no_range_and_an_empty_page(pool: Any) -> None:
+    submission_id = await _received(pool, "2018-08", "A,100,95", "B,100,99")
+    outcome = await validate(pool, submission_id, Limits(max_exceptions_per_rule=10))
+    assert outcome.status == "PASSED"
+    async with pool.acquire() as conn:
+        run = await conn.fetchrow(
+            "SELECT findings_after, findings_last, finding_count FROM validation_runs WHERE submission_id = $1",
+            submission_id,
+        )
+        assert tuple(run) == (None, None, 0)
+        assert await submissions.findings_page(conn, submission_id=submission_id, after=None, limit=10) == []
+        assert await submissions.findings_count(conn, submission_id=submission_id) == 0

@@ -9,7 +9,8 @@ Stages and their floors (the same input, the least the work needs, in bare polar
                                                    the same rows and findings frames written as CSV by polars and
                                                    COPYed into plain logged tables with primary keys (rows keyed
                                                    by submission and row, findings by an identity), no foreign
-                                                   keys, one transaction
+                                                   keys, one transaction; and beside it ("records"), the same
+                                                   frames through a bare copy_records_to_table each
 The file's bytes are stored by neither (sql.submissions.receive did that earlier; it runs untimed before each
 secgov store to make the submission row, and its time is reported apart as receive_s).
 
@@ -227,6 +228,21 @@ class FloorStore(Stage):
         await self.conn.close()
 
 
+class RecordsStore(FloorStore):
+    """The same frames through a bare copy_records_to_table each (binary COPY of Python tuples), one transaction."""
+
+    async def run(self, arg: Any) -> None:
+        t0 = time.perf_counter()
+        async with self.conn.transaction():
+            await self.conn.copy_records_to_table(
+                "floor_rows", records=self.rows.iter_rows(), columns=list(self.rows.columns)
+            )
+            await self.conn.copy_records_to_table(
+                "floor_findings", records=self.findings.iter_rows(), columns=list(self.findings.columns)
+            )
+        self.parts = {"write_out_s": 0.0, "copy_s": time.perf_counter() - t0}
+
+
 async def _reset_tables(conn: Any, *names: str) -> None:
     """Untimed, before every run: empty the tables written, and checkpoint so no run pays for another's WAL."""
     await conn.execute(f"TRUNCATE {', '.join(names)}")
@@ -261,7 +277,7 @@ async def _stage(job: dict[str, Any]) -> Stage:
         with (folder / "result.pickle").open("rb") as f:
             result = pickle.load(f)
         return SecgovStore(await db.connect(job["dsn"]), result, data, job["period"])
-    return FloorStore(
+    return (RecordsStore if impl == "records" else FloorStore)(
         await asyncpg.connect(job["dsn"]),
         pl.read_parquet(folder / "rows.parquet"),
         pl.read_parquet(folder / "findings.parquet"),
@@ -541,6 +557,15 @@ def report(results: list[dict[str, Any]], found: list[dict[str, Any]]) -> str:
                 for r in store
             )
         )
+        lines.append(
+            "store beside a bare copy_records_to_table of the same frames (Python tuples, binary COPY), ms: "
+            + ", ".join(
+                f"{r['rows']:,}/{r['bad_fraction'] * 100:g}%: {r['records']['seconds'] * 1000:,.0f}"
+                f" ({r['records_ratio']:.2f}x)"
+                for r in store
+                if "records" in r
+            )
+        )
     lines.append("")
     lines.append(
         table(
@@ -593,7 +618,7 @@ def main(argv: list[str] | None = None) -> int:
                 )
                 for stage in args.stages:
                     entry: dict[str, Any] = {"rows": n, "bad_fraction": bad, "stage": stage, **inputs}
-                    for impl in IMPLS:
+                    for impl in (*IMPLS, "records") if stage == "store" else IMPLS:
                         job = {
                             "stage": stage,
                             "impl": impl,
@@ -607,11 +632,19 @@ def main(argv: list[str] | None = None) -> int:
                         entry[impl] = run_child(job)
                     s, f = entry["secgov"], entry["floor"]
                     entry.update(figures(n, s, f))
+                    if "records" in entry:
+                        entry["records_ratio"] = round(_ratio(s["seconds"], entry["records"]["seconds"]), 2)
                     results.append(entry)
                     print(
                         f"{'':>10} {stage:<8} secgov {s['seconds'] * 1000:9,.1f} ms {s['peak_increase_mb']:8,.1f} MB"
                         f" | floor {f['seconds'] * 1000:9,.1f} ms {f['peak_increase_mb']:8,.1f} MB"
-                        f" | {entry['time_ratio']:.2f}x time, {entry['memory_ratio']:.2f}x memory",
+                        f" | {entry['time_ratio']:.2f}x time, {entry['memory_ratio']:.2f}x memory"
+                        + (
+                            f" | copy_records_to_table {entry['records']['seconds'] * 1000:9,.1f} ms:"
+                            f" {entry['records_ratio']:.2f}x"
+                            if "records" in entry
+                            else ""
+                        ),
                         flush=True,
                     )
                 shutil.rmtree(folder, ignore_errors=True)

@@ -136,7 +136,7 @@ def _problem(spec: ColumnSpec, problem: str) -> str:
     return "is not valid"
 
 
-def schema_findings(coerced: Coerced, schema: ReportSchema, sec_clause: str | None) -> pl.DataFrame:
+def schema_findings(coerced: Coerced, schema: ReportSchema, sec_clause: str | None) -> findings.Findings:
     """One SCHEMA finding per bad cell (subject: the column), in row then column order."""
     bad = coerced.bad
     if not bad.height:
@@ -151,32 +151,38 @@ def schema_findings(coerced: Coerced, schema: ReportSchema, sec_clause: str | No
     wording = {
         f"{name}|{kind}": _problem(spec, kind) for name, spec in specs.items() for kind in (TYPE, RANGE, MISSING)
     }
-    return bad.select(
-        "column",
-        value,
-        pl.lit(findings.quoted(bad.get_column("value"))).alias("__quoted"),
-        coerced.typed.get_column("row").gather(bad.get_column("pos")).alias("row"),
-        findings.text(pl.col("column"), "|", problem).replace_strict(wording, return_dtype=pl.String).alias("__says"),
-        bare.alias("__bare"),
-    ).select(
-        findings.rule_frame(
-            "SCHEMA",
-            Severity.HIGH,
-            pl.col("column"),
-            pl.col("row"),
-            findings.text(
+    return (
+        bad.lazy()
+        .select(
+            "column",
+            value,
+            pl.lit(findings.quoted(bad.get_column("value"))).alias("__quoted"),
+            pl.lit(coerced.typed.get_column("row").gather(bad.get_column("pos"))).alias("row"),
+            findings.text(pl.col("column"), "|", problem)
+            .replace_strict(wording, return_dtype=pl.String)
+            .alias("__says"),
+            bare.alias("__bare"),
+        )
+        .select(
+            findings.rule_frame(
+                "SCHEMA",
+                Severity.HIGH,
                 pl.col("column"),
-                pl.when(value.is_null())
-                .then(pl.lit(""))
-                .when(pl.col("__bare"))
-                .then(findings.text(" ", value))
-                .otherwise(findings.text(" ", pl.col("__quoted"))),
-                " on row ",
                 pl.col("row"),
-                " ",
-                pl.col("__says"),
-            ),
-            sec_clause,
-            pl.struct("column", "value").struct.json_encode(),
+                findings.text(
+                    pl.col("column"),
+                    pl.when(value.is_null())
+                    .then(pl.lit(""))
+                    .when(pl.col("__bare"))
+                    .then(findings.text(" ", value))
+                    .otherwise(findings.text(" ", pl.col("__quoted"))),
+                    " on row ",
+                    pl.col("row"),
+                    " ",
+                    pl.col("__says"),
+                ),
+                sec_clause,
+                pl.struct("column", "value").struct.json_encode(),
+            )
         )
     )

@@ -51,6 +51,8 @@ FINDINGS = pl.Schema(
 )
 
 Piece = str | pl.Expr
+# What a rule gives: its findings, or the query that makes them (run with the other rules' queries, side by side).
+Findings = pl.DataFrame | pl.LazyFrame
 
 
 def empty() -> pl.DataFrame:
@@ -66,9 +68,14 @@ def frame_of(findings: Iterable[Finding]) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=FINDINGS, orient="row")
 
 
-def concat(frames: Iterable[pl.DataFrame]) -> pl.DataFrame:
-    """Findings frames one after the other, in the order given (the order findings are reported and stored)."""
-    found = [frame for frame in frames if frame.height]
+def concat(frames: Iterable[Findings]) -> pl.DataFrame:
+    """Findings frames one after the other, in the order given (the order findings are reported and stored); the
+    queries among them are collected together, so polars runs them side by side."""
+    given = list(frames)
+    queries = [frame for frame in given if isinstance(frame, pl.LazyFrame)]
+    collected = iter(pl.collect_all(queries) if queries else [])
+    done = [next(collected) if isinstance(frame, pl.LazyFrame) else frame for frame in given]
+    found = [frame for frame in done if frame.height]
     if not found:
         return empty()
     return found[0] if len(found) == 1 else pl.concat(found, how="vertical", rechunk=False)

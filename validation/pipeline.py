@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
@@ -123,7 +123,7 @@ def _validate_frame(
     if missing:
         return _rejected([_missing_columns(missing, frame, spec)], row_count)
     coerced = coerce(frame, schema)
-    findings = [schema_findings(coerced, schema, spec.sec_clause)]
+    findings: list[found.Findings] = [schema_findings(coerced, schema, spec.sec_clause)]
     if coerced.unplaced:
         message = f"The file does not match the {spec.code} schema: {'; '.join(coerced.unplaced)}"
         unplaced = _file("SCHEMA", message, spec, {"failures": list(coerced.unplaced)})
@@ -171,15 +171,15 @@ def _numbered(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def _result(
-    findings: list[pl.DataFrame], rows: pl.DataFrame, row_count: int, total: dict[str, object] | None
+    findings: list[found.Findings], rows: pl.DataFrame, row_count: int, total: dict[str, object] | None
 ) -> ValidationResult:
     frame = found.concat(findings)
     flagged = bool((frame.get_column("severity") != Severity.INFO.value).any())
     return ValidationResult("FLAGGED" if flagged else "PASSED", frame, rows, row_count, total)
 
 
-def _rejected(findings: list[Finding] | list[pl.DataFrame], row_count: int) -> ValidationResult:
-    frames = [f if isinstance(f, pl.DataFrame) else found.frame_of([f]) for f in findings]
+def _rejected(findings: Sequence[Finding | found.Findings], row_count: int) -> ValidationResult:
+    frames = [found.frame_of([f]) if isinstance(f, Finding) else f for f in findings]
     return ValidationResult("REJECTED", found.concat(frames), None, row_count, None)
 
 

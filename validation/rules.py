@@ -18,7 +18,7 @@ def _has(frame: pl.DataFrame, *columns: str) -> bool:
     return all(column in frame.columns for column in columns)
 
 
-def forecast_zero(frame: pl.DataFrame, spec: ReportSpec) -> pl.DataFrame:
+def forecast_zero(frame: pl.DataFrame, spec: ReportSpec) -> findings.Findings:
     """FORECAST_ZERO: requests sent where none were forecast, per subject and for the sum of the rows."""
     if not _has(frame, "forecast", "actual", "subject", "row"):
         return findings.empty()
@@ -37,7 +37,6 @@ def forecast_zero(frame: pl.DataFrame, spec: ReportSpec) -> pl.DataFrame:
                 findings.text('{"actual":', actual, ',"forecast":0}'),
             )
         )
-        .collect()
     )
     sums = frame.select(pl.col("actual", "forecast").cast(pl.Int128).sum())
     total_actual, total_forecast = (int(v) for v in sums.row(0))
@@ -51,7 +50,7 @@ def forecast_zero(frame: pl.DataFrame, spec: ReportSpec) -> pl.DataFrame:
             spec.sec_clause,
             {"actual": total_actual, "forecast": 0},
         )
-        return findings.concat([per_row, findings.frame_of([total])])
+        return pl.concat([per_row, findings.frame_of([total]).lazy()])
     return per_row
 
 
@@ -59,7 +58,7 @@ _ZERO_TAIL = " requests sent against a forecast of 0: no percentage of forecast 
 _SHOWN = 10  # rows named in a DUPLICATE_SUBJECT message; details list them all
 
 
-def duplicate_subjects(frame: pl.DataFrame, spec: ReportSpec) -> pl.DataFrame:
+def duplicate_subjects(frame: pl.DataFrame, spec: ReportSpec) -> findings.Findings:
     """DUPLICATE_SUBJECT: one finding per subject that appears on more than one row, listing the rows."""
     if not _has(frame, "subject", "row"):
         return findings.empty()
@@ -96,7 +95,6 @@ def duplicate_subjects(frame: pl.DataFrame, spec: ReportSpec) -> pl.DataFrame:
                 findings.text('{"rows":[', rows.cast(pl.List(pl.String)).list.join(","), '],"count":', count, "}"),
             )
         )
-        .collect()
     )
 
 

@@ -31,7 +31,7 @@ def _catalogue(spec: ReportSpec, specific: bool) -> pl.DataFrame:
     return frame.unique(subset=keys, keep="first", maintain_order=True)
 
 
-def service_levels(frame: pl.DataFrame, spec: ReportSpec) -> pl.DataFrame:
+def service_levels(frame: pl.DataFrame, spec: ReportSpec) -> findings.Findings:
     """BELOW_MINIMUM (HIGH), else BELOW_TARGET (WARNING); NO_SERVICE_LEVEL (INFO) when a measure has neither."""
     needed = ("measure", "provider", "actual_pct", "subject", "row")
     if not all(column in frame.columns for column in needed):
@@ -73,7 +73,6 @@ def service_levels(frame: pl.DataFrame, spec: ReportSpec) -> pl.DataFrame:
         .select("subject", "row", "actual_pct", "__target", "__minimum", "__target_from", "__minimum_from", "__rule")
         .sort("row")
         .select(_findings(spec))
-        .collect()
     )
 
 

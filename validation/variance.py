@@ -94,22 +94,19 @@ def _largest(frame: pl.DataFrame) -> int:
     return max((abs(int(v)) for v in extremes.row(0) if v is not None), default=0)
 
 
-def variance(frame: pl.DataFrame, spec: ReportSpec) -> pl.DataFrame:
+def variance(frame: pl.DataFrame, spec: ReportSpec) -> findings.Findings:
     """Per subject and for the sum of the rows (subject TOTAL); forecast 0 is FORECAST_ZERO's."""
     bands = _bands(spec)
     if not bands or not all(c in frame.columns for c in ("forecast", "actual", "subject", "row")):
         return findings.empty()
     largest = _largest(frame)
     listing = [_Band.of(AT_OR_ABOVE, "at or above", 100.0, Severity.INFO, spec.sec_clause)]
-    # The rows beyond the band and the rows at or above forecast: two independent queries, run side by side.
-    beyond, listed = pl.collect_all(
-        [_per_subject(frame, spec, bands, largest), _per_subject(frame, spec, listing, largest)]
-    )
-    return findings.concat(
+    # The rows beyond the band, then the rows at or above forecast: two independent queries, run side by side.
+    return pl.concat(
         [
-            beyond,
-            listed,
-            findings.frame_of(_aggregate(frame, bands, spec)),
+            _per_subject(frame, spec, bands, largest),
+            _per_subject(frame, spec, listing, largest),
+            findings.frame_of(_aggregate(frame, bands, spec)).lazy(),
         ]
     )
 

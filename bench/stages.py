@@ -186,7 +186,7 @@ class SecgovStore(Stage):
                 attempt=1,
                 status=result.status,
                 row_count=result.row_count,
-                finding_count=result.findings_frame.height,
+                rule_counts=result.rule_counts,
                 findings_csv=found,
                 rows_csv=rows,
             )

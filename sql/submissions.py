@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -151,7 +152,7 @@ async def store_run(
     attempt: int,
     status: str,
     row_count: int | None,
-    finding_count: int,
+    rule_counts: Mapping[str, int],
     findings_csv: bytes | None,
     rows_csv: bytes | None,
 ) -> int:
@@ -176,7 +177,8 @@ async def store_run(
         catalogue_version=catalogue_version,
         outcome=status,
         attempt=attempt,
-        finding_count=finding_count,
+        finding_count=sum(rule_counts.values()),
+        rule_counts=dict(rule_counts),
         findings_after=findings_after,
     )
     table = ROW_TABLES.get(code)
@@ -233,9 +235,9 @@ async def findings_count(conn: Conn, *, submission_id: int) -> int:
 
 
 async def findings_by_rule(conn: Conn, *, submission_id: int) -> dict[str, int]:
-    return {
-        r["rule_code"]: r["n"] for r in await fetch(conn, "submissions.findings_by_rule", submission_id=submission_id)
-    }
+    """How many findings each rule gave in the submission's latest run, by rule code."""
+    counts = await fetchval(conn, "submissions.findings_by_rule", submission_id=submission_id)
+    return dict(sorted((counts or {}).items()))
 
 
 async def notify(conn: Conn, payload: dict[str, Any]) -> None:

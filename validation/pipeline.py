@@ -46,6 +46,12 @@ class ValidationResult:
     seconds: dict[str, float] = field(default_factory=dict)
 
     @cached_property
+    def rule_counts(self) -> dict[str, int]:
+        """How many findings each rule gave, by rule code."""
+        counts = self.findings_frame.group_by("rule_code").len().sort("rule_code")
+        return dict(zip(counts.get_column("rule_code").to_list(), counts.get_column("len").to_list(), strict=True))
+
+    @cached_property
     def findings(self) -> list[Finding]:
         """The findings as objects: for tests and small files (a Python object per finding)."""
         return found.as_findings(self.findings_frame)

@@ -158,7 +158,7 @@ async def validate(pool: Pool, submission_id: int, limits: Limits, parser: Parse
             attempt=attempts,
             status=result.status,
             row_count=result.row_count,
-            finding_count=result.findings_frame.height,
+            rule_counts=result.rule_counts,
             findings_csv=found,
             rows_csv=csv,
         )

@@ -121,6 +121,50 @@ async def test_a_half_migrated_database_gets_the_rest(empty_dsn):
         await conn.close()
 
 
+async def test_runs_stored_before_the_range_and_the_counts_get_both(empty_dsn):
+    # 0014 and 0015 fill, for runs stored before them, what a run now records when it stores its findings.
+    conn = await db.connect(empty_dsn)
+    try:
+        await conn.execute(
+            "CREATE TABLE schema_migrations (version text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())"
+        )
+        for version, sql in migrate.migrations():
+            if version >= "0014":
+                break
+            await conn.execute(sql)
+            await conn.execute("INSERT INTO schema_migrations (version) VALUES ($1)", version)
+        sid = await conn.fetchval(
+            "INSERT INTO submissions (report_type_id, period, sha256, size_bytes, format, received_at, uploaded_by) "
+            "SELECT id, '2018-05', '\\x00', 1, 'csv', now(), 'test' FROM report_types WHERE code = 'SR_VARIANCE' "
+            "RETURNING id"
+        )
+        runs = [
+            await conn.fetchval(
+                "INSERT INTO validation_runs (submission_id, started_at, catalogue_version, outcome, attempt, "
+                "finding_count) VALUES ($1, now(), 1, 'FLAGGED', 1, $2) RETURNING id",
+                sid,
+                count,
+            )
+            for count in (3, 0)
+        ]
+        await conn.execute(
+            "INSERT INTO findings (run_id, submission_id, rule_code, severity, subject, message) "
+            "SELECT $1, $2, rule, 'WARNING', 'A', 'm' FROM unnest($3::text[]) AS rule",
+            runs[0],
+            sid,
+            ["TOTAL_MISMATCH", "FORECAST_ZERO", "FORECAST_ZERO"],
+        )
+        await migrate.apply(conn)
+        ids = [r["id"] for r in await conn.fetch("SELECT id FROM findings ORDER BY id")]
+        got = await conn.fetch("SELECT findings_after, findings_last, rule_counts FROM validation_runs ORDER BY id")
+        assert [tuple(r) for r in got] == [
+            (ids[0] - 1, ids[-1], {"FORECAST_ZERO": 2, "TOTAL_MISMATCH": 1}),
+            (None, None, {}),
+        ]
+    finally:
+        await conn.close()
+
+
 async def test_demo_data_loads_into_a_fresh_database(empty_dsn):
     conn = await db.connect(empty_dsn)
     try:

@@ -164,7 +164,9 @@ def test_rules_never_raise_on_small_frames(frame: pl.DataFrame, spec: ReportSpec
             assert isinstance(finding, Finding)
             json.dumps(finding.details)
     for rule in (variance, forecast_zero, service_levels):
-        assert findings.concat([rule(frame.select("row", "subject"), spec)]).is_empty()  # without their columns, rules find nothing
+        assert findings.concat(
+            [rule(frame.select("row", "subject"), spec)]
+        ).is_empty()  # without their columns, rules find nothing
     total: dict[str, object] = {"row": 9, "forecast": 10, "actual": None}
     total_mismatch(frame, total, spec)
     total_mismatch(frame, None, spec)

@@ -13,7 +13,7 @@ import polars as pl
 # (the cost of building them grows with columns times rows). The worker passes SECGOV_MAX_COLUMNS.
 MAX_COLUMNS = 200
 # Floats beyond this lose integer precision, so they are written as floats, not as whole numbers.
-_EXACT_FLOAT = 2.0**53
+EXACT_FLOAT = 2.0**53
 
 
 class UnreadableFile(Exception):
@@ -43,7 +43,7 @@ def cell_text(value: object) -> str | None:
     if isinstance(value, int):
         return str(value)
     if isinstance(value, float):
-        if math.isfinite(value) and value.is_integer() and abs(value) < _EXACT_FLOAT:
+        if math.isfinite(value) and value.is_integer() and abs(value) < EXACT_FLOAT:
             return str(int(value))
         return repr(value)
     if isinstance(value, datetime):
@@ -70,7 +70,7 @@ def text_series(name: str, values: Sequence[object]) -> pl.Series:
             pass
     elif kinds <= {float}:
         floats = pl.Series(name, values, dtype=pl.Float64)
-        whole = floats.is_finite() & (floats.floor() == floats) & (floats.abs() < _EXACT_FLOAT)
+        whole = floats.is_finite() & (floats.floor() == floats) & (floats.abs() < EXACT_FLOAT)
         return pl.select(
             pl.when(whole)
             .then(floats.cast(pl.Int64, strict=False).cast(pl.String))

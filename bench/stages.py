@@ -5,12 +5,13 @@ python -m bench.stages [--rows 10000 100000 1000000 5000000] [--bad 0.0 0.1] [--
 Stages and their floors (the same input, the least the work needs, in bare polars and asyncpg):
   parse     validation.parse(data)                 pl.read_csv(io.BytesIO(data), infer_schema=False)
   validate  validation.validate_frame(frame, SPEC) floor_validation.floor(frame): the same findings in bare polars
-  store     next_run_id, rows_csv, findings_csv, store_run in one transaction (as the worker does)
-                                                   the same rows and findings frames written as CSV by polars and
-                                                   COPYed into plain logged tables with primary keys (rows keyed
-                                                   by submission and row, findings by an identity), no foreign
-                                                   keys, one transaction; and beside it ("records"), the same
-                                                   frames through a bare copy_records_to_table each
+  store     next_run_id, rows_frame, findings_frame, store_run in one transaction (as the worker does)
+                                                   the same rows and findings frames in the binary COPY format
+                                                   (encoded as the worker does) COPYed into plain logged tables
+                                                   with primary keys (rows keyed by submission and row, findings
+                                                   by an identity), no foreign keys, one transaction; and beside
+                                                   it ("records"), the same frames through a bare
+                                                   copy_records_to_table each
 The file's bytes are stored by neither (sql.submissions.receive did that earlier; it runs untimed before each
 secgov store to make the submission row, and its time is reported apart as receive_s).
 
@@ -167,13 +168,14 @@ class SecgovStore(Stage):
 
     async def run(self, sid: int) -> None:
         from sql import submissions
-        from workers.validate import findings_csv, rows_csv
+        from workers import copy
+        from workers.validate import findings_frame, rows_frame
 
         result = self.result
         t0 = time.perf_counter()
         run_id = await submissions.next_run_id(self.conn)
-        rows = rows_csv(result, CODE, sid)
-        found = findings_csv(result, run_id, sid)
+        rows = rows_frame(result, CODE, sid)
+        found = findings_frame(result, run_id, sid)
         t1 = time.perf_counter()
         async with self.conn.transaction():
             await submissions.store_run(
@@ -187,8 +189,8 @@ class SecgovStore(Stage):
                 status=result.status,
                 row_count=result.row_count,
                 rule_counts=result.rule_counts,
-                findings_csv=found,
-                rows_csv=rows,
+                findings=None if found is None else copy.stream(found),
+                rows=None if rows is None else copy.stream(rows),
             )
         t2 = time.perf_counter()
         self.parts.update(write_out_s=t1 - t0, copy_s=t2 - t1)
@@ -198,7 +200,8 @@ class SecgovStore(Stage):
 
 
 class FloorStore(Stage):
-    """The same frames as CSV (polars) and one COPY each into plain logged tables, one transaction."""
+    """The same frames in the binary COPY format (pgpq, as the worker encodes them) and one COPY each into plain
+    logged tables, one transaction."""
 
     def __init__(self, conn: Any, rows: pl.DataFrame, findings: pl.DataFrame) -> None:
         super().__init__()
@@ -208,21 +211,21 @@ class FloorStore(Stage):
         await _reset_tables(self.conn, "floor_rows", "floor_findings")
 
     async def run(self, arg: Any) -> None:
+        from workers.copy import encoded
+
+        async def chunks(frame: pl.DataFrame) -> Any:
+            for chunk in encoded(frame):
+                yield chunk
+
         t0 = time.perf_counter()
-        rows = self.rows.write_csv().encode()
-        found = self.findings.write_csv().encode()
-        t1 = time.perf_counter()
         async with self.conn.transaction():
-            await self.conn.copy_to_table("floor_rows", source=io.BytesIO(rows), format="csv", header=True)
             await self.conn.copy_to_table(
-                "floor_findings",
-                source=io.BytesIO(found),
-                format="csv",
-                header=True,
-                columns=list(self.findings.columns),
+                "floor_rows", source=chunks(self.rows), format="binary", columns=list(self.rows.columns)
             )
-        t2 = time.perf_counter()
-        self.parts = {"write_out_s": t1 - t0, "copy_s": t2 - t1}
+            await self.conn.copy_to_table(
+                "floor_findings", source=chunks(self.findings), format="binary", columns=list(self.findings.columns)
+            )
+        self.parts = {"write_out_s": 0.0, "copy_s": time.perf_counter() - t0}
 
     async def close(self) -> None:
         await self.conn.close()
@@ -338,7 +341,7 @@ async def child(job: dict[str, Any]) -> dict[str, Any]:
 def write_inputs(folder: Path, rows: int, bad: float) -> dict[str, Any]:
     """The input of every stage, written once: the file, the parsed frame, the validation result, the rows CSV."""
     from validation import parse, validate_frame
-    from workers.validate import rows_csv
+    from workers.validate import rows_frame
 
     folder.mkdir(parents=True, exist_ok=True)
     data = generate(rows, bad_fraction=bad, seed=1)
@@ -349,7 +352,8 @@ def write_inputs(folder: Path, rows: int, bad: float) -> dict[str, Any]:
     with (folder / "result.pickle").open("wb") as f:
         pickle.dump(result, f, protocol=pickle.HIGHEST_PROTOCOL)
     # The floor's input: the frames the worker writes out, with their submission (and run) ids.
-    rows = pl.read_csv(io.BytesIO(rows_csv(result, CODE, 0) or b""))
+    rows = rows_frame(result, CODE, 0)
+    assert rows is not None
     rows.write_parquet(folder / "rows.parquet", compression="uncompressed")
     found = result.findings_frame.select(pl.lit(0).alias("run_id"), pl.lit(0).alias("submission_id"), pl.all())
     found.write_parquet(folder / "findings.parquet", compression="uncompressed")
@@ -549,7 +553,7 @@ def report(results: list[dict[str, Any]], found: list[dict[str, Any]]) -> str:
     store = [r for r in results if r["stage"] == "store"]
     if store:
         lines.append(
-            "store, CSV written / COPYs, ms (secgov; floor): "
+            "store, frames laid out / COPYs (encoding included), ms (secgov; floor): "
             + ", ".join(
                 f"{r['rows']:,}/{r['bad_fraction'] * 100:g}%: {r['secgov']['parts_s']['write_out_s'] * 1000:,.0f} / "
                 f"{r['secgov']['parts_s']['copy_s'] * 1000:,.0f}; {r['floor']['parts_s']['write_out_s'] * 1000:,.0f} / "

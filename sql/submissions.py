@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import io
-from collections.abc import Mapping
+from collections.abc import AsyncIterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -127,7 +126,7 @@ async def next_run_id(conn: Conn) -> int:
     return run_id
 
 
-# The findings CSV's columns, in order: what findings_csv in the worker writes.
+# The columns of the findings COPY, in order: what findings_frame in the worker lays out.
 FINDING_COLUMNS = (
     "run_id",
     "submission_id",
@@ -153,21 +152,20 @@ async def store_run(
     status: str,
     row_count: int | None,
     rule_counts: Mapping[str, int],
-    findings_csv: bytes | None,
-    rows_csv: bytes | None,
+    findings: AsyncIterable[bytes] | None,
+    rows: AsyncIterable[bytes] | None,
 ) -> int:
     """Record a run: its findings, the run row and the parsed rows (one COPY each, rows replacing earlier ones).
 
-    Both CSVs carry a header; findings_csv has FINDING_COLUMNS, rows_csv submission_id then the type's columns.
+    Both come in PostgreSQL's binary COPY format: findings with FINDING_COLUMNS, rows with submission_id then the
+    type's columns (ROW_TABLES).
     Their submission and run are checked once, by the run's own row, not row by row; the run row, written after
     its findings, keeps the range of ids they were given.
     """
     findings_after = None
-    if findings_csv:
+    if findings is not None:
         findings_after = await fetchval(conn, "submissions.findings_before")
-        await conn.copy_to_table(
-            "findings", source=io.BytesIO(findings_csv), columns=list(FINDING_COLUMNS), format="csv", header=True
-        )
+        await conn.copy_to_table("findings", source=findings, columns=list(FINDING_COLUMNS), format="binary")
     await fetchval(
         conn,
         "submissions.insert_run",
@@ -185,10 +183,8 @@ async def store_run(
     if table is not None:
         name, columns = table
         await conn.execute(f"DELETE FROM {name} WHERE submission_id = $1", submission_id)
-        if rows_csv:
-            await conn.copy_to_table(
-                name, source=io.BytesIO(rows_csv), columns=["submission_id", *columns], format="csv", header=True
-            )
+        if rows is not None:
+            await conn.copy_to_table(name, source=rows, columns=["submission_id", *columns], format="binary")
     await execute(conn, "submissions.finish", id=submission_id, status=status, row_count=row_count)
     return run_id
 

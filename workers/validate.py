@@ -21,6 +21,7 @@ from validation.parsing import parse
 from validation.pipeline import ValidationResult, validate_report
 from validation.spec import ReportSpec, ServiceLevel
 from validation.text import as_utc
+from workers import copy
 
 log = logging.getLogger("secgov.worker")
 
@@ -46,32 +47,28 @@ async def spec_for(pool: Pool, rt: ReportTypeRow) -> ReportSpec:
     )
 
 
-def rows_csv(result: ValidationResult, code: str, submission_id: int) -> bytes | None:
+def rows_frame(result: ValidationResult, code: str, submission_id: int) -> pl.DataFrame | None:
+    """The parsed rows as store_run COPYs them: submission_id, then the type's columns (submissions.ROW_TABLES)."""
     table = submissions.ROW_TABLES.get(code)
     if table is None or result.rows is None or result.rows.height == 0:
         return None
     _, columns = table
     frame = result.rows
-    frame = frame.select(
+    return frame.select(
         pl.lit(submission_id, dtype=pl.Int64).alias("submission_id"),
         *[pl.col(c) if c in frame.columns else pl.lit(None, dtype=pl.String).alias(c) for c in columns],
     )
-    return frame.write_csv().encode()
 
 
-def findings_csv(result: ValidationResult, run_id: int, submission_id: int) -> bytes | None:
-    """The run's findings as the CSV store_run COPYs (submissions.FINDING_COLUMNS), straight from the frame."""
+def findings_frame(result: ValidationResult, run_id: int, submission_id: int) -> pl.DataFrame | None:
+    """The run's findings as store_run COPYs them (submissions.FINDING_COLUMNS), straight from the frame."""
     frame = result.findings_frame
     if frame.height == 0:
         return None
-    return (
-        frame.select(
-            pl.lit(run_id, dtype=pl.Int64).alias("run_id"),
-            pl.lit(submission_id, dtype=pl.Int64).alias("submission_id"),
-            *FINDINGS.names(),
-        )
-        .write_csv()
-        .encode()
+    return frame.select(
+        pl.lit(run_id, dtype=pl.Int64).alias("run_id"),
+        pl.lit(submission_id, dtype=pl.Int64).alias("submission_id"),
+        *FINDINGS.names(),
     )
 
 
@@ -140,9 +137,9 @@ async def validate(pool: Pool, submission_id: int, limits: Limits, parser: Parse
     del data
     async with pool.acquire() as conn:
         run_id = await submissions.next_run_id(conn)
-    # Written out before the transaction, so that it holds its locks only for the COPYs.
-    csv = await asyncio.to_thread(rows_csv, result, rt.code, submission_id)
-    found = await asyncio.to_thread(findings_csv, result, run_id, submission_id)
+    # Laid out before the transaction; they are encoded batch by batch as their COPYs read them.
+    rows = rows_frame(result, rt.code, submission_id)
+    found = findings_frame(result, run_id, submission_id)
     laps("write_out")
     async with pool.acquire() as conn, conn.transaction():
         ctx = await submissions.for_run(conn, id=submission_id)
@@ -159,8 +156,8 @@ async def validate(pool: Pool, submission_id: int, limits: Limits, parser: Parse
             status=result.status,
             row_count=result.row_count,
             rule_counts=result.rule_counts,
-            findings_csv=found,
-            rows_csv=csv,
+            findings=None if found is None else copy.stream(found),
+            rows=None if rows is None else copy.stream(rows),
         )
         laps("store")
         raised = await exceptions.raised_by_run(conn, run_id=run_id, cap=limits.max_exceptions_per_rule)

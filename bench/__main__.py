@@ -1,6 +1,6 @@
 """`make bench`: every benchmark in turn, then one table of what they measured (bench/results/*.json).
 
-python -m bench [--skip reads validation intake stages statistics]
+python -m bench [--skip reads validation intake stages xlsx statistics]
 
 Each benchmark also runs alone: python -m bench.reads, python bench/bench_validation.py, python bench/bench_intake.py
 (the last two when present). One that fails is reported and the others still run; the exit status says whether
@@ -25,6 +25,7 @@ SCRIPTS = (
     ("validation", HERE / "bench_validation.py", "validation.json"),
     ("intake", HERE / "bench_intake.py", "intake.json"),
     ("stages", HERE / "stages.py", "stages.json"),
+    ("xlsx", HERE / "bench_xlsx.py", "xlsx.json"),
     ("statistics", HERE / "bench_statistics.py", "statistics.json"),
 )
 

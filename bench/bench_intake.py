@@ -5,9 +5,9 @@ python -m bench.bench_intake [--rows 100000 1000000] [--runs 3] [--above 0.08]
 The file: SR_VARIANCE rows of which about 2% + --above lie outside the tolerance band (a finding each).
 The floor is what the work needs at the least, done by hand in the same run: store the bytes (one INSERT),
 parse and check them and build the findings with their messages in bare polars (floor_validation's floor, the
-same findings as the pipeline's), and COPY the typed rows and the findings into logged tables with primary keys,
-in one transaction. "validation" is the pipeline after parsing (validate_frame), beside the same findings in bare
-polars (floor_validation.floor) and the checks alone (floor_validation.checks).
+same findings as the pipeline's), and COPY the typed rows and the findings (binary format) into logged tables with
+primary keys, in one transaction. "validation" is the pipeline after parsing (validate_frame), beside the same
+findings in bare polars (floor_validation.floor) and the checks alone (floor_validation.checks).
 The end-to-end time is cut into its stages: upload (the POST: bytes stored, message enqueued), pick-up (answer to
 the worker starting), the worker's own stages from its log line (load, parse, validate, write_out, store,
 exceptions, commit) and status (commit to the client seeing the final status, polling every 20 ms).
@@ -26,6 +26,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +48,7 @@ from api.setup import prepare  # noqa: E402
 from schema.relay import pk_of  # noqa: E402
 from sql import keys  # noqa: E402
 from validation import parse, validate_frame  # noqa: E402
+from workers.copy import encoded  # noqa: E402
 
 RESULTS = HERE / "results" / "intake.json"
 
@@ -116,35 +118,31 @@ async def floor_end_to_end(dsn: str, data: bytes, submission_id: int) -> dict[st
         t2 = time.perf_counter()
         found, valid = findings_and_rows(frame)
         t3 = time.perf_counter()
-        rows = (
-            valid.select(
-                pl.lit(submission_id).alias("submission_id"),
-                "row",
-                "subject",
-                "user_id",
-                "forecast",
-                "actual",
-                "user_role",
-                "service",
-                pl.lit(None, dtype=pl.String).alias("party_name"),
-            )
-            .write_csv()
-            .encode()
+        rows = valid.select(
+            pl.lit(submission_id, dtype=pl.Int64).alias("submission_id"),
+            "row",
+            "subject",
+            "user_id",
+            "forecast",
+            "actual",
+            "user_role",
+            "service",
+            pl.lit(None, dtype=pl.String).alias("party_name"),
         )
-        findings = found.select(pl.lit(submission_id).alias("submission_id"), pl.all()).write_csv().encode()
+        findings = found.select(pl.lit(submission_id, dtype=pl.Int64).alias("submission_id"), pl.all())
         async with conn.transaction():
-            await conn.copy_to_table("f_rows", source=io.BytesIO(rows), format="csv", header=True)
-            await conn.copy_to_table(
-                "f_findings",
-                source=io.BytesIO(findings),
-                format="csv",
-                header=True,
-                columns=["submission_id", *found.columns],
-            )
+            # The binary COPY format, encoded from the frames as the worker encodes them (the fastest way known).
+            for table, frame in (("f_rows", rows), ("f_findings", findings)):
+                await conn.copy_to_table(table, source=_chunks(frame), format="binary", columns=frame.columns)
         t4 = time.perf_counter()
         return {"store_bytes": t1 - t0, "parse": t2 - t1, "check": t3 - t2, "copy": t4 - t3, "total": t4 - t0}
     finally:
         await conn.close()
+
+
+async def _chunks(frame: pl.DataFrame) -> AsyncIterator[bytes]:
+    for chunk in encoded(frame):
+        yield chunk
 
 
 def _up(url: str) -> bool:

@@ -341,7 +341,7 @@ async def child(job: dict[str, Any]) -> dict[str, Any]:
 def write_inputs(folder: Path, rows: int, bad: float) -> dict[str, Any]:
     """The input of every stage, written once: the file, the parsed frame, the validation result, the rows CSV."""
     from validation import parse, validate_frame
-    from workers.validate import rows_frame
+    from workers.validate import findings_frame, rows_frame
 
     folder.mkdir(parents=True, exist_ok=True)
     data = generate(rows, bad_fraction=bad, seed=1)
@@ -355,7 +355,8 @@ def write_inputs(folder: Path, rows: int, bad: float) -> dict[str, Any]:
     rows = rows_frame(result, CODE, 0)
     assert rows is not None
     rows.write_parquet(folder / "rows.parquet", compression="uncompressed")
-    found = result.findings_frame.select(pl.lit(0).alias("run_id"), pl.lit(0).alias("submission_id"), pl.all())
+    found = findings_frame(result, 0, 0)
+    assert found is not None
     found.write_parquet(folder / "findings.parquet", compression="uncompressed")
     return {
         "bytes": len(data),

@@ -37,6 +37,7 @@ import io
 import json
 import os
 import pickle
+import re
 import resource
 import shutil
 import statistics
@@ -392,6 +393,21 @@ async def floor_tables(dsn: str) -> None:
         await conn.close()
 
 
+async def set_max_wal_size(dsn: str, size: str) -> None:
+    """A private server set up for bulk loads: checkpoints no more often than `size` of WAL (a reload applies it)."""
+    if not re.fullmatch(r"\d+(MB|GB)", size):
+        raise SystemExit(f"--max-wal-size: {size!r} is not a size like 8GB")
+    import asyncpg
+
+    conn = await asyncpg.connect(dsn)
+    try:
+        await conn.execute(f"ALTER SYSTEM SET max_wal_size = '{size}'")
+        await conn.execute("SELECT pg_reload_conf()")
+        print(f"private server: max_wal_size = {await conn.fetchval('SHOW max_wal_size')}", flush=True)
+    finally:
+        await conn.close()
+
+
 async def drop_database(dsn: str) -> None:
     """The benchmark's own database on DATABASE_URL's server (a private pgserver goes with its directory)."""
     from urllib.parse import urlsplit
@@ -598,6 +614,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--bad", type=float, nargs="+", default=[0.0, 0.1])
     p.add_argument("--runs", type=int, default=3)
     p.add_argument("--stages", nargs="+", choices=STAGES, default=list(STAGES), help="the stages to run (all)")
+    p.add_argument(
+        "--max-wal-size",
+        help="on a private server (DATABASE_URL unset), its max_wal_size, e.g. 8GB (the server's default otherwise)",
+    )
     p.add_argument("--child", help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     if args.child:
@@ -608,6 +628,8 @@ def main(argv: list[str] | None = None) -> int:
 
     started = time.perf_counter()
     dsn, pg_handle = asyncio.run(database())
+    if args.max_wal_size and pg_handle is not None:
+        asyncio.run(set_max_wal_size(dsn, args.max_wal_size))
     asyncio.run(floor_tables(dsn))
     tmp = Path(tempfile.mkdtemp(prefix="secgov-bench-stages-"))
     results: list[dict[str, Any]] = []

@@ -32,7 +32,6 @@ import asyncio
 import contextlib
 import ctypes
 import gc
-import hashlib
 import io
 import json
 import os
@@ -45,8 +44,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -59,11 +56,11 @@ import polars as pl  # noqa: E402
 from bench_validation import SPEC  # noqa: E402
 from floor_validation import floor  # noqa: E402
 from gen_sr_variance import generate  # noqa: E402
-from harness import machine, table, write  # noqa: E402
+from harness import machine, write  # noqa: E402
+from stage_impls import CODE, FloorStore, RecordsStore, SecgovStore, Stage, Sync  # noqa: E402
+from stage_report import IMPLS, RUN_BUDGET_S, SLOW_RUN_S, TARGETS, checks, figures, ratio, report  # noqa: E402
 
-CODE = "SR_VARIANCE"
 STAGES = ("parse", "validate", "store")
-IMPLS = ("secgov", "floor")
 FLOOR_TABLES = """
 CREATE TABLE floor_rows (submission_id bigint, row integer, subject text, user_id text, forecast bigint,
                          actual bigint, user_role text, service text, party_name text,
@@ -72,10 +69,6 @@ CREATE TABLE floor_findings (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
                              submission_id bigint, rule_code text, severity text, subject text, row integer,
                              message text, sec_clause text, details jsonb);
 """
-SLOW_RUN_S = 60.0  # a run longer than this is measured once, with no warm-up before it
-RUN_BUDGET_S = 30.0  # after the warm-up, as many runs as fit in this (at least one, at most --runs)
-MEMORY_NOISE_MB = 32.0  # below this for both, the increase is first-use costs (thread pools, allocator), not data
-TARGETS = {"validate_clean": 1.5, "validate_bad": 3.0, "store": 1.3, "per_row_growth": 1.2, "memory": 2.0}
 
 
 # --- in the child: one stage, one implementation, one input ---------------------------------------------------------
@@ -110,150 +103,6 @@ def _reset_peak() -> bool:
         return True
     except OSError:
         return False
-
-
-class Stage:
-    """prepare(i) untimed before run i, run(arg) timed; parts: sub-timings of the last run (seconds)."""
-
-    def __init__(self) -> None:
-        self.parts: dict[str, float] = {}
-
-    async def prepare(self, i: int) -> Any:
-        return None
-
-    async def run(self, arg: Any) -> Any:
-        raise NotImplementedError
-
-    async def close(self) -> None:
-        pass
-
-
-class Sync(Stage):
-    def __init__(self, fn: Callable[[], Any]) -> None:
-        super().__init__()
-        self.fn = fn
-
-    async def run(self, arg: Any) -> Any:
-        return self.fn()
-
-
-class SecgovStore(Stage):
-    """As workers/validate.py does it: a run id, the rows and findings CSVs, store_run in one transaction."""
-
-    def __init__(self, conn: Any, result: Any, data: bytes, period: int) -> None:
-        super().__init__()
-        self.conn, self.result, self.data, self.period = conn, result, data, period
-        self.sha = hashlib.sha256(data).digest()
-
-    async def prepare(self, i: int) -> int:
-        from sql import submissions
-
-        month = self.period + i  # a period of its own per run: receive answers the same bytes for a period once
-        t0 = time.perf_counter()
-        received = await submissions.receive(
-            self.conn,
-            code=CODE,
-            period=f"{2000 + month // 12}-{month % 12 + 1:02d}",
-            content=self.data,
-            sha256=self.sha,
-            filename=None,
-            content_type="text/csv",
-            received_at=None,
-            uploaded_by="bench",
-            request_id=None,
-        )
-        self.parts = {"receive_s": time.perf_counter() - t0}
-        assert received.duplicate_of is None
-        # After the file's bytes are stored: the checkpoint then flushes them too, so that the timed run does not
-        # share the disk with writing out a file as large as the rows it stores.
-        await _reset_tables(self.conn, "sr_variance_rows", "findings")
-        return received.submission_id
-
-    async def run(self, sid: int) -> None:
-        from sql import submissions
-        from workers import copy
-        from workers.validate import findings_frame, rows_frame
-
-        result = self.result
-        t0 = time.perf_counter()
-        run_id = await submissions.next_run_id(self.conn)
-        rows = rows_frame(result, CODE, sid)
-        found = findings_frame(result, run_id, sid)
-        t1 = time.perf_counter()
-        async with self.conn.transaction():
-            await submissions.store_run(
-                self.conn,
-                run_id=run_id,
-                submission_id=sid,
-                code=CODE,
-                started_at=datetime.now(UTC),
-                catalogue_version=1,
-                attempt=1,
-                status=result.status,
-                row_count=result.row_count,
-                rule_counts=result.rule_counts,
-                findings=None if found is None else copy.stream(found),
-                rows=None if rows is None else copy.stream(rows),
-            )
-        t2 = time.perf_counter()
-        self.parts.update(write_out_s=t1 - t0, copy_s=t2 - t1)
-
-    async def close(self) -> None:
-        await self.conn.close()
-
-
-class FloorStore(Stage):
-    """The same frames in the binary COPY format (pgpq, as the worker encodes them) and one COPY each into plain
-    logged tables, one transaction."""
-
-    def __init__(self, conn: Any, rows: pl.DataFrame, findings: pl.DataFrame) -> None:
-        super().__init__()
-        self.conn, self.rows, self.findings = conn, rows, findings
-
-    async def prepare(self, i: int) -> None:
-        await _reset_tables(self.conn, "floor_rows", "floor_findings")
-
-    async def run(self, arg: Any) -> None:
-        from workers.copy import encoded
-
-        async def chunks(frame: pl.DataFrame) -> Any:
-            for chunk in encoded(frame):
-                yield chunk
-
-        t0 = time.perf_counter()
-        async with self.conn.transaction():
-            await self.conn.copy_to_table(
-                "floor_rows", source=chunks(self.rows), format="binary", columns=list(self.rows.columns)
-            )
-            await self.conn.copy_to_table(
-                "floor_findings", source=chunks(self.findings), format="binary", columns=list(self.findings.columns)
-            )
-        self.parts = {"write_out_s": 0.0, "copy_s": time.perf_counter() - t0}
-
-    async def close(self) -> None:
-        await self.conn.close()
-
-
-class RecordsStore(FloorStore):
-    """The same frames through a bare copy_records_to_table each (binary COPY of Python tuples), one transaction."""
-
-    async def run(self, arg: Any) -> None:
-        t0 = time.perf_counter()
-        async with self.conn.transaction():
-            await self.conn.copy_records_to_table(
-                "floor_rows", records=self.rows.iter_rows(), columns=list(self.rows.columns)
-            )
-            await self.conn.copy_records_to_table(
-                "floor_findings", records=self.findings.iter_rows(), columns=list(self.findings.columns)
-            )
-        self.parts = {"write_out_s": 0.0, "copy_s": time.perf_counter() - t0}
-
-
-async def _reset_tables(conn: Any, *names: str) -> None:
-    """Untimed, before every run: empty the tables written, and checkpoint so no run pays for another's WAL."""
-    await conn.execute(f"TRUNCATE {', '.join(names)}")
-    with contextlib.suppress(Exception):  # not a superuser: the runs share the checkpoints then
-        await conn.execute("CHECKPOINT")
 
 
 async def _stage(job: dict[str, Any]) -> Stage:
@@ -424,192 +273,6 @@ async def drop_database(dsn: str) -> None:
         await conn.close()
 
 
-def _ratio(a: float, b: float) -> float:
-    return a / b if b > 0 else float("inf")
-
-
-def figures(rows: int, s: dict[str, Any], f: dict[str, Any]) -> dict[str, Any]:
-    """secgov's figures beside the floor's; flat, so that python -m bench's summary shows them too."""
-    return {
-        "time_ratio": round(_ratio(s["seconds"], f["seconds"]), 2),
-        "cpu_ratio": round(_ratio(s["cpu_seconds"], f["cpu_seconds"]), 2),
-        "memory_ratio": round(_ratio(s["peak_increase_mb"], f["peak_increase_mb"]), 2),
-        "secgov_us_per_row": s["seconds"] / rows * 1e6,
-        "floor_us_per_row": f["seconds"] / rows * 1e6,
-        "secgov_s": round(s["seconds"], 4),
-        "floor_s": round(f["seconds"], 4),
-        "secgov_peak_rss_mb": round(s["peak_increase_mb"], 1),
-        "floor_peak_rss_mb": round(f["peak_increase_mb"], 1),
-    }
-
-
-def checks(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    out: list[dict[str, Any]] = []
-    by = {(r["rows"], r["bad_fraction"], r["stage"]): r for r in results}
-    for r in results:
-        if r["stage"] == "validate":
-            limit = TARGETS["validate_clean"] if r["bad_fraction"] == 0 else TARGETS["validate_bad"]
-            out.append(
-                {
-                    "check": f"validate <= {limit}x floor",
-                    "stage": "validate",
-                    "rows": r["rows"],
-                    "bad_fraction": r["bad_fraction"],
-                    "value": r["time_ratio"],
-                    "limit": limit,
-                    "met": r["time_ratio"] <= limit,
-                }
-            )
-        if r["stage"] == "store":
-            out.append(
-                {
-                    "check": f"store <= {TARGETS['store']}x floor",
-                    "stage": "store",
-                    "rows": r["rows"],
-                    "bad_fraction": r["bad_fraction"],
-                    "value": r["time_ratio"],
-                    "limit": TARGETS["store"],
-                    "met": r["time_ratio"] <= TARGETS["store"],
-                }
-            )
-    # Per-row cost as the file grows tenfold: 100k -> 1M, 1M -> 10M.
-    for (rows, bad, stage), r in by.items():
-        if rows >= 1_000_000 and (small := by.get((rows // 10, bad, stage))):
-            growth = r["secgov_us_per_row"] / small["secgov_us_per_row"]
-            out.append(
-                {
-                    "check": f"per-row at {rows:,} <= 1.2x at {rows // 10:,}",
-                    "stage": stage,
-                    "bad_fraction": bad,
-                    "value": growth,
-                    "limit": TARGETS["per_row_growth"],
-                    "met": growth <= TARGETS["per_row_growth"],
-                }
-            )
-    # The memory target is parsing's (bytes to frame without copies); the other stages' peaks are reported beside
-    # their floors' in the table.
-    for r in (r for r in results if r["stage"] == "parse"):
-        noise = max(r["secgov"]["peak_increase_mb"], r["floor"]["peak_increase_mb"]) < MEMORY_NOISE_MB
-        out.append(
-            {
-                "check": "memory <= 2x floor",
-                "stage": r["stage"],
-                "rows": r["rows"],
-                "bad_fraction": r["bad_fraction"],
-                "value": r["memory_ratio"],
-                "limit": TARGETS["memory"],
-                "met": None if noise else r["memory_ratio"] <= TARGETS["memory"],
-            }
-        )
-    return out
-
-
-def _verdict(c: dict[str, Any]) -> str:
-    if c["met"] is None:
-        return f"n/a ({c['value']:.2f}x, both under {MEMORY_NOISE_MB:.0f} MB)"
-    if c["met"]:
-        return f"met ({c['value']:.2f}x)"
-    return f"NOT MET ({c['value']:.2f}x, {c['value'] / c['limit']:.2f}x over the limit)"
-
-
-def _mark(m: dict[str, Any]) -> str:
-    return "†" if m["runs"] == 0 else "*" if m["reduced_runs"] else ""
-
-
-def report(results: list[dict[str, Any]], found: list[dict[str, Any]]) -> str:
-    rows = []
-    for r in results:
-        s, f = r["secgov"], r["floor"]
-        rows.append(
-            [
-                f"{r['rows']:,}",
-                f"{r['bad_fraction'] * 100:g}",
-                r["stage"],
-                f"{s['seconds'] * 1000:,.1f}" + _mark(s),
-                f"{f['seconds'] * 1000:,.1f}" + _mark(f),
-                f"{r['time_ratio']:.2f}",
-                "-" if r["stage"] == "store" else f"{r['cpu_ratio']:.2f}",
-                f"{r['secgov_us_per_row']:.3f}",
-                f"{s['peak_increase_mb']:,.1f}",
-                f"{f['peak_increase_mb']:,.1f}",
-                f"{r['memory_ratio']:.2f}",
-                f"{s['rss_peak_mb']:,.0f} / {f['rss_peak_mb']:,.0f}",
-            ]
-        )
-    lines = [
-        table(
-            [
-                "rows",
-                "bad %",
-                "stage",
-                "secgov ms",
-                "floor ms",
-                "ratio",
-                "cpu ratio",
-                "µs/row",
-                "secgov peak MB",
-                "floor peak MB",
-                "mem ratio",
-                "abs. peak MB s/f",
-            ],
-            rows,
-        )
-    ]
-    marks = {_mark(r[k]) for r in results for k in IMPLS}
-    if "*" in marks:
-        lines.append(
-            f"* fewer runs than --runs: those that fit in {RUN_BUDGET_S:.0f} s after the warm-up "
-            "(the json has each run)"
-        )
-    if "†" in marks:
-        lines.append(f"† one run, no warm-up: a run took more than {SLOW_RUN_S:.0f} s")
-    lines.append(
-        "ratio: of wall times; cpu ratio: of this process's CPU times, the steadier figure on a shared "
-        "machine (not for store, whose work is in PostgreSQL); µs/row: secgov's wall time per row of the file"
-    )
-    lines.append(
-        "peak MB: the stage's increase of peak RSS (VmHWM) over its loaded input, first run in a fresh "
-        "process; abs. peak: the process's whole peak RSS, secgov / floor"
-    )
-    store = [r for r in results if r["stage"] == "store"]
-    if store:
-        lines.append(
-            "store, frames laid out / COPYs (encoding included), ms (secgov; floor): "
-            + ", ".join(
-                f"{r['rows']:,}/{r['bad_fraction'] * 100:g}%: {r['secgov']['parts_s']['write_out_s'] * 1000:,.0f} / "
-                f"{r['secgov']['parts_s']['copy_s'] * 1000:,.0f}; {r['floor']['parts_s']['write_out_s'] * 1000:,.0f} / "
-                f"{r['floor']['parts_s']['copy_s'] * 1000:,.0f}"
-                for r in store
-            )
-        )
-        lines.append(
-            "store beside a bare copy_records_to_table of the same frames (Python tuples, binary COPY), ms: "
-            + ", ".join(
-                f"{r['rows']:,}/{r['bad_fraction'] * 100:g}%: {r['records']['seconds'] * 1000:,.0f}"
-                f" ({r['records_ratio']:.2f}x)"
-                for r in store
-                if "records" in r
-            )
-        )
-    lines.append("")
-    lines.append(
-        table(
-            ["target", "stage", "rows", "bad %", "verdict"],
-            [
-                [
-                    c["check"],
-                    c.get("stage", "validate"),
-                    f"{c['rows']:,}" if "rows" in c else "tenfold",
-                    f"{c['bad_fraction'] * 100:g}",
-                    _verdict(c),
-                ]
-                for c in found
-            ],
-        )
-    )
-    return "\n".join(lines)
-
-
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--rows", type=int, nargs="+", default=[100_000, 1_000_000])
@@ -664,7 +327,7 @@ def main(argv: list[str] | None = None) -> int:
                     s, f = entry["secgov"], entry["floor"]
                     entry.update(figures(n, s, f))
                     if "records" in entry:
-                        entry["records_ratio"] = round(_ratio(s["seconds"], entry["records"]["seconds"]), 2)
+                        entry["records_ratio"] = round(ratio(s["seconds"], entry["records"]["seconds"]), 2)
                     results.append(entry)
                     print(
                         f"{'':>10} {stage:<8} secgov {s['seconds'] * 1000:9,.1f} ms {s['peak_increase_mb']:8,.1f} MB"

@@ -101,6 +101,11 @@ async def begin_attempt(conn: Conn, *, id: int) -> int | None:
     return attempts
 
 
+async def give_back_attempt(conn: Conn, *, id: int) -> None:
+    """Uncount the attempt of a delivery that found the submission finished by another one meanwhile."""
+    await execute(conn, "submissions.give_back_attempt", id=id)
+
+
 @dataclass(frozen=True, slots=True)
 class RunContext:
     id: int

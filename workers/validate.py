@@ -144,7 +144,11 @@ async def validate(pool: Pool, submission_id: int, limits: Limits, parser: Parse
     async with pool.acquire() as conn, conn.transaction():
         ctx = await submissions.for_run(conn, id=submission_id)
         if ctx is None or ctx.status not in ("RECEIVED", "VALIDATING"):
-            return Outcome(None, [])  # another delivery finished it meanwhile
+            # Another delivery of the same submission (the bell and the requeue job can both ring) finished it
+            # meanwhile: this one stores nothing, and its attempt is given back, as it neither failed nor ran.
+            await submissions.give_back_attempt(conn, id=submission_id)
+            log.info("submission %s was finished by another delivery meanwhile; nothing stored", submission_id)
+            return Outcome(None, [])
         await submissions.store_run(
             conn,
             run_id=run_id,

@@ -62,6 +62,11 @@ UPDATE submissions SET attempts = attempts + 1, status = 'VALIDATING'
 WHERE id = :id AND status IN ('RECEIVED', 'VALIDATING')
 RETURNING attempts;
 
+-- name: give_back_attempt
+-- A delivery that found the submission finished by another one meanwhile: its attempt neither failed nor stored a
+-- run, so it does not count against SECGOV_MAX_ATTEMPTS.
+UPDATE submissions SET attempts = attempts - 1 WHERE id = :id AND attempts > 0;
+
 -- name: for_run
 SELECT s.id, s.report_type_id, s.period, s.status, s.received_at, s.attempts,
        (SELECT min(o.received_at) FROM submissions o

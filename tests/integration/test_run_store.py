@@ -3,12 +3,17 @@ findings in SQL (SCHEMA one per column, at most the cap per rule, the rest in on
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
+import threading
 from datetime import UTC, datetime
 from typing import Any
 
+import polars as pl
+
 from sql import exceptions, submissions
 from tests.support.reports import csv_bytes
+from validation.parsing import parse
 from workers.validate import Limits, validate
 
 SR = "user_id,forecast,actual"
@@ -150,3 +155,26 @@ async def test_a_run_without_findings_has_no_range_and_an_empty_page(pool: Any) 
         assert tuple(run) == (None, None, 0)
         assert await submissions.findings_page(conn, submission_id=submission_id, after=None, limit=10) == []
         assert await submissions.findings_count(conn, submission_id=submission_id) == 0
+
+
+async def test_a_delivery_overtaken_by_another_stores_nothing_and_gives_its_attempt_back(pool: Any) -> None:
+    # Two deliveries of one submission at once (the bell's message and the requeue job's): the first to commit
+    # stores the run; the other finds it final, stores nothing and does not count an attempt against the limit.
+    submission_id = await _received(pool, "2018-09", "A,100,200")
+    started, release = threading.Event(), threading.Event()
+
+    def held(data: bytes) -> pl.DataFrame:
+        started.set()
+        assert release.wait(30), "never released"
+        return parse(data)
+
+    slow = asyncio.create_task(validate(pool, submission_id, Limits(), held))
+    assert await asyncio.to_thread(started.wait, 30)
+    fast = await validate(pool, submission_id, Limits())
+    release.set()
+    overtaken = await slow
+    assert (fast.status, overtaken.status) == ("FLAGGED", None)
+    async with pool.acquire() as conn:
+        attempts = await conn.fetchval("SELECT attempts FROM submissions WHERE id = $1", submission_id)
+        runs = await conn.fetchval("SELECT count(*) FROM validation_runs WHERE submission_id = $1", submission_id)
+    assert (attempts, runs) == (1, 1)

@@ -26,7 +26,6 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +47,7 @@ from api.setup import prepare  # noqa: E402
 from schema.relay import pk_of  # noqa: E402
 from sql import keys  # noqa: E402
 from validation import parse, validate_frame  # noqa: E402
-from workers.copy import encoded  # noqa: E402
+from workers.copy import inline  # noqa: E402
 
 RESULTS = HERE / "results" / "intake.json"
 
@@ -133,16 +132,11 @@ async def floor_end_to_end(dsn: str, data: bytes, submission_id: int) -> dict[st
         async with conn.transaction():
             # The binary COPY format, encoded from the frames as the worker encodes them (the fastest way known).
             for table, frame in (("f_rows", rows), ("f_findings", findings)):
-                await conn.copy_to_table(table, source=_chunks(frame), format="binary", columns=frame.columns)
+                await conn.copy_to_table(table, source=inline(frame), format="binary", columns=frame.columns)
         t4 = time.perf_counter()
         return {"store_bytes": t1 - t0, "parse": t2 - t1, "check": t3 - t2, "copy": t4 - t3, "total": t4 - t0}
     finally:
         await conn.close()
-
-
-async def _chunks(frame: pl.DataFrame) -> AsyncIterator[bytes]:
-    for chunk in encoded(frame):
-        yield chunk
 
 
 def _up(url: str) -> bool:

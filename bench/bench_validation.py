@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import statistics
 import sys
 import time
@@ -24,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from floor_validation import checks, floor
 from gen_sr_variance import generate
+from harness import machine
 
 from validation import ReportSpec, parse, validate_frame
 
@@ -95,12 +94,10 @@ def main(argv: list[str] | None = None) -> int:
             )
     args.output.parent.mkdir(parents=True, exist_ok=True)
     report = {
-        "python": platform.python_version(),
+        **machine(),
         "polars": pl.__version__,
-        "machine": platform.machine(),
         "runs": args.runs,
         "statistic": "median after one warm-up, the four timings taken in turn; *_cpu is process CPU time",
-        "cpus": os.cpu_count(),
         "results": results,
     }
     args.output.write_text(json.dumps(report, indent=2) + "\n")

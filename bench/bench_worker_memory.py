@@ -25,14 +25,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_intake import database
 from gen_sr_variance import generate
+from harness import machine, write
 from stages import _peak_mb, _reset_peak, drop_database
 
 from domain.settings import Settings
 from sql import db, submissions
 from workers.sandbox import GIB, Sandbox, SandboxLimits
 from workers.validate import Limits, validate
-
-RESULTS = Path(__file__).resolve().parent / "results" / "worker_memory.json"
 
 
 def _child_peak_mb(pid: int) -> float:
@@ -102,8 +101,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     result = asyncio.run(run(args.rows, args.bad))
     print(json.dumps(result, indent=2))
-    RESULTS.parent.mkdir(exist_ok=True)
-    RESULTS.write_text(json.dumps(result, indent=2) + "\n")
+    write("worker_memory", {**machine(), "result": result})
     return 0
 
 

@@ -21,7 +21,6 @@ import argparse
 import io
 import json
 import os
-import platform
 import re
 import statistics
 import subprocess
@@ -38,6 +37,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.gen_sr_variance import generate  # noqa: E402
+from bench.harness import machine  # noqa: E402
 
 RESULTS = HERE / "results" / "xlsx.json"
 READERS = ("previous", "current", "floor", "checks")
@@ -134,9 +134,8 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"  {name:<9} {entry[f'{name}_s']:>8.3f} s   peak RSS +{entry[f'{name}_peak_mib']:>8.1f} MiB")
     args.output.parent.mkdir(parents=True, exist_ok=True)
     report = {
-        "python": platform.python_version(),
+        **machine(),
         "polars": pl.__version__,
-        "machine": platform.machine(),
         "runs": args.runs,
         "statistic": "median over fresh child processes: wall time of one read, peak RSS less RSS before it",
         "results": results,

@@ -116,19 +116,15 @@ class FloorStore(Stage):
         await _reset_tables(self.conn, "floor_rows", "floor_findings")
 
     async def run(self, arg: Any) -> None:
-        from workers.copy import encoded
-
-        async def chunks(frame: pl.DataFrame) -> Any:
-            for chunk in encoded(frame):
-                yield chunk
+        from workers.copy import inline
 
         t0 = time.perf_counter()
         async with self.conn.transaction():
             await self.conn.copy_to_table(
-                "floor_rows", source=chunks(self.rows), format="binary", columns=list(self.rows.columns)
+                "floor_rows", source=inline(self.rows), format="binary", columns=list(self.rows.columns)
             )
             await self.conn.copy_to_table(
-                "floor_findings", source=chunks(self.findings), format="binary", columns=list(self.findings.columns)
+                "floor_findings", source=inline(self.findings), format="binary", columns=list(self.findings.columns)
             )
         self.parts = {"write_out_s": 0.0, "copy_s": time.perf_counter() - t0}
 

@@ -14,8 +14,18 @@ import polars as pl
 CODE = "SR_VARIANCE"
 
 
+# The server's counters around a store run (cluster-wide, so a quiet server gives the run's own): how much WAL it
+# wrote, how many of its records were whole pages, and how many checkpoints began.
+WAL_STATS = """
+SELECT (SELECT wal_bytes FROM pg_stat_wal)::float8 / 1048576 AS wal_mb,
+       (SELECT wal_fpi FROM pg_stat_wal)::float8 AS wal_fpi,
+       (SELECT checkpoints_timed + checkpoints_req FROM pg_stat_bgwriter)::float8 AS checkpoints
+"""
+
+
 class Stage:
-    """prepare(i) untimed before run i, run(arg) timed; parts: sub-timings of the last run (seconds)."""
+    """prepare(i) untimed before run i, run(arg) timed; parts: sub-timings of the last run (seconds), and for a
+    store its server's WAL counters."""
 
     def __init__(self) -> None:
         self.parts: dict[str, float] = {}
@@ -25,6 +35,10 @@ class Stage:
 
     async def run(self, arg: Any) -> Any:
         raise NotImplementedError
+
+    async def counters(self) -> dict[str, float]:
+        """Untimed, before and after each run: counters whose change goes into the run's parts (none here)."""
+        return {}
 
     async def close(self) -> None:
         pass
@@ -39,12 +53,29 @@ class Sync(Stage):
         return self.fn()
 
 
-class SecgovStore(Stage):
-    """As workers/validate.py does it: a run id, the rows and findings CSVs, store_run in one transaction."""
+class Store(Stage):
+    """A store on its own connection, which also reads the server's WAL counters around each run."""
+
+    def __init__(self, conn: Any) -> None:
+        super().__init__()
+        self.conn = conn
+
+    async def counters(self) -> dict[str, float]:
+        # A backend sends its WAL counts at most once a second when idle: this one's now, before they are read.
+        with contextlib.suppress(Exception):  # not a superuser: the counts may then lag by up to a second
+            await self.conn.execute("SELECT pg_stat_force_next_flush()")
+        return dict(await self.conn.fetchrow(WAL_STATS))
+
+    async def close(self) -> None:
+        await self.conn.close()
+
+
+class SecgovStore(Store):
+    """As workers/validate.py does it: a run id, the rows and findings frames, store_run in one transaction."""
 
     def __init__(self, conn: Any, result: Any, data: bytes, period: int) -> None:
-        super().__init__()
-        self.conn, self.result, self.data, self.period = conn, result, data, period
+        super().__init__(conn)
+        self.result, self.data, self.period = result, data, period
         self.sha = hashlib.sha256(data).digest()
 
     async def prepare(self, i: int) -> int:
@@ -100,17 +131,14 @@ class SecgovStore(Stage):
         t2 = time.perf_counter()
         self.parts.update(write_out_s=t1 - t0, copy_s=t2 - t1)
 
-    async def close(self) -> None:
-        await self.conn.close()
 
-
-class FloorStore(Stage):
+class FloorStore(Store):
     """The same frames in the binary COPY format (pgpq, as the worker encodes them) and one COPY each into plain
     logged tables, one transaction."""
 
     def __init__(self, conn: Any, rows: pl.DataFrame, findings: pl.DataFrame) -> None:
-        super().__init__()
-        self.conn, self.rows, self.findings = conn, rows, findings
+        super().__init__(conn)
+        self.rows, self.findings = rows, findings
 
     async def prepare(self, i: int) -> None:
         await _reset_tables(self.conn, "floor_rows", "floor_findings")
@@ -127,9 +155,6 @@ class FloorStore(Stage):
                 "floor_findings", source=inline(self.findings), format="binary", columns=list(self.findings.columns)
             )
         self.parts = {"write_out_s": 0.0, "copy_s": time.perf_counter() - t0}
-
-    async def close(self) -> None:
-        await self.conn.close()
 
 
 class RecordsStore(FloorStore):

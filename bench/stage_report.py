@@ -71,6 +71,7 @@ def checks(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
                     "stage": stage,
                     "bad_fraction": bad,
                     "value": growth,
+                    "floor_value": r["floor_us_per_row"] / small["floor_us_per_row"],
                     "limit": TARGETS["per_row_growth"],
                     "met": growth <= TARGETS["per_row_growth"],
                 }
@@ -96,9 +97,17 @@ def checks(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def _verdict(c: dict[str, Any]) -> str:
     if c["met"] is None:
         return f"n/a ({c['value']:.2f}x, both under {MEMORY_NOISE_MB:.0f} MB)"
+    floor = f"; floor {c['floor_value']:.2f}x" if "floor_value" in c else ""
     if c["met"]:
-        return f"met ({c['value']:.2f}x)"
-    return f"NOT MET ({c['value']:.2f}x, {c['value'] / c['limit']:.2f}x over the limit)"
+        return f"met ({c['value']:.2f}x{floor})"
+    return f"NOT MET ({c['value']:.2f}x, {c['value'] / c['limit']:.2f}x over the limit{floor})"
+
+
+def _wal(m: dict[str, Any]) -> str:
+    p = m["parts_s"]
+    if "wal_mb" not in p:
+        return "-"
+    return f"{p['wal_mb']:,.0f} / {p['wal_fpi']:,.0f} / {p['checkpoints']:.0f}"
 
 
 def _mark(m: dict[str, Any]) -> str:
@@ -169,6 +178,12 @@ def report(results: list[dict[str, Any]], found: list[dict[str, Any]]) -> str:
                 f"{r['secgov']['parts_s']['copy_s'] * 1000:,.0f}; {r['floor']['parts_s']['write_out_s'] * 1000:,.0f} / "
                 f"{r['floor']['parts_s']['copy_s'] * 1000:,.0f}"
                 for r in store
+            )
+        )
+        lines.append(
+            "store's WAL, MB / whole-page records / checkpoints begun during the run (secgov; floor): "
+            + ", ".join(
+                f"{r['rows']:,}/{r['bad_fraction'] * 100:g}%: {_wal(r['secgov'])}; {_wal(r['floor'])}" for r in store
             )
         )
         lines.append(

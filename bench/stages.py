@@ -139,6 +139,10 @@ async def _stage(job: dict[str, Any]) -> Stage:
     )
 
 
+def _changes(before: dict[str, float], after: dict[str, float]) -> dict[str, float]:
+    return {k: after[k] - before[k] for k in before}
+
+
 async def child(job: dict[str, Any]) -> dict[str, Any]:
     # Everything the stages import, imported before the peak is reset.
     import sql.submissions  # noqa: F401
@@ -150,10 +154,12 @@ async def child(job: dict[str, Any]) -> dict[str, Any]:
         arg = await stage.prepare(0)
         reset = _reset_peak()
         before, rusage_before = _peak_mb(), _maxrss_mb()
+        counted = await stage.counters()
         w, c = time.perf_counter(), time.process_time()
         out = await stage.run(arg)
         warmup, warmup_cpu = time.perf_counter() - w, time.process_time() - c
         peak, rusage_peak = _peak_mb(), _maxrss_mb()
+        stage.parts.update(_changes(counted, await stage.counters()))
         del out, arg
         if warmup > SLOW_RUN_S:  # a run this long is its own warm-up: measured once
             runs, wall, cpu, parts = 0, [warmup], [warmup_cpu], [dict(stage.parts)]
@@ -162,10 +168,12 @@ async def child(job: dict[str, Any]) -> dict[str, Any]:
         for i in range(1, runs + 1):
             arg = await stage.prepare(i)
             gc.collect()
+            counted = await stage.counters()
             w, c = time.perf_counter(), time.process_time()
             out = await stage.run(arg)
             wall.append(time.perf_counter() - w)
             cpu.append(time.process_time() - c)
+            stage.parts.update(_changes(counted, await stage.counters()))
             parts.append(dict(stage.parts))
             del out, arg
     finally:

@@ -22,7 +22,9 @@ once with no warm-up; the output marks both. Memory: the child resets its peak R
 (/proc/self/clear_refs) and reads it before and after the first run: the increase is the stage's peak ("peak MB"),
 the absolute peak is reported too. The peak is VmHWM (/proc/self/status), the figure getrusage's ru_maxrss reports
 for the process's own memory: ru_maxrss itself, also recorded, cannot go below the parent's RSS at the exec that
-started the child, so it does not see a child's stage below that. Writes bench/results/stages.json.
+started the child, so it does not see a child's stage below that. For each store run, the server's WAL written,
+its whole-page records and the checkpoints begun are read around it (pg_stat_wal, pg_stat_bgwriter), untimed.
+Writes bench/results/stages.json.
 """
 
 from __future__ import annotations

@@ -15,33 +15,27 @@ Stages and their floors (the same input, the least the work needs, in bare polar
 The file's bytes are stored by neither (sql.submissions.receive did that earlier; it runs untimed before each
 secgov store to make the submission row, and its time is reported apart as receive_s).
 
-Every (stage, implementation, size, bad fraction) runs in a fresh child process that loads its input from files
-written once. Time: the median of --runs runs after one warm-up; to keep the default sizes to minutes, a stage
-gets only the runs that fit in 30 s after its warm-up (at least one), and a run longer than a minute is measured
-once with no warm-up; the output marks both. Memory: the child resets its peak RSS after loading its input
-(/proc/self/clear_refs) and reads it before and after the first run: the increase is the stage's peak ("peak MB"),
-the absolute peak is reported too. The peak is VmHWM (/proc/self/status), the figure getrusage's ru_maxrss reports
-for the process's own memory: ru_maxrss itself, also recorded, cannot go below the parent's RSS at the exec that
-started the child, so it does not see a child's stage below that. For each store run, the server's WAL written,
-its whole-page records and the checkpoints begun are read around it (pg_stat_wal, pg_stat_bgwriter), untimed.
-Writes bench/results/stages.json.
+Every (stage, implementation, size, bad fraction) runs in a fresh child process (bench/stage_child.py) that loads
+its input from files written once. Time: the median of --runs runs after one warm-up; to keep the default sizes to
+minutes, a stage gets only the runs that fit in 30 s after its warm-up (at least one), and a run longer than a
+minute is measured once with no warm-up; the output marks both. Memory: the child resets its peak RSS after loading
+its input (/proc/self/clear_refs) and reads it before and after the first run: the increase is the stage's peak
+("peak MB"), the absolute peak is reported too. The peak is VmHWM (/proc/self/status), the figure getrusage's
+ru_maxrss reports for the process's own memory: ru_maxrss itself, also recorded, cannot go below the parent's RSS at
+the exec that started the child, so it does not see a child's stage below that. For each store run, the server's WAL
+written, its whole-page records and the checkpoints begun are read around it (pg_stat_wal, pg_stat_bgwriter),
+untimed. Writes bench/results/stages.json.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
-import ctypes
-import gc
-import io
 import json
 import os
 import pickle
 import re
-import resource
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -56,11 +50,11 @@ sys.path.insert(0, str(HERE))
 
 import polars as pl  # noqa: E402
 from bench_validation import SPEC  # noqa: E402
-from floor_validation import floor  # noqa: E402
 from gen_sr_variance import generate  # noqa: E402
 from harness import machine, write  # noqa: E402
-from stage_impls import CODE, FloorStore, RecordsStore, SecgovStore, Stage, Sync  # noqa: E402
-from stage_report import IMPLS, RUN_BUDGET_S, SLOW_RUN_S, TARGETS, checks, figures, ratio, report  # noqa: E402
+from stage_child import child  # noqa: E402
+from stage_impls import CODE  # noqa: E402
+from stage_report import IMPLS, TARGETS, checks, figures, ratio, report  # noqa: E402
 
 STAGES = ("parse", "validate", "store")
 FLOOR_TABLES = """
@@ -71,133 +65,6 @@ CREATE TABLE floor_findings (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
                              submission_id bigint, rule_code text, severity text, subject text, row integer,
                              message text, sec_clause text, details jsonb);
 """
-
-
-# --- in the child: one stage, one implementation, one input ---------------------------------------------------------
-
-
-def _maxrss_mb() -> float:
-    """getrusage's ru_maxrss, in MB. In a child it starts at least at the parent's RSS: exec keeps the peak of the
-    address space it replaces (the parent's copy, or with vfork the parent's own), which the child never touches."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
-
-
-def _peak_mb() -> float:
-    """The peak RSS of this process's own address space (VmHWM, which clear_refs resets); else ru_maxrss."""
-    try:
-        with open("/proc/self/status") as f:
-            for line in f:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return _maxrss_mb()
-
-
-def _reset_peak() -> bool:
-    """Reset the peak RSS to the current RSS (Linux: clear_refs 5); False where that is not possible."""
-    gc.collect()
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-    try:
-        with open("/proc/self/clear_refs", "w") as f:
-            f.write("5")
-        return True
-    except OSError:
-        return False
-
-
-async def _stage(job: dict[str, Any]) -> Stage:
-    """Load the input from the files the parent wrote, and the code the stage runs."""
-    folder = Path(job["dir"])
-    stage, impl = job["stage"], job["impl"]
-    if stage == "parse":
-        from validation import parse
-
-        data = (folder / "data.csv").read_bytes()
-        if impl == "secgov":
-            return Sync(lambda: parse(data))
-        return Sync(lambda: pl.read_csv(io.BytesIO(data), infer_schema=False))
-    if stage == "validate":
-        from validation import validate_frame
-
-        frame = pl.read_parquet(folder / "frame.parquet")  # decoded into memory, not mapped
-        if impl == "secgov":
-            return Sync(lambda: validate_frame(frame, SPEC))
-        return Sync(lambda: floor(frame))
-    import asyncpg
-
-    data = (folder / "data.csv").read_bytes()
-    if impl == "secgov":
-        from sql import db
-
-        with (folder / "result.pickle").open("rb") as f:
-            result = pickle.load(f)
-        return SecgovStore(await db.connect(job["dsn"]), result, data, job["period"])
-    return (RecordsStore if impl == "records" else FloorStore)(
-        await asyncpg.connect(job["dsn"]),
-        pl.read_parquet(folder / "rows.parquet"),
-        pl.read_parquet(folder / "findings.parquet"),
-    )
-
-
-def _changes(before: dict[str, float], after: dict[str, float]) -> dict[str, float]:
-    return {k: after[k] - before[k] for k in before}
-
-
-async def child(job: dict[str, Any]) -> dict[str, Any]:
-    # Everything the stages import, imported before the peak is reset.
-    import sql.submissions  # noqa: F401
-    import validation.pipeline  # noqa: F401
-    import workers.validate  # noqa: F401
-
-    stage = await _stage(job)
-    try:
-        arg = await stage.prepare(0)
-        reset = _reset_peak()
-        before, rusage_before = _peak_mb(), _maxrss_mb()
-        counted = await stage.counters()
-        w, c = time.perf_counter(), time.process_time()
-        out = await stage.run(arg)
-        warmup, warmup_cpu = time.perf_counter() - w, time.process_time() - c
-        peak, rusage_peak = _peak_mb(), _maxrss_mb()
-        stage.parts.update(_changes(counted, await stage.counters()))
-        del out, arg
-        if warmup > SLOW_RUN_S:  # a run this long is its own warm-up: measured once
-            runs, wall, cpu, parts = 0, [warmup], [warmup_cpu], [dict(stage.parts)]
-        else:  # as many runs as fit the budget, at least one
-            runs, wall, cpu, parts = max(1, min(job["runs"], int(RUN_BUDGET_S / max(warmup, 1e-9)))), [], [], []
-        for i in range(1, runs + 1):
-            arg = await stage.prepare(i)
-            gc.collect()
-            counted = await stage.counters()
-            w, c = time.perf_counter(), time.process_time()
-            out = await stage.run(arg)
-            wall.append(time.perf_counter() - w)
-            cpu.append(time.process_time() - c)
-            stage.parts.update(_changes(counted, await stage.counters()))
-            parts.append(dict(stage.parts))
-            del out, arg
-    finally:
-        await stage.close()
-    return {
-        "seconds": statistics.median(wall),
-        "cpu_seconds": statistics.median(cpu),
-        "warmup_s": warmup,
-        "samples_s": wall,
-        "runs": runs,
-        "reduced_runs": runs < job["runs"],
-        "parts_s": {k: statistics.median(p[k] for p in parts) for k in parts[0]},
-        "rss_before_mb": before,
-        "rss_peak_mb": peak,
-        "peak_increase_mb": peak - before,
-        "peak_reset": reset,
-        "ru_maxrss_before_mb": rusage_before,
-        "ru_maxrss_peak_mb": rusage_peak,
-    }
-
-
-# --- in the parent: inputs, children, the table and the checks ------------------------------------------------------
 
 
 def write_inputs(folder: Path, rows: int, bad: float) -> dict[str, Any]:

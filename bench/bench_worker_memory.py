@@ -25,20 +25,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_intake import database
 from gen_sr_variance import generate
-from harness import machine, write
-from stages import _peak_mb, _reset_peak, drop_database
+from harness import machine, peak_mb, reset_peak, write
+from stages import drop_database
 
 from domain.settings import Settings
 from sql import db, submissions
 from workers.sandbox import GIB, Sandbox, SandboxLimits
 from workers.validate import Limits, validate
-
-
-def _child_peak_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
 
 
 async def run(rows: int, bad: float) -> dict[str, Any]:
@@ -68,8 +61,8 @@ async def run(rows: int, bad: float) -> dict[str, Any]:
             )
         size = len(data)
         del data
-        _reset_peak()
-        before = _peak_mb()
+        reset_peak()
+        before = peak_mb()
         started = time.perf_counter()
         outcome = await validate(pool, received.submission_id, Limits(max_rows=settings.max_rows), sandbox.parse)
         seconds = time.perf_counter() - started
@@ -80,9 +73,9 @@ async def run(rows: int, bad: float) -> dict[str, Any]:
             "bytes": size,
             "status": outcome.status,
             "seconds": round(seconds, 2),
-            "worker_peak_mb": round(_peak_mb(), 1),
-            "worker_peak_increase_mb": round(_peak_mb() - before, 1),
-            "parser_peak_mb": round(max((_child_peak_mb(pid) for pid in children), default=0.0), 1),
+            "worker_peak_mb": round(peak_mb(), 1),
+            "worker_peak_increase_mb": round(peak_mb() - before, 1),
+            "parser_peak_mb": round(max((peak_mb(pid) for pid in children), default=0.0), 1),
             "parser_limit_mb": settings.sandbox_memory_mb,
         }
     finally:

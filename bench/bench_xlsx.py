@@ -20,8 +20,6 @@ from __future__ import annotations
 import argparse
 import io
 import json
-import os
-import re
 import statistics
 import subprocess
 import sys
@@ -37,7 +35,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.gen_sr_variance import generate  # noqa: E402
-from bench.harness import machine  # noqa: E402
+from bench.harness import machine, peak_mb, reset_peak  # noqa: E402
 
 RESULTS = HERE / "results" / "xlsx.json"
 READERS = ("previous", "current", "floor", "checks")
@@ -67,35 +65,18 @@ def reader(name: str) -> Callable[[bytes], pl.DataFrame | None]:
     return lambda data: fastexcel.read_excel(data).load_sheet(0).to_polars()
 
 
-def _rss() -> int:
-    with open("/proc/self/statm") as statm:
-        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-
-
-def _reset_peak() -> None:
-    """Start the peak RSS afresh (Linux), so that imports and the warm-up before the read do not count."""
-    with open("/proc/self/clear_refs", "w") as refs:
-        refs.write("5")
-
-
-def _peak_rss() -> int:
-    with open("/proc/self/status") as status:
-        found = re.search(r"VmHWM:\s+(\d+) kB", status.read())
-    assert found is not None
-    return int(found.group(1)) * 1024
-
-
 def child(name: str, path: Path, warm_up: Path) -> dict[str, float]:
     """One measurement, in this (fresh) process."""
     read = reader(name)
     read(warm_up.read_bytes())
     data = path.read_bytes()
-    _reset_peak()
-    before = _rss()
+    reset_peak()
+    before = peak_mb()
     started = time.perf_counter()
     frame = read(data)
     seconds = time.perf_counter() - started
-    return {"seconds": seconds, "peak_bytes": _peak_rss() - before, "rows": -1 if frame is None else frame.height}
+    peak_bytes = (peak_mb() - before) * 2**20
+    return {"seconds": seconds, "peak_bytes": peak_bytes, "rows": -1 if frame is None else frame.height}
 
 
 def measure(name: str, path: Path, warm_up: Path) -> dict[str, float]:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import gc
 import json
 import os
 import platform
 import re
+import resource
 import shutil
 import signal
 import socket
@@ -24,6 +27,42 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
+
+
+# --- peak memory (Linux) --------------------------------------------------------------------------------------------
+
+
+def maxrss_mb() -> float:
+    """getrusage's ru_maxrss, in MB. In a child it starts at least at the parent's RSS: exec keeps the peak of the
+    address space it replaces (the parent's copy, or with vfork the parent's own), which the child never touches."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+def peak_mb(pid: int | str = "self") -> float:
+    """The peak RSS of a process's own address space (VmHWM, which clear_refs resets), this one by default; where
+    that cannot be read, this process's ru_maxrss, or 0 for another process."""
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return maxrss_mb() if pid == "self" else 0.0
+
+
+def reset_peak() -> bool:
+    """Reset this process's peak RSS to its current RSS (Linux: clear_refs 5), garbage and free heap given back
+    first; False where that is not possible."""
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    try:
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")
+        return True
+    except OSError:
+        return False
 
 
 def free_port() -> int:

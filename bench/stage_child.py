@@ -6,12 +6,9 @@ implementation, the folder of inputs it wrote and the database; the child prints
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
 import gc
 import io
 import pickle
-import resource
 import statistics
 import time
 from pathlib import Path
@@ -20,39 +17,9 @@ from typing import Any
 import polars as pl
 from bench_validation import SPEC
 from floor_validation import floor
+from harness import maxrss_mb, peak_mb, reset_peak
 from stage_impls import FloorStore, RecordsStore, SecgovStore, Stage, Sync
 from stage_report import RUN_BUDGET_S, SLOW_RUN_S
-
-
-def _maxrss_mb() -> float:
-    """getrusage's ru_maxrss, in MB. In a child it starts at least at the parent's RSS: exec keeps the peak of the
-    address space it replaces (the parent's copy, or with vfork the parent's own), which the child never touches."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
-
-
-def _peak_mb() -> float:
-    """The peak RSS of this process's own address space (VmHWM, which clear_refs resets); else ru_maxrss."""
-    try:
-        with open("/proc/self/status") as f:
-            for line in f:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return _maxrss_mb()
-
-
-def _reset_peak() -> bool:
-    """Reset the peak RSS to the current RSS (Linux: clear_refs 5); False where that is not possible."""
-    gc.collect()
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-    try:
-        with open("/proc/self/clear_refs", "w") as f:
-            f.write("5")
-        return True
-    except OSError:
-        return False
 
 
 async def _stage(job: dict[str, Any]) -> Stage:
@@ -102,13 +69,13 @@ async def child(job: dict[str, Any]) -> dict[str, Any]:
     stage = await _stage(job)
     try:
         arg = await stage.prepare(0)
-        reset = _reset_peak()
-        before, rusage_before = _peak_mb(), _maxrss_mb()
+        reset = reset_peak()
+        before, rusage_before = peak_mb(), maxrss_mb()
         counted = await stage.counters()
         w, c = time.perf_counter(), time.process_time()
         out = await stage.run(arg)
         warmup, warmup_cpu = time.perf_counter() - w, time.process_time() - c
-        peak, rusage_peak = _peak_mb(), _maxrss_mb()
+        peak, rusage_peak = peak_mb(), maxrss_mb()
         stage.parts.update(_changes(counted, await stage.counters()))
         del out, arg
         if warmup > SLOW_RUN_S:  # a run this long is its own warm-up: measured once

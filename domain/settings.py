@@ -40,7 +40,7 @@ class Settings:
     max_exceptions_per_rule: int = setting("SECGOV_MAX_EXCEPTIONS_PER_RULE", 500)
     rate_limits: str = setting("SECGOV_RATE_LIMITS", "uploads=60/minute;graphql=1200/minute")
     rate_limit_storage: str | None = setting("SECGOV_RATE_LIMIT_STORAGE", None)
-    # The read path's bounds and its response cache (README "Limits").
+    # The read path's bounds and its response cache (docs/architecture.md, "The read path").
     statement_timeout_s: float = setting("SECGOV_STATEMENT_TIMEOUT_S", 5.0)
     acquire_timeout_s: float = setting("SECGOV_ACQUIRE_TIMEOUT_S", 2.0)
     response_cache: bool = setting("SECGOV_RESPONSE_CACHE", True)

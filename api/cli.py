@@ -124,8 +124,9 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     logs.configure()
     app = create_app(settings)
     # log_config=None: uvicorn's loggers go through the JSON handler; the edge writes the access line.
+    # proxy_headers=False: the app trusts forwarded headers from SECGOV_TRUSTED_PROXIES only (api/edge).
     uvicorn.run(
-        app, host=args.host, port=args.port, log_level="info", proxy_headers=True, log_config=None, access_log=False
+        app, host=args.host, port=args.port, log_level="info", proxy_headers=False, log_config=None, access_log=False
     )
     return 0
 

@@ -53,7 +53,7 @@ class SecgovGraphQL(GraphQL[Context, None]):
         self.settings = settings
         self.keys = keys or KeyResolver(resources)  # the edge's, so that both see a revocation at once
         self.cache = ResponseCache(settings.response_cache_bytes) if settings.response_cache else None
-        self._ide_html = graphiql_page(super().graphql_ide_html) if not settings.production else ""
+        self._ide_html = graphiql_page() if not settings.production else ""
         self._ide_headers = page_headers.graphiql(self._ide_html)
 
     @property

@@ -60,6 +60,3 @@ class KeyResolver:
         if hit[1] is None:
             raise InvalidKey("the API key is unknown, revoked or expired")
         return hit[1], hit[0]
-
-    def forget(self) -> None:
-        self._cache.clear()

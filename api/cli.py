@@ -11,9 +11,8 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from api import embedded
 from api.settings import Settings
@@ -46,10 +45,6 @@ def resolve_urls(settings: Settings, *, need_broker: bool = False) -> Settings:
     if need_broker and not broker_url:
         raise SystemExit(fail("no broker: set BROKER_URL (amqp://... or redis://...) or start `secgov up`"))
     return settings.replace(database_url=database_url, broker_url=broker_url)
-
-
-def run_async(coro: Coroutine[Any, Any, int]) -> int:
-    return asyncio.run(coro)
 
 
 async def _migrate(database_url: str) -> list[str]:

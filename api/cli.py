@@ -16,8 +16,8 @@ from datetime import UTC, datetime, timedelta
 
 from api import embedded
 from api.settings import Settings
+from domain.errors import Refusal
 from sql import db, health, keys
-from sql.errors import StoreError
 
 Command = Callable[[argparse.Namespace, Settings], int]
 
@@ -158,7 +158,7 @@ def cmd_api_key(args: argparse.Namespace, settings: Settings) -> int:
 
     try:
         key = asyncio.run(act())
-    except (StoreError, ValueError) as e:
+    except (Refusal, ValueError) as e:
         return fail(str(e))
     if key is None:
         print(f"revoked key {args.name!r}")
@@ -218,7 +218,7 @@ def cmd_revalidate(args: argparse.Namespace, settings: Settings) -> int:
         return fail("give a submission ID or --month YYYY-MM (the submissions in that month's OPSG table)")
     try:
         pks = [pk_of(args.submission_id, "ReportSubmission")] if args.submission_id else []
-    except StoreError as e:
+    except Refusal as e:
         return fail(e.message)
 
     async def reset() -> list[int]:
@@ -235,7 +235,7 @@ def cmd_revalidate(args: argparse.Namespace, settings: Settings) -> int:
 
     try:
         ids = asyncio.run(reset())
-    except StoreError as e:
+    except Refusal as e:
         return fail(e.message)
     broker = make_broker(settings.broker_url or "", settings=settings)
     for pk in ids:

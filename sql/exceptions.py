@@ -8,11 +8,11 @@ from typing import Any
 
 import orjson
 
+from domain.review import RESOLVED_BY_A_RUN
 from sql.db import Conn
 from sql.loader import execute, executemany, fetch, fetchval
 from sql.rows import ExceptionRow, HistoryRow, from_records
 
-OPEN_STATES = ("OPEN", "ACKNOWLEDGED")
 SYSTEM = "system"
 
 
@@ -134,7 +134,7 @@ async def apply_run(
             if key in order:
                 continue
             comment = (closing_by_rule or {}).get(old.rule_code, closing_comment)
-            if old.status in OPEN_STATES:
+            if old.status in RESOLVED_BY_A_RUN:
                 closing.append(
                     {
                         "id": old.id,

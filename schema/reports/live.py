@@ -7,13 +7,13 @@ from typing import Annotated
 
 import strawberry
 
+from domain.errors import Refusal
 from domain.roles import REPORT_READERS
 from schema.context import Info
 from schema.errors import bad_user_input
 from schema.relay import pk_of
 from schema.reports.types import ReportException, ReportSubmission
 from sql import exceptions, submissions
-from sql.errors import StoreError
 
 
 @strawberry.type(
@@ -51,7 +51,7 @@ class Subscription:
         ctx = info.context
         try:
             pk = pk_of(id, "ReportSubmission")
-        except StoreError as e:
+        except Refusal as e:
             raise bad_user_input(e.message) from e
         if ctx.hub is None:
             return

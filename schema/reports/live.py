@@ -14,6 +14,7 @@ from schema.errors import bad_user_input
 from schema.relay import pk_of
 from schema.reports.types import ReportException, ReportSubmission
 from sql import exceptions, submissions
+from sql.events import ExceptionsFlagged, SubmissionChanged
 
 
 @strawberry.type(
@@ -33,12 +34,12 @@ class Subscription:
         if ctx.hub is None:
             return
         async for event in ctx.hub.events():
-            if ctx.viewer.role not in REPORT_READERS or event.get("type") != "exceptions":
+            if ctx.viewer.role not in REPORT_READERS or not isinstance(event, ExceptionsFlagged):
                 continue
-            if report_type and event.get("report_type") != report_type:
+            if report_type and event.report_type != report_type:
                 continue
             async with ctx.connection() as conn:
-                rows = await exceptions.by_ids(conn, ids=[int(i) for i in event.get("ids", [])])
+                rows = await exceptions.by_ids(conn, ids=list(event.ids))
             for row in rows:
                 yield ReportException.from_row(row)
 
@@ -56,7 +57,7 @@ class Subscription:
         if ctx.hub is None:
             return
         async for event in ctx.hub.events():
-            if ctx.viewer.role not in REPORT_READERS or event.get("type") != "submission" or event.get("id") != pk:
+            if ctx.viewer.role not in REPORT_READERS or not isinstance(event, SubmissionChanged) or event.id != pk:
                 continue
             async with ctx.connection() as conn:
                 rows = await submissions.by_ids(conn, ids=[pk])

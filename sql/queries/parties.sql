@@ -178,7 +178,7 @@ default_counts AS (
 members AS (
     SELECT s.month_start, s.party_id, s.voting_group_id, vg.category AS group_category
     FROM states s JOIN voting_groups vg ON vg.id = s.voting_group_id
-    WHERE s.status IN ('ACTIVE', 'IN_DEFAULT') AND s.category <> 'DCC'
+    WHERE s.status = ANY(:member_statuses::text[]) AND s.category <> 'DCC'
 ),
 member_counts AS (
     SELECT month_start, count(*) AS parties, count(DISTINCT voting_group_id) AS voting_groups

@@ -30,8 +30,8 @@ from api.responses import error_response, refusal
 from api.rest import make_routes
 from api.settings import Settings
 from api.variables import VariablesGuard
-from schema.context import Enqueue
 from schema.root import build_schema
+from services.upload import Enqueue
 from sql import db, health
 from sql.db import Pool
 from sql.errors import UNAVAILABLE_ERRORS, is_unavailable

@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from importlib import resources
 
+from domain.limits import MAX_UPLOAD_BYTES
 from domain.periods import LONDON
 from domain.viewer import Viewer
-from schema.reports.intake import accept
+from services.upload import File, UploadRequest, accept, given
 from sql import keys, opsg
 from sql.db import Pool
 from sql.errors import Conflict
@@ -73,22 +74,15 @@ async def load(pool: Pool, limits: Limits | None = None) -> dict[str, int]:
     """Deliver the demo reports and record the observations; returns counts (a file already stored is skipped)."""
     limits = limits or Limits()
     delivered = 0
+
+    async def validate_now(submission_id: int, request_id: str) -> None:  # the demo validates in its own process
+        await run(pool, submission_id, limits)
+
     for report in REPORTS:
-        received = await accept(
-            pool,
-            None,
-            viewer=DEMO_UPLOADER,
-            code=report.code,
-            period=report.period,
-            content=content(report.file),
-            filename=f"demo-{report.file}",
-            content_type="text/csv",
-            received_at=report.received_at,
-            request_id="demo-data",
-        )
-        if received.duplicate_of is None:
-            await run(pool, received.submission_id, limits)
-            delivered += 1
+        file = File(content(report.file), f"demo-{report.file}", "text/csv")
+        request = UploadRequest(DEMO_UPLOADER, report.code, report.period, "demo-data", report.received_at)
+        received = await accept(pool, validate_now, request, given(file), max_upload_bytes=MAX_UPLOAD_BYTES)
+        delivered += received.duplicate_of is None
     async with pool.acquire() as conn:
         with suppress(Conflict):  # loaded before: the key is there
             await keys.create(conn, name=DEMO_OPSG_KEY, role="opsg", bodies=["OPSG"], party_id=None)

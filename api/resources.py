@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from schema.context import Enqueue
+from services.upload import Enqueue
 from sql.db import Pool
 from sql.listen import EventHub
 

@@ -12,14 +12,15 @@ from starlette.responses import JSONResponse, Response
 from starlette.types import Message
 
 from api.edge import error_response
+from api.edge.body_limit import ENVELOPE_BYTES
 from api.resources import Resources
 from api.settings import Settings
-from domain.errors import PayloadTooLarge, Refusal
-from domain.periods import check_period
+from domain.errors import InvalidInput, Refusal
 from domain.roles import REPORT_READERS
+from domain.size_cap import SizeCap, read_capped
 from schema.relay import global_id, pk_of
-from schema.reports.intake import accept, check_uploader
-from sql import audit, catalogue, submissions
+from services.upload import File, UploadRequest, accept
+from sql import audit, submissions
 
 log = logging.getLogger("secgov.audit")
 Route = Callable[[Request], Awaitable[Response]]
@@ -46,21 +47,6 @@ def refused(e: Refusal) -> Response:
     return error_response(STATUS.get(e.code, 400), e.code, e.message)
 
 
-async def read_body(request: Request, limit: int) -> bytes:
-    """The body, streamed and refused as soon as it passes the limit (a declared length is refused up front)."""
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > limit:
-        raise PayloadTooLarge(f"the body declares {int(declared):,} bytes; the limit is {limit:,}")
-    parts: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise PayloadTooLarge(f"the body is larger than the limit of {limit:,} bytes")
-        parts.append(chunk)
-    return b"".join(parts)
-
-
 def replaying(request: Request, body: bytes) -> Request:
     """The same request, its body (already read, within the limit) offered again, so Starlette can parse its form."""
 
@@ -70,45 +56,43 @@ def replaying(request: Request, body: bytes) -> Request:
     return Request(request.scope, receive)
 
 
+async def read_file(request: Request, limit: int) -> File:
+    """The uploaded file: the body itself, or its multipart field `file` (the envelope allowed on top of the limit)."""
+    cap = SizeCap(limit + ENVELOPE_BYTES)
+    cap.declared(request.headers.get("content-length"))  # refused before a byte is read
+    body = await read_capped(request.stream(), cap)
+    content_type = request.headers.get("content-type")
+    filename = request.query_params.get("filename")
+    if not (content_type or "").startswith("multipart/form-data"):
+        return File(body, filename, content_type)
+    async with replaying(request, body).form(max_files=1, max_fields=10) as form:
+        part = form.get("file")
+        if part is None or isinstance(part, str):
+            raise InvalidInput("the multipart body has no file field 'file'", field="file")
+        return File(await part.read(), filename or part.filename, part.content_type)
+
+
 def make_routes(settings: Settings, resources: Resources) -> tuple[object, object]:
     async def upload(request: Request) -> Response:
-        viewer = request.state.viewer
-        code = request.path_params["code"].upper()
-        period = request.path_params["period"]
         received_param = request.query_params.get("received_at")
         try:
             received_at = datetime.fromisoformat(received_param.replace("Z", "+00:00")) if received_param else None
         except ValueError:
             return error_response(400, "INVALID_INPUT", f"received_at {received_param!r} is not an ISO 8601 time")
+        upload_request = UploadRequest(
+            viewer=request.state.viewer,
+            code=request.path_params["code"],
+            period=request.path_params["period"],
+            request_id=request.state.request_id,
+            received_at=received_at,
+        )
         try:
-            check_uploader(viewer, received_at)
-            async with resources.pool.acquire() as conn:  # cheap checks before a byte is read
-                rt = await catalogue.report_type(conn, code=code)
-            check_period(period, rt.cadence)
-            body = await read_body(request, settings.max_upload_bytes + 64 * 1024)
-            content_type = request.headers.get("content-type")
-            filename = request.query_params.get("filename")
-            if (content_type or "").startswith("multipart/form-data"):
-                async with replaying(request, body).form(max_files=1, max_fields=10) as form:
-                    part = form.get("file")
-                    if part is None or isinstance(part, str):
-                        return error_response(400, "INVALID_INPUT", "the multipart body has no file field 'file'")
-                    body = await part.read()
-                    filename = filename or part.filename
-                    content_type = part.content_type
-            if len(body) > settings.max_upload_bytes:
-                raise PayloadTooLarge(f"the file is larger than the limit of {settings.max_upload_bytes:,}")
             received = await accept(
                 resources.pool,
                 resources.enqueue,
-                viewer=viewer,
-                code=code,
-                period=period,
-                content=body,
-                filename=filename,
-                content_type=content_type,
-                received_at=received_at,
-                request_id=request.state.request_id,
+                upload_request,
+                lambda limit: read_file(request, limit),
+                max_upload_bytes=settings.max_upload_bytes,
             )
         except Refusal as e:
             return refused(e)

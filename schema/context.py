@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from typing import Any
@@ -13,10 +12,9 @@ from domain.limits import MAX_UPLOAD_BYTES
 from domain.viewer import Viewer
 from schema.connection import RequestConnection
 from schema.loaders import Loaders
+from services.upload import Enqueue
 from sql.db import Conn, Pool
 from sql.listen import EventHub
-
-Enqueue = Callable[[int, str], Awaitable[None]]
 
 
 @dataclass

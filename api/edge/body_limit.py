@@ -1,6 +1,6 @@
 """Body caps: a body larger than its cap is refused 413 from its declared length, or while it streams, before the
-app has buffered it. Uploads through /graphql may be as large as an upload; the REST upload route enforces its own
-limit while streaming; every other body (a GraphQL request in JSON) is capped by SECGOV_MAX_JSON_BYTES."""
+app has buffered it. Uploads through /graphql may be as large as an upload; the REST upload route counts its own
+body, after checking the uploader; every other body (a GraphQL request in JSON) is capped by SECGOV_MAX_JSON_BYTES."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.edge.rate_limit import UPLOAD_ROUTE, categories
 from api.responses import refusal
+from domain.errors import PayloadTooLarge
+from domain.size_cap import SizeCap
 
 # The multipart envelope around an upload's bytes (its fields, the document, the map).
 ENVELOPE_BYTES = 64 * 1024
@@ -40,19 +42,20 @@ class BodyLimit:
         if cap is None:
             await self.app(scope, receive, send)
             return
-        declared = headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > cap:
-            message = f"the body declares {int(declared):,} bytes; the limit is {cap:,}"
-            await refusal(scope["path"], 413, "PAYLOAD_TOO_LARGE", message)(scope, receive, send)
+        size_cap = SizeCap(cap)
+        try:
+            size_cap.declared(headers.get("content-length"))
+        except PayloadTooLarge as e:
+            await refusal(scope["path"], 413, e.code, e.message)(scope, receive, send)
             return
-        received, answered = 0, False
+        answered = False
 
         async def counting_receive() -> Message:
-            nonlocal received
             message = await receive()
-            received += len(message.get("body", b""))
-            if received > cap:
-                raise BodyTooLarge
+            try:
+                size_cap.count(message.get("body", b""))
+            except PayloadTooLarge as e:
+                raise BodyTooLarge(e.message) from e  # not a refusal the app could catch and answer itself
             return message
 
         async def noting_send(message: Message) -> None:
@@ -62,8 +65,7 @@ class BodyLimit:
 
         try:
             await self.app(scope, counting_receive, noting_send)
-        except BodyTooLarge:
+        except BodyTooLarge as e:
             if answered:
                 raise  # the answer had begun: nothing clean left to say
-            message = f"the body is larger than the limit of {cap:,} bytes"
-            await refusal(scope["path"], 413, "PAYLOAD_TOO_LARGE", message)(scope, receive, send)
+            await refusal(scope["path"], 413, PayloadTooLarge.code, str(e))(scope, receive, send)

@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from datetime import date, datetime
 from typing import Annotated, Any
 
 import strawberry
 from strawberry.file_uploads import Upload
 
-from domain.errors import PayloadTooLarge, Refusal
+from domain.errors import Refusal
 from domain.roles import STAFF
+from domain.size_cap import read_capped
 from schema.context import Info
 from schema.errors import UserError, errors_field, user_error
 from schema.loading import load_one
 from schema.mutation import run
 from schema.relay import pk_of
-from schema.reports.intake import accept
 from schema.reports.types import ReportSubmission, ReportType
+from services.upload import File, ReadFile, UploadRequest, accept, file_cap
 from sql import catalogue, submissions
 from sql.db import Conn
 
@@ -89,16 +91,18 @@ class AmendReportTypeInput:
     )
 
 
-async def read_upload(file: Any, limit: int) -> bytes:
-    """Read an uploaded file in chunks, refusing it as soon as it passes the size limit."""
-    parts: list[bytes] = []
-    size = 0
-    while chunk := await file.read(CHUNK):
-        size += len(chunk)
-        if size > limit:
-            raise PayloadTooLarge(f"the file is larger than the limit of {limit:,} bytes", field="file")
-        parts.append(chunk)
-    return b"".join(parts)
+def read_upload(file: Any) -> ReadFile:
+    """How the use case reads an uploaded file: in chunks, refused as soon as it passes the size limit."""
+
+    async def chunks() -> AsyncIterator[bytes]:
+        while chunk := await file.read(CHUNK):
+            yield chunk
+
+    async def read(limit: int) -> File:
+        content = await read_capped(chunks(), file_cap(limit))
+        return File(content, getattr(file, "filename", None), getattr(file, "content_type", None))
+
+    return read
 
 
 async def _submission(info: Info, pk: int | None) -> ReportSubmission | None:
@@ -128,19 +132,10 @@ class ReportMutation:
         ] = None,
     ) -> UploadReportPayload:
         ctx = info.context
+        request = UploadRequest(ctx.viewer, report_type, period, ctx.request_id, received_at)
         try:
-            content = await read_upload(file, ctx.max_upload_bytes)
             received = await accept(
-                ctx.pool,
-                ctx.enqueue,
-                viewer=ctx.viewer,
-                code=report_type,
-                period=period,
-                content=content,
-                filename=getattr(file, "filename", None),
-                content_type=getattr(file, "content_type", None),
-                received_at=received_at,
-                request_id=ctx.request_id,
+                ctx.pool, ctx.enqueue, request, read_upload(file), max_upload_bytes=ctx.max_upload_bytes
             )
         except Refusal as e:
             return UploadReportPayload(submission=None, duplicate_of=None, errors=[user_error(e)])

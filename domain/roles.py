@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
+from domain.errors import Forbidden, Unauthenticated
+
 # Every role a key may carry; `public` is the caller without a key.
 ROLES = ("public", "party", "dcc", "secas", "opsg", "panel", "admin")
 # A role that is a body's membership implies that body.
@@ -19,6 +23,15 @@ OPSG_READERS = frozenset({"opsg", "panel", "secas", "admin"})
 OBSERVATION_WRITERS = frozenset({"opsg", "secas", "admin"})
 # The audit log.
 AUDIT_READERS = STAFF
+
+
+def check_role(role: str, roles: Collection[str]) -> None:
+    """Refuse a role not among `roles`: without a key, UNAUTHENTICATED; with one, FORBIDDEN."""
+    if role in roles:
+        return
+    if role == "public":
+        raise Unauthenticated("an API key is needed for this")
+    raise Forbidden(f"the {role} role may not do this")
 
 
 def is_staff(role: str) -> bool:

@@ -9,6 +9,7 @@ from typing import TypeVar
 import asyncpg
 
 from domain.errors import Refusal
+from domain.roles import check_role
 from schema.context import Info
 from schema.errors import UserError, user_error
 from schema.loading import Pick, load_one
@@ -18,31 +19,29 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 
-def refusal(info: Info, roles: Collection[str]) -> UserError | None:
-    role = info.context.viewer.role
-    if role in roles:
-        return None
-    if role == "public":
-        return UserError(code="UNAUTHENTICATED", message="an API key is needed for this")
-    return UserError(code="FORBIDDEN", message=f"the {role} role may not do this")
-
-
-async def run(
-    info: Info, roles: Collection[str], action: Callable[[Conn], Awaitable[T]]
-) -> tuple[T | None, list[UserError]]:
-    """(result, []) after committing, or (None, [errors]) with nothing changed."""
-    refused = refusal(info, roles)
-    if refused:
-        return None, [refused]
+async def answer(call: Awaitable[T]) -> tuple[T | None, list[UserError]]:
+    """(result, []) once a use case has committed, or (None, [errors]) with nothing changed."""
     try:
-        async with info.context.connection() as conn, conn.transaction():
-            return await action(conn), []
+        return await call, []
     except Refusal as e:
         return None, [user_error(e)]
     except asyncpg.UniqueViolationError as e:
         return None, [UserError(code="CONFLICT", message=f"already exists: {e.detail or e}")]
     except (asyncpg.CheckViolationError, asyncpg.ForeignKeyViolationError, asyncpg.DataError) as e:
         return None, [UserError(code="INVALID_INPUT", message=f"not accepted: {e.detail or e}")]
+
+
+async def run(
+    info: Info, roles: Collection[str], action: Callable[[Conn], Awaitable[T]]
+) -> tuple[T | None, list[UserError]]:
+    """(result, []) after committing, or (None, [errors]) with nothing changed."""
+
+    async def in_transaction() -> T:
+        check_role(info.context.viewer.role, roles)
+        async with info.context.connection() as conn, conn.transaction():
+            return await action(conn)
+
+    return await answer(in_transaction())
 
 
 async def run_then_load(

@@ -6,15 +6,12 @@ from typing import Annotated
 
 import strawberry
 
-from domain.review import decide
-from domain.roles import REPORT_READERS
 from schema.context import Info
 from schema.errors import UserError, errors_field
-from schema.mutation import run
+from schema.mutation import answer
 from schema.relay import pk_of
 from schema.reports.types import ReportException, ReviewAction
-from sql import review
-from sql.db import Conn
+from services.review import Review, review_exception
 from sql.rows import ExceptionRow
 
 
@@ -42,19 +39,15 @@ class ReviewMutation:
             strawberry.argument(description="The meeting where it was discussed (its ID), if any."),
         ] = None,
     ) -> ReviewExceptionPayload:
-        viewer = info.context.viewer
-
-        async def act(conn: Conn) -> ExceptionRow:
-            return await review.review(
-                conn,
+        async def act() -> ExceptionRow:
+            asked = Review(
                 exception_id=pk_of(id, "ReportException"),
                 action=action.value,
-                decide=lambda status: decide(viewer.role, status, action.value, comment),
-                actor=viewer.name,
-                role=viewer.role,
-                bodies=viewer.all_bodies,
+                comment=comment,
                 meeting_id=pk_of(meeting_id, "Meeting", field="meetingId") if meeting_id else None,
             )
+            async with info.context.connection() as conn:
+                return await review_exception(conn, info.context.viewer, asked)
 
-        row, errors = await run(info, REPORT_READERS, act)
+        row, errors = await answer(act())
         return ReviewExceptionPayload(exception=ReportException.from_row(row) if row else None, errors=errors)

@@ -29,6 +29,7 @@ from domain.viewer import PUBLIC, Viewer
 from schema.connection import RequestConnection
 from schema.context import Context, build_context
 from schema.loaders import Loaders
+from schema.observe import note_operation, noted_operation
 from sql import health
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
@@ -103,7 +104,7 @@ class SecgovGraphQL(GraphQL[Context, None]):
                 kept = self.cache.get(key, version)
                 if kept is not None:
                     await db.release()
-                    state["graphql_operation"] = kept.operation
+                    note_operation(kept.operation)
                     await _send_kept(scope, send, kept.body)
                     return None
             else:
@@ -170,7 +171,7 @@ class SecgovGraphQL(GraphQL[Context, None]):
             or context.data_version is None
         ):
             return
-        self.cache.put(key, context.data_version, orjson.dumps(data), state.get("graphql_operation"))
+        self.cache.put(key, context.data_version, orjson.dumps(data), noted_operation())
 
     def create_response(
         self, response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse], sub_response: Response

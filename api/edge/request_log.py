@@ -16,6 +16,7 @@ from api import logs
 from api.admission import client_of
 from api.edge.rate_limit import categories
 from api.metrics import Metrics
+from schema.observe import noting_operation
 from sql.errors import is_unavailable
 
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
@@ -76,20 +77,24 @@ class RequestLog:
             received += len(message.get("body", b""))
             return message
 
-        try:
-            await self.app(scope, counting_receive, send_with_id)
-        except Exception as e:
-            if not answered:  # the app's exception handler answers it: record what it will say
-                status = 503 if is_unavailable(e) else 500
-            raise
-        finally:
-            self._observe(scope, status, time.perf_counter() - started, received if upload else None)
+        with noting_operation() as operation:
+            try:
+                await self.app(scope, counting_receive, send_with_id)
+            except Exception as e:
+                if not answered:  # the app's exception handler answers it: record what it will say
+                    status = 503 if is_unavailable(e) else 500
+                raise
+            finally:
+                seconds = time.perf_counter() - started
+                self._observe(scope, status, seconds, received if upload else None, operation.name)
 
-    def _observe(self, scope: Scope, status: int, seconds: float, upload_bytes: int | None) -> None:
+    def _observe(
+        self, scope: Scope, status: int, seconds: float, upload_bytes: int | None, graphql_operation: str | None
+    ) -> None:
         path = route_path(scope)
         state: dict[str, Any] = scope.get("state", {})
         if path == "/graphql":
-            kind, operation = "graphql", self.metrics.operation(state.get("graphql_operation"))
+            kind, operation = "graphql", self.metrics.operation(graphql_operation)
         elif path is not None and path.startswith("/api/"):
             kind, operation = "rest", f"{scope.get('method', 'GET')} {path}"
         else:

@@ -163,6 +163,7 @@ class RegisterQuery:
                     CategoryCount(category=c, count=r.voting_groups_by_category.get(c.value, 0))
                     for c in COUNTED_CATEGORIES
                 ],
+                complete=r.complete,
             )
             for r in rows
         ]

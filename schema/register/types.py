@@ -246,7 +246,9 @@ class CategoryCount:
 class MembershipMonth:
     month: str = strawberry.field(description="The month, YYYY-MM.")
     accessions: int = strawberry.field(description="Parties that acceded during the month.")
-    in_default: int = strawberry.field(description="Parties in an Event of Default at any time during the month.")
+    in_default: int = strawberry.field(
+        description="Parties in an Event of Default at the end of the month's last day and still Parties then."
+    )
     withdrawals: int = strawberry.field(description="Parties whose withdrawal took effect during the month.")
     expulsions: int = strawberry.field(description="Parties expelled during the month.")
     parties_at_month_end: int = strawberry.field(
@@ -257,6 +259,11 @@ class MembershipMonth:
     )
     voting_groups_by_category: list[CategoryCount] = strawberry.field(
         description="Those Voting Groups by Party Category."
+    )
+    complete: bool = strawberry.field(
+        default=True,
+        description="False for a month that ends before the register's opening balance: its totals are the "
+        "register's own Parties only.",
     )
 
 

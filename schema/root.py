@@ -30,6 +30,7 @@ from schema.modifications.mutations import ModificationMutation
 from schema.modifications.queries import ModificationQuery
 from schema.node import NodeQuery
 from schema.observe import OperationName
+from schema.register.imports import RegisterImportMutation
 from schema.register.mutations import RegisterMutation
 from schema.register.queries import RegisterQuery
 from schema.register.types import Party, PartyEvent, VotingGroup
@@ -58,7 +59,13 @@ class Query(
     description="What can be changed; every payload answers expected refusals in errors { code message field }."
 )
 class Mutation(
-    RegisterMutation, ModificationMutation, GovernanceMutation, ReportMutation, ReviewMutation, OpsgMutation
+    RegisterMutation,
+    RegisterImportMutation,
+    ModificationMutation,
+    GovernanceMutation,
+    ReportMutation,
+    ReviewMutation,
+    OpsgMutation,
 ):
     pass
 

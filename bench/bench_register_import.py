@@ -22,9 +22,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from api.setup import prepare  # noqa: E402
 from bench import harness  # noqa: E402
 from bench.gen_register import Postgres  # noqa: E402
-from api.setup import prepare  # noqa: E402
 from sql import db, register  # noqa: E402
 from validation.register import check_register  # noqa: E402
 

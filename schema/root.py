@@ -32,6 +32,7 @@ from schema.node import NodeQuery
 from schema.observe import OperationName
 from schema.register.imports import RegisterImportMutation
 from schema.register.mutations import RegisterMutation
+from schema.register.operations import OperationsReportQuery
 from schema.register.queries import RegisterQuery
 from schema.register.types import Party, PartyEvent, VotingGroup
 from schema.reports.live import Subscription
@@ -48,7 +49,15 @@ log = logging.getLogger("secgov.graphql")
     description="What can be read: the register, committee business, modifications, the DCC's reports and their review."
 )
 class Query(
-    NodeQuery, ViewerQuery, RegisterQuery, ModificationQuery, GovernanceQuery, ReportQuery, OpsgQuery, AuditQuery
+    NodeQuery,
+    ViewerQuery,
+    RegisterQuery,
+    OperationsReportQuery,
+    ModificationQuery,
+    GovernanceQuery,
+    ReportQuery,
+    OpsgQuery,
+    AuditQuery,
 ):
     pass
 

@@ -9,11 +9,13 @@ from typing import TypeVar
 
 import strawberry
 
+from domain.operations.model import MonthFigures
 from domain.periods import today
+from domain.register import COUNTED
 from schema.context import Info
 from schema.enums import DccUserRole, PartyCategory, PartyEventKind, PartyStatus
 from schema.relay import After, Connection, First, Node, global_id, in_memory
-from sql.rows import PartyEventRow, PartyRow, VotingGroupRow
+from sql.rows import MembershipMonthRow, PartyEventRow, PartyRow, VotingGroupRow
 
 FOREVER = date(9999, 12, 31)
 EVENT_FIELDS = frozenset({"events", "userRoles", "lastEvent"})  # a Party's fields answered from its events
@@ -265,6 +267,31 @@ class MembershipMonth:
         description="False for a month that ends before the register's opening balance: its totals are the "
         "register's own Parties only.",
     )
+
+    @classmethod
+    def of(cls, row: MembershipMonthRow | MonthFigures) -> MembershipMonth:
+        """A month from the store's row or the report's figures (the same numbers under two names)."""
+        if isinstance(row, MembershipMonthRow):
+            parties, groups, counts = (
+                row.parties_at_month_end,
+                row.voting_groups_at_month_end,
+                row.voting_groups_by_category,
+            )
+        else:
+            parties, groups, counts = row.parties, row.voting_groups, row.by_category
+        return cls(
+            month=row.month,
+            accessions=row.accessions,
+            in_default=row.in_default,
+            withdrawals=row.withdrawals,
+            expulsions=row.expulsions,
+            parties_at_month_end=parties,
+            voting_groups_at_month_end=groups,
+            voting_groups_by_category=[
+                CategoryCount(category=PartyCategory(c), count=counts.get(c, 0)) for c in COUNTED
+            ],
+            complete=row.complete,
+        )
 
 
 @strawberry.input(description="Narrows a list of Parties; every field given must match.")

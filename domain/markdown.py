@@ -1,10 +1,11 @@
 """Text made safe for Markdown while still reading as text: only what Markdown would read as markup is escaped.
 
 Escaped anywhere: backslash, backtick, `*`, `[`, `]`, `<`, `>`, `#`, `|`, `!`, `~`, `&`, and `_` at a word's edge
-(emphasis, code, links, images, HTML and entities, headings, table cells, strikethrough). Escaped at the start of the text only: what opens
-a list item or a block (`-`, `+`, `=`, `1.`, `1)`). Commas, full stops, percent signs, brackets and the rest stay as
-written, so the file reads `873,383` and `157.7%`. Renderers that link bare addresses ("https://", "www.",
-"name@host") get an invisible word joiner inside each, so nothing typed can become a link.
+(emphasis, code, links, images, HTML and entities, headings, table cells, strikethrough). Escaped at the start of
+the text only: what opens a list item or a block (`-`, `+`, `=`, `1.`, `1)`). Commas, full stops, percent signs,
+brackets and the rest stay as written, so the file reads `873,383` and `157.7%`. Renderers that link bare
+addresses ("https://", "www.", "name@host") get an invisible word joiner inside each, so nothing typed can become
+a link.
 """
 
 from __future__ import annotations

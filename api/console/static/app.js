@@ -4,6 +4,7 @@
 import { Api, ApiError, LiveClient } from "./gql.js";
 import { fmtInt, groupedBars, horizontalBars, stackedBars, varianceGauge } from "./charts.js";
 import { $, $$, h, replace } from "./dom.js";
+import { showReport } from "./report.js";
 
 const KEY_STORE = "secgov.console.key";
 const PAGE = 25;
@@ -265,9 +266,9 @@ async function setup() {
 // ---------------------------------------------------------------------------------------------------- views
 
 function showView(name, { focus = true } = {}) {
-  if (!["queue", "month", "charts"].includes(name)) name = "queue";
+  if (!["queue", "month", "charts", "report"].includes(name)) name = "queue";
   state.view = name;
-  for (const v of ["queue", "month", "charts"]) $(`#view-${v}`).hidden = v !== name;
+  for (const v of ["queue", "month", "charts", "report"]) $(`#view-${v}`).hidden = v !== name;
   for (const a of $$("#nav a")) {
     if (a.dataset.view === name) a.setAttribute("aria-current", "page");
     else a.removeAttribute("aria-current");
@@ -275,6 +276,7 @@ function showView(name, { focus = true } = {}) {
   if (location.hash.slice(1) !== name) history.replaceState(null, "", `#${name}`);
   if (name === "month" && !state.monthLoaded) loadMonth($("#month").value);
   if (name === "charts" && !state.chartsLoaded) loadCharts();
+  if (name === "report") showReport(state.api);
   if (focus) {
     const heading = $(`#${name}-h`);
     heading.setAttribute("tabindex", "-1");

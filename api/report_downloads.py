@@ -32,7 +32,7 @@ def make_route(resources: Resources) -> object:
         if fmt not in MEDIA:
             return error_response(400, "INVALID_INPUT", f"format {fmt!r} is not one of md, html, docx")
         item_text = request.query_params.get("item")
-        if item_text is not None and not item_text.isdigit():
+        if item_text is not None and not (item_text.isascii() and item_text.isdigit() and len(item_text) < 4):
             return error_response(400, "INVALID_INPUT", f"item {item_text!r} is not a whole number")
         try:
             async with resources.pool.acquire() as conn:

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import asyncpg
 
-from domain.errors import InvalidPeriod
+from domain.errors import InvalidInput, InvalidPeriod
 from domain.operations.model import Applicant, MonthFigures, PanelMeeting, PartyEvent, ReportInput
 from domain.operations.report import months_to
 from domain.periods import month_start
@@ -46,6 +46,10 @@ async def report_input(conn: Conn, *, month: str, viewer: Viewer, item: int | No
         first_day = month_start(month)
     except ValueError as e:
         raise InvalidPeriod(str(e), field="month") from None
+    if first_day.year < 1901:  # Table 3 reaches back a year; no register holds months that old
+        raise InvalidPeriod(f"{month!r} is before 1901", field="month")
+    if item is not None and not 0 < item < 1000:
+        raise InvalidInput(f"item {item} is not an agenda item number (1 to 999)", field="item")
     year_start, last_day = months_to(month)
     meetings = {
         r["which"]: PanelMeeting(r["id"], r["reference"], r["held_on"])

@@ -221,3 +221,14 @@ async def test_the_html_download_and_a_refused_month(demo, client):
     assert bad.status_code == 400 and bad.json()["error"]["code"] == "INVALID_PERIOD"
     bad = await client.get("/api/v1/operations-report/2018-07.pdf")
     assert bad.status_code == 400 and "md, html, docx" in bad.json()["error"]["message"]
+
+
+async def test_months_and_items_out_of_range_are_refused_with_a_code(gql, client):
+    for month in ("0001-01", "1900-12", "2018-7", "x"):
+        r = await gql(REPORT, {"month": month}, expect_errors=True)
+        assert r["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT", r
+    r = await gql(REPORT, {"month": "2018-07", "item": -1}, expect_errors=True)
+    assert r["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT" and "item" in r["errors"][0]["message"]
+    for item in ("²", "1234", "-1"):
+        got = await client.get(f"/api/v1/operations-report/2018-07.md?item={item}")
+        assert got.status_code == 400 and got.json()["error"]["code"] == "INVALID_INPUT"

@@ -207,3 +207,18 @@ async def test_the_command_loads_the_same_file_once_and_names_bad_rows(dsn, pool
     r = cli(str(good), "--opening-balance", str(balance), dsn=dsn)
     assert r.returncode == 0 and "added 0 Parties" in r.stdout and "5 already recorded, unchanged" in r.stdout
     assert await snapshot(pool) == stored
+
+
+def test_the_api_process_never_loads_polars_or_pandera_to_check_a_register() -> None:
+    """The mutation's checker runs the file through a child process; the API's modules import neither library."""
+    probe = (
+        "import sys, asyncio\n"
+        "import api.app, api.register_check, schema.register.imports\n"
+        "checked = asyncio.run(api.register_check.check_in_child('register', sys.stdin.buffer.read()))\n"
+        "assert [p.name for p in checked.parties][:1] == ['Boltland Energy Limited'], checked\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('polars', 'pandera')))\n"
+    )
+    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    r = subprocess.run([sys.executable, "-c", probe], input=REGISTER, capture_output=True, env=env, timeout=120)
+    assert r.returncode == 0, r.stderr.decode()
+    assert r.stdout.decode().strip() == "[]"

@@ -2,21 +2,17 @@
 // reads, Table 3 and Figure 1 drawn, and the Word, HTML and Markdown downloads one click away. Everything comes from
 // operationsReport (the Amber appendices only when the server shows them to this key).
 
-import { horizontalBars } from "./charts.js";
-import { $, h, replace } from "./dom.js";
-
-const Q_REPORT = `query OperationsReport($month: String!) { operationsReport(month: $month) {
-  month title reference action classificationText recommendations attachments
-  sections { number title blocks { kind text items table { caption header rows } bars { category count } } }
-  testing { appendices { caption classification header rows } } } }`;
+import { horizontalBars } from "../charts.js";
+import { Q_OPERATIONS_REPORT } from "../documents.js";
+import { $, h, replace } from "../dom.js";
+import { session } from "../session.js";
 const FORMATS = [["docx", "Word"], ["html", "HTML"], ["md", "Markdown"]];
 const CATEGORY = {
   LARGE_SUPPLIER: "Large Suppliers", SMALL_SUPPLIER: "Small Suppliers", ELECTRICITY_NETWORK: "Electricity Networks",
   GAS_NETWORK: "Gas Networks", OTHER_SEC_PARTY: "Other SEC Parties",
 };
 
-let api = null;
-let wired = false;
+let shown = false;
 
 function table(t, className = "report-table") {
   return h("div", { className: "table-wrap" }, h("table", { className },
@@ -47,7 +43,7 @@ function downloads(month) {
     onclick: async (e) => {
       e.preventDefault();
       try {
-        await api.download(`/api/v1/operations-report/${month}.${ext}`, `operations-report-${month}.${ext}`);
+        await session.api.download(`/api/v1/operations-report/${month}.${ext}`, `operations-report-${month}.${ext}`);
       } catch (err) {
         replace($("#report-error"), h("p", {}, h("strong", {}, err.code || "ERROR"), `: ${err.message}`));
       }
@@ -60,7 +56,7 @@ async function load(month) {
   replace($("#report-error"));
   replace(out, h("p", { className: "muted" }, "Loading…"));
   try {
-    const { operationsReport: r } = await api.query(Q_REPORT, { month });
+    const { operationsReport: r } = await session.api.query(Q_OPERATIONS_REPORT, { month });
     downloads(r.month);
     replace(out,
       h("header", { className: "report-head" },
@@ -80,17 +76,18 @@ async function load(month) {
   }
 }
 
-// Called by the console when the view opens; the month defaults to the last full month.
-export function showReport(currentApi) {
-  api = currentApi;
+export function wire() {
+  $("#report-form").addEventListener("submit", (e) => {
+    e.preventDefault();
+    load($("#report-month").value);
+  });
+}
+
+// When the view opens: the month chosen, or the last full month.
+export function show() {
+  if (shown) return;
+  shown = true;
   const input = $("#report-month");
-  if (!wired) {
-    wired = true;
-    $("#report-form").addEventListener("submit", (e) => {
-      e.preventDefault();
-      load(input.value);
-    });
-  }
   if (!input.value) {
     const d = new Date();
     d.setUTCDate(1);
@@ -98,4 +95,11 @@ export function showReport(currentApi) {
     input.value = d.toISOString().slice(0, 7);
   }
   load(input.value);
+}
+
+export function reset() {
+  shown = false;
+  replace($("#report"));
+  replace($("#report-downloads"));
+  replace($("#report-error"));
 }

@@ -70,10 +70,13 @@ def check_register(data: bytes) -> CheckedFile:
     typed = _typed(data, REGISTER, REGISTER_COLUMNS[:3], checked)
     if typed is None:
         return checked
+    bad_rows = {e.row for e in checked.errors}
     for record in typed.to_dicts():
+        # Every row's roles are read, so a row with several faults has each one named.
         roles, why = parse_user_roles(record["user_roles"])
         if why is not None:
             checked.errors.append(RowError(record["row"], "user_roles", f"user_roles on row {record['row']}: {why}"))
+        if why is not None or record["row"] in bad_rows:
             continue
         party = RegisterParty(**{**{k: record[k] for k in REGISTER_COLUMNS}, "row": record["row"], "user_roles": roles})
         errors = row_errors(party)
@@ -91,7 +94,10 @@ def check_balance(data: bytes) -> CheckedFile:
     typed = _typed(data, BALANCE, BALANCE_COLUMNS, checked)
     if typed is None:
         return checked
-    checked.balance = [BalanceRow(**{k: r[k] for k in ("row", *BALANCE_COLUMNS)}) for r in typed.to_dicts()]
+    bad_rows = {e.row for e in checked.errors}
+    checked.balance = [
+        BalanceRow(**{k: r[k] for k in ("row", *BALANCE_COLUMNS)}) for r in typed.to_dicts() if r["row"] not in bad_rows
+    ]
     days = sorted({b.as_of for b in checked.balance})
     if len(days) > 1:
         checked.errors.append(RowError(0, "as_of", f"the balance gives {len(days)} days ({days[0]}, {days[1]}): one"))
@@ -106,8 +112,8 @@ def check_balance(data: bytes) -> CheckedFile:
 
 
 def _typed(data: bytes, schema: ReportSchema, required: tuple[str, ...], checked: CheckedFile) -> pl.DataFrame | None:
-    """The file typed by its model with the good rows only (`row` kept), its bad cells added to checked.errors;
-    None when the file as a whole cannot be read."""
+    """The file typed by its model (`row` kept; a bad cell is null), its bad cells added to checked.errors; None
+    when the file as a whole cannot be read."""
     try:
         frame = parse(data)
     except UnreadableFile as exc:
@@ -128,5 +134,4 @@ def _typed(data: bytes, schema: ReportSchema, required: tuple[str, ...], checked
     coerced = coerce(frame, schema)
     bad: list[dict[str, Any]] = schema_findings(coerced, schema, None).lazy().collect().to_dicts()
     checked.errors.extend(RowError(int(f["row"]), str(f["subject"]), str(f["message"])) for f in bad)
-    bad_rows = {e.row for e in checked.errors}
-    return coerced.typed.filter(~pl.col("row").is_in(list(bad_rows)))
+    return coerced.typed

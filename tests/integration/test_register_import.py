@@ -222,3 +222,44 @@ def test_the_api_process_never_loads_polars_or_pandera_to_check_a_register() -> 
     r = subprocess.run([sys.executable, "-c", probe], input=REGISTER, capture_output=True, env=env, timeout=120)
     assert r.returncode == 0, r.stderr.decode()
     assert r.stdout.decode().strip() == "[]"
+
+
+def xlsx(rows: list[list[object]]) -> bytes:
+    import io
+    from datetime import date as day_type
+    from datetime import datetime
+
+    import xlsxwriter
+
+    out = io.BytesIO()
+    book = xlsxwriter.Workbook(out, {"in_memory": True})
+    sheet, iso = book.add_worksheet(), book.add_format({"num_format": "yyyy-mm-dd"})
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            if isinstance(value, day_type):
+                sheet.write_datetime(r, c, datetime(value.year, value.month, value.day), iso)
+            elif value is not None:
+                sheet.write(r, c, value)
+    book.close()
+    return out.getvalue()
+
+
+async def test_an_xlsx_register_with_date_cells_loads_and_names_each_fault_of_a_row(client, api_keys, pool):
+    from datetime import date as day
+
+    secas = await api_keys.get("secas")
+    header = ["name", "category", "accession_date", "voting_group", "user_roles", "uep_date"]
+    bad = xlsx([header, ["Alpha Energy", "GIANT", day(2016, 1, 1), None, "HEAT:1", day(2017, 1, 1)]])
+    payload = await load(client, secas, bad)
+    assert [(e["row"], e["column"]) for e in payload["errors"]] == [(1, "category"), (1, "user_roles")]
+    good = xlsx(
+        [
+            header,
+            ["Alpha Energy", "SMALL_SUPPLIER", day(2016, 1, 1), "Alpha Group", "GAS_SUPPLIER:PAE001", day(2017, 1, 1)],
+            ["Alpha Energy Gas", "small_supplier", "2016-02-01", "Alpha Group", None, None],
+        ]
+    )
+    assert await load(client, secas, good) == {"parties": 2, "events": 3, "votingGroups": 1, "errors": []}
+    assert await load(client, secas, good) == {"parties": 0, "events": 0, "votingGroups": 0, "errors": []}
+    async with pool.acquire() as conn:
+        assert await conn.fetchval("SELECT count(DISTINCT initial_voting_group_id) FROM parties") == 1

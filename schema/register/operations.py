@@ -60,8 +60,16 @@ class ReportTable:
     classification: Classification = strawberry.field(description="Its classification (the appendices: AMBER).")
 
 
+@strawberry.type(description="UEPT completions since the last Panel meeting: how many Parties, for how many roles.")
+class UeptCount:
+    parties: int = strawberry.field(description="SEC Parties that completed UEPT.")
+    roles: int = strawberry.field(description="The User Roles they completed it for.")
+
+
 @strawberry.type(description="1.4 Testing update: counts since the last Panel meeting, and the Amber appendices.")
 class TestingUpdate:
+    srept: int = strawberry.field(description="Notifications of SREPT completion since the last Panel meeting.")
+    uept: UeptCount = strawberry.field(description="Parties (and User Roles) that completed UEPT since then.")
     srept_notifications: int = strawberry.field(description="Notifications of SREPT completion.")
     uept_parties: int = strawberry.field(description="Parties that completed UEPT.")
     uept_roles: int = strawberry.field(description="The User Roles they completed UEPT for.")
@@ -147,6 +155,7 @@ def _counts(bars: tuple[model.Bar, ...]) -> list[CategoryCount]:
 
 def from_report(r: model.OperationsReport, data: model.ReportInput) -> OperationsReport:
     figure = next(b.bars for s in r.sections for b in s.blocks if b.kind == "figure")
+    uept_parties = len({e.party_id for e in r.uept})
     return OperationsReport(
         month=r.month, title=r.title, reference=r.reference, action=r.action, classification=Classification.WHITE,
         classification_text=CLASSIFICATION_TEXT, since=data.since, purpose=list(r.purpose),
@@ -161,8 +170,11 @@ def from_report(r: model.OperationsReport, data: model.ReportInput) -> Operation
                           roles=[ReportedRole(role=DccUserRole(role), user_id=uid) for role, uid in u.roles])
             for u in r.uep_completions
         ],
-        testing=TestingUpdate(srept_notifications=len(r.srept), uept_parties=len({e.party_id for e in r.uept}),
-                              uept_roles=len(r.uept), appendices=[_table(t) for t in appendices(r)]),
+        testing=TestingUpdate(
+            srept=len(r.srept), uept=UeptCount(parties=uept_parties, roles=len(r.uept)),
+            srept_notifications=len(r.srept), uept_parties=uept_parties, uept_roles=len(r.uept),
+            appendices=[_table(t) for t in appendices(r)],
+        ),
         membership=[MembershipMonth.of(m) for m in r.membership], footnotes=list(r.footnotes),
         parties_at_month_end=r.month_end.parties if r.month_end else None,
         voting_groups_at_month_end=r.month_end.voting_groups if r.month_end else None,

@@ -20,7 +20,8 @@ REPORT = """query($month: String!, $item: Int) { operationsReport(month: $month,
   withdrawals { name category occurredOn note } defaults { name occurredOn } remainedInDefault
   marketExits { name occurredOn }
   uepCompletions { name category completedOn rolesText roles { role userId } }
-  testing { sreptNotifications ueptParties ueptRoles appendices { caption classification header rows } }
+  testing { srept uept { parties roles } sreptNotifications ueptParties ueptRoles
+    appendices { caption classification header rows } }
   membership { month accessions inDefault withdrawals expulsions complete }
   footnotes partiesAtMonthEnd votingGroupsAtMonthEnd votingGroupsByCategory { category count } monthEndText
   sections { number title blocks { kind text items table { caption rows } bars { category count } } }
@@ -151,6 +152,7 @@ async def test_the_amber_appendices_go_only_to_those_who_may_see_amber(
     r = await report(gql, "2018-07", key=key)
     testing = r["testing"]
     assert (testing["sreptNotifications"], testing["ueptParties"], testing["ueptRoles"]) == (1, 1, 2)
+    assert (testing["srept"], testing["uept"]) == (1, {"parties": 1, "roles": 2})
     assert "one notification of SREPT completion" in r["markdown"]
     assert "one SEC Party has successfully completed UEPT for a total of two User Roles" in r["markdown"]
     if sees_amber:

@@ -95,7 +95,7 @@ async def report_input(conn: Conn, *, month: str, viewer: Viewer, item: int | No
         applicants=applicants,
         month_events=await _between(conn, MONTH_EVENTS, first_day, last_day),
         window_events=await _between(conn, WINDOW_EVENTS, since, last_day),
-        year_events=await _between(conn, MONTH_EVENTS, year_start, last_day),
+        year_events=await _between(conn, [*MONTH_EVENTS, "DEFAULT_CURED"], year_start, last_day),
         in_default_before=frozenset(r["party_id"] for r in before),
         in_default_at_end=tuple(Applicant(r["party_id"], r["name"], r["category"]) for r in at_end),
         membership=membership,

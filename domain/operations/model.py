@@ -62,7 +62,7 @@ class ReportInput:
     applicants: tuple[Applicant, ...] = ()
     month_events: tuple[PartyEvent, ...] = ()  # withdrawals, defaults and expulsions effective in the month
     window_events: tuple[PartyEvent, ...] = ()  # UEP, SREPT and UEPT completions since the last meeting
-    year_events: tuple[PartyEvent, ...] = ()  # withdrawals, defaults and expulsions of Table 3's twelve months
+    year_events: tuple[PartyEvent, ...] = ()  # withdrawals, defaults, cures and expulsions of Table 3's 12 months
     in_default_before: frozenset[int] = frozenset()  # Parties in default at the end of the month before
     in_default_at_end: tuple[Applicant, ...] = ()
     membership: tuple[MonthFigures, ...] = ()

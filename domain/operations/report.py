@@ -43,7 +43,21 @@ def _footnotes(data: ReportInput) -> tuple[tuple[str, ...], dict[tuple[str, str]
              "EXPULSION": "was expelled from the SEC"}  # fmt: skip
     notes: list[str] = []
     marks: dict[tuple[str, str], int] = {}
-    cells = sorted(data.year_events, key=lambda e: (e.occurred_on.isoformat()[:7], list(rows).index(e.kind)))
+    # A default that ends within its own month (cured, or the Party leaves) is in no month's "in default" figure,
+    # so it gets no footnote there (an expulsion that ended it has its own).
+    ended = {
+        (e.party_id, e.occurred_on.isoformat()[:7]): e.occurred_on
+        for e in data.year_events
+        if e.kind in ("DEFAULT_CURED", "WITHDRAWAL", "EXPULSION")
+    }
+    counted = [
+        e
+        for e in data.year_events
+        if e.kind in rows
+        and not (e.kind == "DEFAULT_ENTERED" and ended.get((e.party_id, e.occurred_on.isoformat()[:7]), date.min)
+                 >= e.occurred_on)
+    ]  # fmt: skip
+    cells = sorted(counted, key=lambda e: (e.occurred_on.isoformat()[:7], list(rows).index(e.kind)))
     for (month, kind), g in groupby(cells, key=lambda e: (e.occurred_on.isoformat()[:7], e.kind)):
         parts = [f"{e.name} {words[kind]} on {ordinal_day(e.occurred_on)}. {sentence(e.note)}".strip() for e in g]
         notes.append(" ".join(parts))

@@ -117,6 +117,11 @@ async def test_january_2019_names_the_applicants_table_2_and_the_market_exit(dem
     # Defaulted and expelled in January: an expulsion, not in default at the month's end.
     jan = r["membership"][-1]
     assert (jan["month"], jan["inDefault"], jan["expulsions"]) == ("2019-01", 0, 1)
+    # Its footnote is the expulsion's: the default, ended within its month, is in no "in default" figure.
+    assert [f for f in r["footnotes"] if "Economy Energy" in f] == [
+        f for f in r["footnotes"] if f.startswith("Economy Energy was expelled from the SEC on 31st January 2019.")
+    ]
+    assert len([f for f in r["footnotes"] if "Economy Energy" in f]) == 1
 
 
 async def add_testing(pool) -> None:

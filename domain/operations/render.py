@@ -181,7 +181,7 @@ def _docx_table(doc: object, t: Table) -> None:
 
 def to_docx(r: OperationsReport) -> bytes:
     from docx import Document
-    from docx.shared import Cm
+    from docx.shared import Cm, Pt
 
     doc = Document()
     for kind, text in _framing(r):
@@ -204,7 +204,7 @@ def to_docx(r: OperationsReport) -> bytes:
                     doc.add_paragraph(_x(item), style="List Bullet")
             elif b.kind == "footnotes":
                 for n, note in enumerate(b.items, start=1):
-                    doc.add_paragraph().add_run(_x(f"{n} {note}")).font.size = Cm(0.3)
+                    doc.add_paragraph().add_run(_x(f"{n} {note}")).font.size = Pt(8)
             elif b.kind == "table" and b.table is not None:
                 _docx_table(doc, b.table)
             elif b.kind == "figure":

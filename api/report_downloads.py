@@ -14,10 +14,10 @@ from starlette.responses import Response
 from api.downloads import file_response
 from api.edge import error_response
 from api.resources import Resources
+from domain.errors import Refusal
 from domain.operations import render
 from domain.operations.report import build
 from sql import operations_report
-from sql.errors import StoreError
 
 MEDIA = {
     "md": "text/markdown; charset=utf-8",
@@ -39,7 +39,7 @@ def make_route(resources: Resources) -> object:
                 data = await operations_report.report_input(
                     conn, month=month, viewer=request.state.viewer, item=int(item_text) if item_text else None
                 )
-        except StoreError as e:
+        except Refusal as e:
             return error_response(400, e.code, e.message)
         report = build(data)
         if fmt == "md":

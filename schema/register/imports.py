@@ -7,6 +7,7 @@ from typing import Annotated, Any
 import strawberry
 from strawberry.file_uploads import Upload
 
+from domain.errors import Refusal
 from domain.register import CheckedFile, RowError
 from domain.roles import STAFF
 from schema.context import Info
@@ -14,7 +15,6 @@ from schema.errors import user_error
 from schema.mutation import refusal
 from schema.reports.mutations import read_upload
 from sql import register
-from sql.errors import StoreError
 from sql.register import ImportOutcome
 
 
@@ -80,7 +80,7 @@ class RegisterImportMutation:
         try:
             parties = await _checked(info, "register", file)
             balance = await _checked(info, "balance", opening_balance) if opening_balance is not None else None
-        except StoreError as e:
+        except Refusal as e:
             refusal_ = user_error(e)
             return ImportRegisterPayload(
                 parties=None,

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import strawberry
 
+from domain.errors import Refusal
 from domain.operations import model
 from domain.operations.render import markdown
 from domain.operations.report import build
@@ -19,7 +20,6 @@ from schema.governance.types import Meeting
 from schema.loading import load_one
 from schema.register.types import CategoryCount, MembershipMonth, Party
 from sql import operations_report
-from sql.errors import StoreError
 
 
 @strawberry.type(description="A Party as the report names it: its name and category then, and the Party itself.")
@@ -209,6 +209,6 @@ class OperationsReportQuery:
         try:
             async with info.context.connection() as conn:
                 data = await operations_report.report_input(conn, month=month, viewer=info.context.viewer, item=item)
-        except StoreError as e:
+        except Refusal as e:
             raise bad_user_input(e.message) from e
         return from_report(build(data), data)

@@ -166,11 +166,11 @@ def file_errors(rows: Sequence[RegisterParty]) -> list[RowError]:
     first_row: dict[str, int] = {}
     group_category: dict[str, tuple[str, int]] = {}
     for p in rows:
-        key = p.name.casefold()
+        key = p.name.lower()
         if key in first_row:
             found.append(RowError(p.row, "name", f'name "{p.name}" on row {p.row} repeats row {first_row[key]}'))
         first_row.setdefault(key, p.row)
-        group = p.group_name.casefold()
+        group = p.group_name.lower()
         seen = group_category.setdefault(group, (p.category, p.row))
         if seen[0] != p.category:
             found.append(
@@ -192,9 +192,9 @@ def against_register(
     new: list[RegisterParty] = []
     errors: list[RowError] = []
     for p in rows:
-        held = recorded.get(p.name.casefold())
+        held = recorded.get(p.name.lower())
         if held is None:
-            category = group_categories.get(p.group_name.casefold())
+            category = group_categories.get(p.group_name.lower())
             if category is not None and category != p.category:
                 errors.append(
                     RowError(
@@ -210,7 +210,7 @@ def against_register(
             what
             for what, same in (
                 ("category", held.category == p.category),
-                ("voting_group", held.group_name.casefold() == p.group_name.casefold()),
+                ("voting_group", held.group_name.lower() == p.group_name.lower()),
                 ("events", set(held.events) == set(p.events())),
             )
             if not same

@@ -36,9 +36,9 @@ class ImportOutcome:
 
 
 async def _recorded(conn: Conn, names: Sequence[str]) -> dict[str, RecordedParty]:
-    rows = await fetch(conn, "register.recorded_parties", names=[n.casefold() for n in names])
+    rows = await fetch(conn, "register.recorded_parties", names=[n.lower() for n in names])
     return {
-        r["name"].casefold(): RecordedParty(
+        r["name"].lower(): RecordedParty(
             r["name"],
             r["category"],
             r["group_name"],
@@ -52,8 +52,8 @@ async def _recorded(conn: Conn, names: Sequence[str]) -> dict[str, RecordedParty
 
 
 async def _groups(conn: Conn, names: Sequence[str]) -> dict[str, tuple[int, str]]:
-    rows = await fetch(conn, "register.group_categories", names=sorted({n.casefold() for n in names}))
-    return {r["key"]: (r["id"], r["category"]) for r in rows}
+    rows = await fetch(conn, "register.group_categories", names=sorted({n.lower() for n in names}))
+    return {r["name"].lower(): (r["id"], r["category"]) for r in rows}
 
 
 async def _store_parties(
@@ -62,25 +62,25 @@ async def _store_parties(
     """Insert the new Voting Groups, Parties and events in three statements; returns (groups, events) made."""
     missing: dict[str, RegisterParty] = {}
     for p in new:
-        if p.group_name.casefold() not in groups:
-            missing.setdefault(p.group_name.casefold(), p)
+        if p.group_name.lower() not in groups:
+            missing.setdefault(p.group_name.lower(), p)
     made = await fetch(
         conn,
         "register.insert_groups",
         names=[p.group_name for p in missing.values()],
         categories=[p.category for p in missing.values()],
     )
-    for r, p in zip(made, missing.values(), strict=True):
-        groups[r["key"]] = (r["id"], p.category)
+    for r in made:  # by name: RETURNING's order is not promised
+        groups[r["name"].lower()] = (r["id"], missing[r["name"].lower()].category)
     ids = await fetch(
         conn,
         "register.insert_parties",
         names=[p.name for p in new],
         categories=[p.category for p in new],
-        group_ids=[groups[p.group_name.casefold()][0] for p in new],
+        group_ids=[groups[p.group_name.lower()][0] for p in new],
         notes=[p.note for p in new],
     )
-    party_id = {r["key"]: r["id"] for r in ids}
+    party_id = {r["name"].lower(): r["id"] for r in ids}
     columns: tuple[list[object], ...] = ([], [], [], [], [], [])
     for p in new:
         events = p.events()
@@ -88,7 +88,7 @@ async def _store_parties(
             # The row's note explains its latest event (the default, withdrawal or expulsion a footnote names).
             note = p.note if i == len(events) - 1 else None
             for column, value in zip(
-                columns, (party_id[p.name.casefold()], e.kind, e.occurred_on, e.user_role, e.user_id, note), strict=True
+                columns, (party_id[p.name.lower()], e.kind, e.occurred_on, e.user_role, e.user_id, note), strict=True
             ):
                 column.append(value)
     await execute(
@@ -162,7 +162,7 @@ async def import_register(
     outcome.parties = len(new)
     outcome.events = sum(len(p.events()) for p in new)
     if dry_run or not new:
-        outcome.voting_groups = len({p.group_name.casefold() for p in new} - set(groups))
+        outcome.voting_groups = len({p.group_name.lower() for p in new} - set(groups))
         return outcome
     outcome.voting_groups, outcome.events = await _store_parties(conn, new, groups)
     return outcome

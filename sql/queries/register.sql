@@ -14,7 +14,7 @@ GROUP BY p.id, vg.name;
 
 -- name: group_categories
 -- The category of each Voting Group of these names (case-insensitive; the first made where names repeat).
-SELECT DISTINCT ON (lower(name)) lower(name) AS key, id, category
+SELECT DISTINCT ON (lower(name)) name, id, category
 FROM voting_groups
 WHERE lower(name) = ANY(:names::text[])
 ORDER BY lower(name), id;
@@ -22,13 +22,13 @@ ORDER BY lower(name), id;
 -- name: insert_groups
 INSERT INTO voting_groups (name, category)
 SELECT name, category FROM unnest(:names::text[], :categories::text[]) AS g(name, category)
-RETURNING id, lower(name) AS key;
+RETURNING id, name;
 
 -- name: insert_parties
 INSERT INTO parties (name, initial_category, initial_voting_group_id, note)
 SELECT name, category, group_id, note
 FROM unnest(:names::text[], :categories::text[], :group_ids::bigint[], :notes::text[]) AS p(name, category, group_id, note)
-RETURNING id, lower(name) AS key;
+RETURNING id, name;
 
 -- name: insert_events
 -- Every event of the imported Parties in one statement: the periods and statistics are derived once per Party.

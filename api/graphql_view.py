@@ -50,7 +50,7 @@ class SecgovGraphQL(GraphQL[Context, None]):
         self.resources = resources
         self.settings = settings
         self.cache = ResponseCache(settings.response_cache_bytes) if settings.response_cache else None
-        self._ide_html = graphiql_page(super().graphql_ide_html) if not settings.production else ""
+        self._ide_html = graphiql_page() if not settings.production else ""
         self._ide_headers = page_headers.graphiql(self._ide_html)
 
     @property

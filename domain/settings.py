@@ -45,7 +45,7 @@ class Settings:
     cors_origins: tuple[str, ...] = setting("SECGOV_CORS_ORIGINS", ())
     trusted_proxies: tuple[str, ...] = setting("SECGOV_TRUSTED_PROXIES", ())
     max_json_bytes: int = setting("SECGOV_MAX_JSON_BYTES", MIB)
-    # The read path's bounds and its response cache (README "Limits").
+    # The read path's bounds and its response cache (docs/architecture.md, "The read path").
     statement_timeout_s: float = setting("SECGOV_STATEMENT_TIMEOUT_S", 5.0)
     acquire_timeout_s: float = setting("SECGOV_ACQUIRE_TIMEOUT_S", 2.0)
     response_cache: bool = setting("SECGOV_RESPONSE_CACHE", True)

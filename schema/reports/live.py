@@ -8,13 +8,14 @@ from typing import Annotated
 import strawberry
 from graphql import GraphQLError
 
+from domain.errors import Refusal
 from domain.roles import REPORT_READERS
 from schema.context import Info
 from schema.errors import bad_user_input, unauthenticated
 from schema.relay import pk_of
 from schema.reports.types import ReportException, ReportSubmission
 from sql import exceptions, submissions
-from sql.errors import StoreError
+from sql.events import ExceptionsFlagged, SubmissionChanged
 
 
 @strawberry.type(
@@ -42,7 +43,7 @@ class Subscription:
         _may_subscribe(info)
         try:
             pk = pk_of(id, "ReportSubmission")
-        except StoreError as e:
+        except Refusal as e:
             raise bad_user_input(e.message) from e
         return _submission_updated(info, pk)
 
@@ -61,12 +62,12 @@ async def _exceptions_flagged(info: Info, report_type: str | None) -> AsyncGener
     if ctx.hub is None:
         return
     async for event in ctx.hub.events():
-        if event.get("type") != "exceptions":
+        if not isinstance(event, ExceptionsFlagged):
             continue
-        if report_type and event.get("report_type") != report_type:
+        if report_type and event.report_type != report_type:
             continue
         async with ctx.connection() as conn:
-            rows = await exceptions.by_ids(conn, ids=[int(i) for i in event.get("ids", [])])
+            rows = await exceptions.by_ids(conn, ids=list(event.ids))
         for row in rows:
             yield ReportException.from_row(row)
 
@@ -76,7 +77,7 @@ async def _submission_updated(info: Info, pk: int) -> AsyncGenerator[ReportSubmi
     if ctx.hub is None:
         return
     async for event in ctx.hub.events():
-        if event.get("type") != "submission" or event.get("id") != pk:
+        if not isinstance(event, SubmissionChanged) or event.id != pk:
             continue
         async with ctx.connection() as conn:
             rows = await submissions.by_ids(conn, ids=[pk])

@@ -11,9 +11,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import Message
 
-from api.edge import error_response
 from api.edge.body_limit import ENVELOPE_BYTES
 from api.resources import Resources
+from api.responses import error_response
 from api.settings import Settings
 from domain.errors import InvalidInput, Refusal
 from domain.roles import REPORT_READERS

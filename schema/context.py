@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from typing import Any
@@ -9,12 +10,16 @@ from typing import Any
 from strawberry.types import Info as StrawberryInfo
 
 from domain.limits import MAX_UPLOAD_BYTES
+from domain.register import CheckedFile
 from domain.viewer import Viewer
 from schema.connection import RequestConnection
 from schema.loaders import Loaders
 from services.upload import Enqueue
 from sql.db import Conn, Pool
 from sql.listen import EventHub
+
+# Wired by api: a register file ('register') or opening balance ('balance') checked outside the API process.
+CheckFile = Callable[[str, bytes], Awaitable[CheckedFile]]
 
 
 @dataclass
@@ -26,6 +31,7 @@ class Context:
     db: RequestConnection
     # Wired by api: hands a submission id to the workers, so the API process never loads the validation stack.
     enqueue: Enqueue | None = None
+    check_file: CheckFile | None = None
     request: Any = None
     response: Any = None
     client: str | None = None

@@ -19,6 +19,15 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 
+def refusal(info: Info, roles: Collection[str]) -> UserError | None:
+    """The payload error for a viewer whose role is not among `roles`; None when it is."""
+    try:
+        check_role(info.context.viewer.role, roles)
+    except Refusal as e:
+        return user_error(e)
+    return None
+
+
 async def answer(call: Awaitable[T]) -> tuple[T | None, list[UserError]]:
     """(result, []) once a use case has committed, or (None, [errors]) with nothing changed."""
     try:

@@ -91,15 +91,21 @@ class AmendReportTypeInput:
     )
 
 
-def read_upload(file: Any) -> ReadFile:
-    """How the use case reads an uploaded file: in chunks, refused as soon as it passes the size limit."""
+async def read_upload(file: Any, limit: int) -> bytes:
+    """An uploaded file read in chunks, refused as soon as it passes the size limit."""
 
     async def chunks() -> AsyncIterator[bytes]:
         while chunk := await file.read(CHUNK):
             yield chunk
 
+    return await read_capped(chunks(), file_cap(limit))
+
+
+def file_reader(file: Any) -> ReadFile:
+    """How the upload use case reads the mutation's file (once its checks have passed)."""
+
     async def read(limit: int) -> File:
-        content = await read_capped(chunks(), file_cap(limit))
+        content = await read_upload(file, limit)
         return File(content, getattr(file, "filename", None), getattr(file, "content_type", None))
 
     return read
@@ -135,7 +141,7 @@ class ReportMutation:
         request = UploadRequest(ctx.viewer, report_type, period, ctx.request_id, received_at)
         try:
             received = await accept(
-                ctx.pool, ctx.enqueue, request, read_upload(file), max_upload_bytes=ctx.max_upload_bytes
+                ctx.pool, ctx.enqueue, request, file_reader(file), max_upload_bytes=ctx.max_upload_bytes
             )
         except Refusal as e:
             return UploadReportPayload(submission=None, duplicate_of=None, errors=[user_error(e)])

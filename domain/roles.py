@@ -23,3 +23,7 @@ AUDIT_READERS = STAFF
 
 def is_staff(role: str) -> bool:
     return role in STAFF
+# `recordMeetingOutcome`, and closing any follow-up (the DCC closes its own: domain.meeting.may_close).
+MEETING_RECORDERS = frozenset({"opsg", "secas", "admin"})
+# `whatIf`: trying a catalogue change over past months before making it.
+WHAT_IF_USERS = frozenset({"opsg", "secas", "admin"})

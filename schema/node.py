@@ -14,6 +14,7 @@ from schema.loading import Resolver, resolver
 from schema.modifications.types import Modification
 from schema.register.types import FOREVER, Party, PartyEvent, VotingGroup
 from schema.relay import Node, parse_global_id
+from schema.reports.meeting import load_follow_up
 from schema.reports.opsg import OpsgObservation
 from schema.reports.types import ReportException, ReportSubmission, ReportType
 from sql import opsg
@@ -44,6 +45,7 @@ RESOLVERS: dict[str, Resolver[Node]] = {
     "ReportSubmission": resolver(lambda ls: ls.submission, ReportSubmission.from_row, REPORT_READERS),
     "ReportException": resolver(lambda ls: ls.exception, ReportException.from_row, REPORT_READERS),
     "OpsgObservation": _observation,
+    "FollowUp": load_follow_up,
 }
 
 

@@ -34,6 +34,7 @@ from schema.register.mutations import RegisterMutation
 from schema.register.queries import RegisterQuery
 from schema.register.types import Party, PartyEvent, VotingGroup
 from schema.reports.live import Subscription
+from schema.reports.meeting import MeetingMutation, MeetingQuery
 from schema.reports.mutations import ReportMutation
 from schema.reports.opsg import OpsgMutation, OpsgQuery
 from schema.reports.queries import ReportQuery
@@ -47,7 +48,15 @@ log = logging.getLogger("secgov.graphql")
     description="What can be read: the register, committee business, modifications, the DCC's reports and their review."
 )
 class Query(
-    NodeQuery, ViewerQuery, RegisterQuery, ModificationQuery, GovernanceQuery, ReportQuery, OpsgQuery, AuditQuery
+    NodeQuery,
+    ViewerQuery,
+    RegisterQuery,
+    ModificationQuery,
+    GovernanceQuery,
+    ReportQuery,
+    OpsgQuery,
+    MeetingQuery,
+    AuditQuery,
 ):
     pass
 
@@ -58,7 +67,13 @@ class Query(
     description="What can be changed; every payload answers expected refusals in errors { code message field }."
 )
 class Mutation(
-    RegisterMutation, ModificationMutation, GovernanceMutation, ReportMutation, ReviewMutation, OpsgMutation
+    RegisterMutation,
+    ModificationMutation,
+    GovernanceMutation,
+    ReportMutation,
+    ReviewMutation,
+    OpsgMutation,
+    MeetingMutation,
 ):
     pass
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from domain.opsg.model import (
     ExceptionNote,
+    FollowUpNote,
     Meeting,
     MonthInput,
     Observation,
@@ -18,7 +19,8 @@ from domain.opsg.model import (
 )
 from domain.opsg.words import month_end
 from domain.periods import check_period, month_start
-from sql import catalogue
+from domain.viewer import Viewer
+from sql import catalogue, followups
 from sql.db import Conn
 from sql.errors import InvalidInput
 from sql.loader import fetch, fetchrow
@@ -110,8 +112,9 @@ async def table(conn: Conn, *, month: str) -> list[ReportRow]:
     return [_table_row(r) for r in await fetch(conn, "opsg.table", month=check_month(month))]
 
 
-async def month_input(conn: Conn, *, month: str) -> MonthInput:
-    """Everything the month's table is written from: its rows and the month's OPSG meeting."""
+async def month_input(conn: Conn, *, month: str, viewer: Viewer) -> MonthInput:
+    """Everything the month's table is written from: its rows, the month's OPSG meeting (the one at which the table
+    was recorded, when there is one the viewer may see) and the follow-ups it carries, as the viewer may see them."""
     month = check_month(month)
     records = await fetch(conn, "opsg.table", month=month)
     rows = tuple(_table_row(r) for r in records)
@@ -124,8 +127,23 @@ async def month_input(conn: Conn, *, month: str) -> MonthInput:
     elif first is None:  # an empty catalogue: no rows to carry the meeting
         found = await fetchrow(conn, "opsg.meeting", month=month)
         meeting = Meeting(id=found["id"], reference=found["reference"], held_on=found["held_on"]) if found else None
+    meeting = await followups.recorded_meeting(conn, month=month, viewer=viewer) or meeting
     as_at = rows[0].as_at if rows else min(datetime.now(UTC), month_end(month))
-    return MonthInput(month=month, as_at=as_at, rows=rows, meeting=meeting)
+    carried = tuple(
+        FollowUpNote(
+            id=f.id,
+            reference=f.reference,
+            text=f.text,
+            owner=f.owner or "",
+            due_on=f.due_on,
+            report_type=f.report_type,
+            period=f.period,
+            closed_at=f.closed_at,
+            closing_comment=f.closing_comment,
+        )
+        for f in await followups.of_month(conn, month=month, viewer=viewer)
+    )
+    return MonthInput(month=month, as_at=as_at, rows=rows, meeting=meeting, follow_ups=carried)
 
 
 def _observation(record: Any) -> Observation:

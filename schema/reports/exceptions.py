@@ -54,11 +54,13 @@ class HistoryEntry:
     at: datetime = strawberry.field(description="When.")
     actor: str = strawberry.field(description="Who: a key's name, or system.")
     action: str = strawberry.field(
-        description="A review action, or FLAGGED, RAISED_AGAIN, SYSTEM_RESOLVED or SYSTEM_REOPENED."
+        description="A review action, NOTED (discussed at a meeting, left as it was), or FLAGGED, RAISED_AGAIN, "
+        "SYSTEM_RESOLVED or SYSTEM_REOPENED."
     )
     from_status: ExceptionStatus | None = strawberry.field(description="The status before; null for FLAGGED.")
     to_status: ExceptionStatus | None = strawberry.field(description="The status after.")
     comment: str | None = strawberry.field(description="The comment given, or the system's reason.")
+    meeting_id: strawberry.Private[int | None] = None
 
     @classmethod
     def from_row(cls, r: HistoryRow) -> HistoryEntry:
@@ -69,7 +71,18 @@ class HistoryEntry:
             from_status=ExceptionStatus(r.from_status) if r.from_status else None,
             to_status=ExceptionStatus(r.to_status) if r.to_status else None,
             comment=r.comment,
+            meeting_id=r.meeting_id,
         )
+
+    @strawberry.field(
+        description="The meeting at which it was discussed, when the caller may see that meeting (by its "
+        "classification); null otherwise."
+    )
+    async def meeting(self, info: Info) -> Meeting | None:
+        if self.meeting_id is None:
+            return None
+        row = await info.context.loaders.meeting.load(self.meeting_id)
+        return Meeting.from_row(row) if row else None
 
 
 @strawberry.type(

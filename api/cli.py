@@ -215,6 +215,7 @@ def cmd_scheduler(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_revalidate(args: argparse.Namespace, settings: Settings) -> int:
     from schema.relay import global_id, pk_of
+    from domain.viewer import SYSTEM
     from sql import opsg, submissions
     from workers.broker import enqueue_message, make_broker
 
@@ -230,7 +231,7 @@ def cmd_revalidate(args: argparse.Namespace, settings: Settings) -> int:
         conn = await db.connect(settings.database_url or "")
         try:
             ids = pks or sorted(
-                {r.submission_id for r in await opsg.table(conn, month=args.month) if r.submission_id is not None}
+                {r.submission_id for r in await opsg.table(conn, month=args.month, viewer=SYSTEM) if r.submission_id}
             )
             for pk in ids:
                 await submissions.reset_for_revalidation(conn, id=pk)

@@ -160,7 +160,7 @@ async def _check(conn: Conn, viewer: Viewer, outcome: MeetingOutcome) -> _Plan:
             field="month",
         )
     plan = _Plan(meeting, month)
-    table = {(r.report_type, r.period) for r in await opsg.table(conn, month=month) if r.period}
+    table = {(r.report_type, r.period) for r in await opsg.table(conn, month=month, viewer=viewer) if r.period}
     for i, row in enumerate(outcome.rows):
         where = f"rows[{i}]"
         try:

@@ -123,11 +123,6 @@ async def count(conn: Conn, *, filter: FollowUpFilter, today: date, viewer: View
     return n
 
 
-async def of_month(conn: Conn, *, month: str, viewer: Viewer) -> list[FollowUpRow]:
-    """The OPSG follow-ups a month's table carries: open at its end, or closed during it."""
-    return from_records(FollowUpRow, await fetch(conn, "followups.of_month", month=month, **viewer.sql_args()))
-
-
 async def close(conn: Conn, *, id: int, comment: str, actor: str) -> bool:
     """Close an open follow-up; False when it was not open (closed meanwhile, or no such follow-up)."""
     return await fetchval(conn, "followups.close", id=id, comment=comment, actor=actor) is not None

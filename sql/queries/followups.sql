@@ -49,26 +49,6 @@ WHERE a.follow_up AND can_see(a.classification, b.code, :viewer_role, :viewer_bo
   AND (:body_code::text IS NULL OR b.code = :body_code)
   AND (:due_before::date IS NULL OR a.due_on < :due_before);
 
--- name: of_month
--- The Operations Group's follow-ups a month's table carries: from its meetings held by the month's end, those still
--- open at that end and those closed during the month, as the viewer may see them; soonest due first.
-WITH win AS (
-    SELECT to_date(:month::text || '-01', 'YYYY-MM-DD') AS first_day,
-           to_date(:month::text || '-01', 'YYYY-MM-DD')::timestamp AT TIME ZONE 'Europe/London' AS starts,
-           (to_date(:month::text || '-01', 'YYYY-MM-DD') + interval '1 month')::timestamp
-               AT TIME ZONE 'Europe/London' AS ends
-)
-SELECT a.id, a.reference, a.meeting_id, b.code AS body_code, a.text, a.owner, a.owner_party_id, a.status, a.due_on,
-       a.classification, t.code AS report_type, a.report_type_id, a.period, a.exception_id, a.closed_at, a.closed_by,
-       a.closing_comment, a.overdue_flagged_at
-FROM actions a JOIN meetings m ON m.id = a.meeting_id JOIN bodies b ON b.id = m.body_id
-LEFT JOIN report_types t ON t.id = a.report_type_id
-CROSS JOIN win
-WHERE a.follow_up AND b.code = 'OPSG' AND m.held_on < (win.first_day + interval '1 month')::date
-  AND (a.closed_at IS NULL OR a.closed_at >= win.starts)
-  AND can_see(a.classification, b.code, :viewer_role, :viewer_bodies)
-ORDER BY a.due_on, a.id;
-
 -- name: close
 UPDATE actions
 SET status = 'CLOSED', closed_at = now(), closed_by = :actor, closing_comment = :comment

@@ -214,8 +214,8 @@ def cmd_scheduler(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_revalidate(args: argparse.Namespace, settings: Settings) -> int:
-    from schema.relay import global_id, pk_of
     from domain.viewer import SYSTEM
+    from schema.relay import global_id, pk_of
     from sql import opsg, submissions
     from workers.broker import enqueue_message, make_broker
 

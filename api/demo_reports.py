@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from importlib import resources
 
+from api import demo_meeting
 from domain.periods import LONDON
 from domain.viewer import Viewer
 from schema.reports.intake import accept
-from api import demo_meeting
 from sql import keys
 from sql.db import Pool
 from sql.errors import Conflict
@@ -47,6 +47,7 @@ REPORTS = (
     DemoReport("CSR_VARIANCE", "2018-05", "csr-variance-2018-05.csv", _london(2018, 6, 12, 15, 0)),  # due 14/06
     DemoReport("SR_VARIANCE", "2018-05", "sr-variance-2018-05.csv", _london(2018, 6, 13, 14, 0)),  # due 14/06
 )
+
 
 def content(name: str) -> bytes:
     return resources.files("api.demo").joinpath("dcc", name).read_bytes()

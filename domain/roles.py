@@ -23,6 +23,8 @@ AUDIT_READERS = STAFF
 
 def is_staff(role: str) -> bool:
     return role in STAFF
+
+
 # `recordMeetingOutcome`, and closing any follow-up (the DCC closes its own: domain.meeting.may_close).
 MEETING_RECORDERS = frozenset({"opsg", "secas", "admin"})
 # `whatIf`: trying a catalogue change over past months before making it.

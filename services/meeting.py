@@ -122,7 +122,9 @@ async def record(conn: Conn, viewer: Viewer, outcome: MeetingOutcome) -> Recorde
         first = await followups.next_number(conn, meeting_id=plan.meeting.id)
         ids = [
             await followups.insert(
-                conn, reference=policy.follow_up_reference(plan.meeting.reference, first + i), meeting=plan.meeting,
+                conn,
+                reference=policy.follow_up_reference(plan.meeting.reference, first + i),
+                meeting=plan.meeting,
                 new=new,
             )
             for i, new in enumerate(plan.follow_ups)
@@ -260,7 +262,14 @@ async def _resolve_overdue(conn: Conn, f: FollowUpRow, comment: str) -> None:
 def _overdue(f: FollowUpRow) -> policy.OverdueFollowUp:
     assert f.due_on is not None and f.report_type_id is not None and f.period is not None
     return policy.OverdueFollowUp(
-        f.id, f.reference, f.text, f.owner or "", f.due_on, f.classification, f.report_type_id, f.report_type or "",
+        f.id,
+        f.reference,
+        f.text,
+        f.owner or "",
+        f.due_on,
+        f.classification,
+        f.report_type_id,
+        f.report_type or "",
         f.period,
     )
 

@@ -109,9 +109,7 @@ def to_html(table: OpsgTable) -> bytes:
     head = "".join(f'<th scope="col">{e(h)}</th>' for h in HEADER)
     follow_ups = ""
     if table.follow_ups:
-        cells = "".join(
-            "<tr>" + "".join(f"<td>{e(c)}</td>" for c in f.cells) + "</tr>\n" for f in table.follow_ups
-        )
+        cells = "".join("<tr>" + "".join(f"<td>{e(c)}</td>" for c in f.cells) + "</tr>\n" for f in table.follow_ups)
         names = "".join(f'<th scope="col">{e(h)}</th>' for h in FOLLOW_UP_HEADER)
         follow_ups = (
             f"<table>\n<caption>{e(FOLLOW_UPS_TITLE)}</caption>\n<thead><tr>{names}</tr></thead>\n"

@@ -196,7 +196,9 @@ def _errors(e: StoreError) -> list[UserError]:
 
 @strawberry.type
 class MeetingQuery:
-    @strawberry.field(description="Follow-ups the caller may see (by their meeting's classification), soonest due first.")
+    @strawberry.field(
+        description="Follow-ups the caller may see (by their meeting's classification), soonest due first."
+    )
     async def follow_ups(
         self,
         info: Info,

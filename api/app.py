@@ -28,6 +28,7 @@ from api.response_cache import CacheCollector
 from api.responses import refusal
 from api.rest import make_routes
 from api.settings import Settings
+from api.whatif_child import WhatIfChild
 from schema.context import Enqueue
 from schema.root import build_schema
 from sql import db, health
@@ -64,6 +65,13 @@ def create_app(
 ) -> Starlette:
     """The app; given a pool (tests) it uses that one, otherwise it opens one from DATABASE_URL."""
     resources = Resources(_pool=pool, enqueue=enqueue)
+    # Started on the first what-if, not before: most processes never try one.
+    resources.what_if = WhatIfChild(
+        memory_bytes=settings.sandbox_memory_mb * 1024 * 1024,
+        cpu_seconds=settings.sandbox_cpu_seconds,
+        max_rows=settings.max_rows,
+        max_columns=settings.max_columns,
+    )
     if enqueue is None and settings.broker_url:
         from api.bell import make_enqueue, make_ping
         from workers.broker import make_broker
@@ -86,6 +94,8 @@ def create_app(
             yield
         finally:
             await resources.hub.stop()
+            if resources.what_if is not None:
+                await resources.what_if.close()
             if owned is not None:
                 resources._pool = None
                 await owned.close()

@@ -135,6 +135,7 @@ class SecgovGraphQL(GraphQL[Context, None]):
             viewer,
             request_id,
             enqueue=self.resources.enqueue,
+            what_if=self.resources.what_if.ask if self.resources.what_if else None,
             request=request,
             response=response,
             client=client,

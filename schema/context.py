@@ -18,6 +18,9 @@ from sql.db import Conn, Pool
 from sql.listen import EventHub
 
 Enqueue = Callable[[int, str], Awaitable[None]]
+# Re-runs stored files under tried catalogue parameters out of this process (api.whatif_child): a request in, the
+# findings out, as JSON.
+WhatIfRunner = Callable[[dict[str, Any]], Awaitable[dict[str, Any]]]
 
 
 @dataclass
@@ -29,6 +32,8 @@ class Context:
     db: RequestConnection
     # Wired by api: hands a submission id to the workers, so the API process never loads the validation stack.
     enqueue: Enqueue | None = None
+    # Wired by api: the what-if's re-run, in a child process.
+    what_if: WhatIfRunner | None = None
     request: Any = None
     response: Any = None
     client: str | None = None

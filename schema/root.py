@@ -39,6 +39,7 @@ from schema.reports.mutations import ReportMutation
 from schema.reports.opsg import OpsgMutation, OpsgQuery
 from schema.reports.queries import ReportQuery
 from schema.reports.review import ReviewMutation
+from schema.reports.whatif import WhatIfQuery
 from schema.viewer import ViewerQuery
 
 log = logging.getLogger("secgov.graphql")
@@ -56,6 +57,7 @@ class Query(
     ReportQuery,
     OpsgQuery,
     MeetingQuery,
+    WhatIfQuery,
     AuditQuery,
 ):
     pass

@@ -3,8 +3,8 @@
 The estimate counts the objects a query would produce: each object- or list-valued field once per parent object,
 a list's items by its page size (`first`, 20 when not given; more than 100 is refused outright) or by a guess for
 unpaged lists, multiplied through the nesting; aliases count as the fields they repeat; known expensive fields add
-their own weight (membershipStatistics per month, the OPSG table per request, a what-if per period re-run). Scalars cost nothing. An operation
-above the budget is refused with QUERY_TOO_COMPLEX naming its costliest top-level field.
+their own weight (membershipStatistics per month, the OPSG table per request, a what-if per period re-run). Scalars
+cost nothing. An operation above the budget is refused with QUERY_TOO_COMPLEX naming its costliest top-level field.
 """
 
 from __future__ import annotations

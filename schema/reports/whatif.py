@@ -168,10 +168,7 @@ async def run_what_if(info: Info, code: str, from_period: str, to_period: str, g
     )
     periods, compared = [], 0
     for s, would in zip(stored, answer["periods"], strict=True):
-        found = [
-            Found(f["rule_code"], f["severity"], f["subject"], f["message"], f["details"], f["row"])
-            for f in would["findings"]
-        ]
+        found = [Found.of(f) for f in would["findings"]]
         before = today.get(s.run_id, []) if s.run_id is not None else []
         compared += len(found) + len(before)
         added, cleared, changed = whatif.compare(before, found)

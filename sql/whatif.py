@@ -59,7 +59,7 @@ async def findings_of_runs(conn: Conn, *, run_ids: list[int]) -> dict[int, list[
     """Each run's findings, in the order found."""
     found: dict[int, list[Found]] = {pk: [] for pk in run_ids}
     for r in await fetch(conn, "whatif.run_findings", run_ids=run_ids):
-        found[r["run_id"]].append(Found.of(r))
+        found[r["run_id"]].append(Found.of(dict(r.items())))
     return found
 
 

@@ -4,6 +4,11 @@
 import { Api, ApiError, LiveClient } from "./gql.js";
 import { fmtInt, groupedBars, horizontalBars, stackedBars, varianceGauge } from "./charts.js";
 import { $, $$, h, replace } from "./dom.js";
+import { show as showMeeting } from "./meeting.js";
+import { show as showWhatIf } from "./whatif.js";
+
+// Views of their own modules: shown with the signed-in client.
+const MODULE_VIEWS = { meeting: showMeeting, whatif: showWhatIf };
 
 const KEY_STORE = "secgov.console.key";
 const PAGE = 25;
@@ -265,9 +270,11 @@ async function setup() {
 // ---------------------------------------------------------------------------------------------------- views
 
 function showView(name, { focus = true } = {}) {
-  if (!["queue", "month", "charts"].includes(name)) name = "queue";
+  const views = ["queue", "month", "charts", ...Object.keys(MODULE_VIEWS)];
+  if (!views.includes(name)) name = "queue";
   state.view = name;
-  for (const v of ["queue", "month", "charts"]) $(`#view-${v}`).hidden = v !== name;
+  for (const v of views) $(`#view-${v}`).hidden = v !== name;
+  if (MODULE_VIEWS[name]) MODULE_VIEWS[name](state.api);
   for (const a of $$("#nav a")) {
     if (a.dataset.view === name) a.setAttribute("aria-current", "page");
     else a.removeAttribute("aria-current");

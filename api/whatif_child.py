@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -40,15 +39,15 @@ class WhatIfChild:
         self._lock = asyncio.Lock()
 
     async def _start(self) -> asyncio.subprocess.Process:
-        path = os.pathsep.join(p for p in (str(_ROOT), os.environ.get("PYTHONPATH", "")) if p)
-        env = {**os.environ, "SECGOV_WHAT_IF_MEMORY_BYTES": str(self.memory_bytes), "PYTHONPATH": path}
+        # Run from the project's root, so `-m` finds the very code this process runs however it was installed.
         proc = await asyncio.create_subprocess_exec(
             sys.executable,
             "-m",
             "workers.whatif",
+            str(self.memory_bytes),
             stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE,
-            env=env,
+            cwd=_ROOT,
             limit=_LINE_LIMIT,
         )
         assert proc.stdout is not None

@@ -1,9 +1,10 @@
-"""The what-if's child process (`python -m workers.whatif`): stored files re-run through the pipeline's own
-validation under the catalogue parameters tried, nothing stored.
+"""The what-if's child process (`python -m workers.whatif MEMORY_BYTES`): stored files re-run through the pipeline's
+own validation under the catalogue parameters tried, nothing stored.
 
 The API process starts it and never loads polars or pandera itself. It reads one request a line on stdin and answers
-one line on stdout, under a memory limit (RLIMIT_DATA, set before anything is imported) and a processor-time limit
-per request, as the worker's parsing sandbox does; the API kills it when it does not answer in time.
+one line on stdout, under a memory limit (RLIMIT_DATA, its one argument, set before anything is imported) and a
+processor-time limit per request, as the worker's parsing sandbox does; the API kills it when it does not answer in
+time.
 """
 
 from __future__ import annotations
@@ -62,7 +63,7 @@ def _answer(out: IO[bytes], body: dict[str, Any]) -> None:
 
 
 def serve() -> None:
-    memory = int(os.environ.get("SECGOV_WHAT_IF_MEMORY_BYTES", str(4 * 1024**3)))
+    memory = int(sys.argv[1]) if len(sys.argv) > 1 else 4 * 1024**3  # the API hands its limit down
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     resource.setrlimit(resource.RLIMIT_DATA, (memory, memory))
     from validation.pipeline import validate_report  # noqa: F401 - loaded once, under the limit, before any request

@@ -1,20 +1,10 @@
 // The catalogue and the what-if beside it: try a tolerance band, a due rule or a service level over past months, see
 // the months it would change, then make it with amendReportType (the server refuses those who may not).
 
-import { $, h, replace } from "./dom.js";
+import { M_AMEND_REPORT_TYPE, Q_CATALOGUE_TABLE, Q_WHAT_IF } from "../documents.js";
+import { $, h, replace } from "../dom.js";
+import { session } from "../session.js";
 
-const Q_CATALOGUE = `query Catalogue { reportTypes { code name version toleranceLowerPct toleranceUpperPct dueWorkingDays } }`;
-const Q_WHAT_IF = `query WhatIf($reportType: String!, $from: String!, $to: String!, $change: CatalogueChangeInput!) {
-  whatIf(reportType: $reportType, fromPeriod: $from, toPeriod: $to, change: $change) { reportType catalogueVersion
-    periods { period statusToday statusWouldBe
-      added { ruleCode severity subject message raisesException }
-      cleared { ruleCode severity subject message raisesException exception { id status } }
-      changed { ruleCode severity was subject message } }
-    cost { estimated periods bytes findings cpuSeconds milliseconds } } }`;
-const M_AMEND = `mutation Amend($input: AmendReportTypeInput!) { amendReportType(input: $input) {
-  reportType { code version toleranceLowerPct toleranceUpperPct dueWorkingDays } errors { code message field } } }`;
-
-let api = null;
 let tried = null;
 
 function problem(err) {
@@ -65,11 +55,11 @@ function renderResult(w) {
 
 async function amend() {
   const out = $("#whatif-amended");
-  const d = await api.query(M_AMEND, { input: { code: tried.reportType, ...tried.change } });
+  const d = await session.api.query(M_AMEND_REPORT_TYPE, { input: { code: tried.reportType, ...tried.change } });
   const done = d.amendReportType;
   if (done.errors.length) return replace(out, problem(done.errors[0]));
   replace(out, h("p", { className: "ok" }, `${done.reportType.code} is now at version ${done.reportType.version}.`));
-  replace($("#catalogue"), renderCatalogue((await api.query(Q_CATALOGUE)).reportTypes));
+  replace($("#catalogue"), renderCatalogue((await session.api.query(Q_CATALOGUE_TABLE)).reportTypes));
 }
 
 async function tryIt(e) {
@@ -78,24 +68,30 @@ async function tryIt(e) {
   tried = { reportType: $("#wi-report").value, change: change() };
   replace(out, h("p", { className: "muted" }, "Re-running the stored files…"));
   try {
-    const d = await api.query(Q_WHAT_IF, { reportType: tried.reportType, from: $("#wi-from").value, to: $("#wi-to").value, change: tried.change });
+    const d = await session.api.query(Q_WHAT_IF, { reportType: tried.reportType, from: $("#wi-from").value, to: $("#wi-to").value, change: tried.change });
     replace(out, renderResult(d.whatIf));
   } catch (err) {
     replace(out, problem(err));
   }
 }
 
-export async function show(client) {
-  api = client;
+export async function show() {
   try {
-    const { reportTypes } = await api.query(Q_CATALOGUE);
+    const { reportTypes } = await session.api.query(Q_CATALOGUE_TABLE);
     replace($("#catalogue"), renderCatalogue(reportTypes));
     const select = $("#wi-report");
-    if (!select.options.length) {
-      replace(select, reportTypes.map((t) => h("option", { value: t.code }, `${t.name} (${t.code})`)));
-      $("#whatif-form").addEventListener("submit", tryIt);
-    }
+    if (!select.options.length) replace(select, reportTypes.map((t) => h("option", { value: t.code }, `${t.name} (${t.code})`)));
   } catch (err) {
     replace($("#catalogue"), problem(err));
   }
+}
+
+export function reset() {
+  tried = null;
+  replace($("#wi-report"));
+  replace($("#whatif-result"));
+}
+
+export function wire() {
+  $("#whatif-form").addEventListener("submit", tryIt);
 }

@@ -2,24 +2,13 @@
 // exceptions discussed with their outcome, follow-ups asked for), and the follow-ups still open, closed with a comment.
 // The server decides who may record or close (errors come back in the payload); the console keeps no role list.
 
-import { $, h, replace } from "./dom.js";
+import { M_CLOSE_FOLLOW_UP, M_RECORD_MEETING, Q_FOLLOW_UPS, Q_MEETING_MONTH } from "../documents.js";
+import { $, h, replace } from "../dom.js";
+import { session } from "../session.js";
 
-const Q_MONTH = `query MeetingMonth($month: String!) {
-  opsgReport(month: $month) { month heading meeting { id reference }
-    rows { reportType period report observation { text } exceptions { id ruleCode subject severity status } }
-    followUps { id reference text ownerName due status reportType period closedAt closingComment } }
-  bodies { code meetings(first: 50) { edges { node { id reference heldOn classification } } } } }`;
-const Q_OPEN = `query OpenFollowUps { followUps(first: 100) { totalCount edges { node {
-  id reference text ownerName due status reportType period closingComment meeting { reference } } } } }`;
-const M_RECORD = `mutation RecordMeeting($input: RecordMeetingOutcomeInput!) { recordMeetingOutcome(input: $input) {
-  meeting { reference } followUps { reference } exceptions { id status } errors { code message field } } }`;
-const M_CLOSE = `mutation CloseFollowUp($id: ID!, $comment: String!) { closeFollowUp(id: $id, comment: $comment) {
-  followUp { id status } errors { code message field } } }`;
 // The outcomes a meeting may give an exception; the review rules behind them are the server's.
 const OUTCOMES = [["", "Noted"], ["ACKNOWLEDGE", "Acknowledged"], ["RESOLVE", "Resolved"], ["ESCALATE", "Escalated to the Panel"],
   ["WAIVE", "Waived"], ["COMMENT", "Commented"]];
-
-let api = null;
 
 function errors(list) {
   return h("div", { className: "error", role: "alert" }, h("ul", {},
@@ -86,7 +75,7 @@ function renderForm(report, meetings) {
     e.preventDefault();
     replace(result, h("p", { className: "muted" }, "Recording…"));
     try {
-      const d = await api.query(M_RECORD, { input: readForm(form, report) });
+      const d = await session.api.query(M_RECORD_MEETING, { input: readForm(form, report) });
       const done = d.recordMeetingOutcome;
       if (done.errors.length) return replace(result, h("p", {}, "Nothing was recorded:"), errors(done.errors));
       // The table is loaded again (heading, carried follow-ups); the confirmation stays above the form.
@@ -109,7 +98,7 @@ function followUpItem(f) {
     ` · ${f.text}`, f.reportType ? ` (${f.reportType} ${f.period})` : "",
     f.closingComment ? h("span", { className: "muted" }, ` · closed: ${f.closingComment}`) : "",
     open ? h("span", {}, " ", comment, h("button", { type: "button", className: "secondary", onclick: async () => {
-      const d = await api.query(M_CLOSE, { id: f.id, comment: comment.value });
+      const d = await session.api.query(M_CLOSE_FOLLOW_UP, { id: f.id, comment: comment.value });
       const done = d.closeFollowUp;
       if (done.errors.length) replace(said, errors(done.errors));
       else load($("#meeting-month").value);
@@ -120,7 +109,7 @@ export async function load(month, { keep = null } = {}) {
   const box = $("#meeting");
   replace(box, h("p", { className: "muted" }, "Loading…"));
   try {
-    const [d, open] = await Promise.all([api.query(Q_MONTH, { month }), api.query(Q_OPEN)]);
+    const [d, open] = await Promise.all([session.api.query(Q_MEETING_MONTH, { month }), session.api.query(Q_FOLLOW_UPS)]);
     const meetings = d.bodies.filter((b) => b.code === "OPSG").flatMap((b) => b.meetings.edges.map((e) => e.node));
     const report = d.opsgReport;
     replace(box,
@@ -136,17 +125,21 @@ export async function load(month, { keep = null } = {}) {
   }
 }
 
-// Shown by the console's view switch: the month chosen there, or the table's month.
-export function show(client) {
-  api = client;
+// Shown by the console's view switch: the month chosen there, or the OPSG table's month.
+export function show() {
   const input = $("#meeting-month");
   if (!input.value) input.value = $("#month").value;
-  if (!input.dataset.wired) {
-    input.dataset.wired = "1";
-    $("#meeting-month-form").addEventListener("submit", (e) => {
-      e.preventDefault();
-      load(input.value);
-    });
-  }
   load(input.value);
+}
+
+export function reset() {
+  $("#meeting-month").value = "";
+  replace($("#meeting"));
+}
+
+export function wire() {
+  $("#meeting-month-form").addEventListener("submit", (e) => {
+    e.preventDefault();
+    load($("#meeting-month").value);
+  });
 }

@@ -11,7 +11,7 @@ from typing import Annotated
 import strawberry
 
 from domain import meeting as policy
-from domain.periods import LONDON
+from domain.periods import today
 from domain.roles import REPORT_READERS
 from schema.context import Info
 from schema.enums import described, value
@@ -31,10 +31,6 @@ class FollowUpStatus(Enum):
     OPEN = described("OPEN", description="Asked for, not yet done, not yet due.")
     CLOSED = described("CLOSED", description="Done: closed with a comment.")
     OVERDUE = described("OVERDUE", description="Still open after its due date (raised to OPSG as an exception).")
-
-
-def today() -> date:
-    return datetime.now(LONDON).date()
 
 
 @strawberry.type(description="An action a body's meeting asked for: who is to do what by when, about which report.")

@@ -153,3 +153,16 @@ async def test_a_bad_range_is_refused_before_anything_runs(gql, api_keys):
         body = await gql(SMALL, variables, key=opsg, expect_errors=True)
         assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
         assert words in body["errors"][0]["message"]
+
+
+def test_a_what_if_takes_the_heavy_lane_whatever_it_selects():
+    import graphql
+
+    from schema.cost import DEFAULT_BUDGET, HEAVY_SHARE, estimate
+    from schema.root import build_schema
+
+    types = graphql.build_schema(build_schema().as_str())
+    one = {"t": "CSR_VARIANCE", "from": "2018-05", "to": "2018-05", "c": {}}
+    year = {**one, "from": "2017-07", "to": "2018-06"}
+    small, twelve = (estimate(types, graphql.parse(SMALL), None, v).total for v in (one, year))
+    assert DEFAULT_BUDGET // HEAVY_SHARE < small < twelve <= DEFAULT_BUDGET

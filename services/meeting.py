@@ -12,7 +12,7 @@ from domain.errors import Forbidden, InvalidInput, NotFound, Refusal, Unauthenti
 from domain.periods import LONDON, check_period
 from domain.roles import MEETING_RECORDERS
 from domain.viewer import Viewer
-from sql import catalogue, exceptions, followups, opsg, review, submissions
+from sql import catalogue, events, exceptions, followups, opsg, review
 from sql.db import Conn, Pool
 from sql.exceptions import Raised
 from sql.followups import FollowUpRow, NewFollowUp
@@ -303,7 +303,7 @@ async def flag_overdue(pool: Pool, *, now: datetime) -> list[int]:
             )
             if new:
                 flagged += new
-                await submissions.notify(conn, {"type": "exceptions", "ids": new, "report_type": f.report_type})
+                await events.flagged(conn, new, f.report_type)
         if due:
             await followups.mark_flagged(conn, ids=[f.id for f in due])
     return flagged

@@ -8,6 +8,7 @@ from datetime import date, datetime
 
 from domain.meeting import OverdueFollowUp
 from domain.opsg.model import Meeting
+from domain.review import RESOLVED_BY_A_RUN
 from domain.viewer import Viewer
 from sql.db import Conn
 from sql.exceptions import add_history
@@ -148,6 +149,7 @@ async def overdue_exception(
         period=period,
         rule_code=rule_code,
         subject=subject,
+        statuses=sorted(RESOLVED_BY_A_RUN),
     )
     return (found["id"], found["status"], found["version"]) if found else None
 

@@ -21,7 +21,7 @@ from schema.relay import After, Connection, First, Node, connection, decode_curs
 from schema.reports.types import ReportException, ReviewAction
 from services import meeting
 from sql import followups
-from sql.errors import StoreError
+from sql.errors import Refusal
 from sql.followups import FollowUpFilter as StoreFilter
 from sql.followups import FollowUpRow
 
@@ -185,7 +185,7 @@ def _outcome(i: RecordMeetingOutcomeInput) -> meeting.MeetingOutcome:
     )
 
 
-def _errors(e: StoreError) -> list[UserError]:
+def _errors(e: Refusal) -> list[UserError]:
     problems = e.problems if isinstance(e, meeting.Refused) else [e]
     return [user_error(p) for p in problems]
 
@@ -245,7 +245,7 @@ class MeetingMutation:
             outcome = _outcome(input)
             async with info.context.connection() as conn:
                 done = await meeting.record(conn, info.context.viewer, outcome)
-        except StoreError as e:
+        except Refusal as e:
             refused.errors = _errors(e)
             return refused
         return MeetingOutcomePayload(
@@ -270,6 +270,6 @@ class MeetingMutation:
                 row = await meeting.close(
                     conn, info.context.viewer, follow_up_id=pk_of(id, "FollowUp"), comment=comment
                 )
-        except StoreError as e:
+        except Refusal as e:
             return FollowUpPayload(follow_up=None, errors=[user_error(e)])
         return FollowUpPayload(follow_up=FollowUp.from_row(row), errors=[])

@@ -27,7 +27,7 @@ from schema.reports.meeting import FollowUp
 from schema.reports.types import Delivery, ReportException, ReportSubmission
 from sql import followups, opsg
 from sql.db import Conn
-from sql.errors import StoreError
+from sql.errors import Refusal
 from sql.opsg import DueRow
 
 
@@ -254,7 +254,7 @@ class OpsgQuery:
         try:
             async with info.context.connection() as conn:
                 rows = await opsg.calendar(conn, month=month, as_at=_aware(as_at))
-        except StoreError as e:
+        except Refusal as e:
             raise bad_user_input(e.message) from e
         return [ReportDue.from_row(r) for r in rows]
 
@@ -275,7 +275,7 @@ class OpsgQuery:
         try:
             async with info.context.connection() as conn:
                 table = await table_of(conn, month, info.context.viewer)
-        except StoreError as e:
+        except Refusal as e:
             raise bad_user_input(e.message) from e
         return OpsgReport.from_table(table)
 

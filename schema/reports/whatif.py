@@ -23,7 +23,7 @@ from schema.reports.mutations import ServiceLevelInput
 from schema.reports.types import ReportException, ReportSubmission, Severity
 from sql import catalogue
 from sql import whatif as store
-from sql.errors import StoreError
+from sql.errors import Refusal
 
 
 @strawberry.input(description="A catalogue change to try; what is not given stays as the catalogue has it.")
@@ -207,7 +207,7 @@ class WhatIfQuery:
             raise GraphQLError(f"the {role} role may not try catalogue changes", extensions={"code": "FORBIDDEN"})
         try:
             return await run_what_if(info, report_type, from_period, to_period, change)
-        except StoreError as e:
+        except Refusal as e:
             if e.code == "UNAVAILABLE":
                 raise GraphQLError(e.message, extensions={"code": "UNAVAILABLE"}) from e
             raise GraphQLError(e.message, extensions={"code": "BAD_USER_INPUT", "field": e.field}) from e

@@ -68,11 +68,11 @@ FOR UPDATE OF a;
 UPDATE actions SET overdue_flagged_at = now() WHERE id = ANY(:ids::bigint[]);
 
 -- name: overdue_exception
--- The open exception an overdue follow-up raised, if any, for closing it with the follow-up.
+-- The exception an overdue follow-up raised, if any, in a status closing the follow-up resolves (:statuses).
 SELECT e.id, e.status, e.version
 FROM report_exceptions e
 WHERE e.report_type_id = :report_type_id AND e.period = :period AND e.rule_code = :rule_code
-  AND e.subject = :subject AND e.status IN ('OPEN', 'ACKNOWLEDGED');
+  AND e.subject = :subject AND e.status = ANY(:statuses::text[]);
 
 -- name: meeting
 -- The meeting an outcome is recorded for, as the recorder may see it, with its body.

@@ -155,9 +155,15 @@ class ReportException(Node):
             if review.allowed(role, status, a)
         ]
 
-    @strawberry.field(description="Every change, oldest first; never edited or deleted.")
+    @strawberry.field(
+        description="Every change, oldest first; never edited or deleted. An entry made at a meeting the caller may "
+        "not see (by its classification) is left out, as the meeting is."
+    )
     async def history(self, info: Info) -> list[HistoryEntry]:
-        return [HistoryEntry.from_row(h) for h in await info.context.loaders.history.load(self.row.id)]
+        entries = await info.context.loaders.history.load(self.row.id)
+        named = sorted({h.meeting_id for h in entries if h.meeting_id is not None})
+        seen = {m for m, row in zip(named, await info.context.loaders.meeting.load_many(named), strict=True) if row}
+        return [HistoryEntry.from_row(h) for h in entries if h.meeting_id is None or h.meeting_id in seen]
 
 
 @strawberry.input(description="Narrows a list of exceptions; every field given must match.")

@@ -198,6 +198,10 @@ LEFT JOIN LATERAL (
         LEFT JOIN LATERAL (
             SELECT eh.comment, eh.actor, eh.at FROM exception_history eh
             WHERE eh.exception_id = e.id AND eh.action <> 'FLAGGED' AND coalesce(btrim(eh.comment), '') <> ''
+              -- A comment made at a meeting the viewer may not see is not theirs to read.
+              AND (eh.meeting_id IS NULL OR EXISTS (
+                  SELECT 1 FROM meetings hm JOIN bodies hb ON hb.id = hm.body_id
+                  WHERE hm.id = eh.meeting_id AND can_see(hm.classification, hb.code, :viewer_role, :viewer_bodies)))
             ORDER BY eh.id DESC LIMIT 1
         ) AS h ON true
         WHERE e.report_type_id = t.id AND e.period = k.period

@@ -92,20 +92,20 @@ class OverdueFollowUp:
     period: str
 
 
-def _open_to_all(f: OverdueFollowUp) -> bool:
-    return f.classification in ("WHITE", "GREEN")
+def _open_to_all(classification: str) -> bool:
+    return classification in ("WHITE", "GREEN")
 
 
-def overdue_subject(f: OverdueFollowUp) -> str:
+def overdue_subject(id: int, reference: str, classification: str) -> str:
     """The exception's subject: the follow-up's reference; for one of an Amber or Red meeting, which every role that
     reads exceptions would see, a number that names no meeting."""
-    return f.reference if _open_to_all(f) else f"FOLLOW-UP-{f.id}"
+    return reference if _open_to_all(classification) else f"FOLLOW-UP-{id}"
 
 
 def overdue_message(f: OverdueFollowUp) -> str:
     """The exception's words; a follow-up of an Amber or Red meeting is not quoted (see overdue_subject)."""
     due = f"{f.due_on:%d/%m/%Y}"
-    if not _open_to_all(f):
+    if not _open_to_all(f.classification):
         return f"A follow-up of a classified meeting for {f.owner} was due by {due} and is still open"
     return f"Follow-up {f.reference} for {f.owner} was due by {due} and is still open: {f.text}"
 

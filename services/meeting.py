@@ -250,28 +250,13 @@ async def close(conn: Conn, viewer: Viewer, *, follow_up_id: int, comment: str |
 async def _resolve_overdue(conn: Conn, f: FollowUpRow, comment: str) -> None:
     if f.overdue_flagged_at is None or f.report_type_id is None or f.period is None:
         return
-    subject = policy.overdue_subject(_overdue(f))
+    subject = policy.overdue_subject(f.id, f.reference, f.classification)
     raised = await followups.overdue_exception(
         conn, report_type_id=f.report_type_id, period=f.period, rule_code=policy.OVERDUE_RULE, subject=subject
     )
     if raised is None:
         return
     await followups.resolve_by_system(conn, found=raised, comment=policy.closed_note(f.reference, comment))
-
-
-def _overdue(f: FollowUpRow) -> policy.OverdueFollowUp:
-    assert f.due_on is not None and f.report_type_id is not None and f.period is not None
-    return policy.OverdueFollowUp(
-        f.id,
-        f.reference,
-        f.text,
-        f.owner or "",
-        f.due_on,
-        f.classification,
-        f.report_type_id,
-        f.report_type or "",
-        f.period,
-    )
 
 
 async def flag_overdue(pool: Pool, *, now: datetime) -> list[int]:
@@ -282,13 +267,14 @@ async def flag_overdue(pool: Pool, *, now: datetime) -> list[int]:
     async with pool.acquire() as conn, conn.transaction():
         due = await followups.overdue(conn, today=today)
         for f in due:
+            subject = policy.overdue_subject(f.id, f.reference, f.classification)
             raised = Raised(
                 policy.OVERDUE_RULE,
-                policy.overdue_subject(f),
+                subject,
                 "WARNING",
                 policy.overdue_message(f),
                 None,
-                {"due_on": f.due_on.isoformat(), "owner": f.owner, "follow_up": policy.overdue_subject(f)},
+                {"due_on": f.due_on.isoformat(), "owner": f.owner, "follow_up": subject},
             )
             new = await exceptions.apply_run(
                 conn,

@@ -41,7 +41,7 @@ def test_status_closing_and_overdue_wording():
     with pytest.raises(InvalidInput):
         meeting.closing_comment(" ")
     red = meeting.OverdueFollowUp(7, "OPSG11/01", "Red matter", "DCC", date(2018, 8, 21), "RED", 1, "PMR", "2018-05")
-    assert meeting.overdue_subject(red) == "FOLLOW-UP-7"
+    assert meeting.overdue_subject(red.id, red.reference, red.classification) == "FOLLOW-UP-7"
     assert "Red matter" not in meeting.overdue_message(red) and "OPSG11" not in meeting.overdue_message(red)
 
 

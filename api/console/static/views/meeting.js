@@ -2,7 +2,7 @@
 // exceptions discussed with their outcome, follow-ups asked for), and the follow-ups still open, closed with a comment.
 // The server decides who may record or close (errors come back in the payload); the console keeps no role list.
 
-import { M_CLOSE_FOLLOW_UP, M_RECORD_MEETING, Q_FOLLOW_UPS, Q_MEETING_MONTH } from "../documents.js";
+import { M_CLOSE_FOLLOW_UP, M_RECORD_MEETING, Q_FOLLOW_UPS, Q_MEETING_MONTH, Q_MEETINGS } from "../documents.js";
 import { $, h, replace } from "../dom.js";
 import { session } from "../session.js";
 
@@ -109,8 +109,9 @@ export async function load(month, { keep = null } = {}) {
   const box = $("#meeting");
   replace(box, h("p", { className: "muted" }, "Loading…"));
   try {
-    const [d, open] = await Promise.all([session.api.query(Q_MEETING_MONTH, { month }), session.api.query(Q_FOLLOW_UPS)]);
-    const meetings = d.bodies.filter((b) => b.code === "OPSG").flatMap((b) => b.meetings.edges.map((e) => e.node));
+    const [d, listed, open] = await Promise.all([
+      session.api.query(Q_MEETING_MONTH, { month }), session.api.query(Q_MEETINGS), session.api.query(Q_FOLLOW_UPS)]);
+    const meetings = listed.bodies.filter((b) => b.code === "OPSG").flatMap((b) => b.meetings.edges.map((e) => e.node));
     const report = d.opsgReport;
     replace(box,
       h("p", { id: "meeting-heading" }, report.heading),

@@ -67,11 +67,21 @@ async function tryIt(e) {
   const out = $("#whatif-result");
   tried = { reportType: $("#wi-report").value, change: change() };
   replace(out, h("p", { className: "muted" }, "Re-running the stored files…"));
-  try {
-    const d = await session.api.query(Q_WHAT_IF, { reportType: tried.reportType, from: $("#wi-from").value, to: $("#wi-to").value, change: tried.change });
-    replace(out, renderResult(d.whatIf));
-  } catch (err) {
-    replace(out, problem(err));
+  const variables = { reportType: tried.reportType, from: $("#wi-from").value, to: $("#wi-to").value, change: tried.change };
+  // A what-if takes the heavy lane: when it is busy the server says so (UNAVAILABLE) and it is tried again shortly.
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      const d = await session.api.query(Q_WHAT_IF, variables);
+      replace(out, renderResult(d.whatIf));
+      return;
+    } catch (err) {
+      if (err.code !== "UNAVAILABLE" || attempt >= 4) {
+        replace(out, problem(err));
+        return;
+      }
+      replace(out, h("p", { className: "muted" }, "The server is busy with other expensive queries; trying again…"));
+      await new Promise((resolve) => setTimeout(resolve, 2000 * attempt));
+    }
   }
 }
 

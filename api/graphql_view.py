@@ -19,6 +19,7 @@ from strawberry.types.unset import UNSET, UnsetType
 
 from api import page_headers
 from api.graphiql import page as graphiql_page
+from api.register_check import check_in_child
 from api.resources import Resources
 from api.response_cache import Key, ResponseCache, request_key
 from api.settings import Settings
@@ -124,6 +125,7 @@ class SecgovGraphQL(GraphQL[Context, None]):
             request_id,
             enqueue=self.resources.enqueue,
             what_if=self.resources.what_if.ask if self.resources.what_if else None,
+            check_file=check_in_child,
             request=request,
             response=response,
             client=client,

@@ -10,6 +10,7 @@ from typing import Any
 from strawberry.types import Info as StrawberryInfo
 
 from domain.limits import MAX_UPLOAD_BYTES
+from domain.register import CheckedFile
 from domain.viewer import Viewer
 from schema.connection import RequestConnection
 from schema.loaders import Loaders
@@ -20,6 +21,8 @@ Enqueue = Callable[[int, str], Awaitable[None]]
 # Re-runs stored files under tried catalogue parameters out of this process (api.whatif_child): a request in, the
 # findings out, as JSON.
 WhatIfRunner = Callable[[dict[str, Any]], Awaitable[dict[str, Any]]]
+# Wired by api: a register file ('register') or opening balance ('balance') checked outside the API process.
+CheckFile = Callable[[str, bytes], Awaitable[CheckedFile]]
 
 
 @dataclass
@@ -33,6 +36,7 @@ class Context:
     enqueue: Enqueue | None = None
     # Wired by api: the what-if's re-run, in a child process.
     what_if: WhatIfRunner | None = None
+    check_file: CheckFile | None = None
     request: Any = None
     response: Any = None
     client: str | None = None

@@ -31,7 +31,9 @@ from schema.modifications.mutations import ModificationMutation
 from schema.modifications.queries import ModificationQuery
 from schema.node import NodeQuery
 from schema.observe import OperationName
+from schema.register.imports import RegisterImportMutation
 from schema.register.mutations import RegisterMutation
+from schema.register.operations import OperationsReportQuery
 from schema.register.queries import RegisterQuery
 from schema.register.types import Party, PartyEvent, VotingGroup
 from schema.reports.live import Subscription
@@ -55,6 +57,7 @@ class Query(
     ViewerQuery,
     LabelQuery,
     RegisterQuery,
+    OperationsReportQuery,
     ModificationQuery,
     GovernanceQuery,
     ReportQuery,
@@ -74,6 +77,7 @@ class Query(
 )
 class Mutation(
     RegisterMutation,
+    RegisterImportMutation,
     ModificationMutation,
     GovernanceMutation,
     ReportMutation,

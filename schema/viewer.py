@@ -10,6 +10,7 @@ from domain.roles import (
     OBSERVATION_WRITERS,
     OPSG_READERS,
     REPORT_READERS,
+    STAFF,
     UPLOADERS,
     WHAT_IF_USERS,
 )
@@ -24,6 +25,7 @@ RESTRICTED: dict[str, frozenset[str]] = {
     "recordObservation": OBSERVATION_WRITERS,
     "recordMeetingOutcome": MEETING_RECORDERS,
     "whatIf": WHAT_IF_USERS,
+    "importRegister": STAFF,
 }
 
 

@@ -14,12 +14,13 @@ import * as detail from "./views/detail.js";
 import * as meeting from "./views/meeting.js";
 import * as month from "./views/month.js";
 import * as queue from "./views/queue.js";
+import * as report from "./views/report.js";
 import * as whatif from "./views/whatif.js";
 
 // The views the navigation switches between, by the name in the URL's #fragment (the first is the default); the
 // page has a <section id="view-NAME"> with a heading NAME-h for each.
-const VIEWS = { queue: { show: () => {}, reset: queue.reset }, month, charts, meeting, whatif };
-const WIRED = [queue, detail, month, charts, meeting, whatif];
+const VIEWS = { queue: { show: () => {}, reset: queue.reset }, month, charts, report, meeting, whatif };
+const WIRED = [queue, detail, month, charts, report, meeting, whatif];
 
 // ---------------------------------------------------------------------------------------------------- sign in
 

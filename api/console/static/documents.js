@@ -76,3 +76,8 @@ export const Q_WHAT_IF = `query WhatIf($reportType: String!, $from: String!, $to
     cost { estimated periods bytes findings cpuSeconds milliseconds } } }`;
 export const M_AMEND_REPORT_TYPE = `mutation Amend($input: AmendReportTypeInput!) { amendReportType(input: $input) {
   reportType { code version toleranceLowerPct toleranceUpperPct dueWorkingDays } errors { code message field } } }`;
+// Section 1 of the Panel's Operations Report for a month (views/report.js).
+export const Q_OPERATIONS_REPORT = `query OperationsReport($month: String!) { operationsReport(month: $month) {
+  month title reference action classificationText recommendations attachments
+  sections { number title blocks { kind text items table { caption header rows } bars { category count } } }
+  testing { appendices { caption classification header rows } } } }`;

@@ -105,12 +105,17 @@ function followUpItem(f) {
     } }, "Close"), said) : "");
 }
 
+// Each load is numbered: an earlier one answering after a later one (another month chosen meanwhile) is dropped.
+let loads = 0;
+
 export async function load(month, { keep = null } = {}) {
   const box = $("#meeting");
+  const mine = ++loads;
   replace(box, h("p", { className: "muted" }, "Loading…"));
   try {
     const [d, listed, open] = await Promise.all([
       session.api.query(Q_MEETING_MONTH, { month }), session.api.query(Q_MEETINGS), session.api.query(Q_FOLLOW_UPS)]);
+    if (mine !== loads) return;
     const meetings = listed.bodies.filter((b) => b.code === "OPSG").flatMap((b) => b.meetings.edges.map((e) => e.node));
     const report = d.opsgReport;
     replace(box,
@@ -122,7 +127,7 @@ export async function load(month, { keep = null } = {}) {
       h("section", { className: "card", "aria-labelledby": "all-fu-h" }, h("h2", { id: "all-fu-h" }, `All follow-ups (${open.followUps.totalCount})`),
         h("ul", {}, open.followUps.edges.map((e) => followUpItem(e.node)))));
   } catch (err) {
-    replace(box, errors([{ code: err.code, message: err.message }]));
+    if (mine === loads) replace(box, errors([{ code: err.code, message: err.message }]));
   }
 }
 

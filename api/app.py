@@ -113,6 +113,7 @@ def create_app(
         introspection=not settings.production,
         cost_budget=settings.query_cost_budget,
         heavy_wait_s=settings.acquire_timeout_s,
+        documents=settings.documents,
     )
     keys = KeyResolver(resources)
     view = SecgovGraphQL(schema, resources=resources, settings=settings, keys=keys)

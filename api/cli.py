@@ -15,7 +15,7 @@ from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from api import embedded
+from api import documents, embedded
 from api.settings import Settings
 from sql import db, health, keys
 from sql.errors import StoreError
@@ -365,6 +365,7 @@ def parser() -> argparse.ArgumentParser:
     create.add_argument("--expires-in-days", type=int, metavar="N", help="the key stops working N days from now")
     revoke = key_sub.add_parser("revoke")
     revoke.add_argument("name")
+    documents.add_parser(sub)
     return p
 
 
@@ -378,6 +379,7 @@ COMMANDS: dict[str, Command] = {
     "scheduler": cmd_scheduler,
     "revalidate": cmd_revalidate,
     "rebuild-periods": cmd_rebuild_periods,
+    "documents": documents.cmd_documents,
 }
 
 

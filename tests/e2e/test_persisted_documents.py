@@ -1,0 +1,123 @@
+"""Automatic persisted queries as Apollo sends them, kept in PostgreSQL and bounded; trusted documents from a
+manifest with SECGOV_DOCUMENTS=trusted (`secgov documents add`)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+import httpx
+import pytest
+
+from api.app import create_app
+from api.cli import main
+from api.settings import Settings
+from schema.persisted import sha256_of
+from sql import documents
+
+QUERY = "query Bodies { bodies { code } }"
+HASH = sha256_of(QUERY)
+APQ = {"persistedQuery": {"version": 1, "sha256Hash": HASH}}
+
+
+def answered(r: httpx.Response) -> bool:
+    body = r.json()
+    return "errors" not in body and isinstance(body["data"]["bodies"], list)
+
+
+def app_client(pool: Any, **settings: Any) -> httpx.AsyncClient:
+    app = create_app(Settings(**settings), pool=pool)
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver")
+
+
+async def test_a_hash_unknown_then_sent_with_its_text_is_known_to_every_process(pool):
+    async with app_client(pool) as first, app_client(pool) as second:
+        r = await first.post("/graphql", json={"extensions": APQ})
+        assert r.status_code == 200
+        assert r.json()["errors"][0]["extensions"]["code"] == "PERSISTED_QUERY_NOT_FOUND"
+        assert "data" not in r.json()  # it never executed
+        r = await first.post("/graphql", json={"query": QUERY, "extensions": APQ})
+        assert answered(r), r.json()
+        # Another API process (its own memory) finds it in the database, over GET as useGETForHashedQueries sends.
+        r = await second.get(
+            "/graphql",
+            params={"operationName": "Bodies", "extensions": json.dumps(APQ)},
+            headers={"Accept": "application/graphql-response+json,application/json;q=0.9"},
+        )
+        assert r.status_code == 200, r.text
+        assert answered(r)
+
+
+async def test_a_text_that_is_not_its_hash_is_refused_and_not_kept(pool):
+    async with app_client(pool) as c:
+        other = {"persistedQuery": {"version": 1, "sha256Hash": "0" * 64}}
+        r = await c.post("/graphql", json={"query": QUERY, "extensions": other})
+        error = r.json()["errors"][0]
+        assert error["extensions"]["code"] == "BAD_USER_INPUT"
+        assert "sha256Hash" in error["message"]
+        r = await c.post("/graphql", json={"extensions": {"persistedQuery": {"version": 1, "sha256Hash": "xyz"}}})
+        assert r.json()["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    async with pool.acquire() as conn:
+        assert await documents.by_hash(conn, sha256="0" * 64) is None
+
+
+async def test_invalid_documents_are_not_kept(pool):
+    bad = "query Bad { nothingHere }"
+    async with app_client(pool) as c:
+        ext = {"persistedQuery": {"version": 1, "sha256Hash": sha256_of(bad)}}
+        r = await c.post("/graphql", json={"query": bad, "extensions": ext})
+        assert r.json()["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+    async with pool.acquire() as conn:
+        assert await documents.by_hash(conn, sha256=sha256_of(bad)) is None
+
+
+async def test_automatic_documents_are_bounded_oldest_evicted(pool):
+    async with pool.acquire() as conn:
+        texts = [f"query Q{i} {{ bodies {{ code }} }}" for i in range(5)]
+        for text in texts:
+            await documents.remember(conn, sha256=sha256_of(text), document=text, keep=3)
+        kept = [await documents.by_hash(conn, sha256=sha256_of(t)) is not None for t in texts]
+        # A registration is not a change of data: the response caches stay valid.
+        version = await conn.fetchval("SELECT version FROM data_version")
+        await documents.remember(conn, sha256=sha256_of("{ bodies { name } }"), document="{ bodies { name } }")
+        assert await conn.fetchval("SELECT version FROM data_version") == version
+    assert kept == [False, False, True, True, True]
+
+
+@pytest.fixture
+def manifest(tmp_path):
+    path = tmp_path / "persisted-documents.json"
+    path.write_text(json.dumps({HASH: QUERY}))
+    return path
+
+
+async def test_trusted_documents_only(pool, dsn, manifest, capsys, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", dsn)
+    add = ["documents", "add", str(manifest)]
+    assert await asyncio.to_thread(main, add) == 0
+    assert "1 new" in capsys.readouterr().out
+    assert await asyncio.to_thread(main, add) == 0  # again: nothing changes
+    assert "0 new, 1 already registered" in capsys.readouterr().out
+    async with app_client(pool, documents="trusted") as c:
+        r = await c.post("/graphql", json={"extensions": APQ})
+        assert answered(r), r.json()
+        r = await c.post("/graphql", json={"query": QUERY})  # its text is a registered document's
+        assert answered(r)
+        r = await c.post("/graphql", json={"query": "{ bodies { name } }"})
+        assert r.json()["errors"][0]["extensions"]["code"] == "PERSISTED_QUERY_REQUIRED"
+        unknown = {"persistedQuery": {"version": 1, "sha256Hash": sha256_of("{ __typename }")}}
+        r = await c.post("/graphql", json={"query": "{ __typename }", "extensions": unknown})
+        assert r.json()["errors"][0]["extensions"]["code"] == "PERSISTED_QUERY_NOT_FOUND"
+    async with pool.acquire() as conn:  # nothing is registered by a request in trusted mode
+        assert await documents.by_hash(conn, sha256=sha256_of("{ __typename }")) is None
+
+
+def test_a_bad_manifest_registers_nothing(dsn, tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", dsn)
+    path = tmp_path / "persisted-documents.json"
+    path.write_text(json.dumps({HASH: QUERY, "ab" * 32: "{ bodies { code } }", sha256_of("{ nope }"): "{ nope }"}))
+    assert main(["documents", "add", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "not the SHA-256 of its document" in err and "abab" in err
+    assert "Cannot query field 'nope'" in err

@@ -43,7 +43,7 @@ async def test_keyed_get_answers_are_private(client, api_keys):
 
 
 async def test_a_mutation_over_get_is_405_allow_post(client):
-    mutation = 'mutation { closeFollowUp(id: "x", comment: "c") { errors { code } } }'
+    mutation = 'mutation { createVotingGroup(input: {name: "G", category: OTHER_SEC_PARTY}) { errors { code } } }'
     r = await client.get("/graphql", params={"query": mutation}, headers=GRAPHQL_RESPONSE)
     assert r.status_code == 405
     assert r.headers["allow"] == "POST"

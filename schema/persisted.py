@@ -46,9 +46,11 @@ def asked_hash(extensions: Mapping[str, Any] | None) -> str | None:
     if not isinstance(asked, dict) or asked.get("version") != 1:
         raise bad_user_input("extensions.persistedQuery must be {version: 1, sha256Hash: <64 hex digits>}")
     value = asked.get("sha256Hash")
-    if not isinstance(value, str) or not _HEX64.fullmatch(value.lower()):
+    # GraphQL Code Generator's manifests name documents "sha256:<hex>"; Apollo sends the hex alone.
+    value = value.removeprefix("sha256:").lower() if isinstance(value, str) else None
+    if value is None or not _HEX64.fullmatch(value):
         raise bad_user_input("extensions.persistedQuery.sha256Hash must be 64 hexadecimal digits")
-    return value.lower()
+    return value
 
 
 def request_document_key(payload: Mapping[str, Any]) -> str | None:

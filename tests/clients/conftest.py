@@ -81,7 +81,9 @@ def api(dsn: str) -> Iterator[Api]:
 
 
 @pytest.fixture
-def api_with_worker(dsn: str, broker_url: str, queue: str, worker: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Api]:
+def api_with_worker(
+    dsn: str, broker_url: str, queue: str, worker: Any, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Api]:
     """A live server on the demo data whose uploads a real worker validates (subscriptions then hear of them)."""
     monkeypatch.setattr("workers.broker.QUEUE", queue)
     found, server = serve(dsn, {"BROKER_URL": broker_url, "SECGOV_QUEUE": queue})

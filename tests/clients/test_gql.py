@@ -62,9 +62,11 @@ async def test_gql_over_http(api: Api) -> None:
 async def test_gql_upload_and_subscription_on_its_default_websocket_transport(api_with_worker: Api) -> None:
     api = api_with_worker
     heard: list[str] = []
+    connected = asyncio.Event()
 
     async def listen() -> None:
         async with socket(api, api.dcc) as session:
+            connected.set()  # acknowledged; the subscribe message goes out as this task goes on
             async for result in session.subscribe(FLAGGED):
                 flagged = result["exceptionFlagged"]
                 heard.append(f"{flagged['ruleCode']} {flagged['subject']}")
@@ -72,7 +74,7 @@ async def test_gql_upload_and_subscription_on_its_default_websocket_transport(ap
                     return
 
     listening = asyncio.create_task(listen())
-    await asyncio.sleep(1)  # connected and subscribed before the upload
+    await asyncio.wait_for(connected.wait(), 30)
     uploaded = await upload(api)
     assert uploaded["uploadReport"]["errors"] == []
     assert uploaded["uploadReport"]["submission"]["status"] == "RECEIVED"

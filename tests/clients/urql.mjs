@@ -65,8 +65,8 @@ const heard = new Promise((resolve, reject) => {
     if (flagged.length === 3) { clearTimeout(timer); resolve(); }
   });
 });
+// Acknowledged: graphql-ws sends the waiting subscribe message at once, long before the upload's exceptions exist.
 await new Promise((resolve) => socket.on("connected", resolve));
-await new Promise((resolve) => setTimeout(resolve, 500)); // the subscribe message is on its way before the upload
 
 const file = new File(["subscriber,forecast,actual\nS1,553814,873383\n"], "csr.csv", { type: "text/csv" });
 const uploaded = await client.mutation(UPLOAD, { file }).toPromise();

@@ -48,7 +48,7 @@ function subscribe(api, key, wanted, timeoutMs) {
       const data = JSON.parse(message.data);
       if (data.type === "connection_ack") {
         ws.send(JSON.stringify({ id: "1", type: "subscribe", payload: { query: FLAGGED } }));
-        setTimeout(() => markSubscribed(true), 500);
+        markSubscribed(true);
       } else if (data.type === "next") {
         events.push(`${data.payload.data.exceptionFlagged.ruleCode} ${data.payload.data.exceptionFlagged.subject}`);
         if (events.length === wanted) { ws.onclose = null; ws.close(); finish(null); }

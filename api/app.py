@@ -116,7 +116,7 @@ def create_app(
         documents=settings.documents,
     )
     keys = KeyResolver(resources)
-    view = SecgovGraphQL(schema, resources=resources, settings=settings, keys=keys)
+    view = SecgovGraphQL(schema, resources=resources, settings=settings)
     metrics = Metrics()
     if view.cache is not None:
         metrics.registry.register(CacheCollector(view.cache))
@@ -151,5 +151,6 @@ def create_app(
         metrics=metrics,
         limiter=RateLimiter(settings.rate_limits, settings.rate_limit_storage),
         max_upload_bytes=settings.max_upload_bytes,
+        max_json_bytes=settings.max_json_bytes,
     )
     return app

@@ -51,7 +51,7 @@ class Settings:
     response_cache: bool = setting("SECGOV_RESPONSE_CACHE", True)
     response_cache_bytes: int = setting("SECGOV_RESPONSE_CACHE_BYTES", 64 * MIB)
     query_cost_budget: int = setting("SECGOV_QUERY_COST_BUDGET", 10_000)
-    # `trusted`: only documents registered by `secgov documents add` run (docs/api.md, "Persisted documents").
+    # `trusted`: only documents registered by `secgov documents add` run (docs/front-end.md, "Persisted queries").
     documents: str = setting("SECGOV_DOCUMENTS", "any")
     # Parsing untrusted files: columns a file may have, and the limits of the worker's parsing child processes.
     max_columns: int = setting("SECGOV_MAX_COLUMNS", 200)

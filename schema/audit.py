@@ -151,7 +151,8 @@ def touched(kwargs: dict[str, Any], result: object) -> list[str]:
 def outcome_of(result: object) -> str:
     errors = getattr(result, "errors", None)
     if errors:
-        return str(getattr(errors[0], "code", "ERROR"))
+        code = getattr(errors[0], "code", "ERROR")
+        return str(code.value if isinstance(code, Enum) else code)  # ErrorCode, as the wire spells it
     return audit.OK
 
 

@@ -9,7 +9,8 @@ Trusted: a hash runs only a trusted document (else PERSISTED_QUERY_NOT_FOUND), a
 when its SHA-256 is a trusted document's (else PERSISTED_QUERY_REQUIRED); nothing is registered by a request.
 
 Done in the operation hook, before parsing: the document's text is set on the execution context, which strawberry
-then parses as if it had been sent. A refusal raised there becomes the operation's only error.
+then parses as if it had been sent. A refusal becomes the operation's only error before it is parsed (the way a
+syntax error does), so it is answered alike over HTTP and on the WebSocket (an `error` message for the operation).
 """
 
 from __future__ import annotations
@@ -20,7 +21,15 @@ from collections import OrderedDict
 from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
-from graphql import GraphQLError
+from graphql import (
+    DocumentNode,
+    FieldNode,
+    GraphQLError,
+    NameNode,
+    OperationDefinitionNode,
+    OperationType,
+    SelectionSetNode,
+)
 from strawberry.extensions import SchemaExtension
 
 from schema.errors import bad_user_input
@@ -107,12 +116,32 @@ def not_found(sha256: str) -> GraphQLError:
     )
 
 
+def refused(operation_name: str | None) -> DocumentNode:
+    """A document in place of the one refused: nothing is parsed, validated or run, and strawberry answers the
+    errors set with it (its operation bears the name the request asked for, which strawberry looks up)."""
+    selection = SelectionSetNode(selections=(FieldNode(name=NameNode(value="__typename")),))
+    name = NameNode(value=operation_name) if operation_name else None
+    operation = OperationDefinitionNode(operation=OperationType.QUERY, name=name, selection_set=selection)
+    return DocumentNode(definitions=(operation,))
+
+
 class PersistedDocuments(SchemaExtension):
     def __init__(self, known: DocumentsByHash) -> None:
         self.known = known
         self.to_remember: tuple[str, str] | None = None
 
     async def on_operation(self) -> AsyncIterator[None]:
+        ec = self.execution_context
+        try:
+            await self.find_document()
+        except GraphQLError as refusal:
+            ec.graphql_document = refused(ec.operation_name)
+            ec.query = None  # so no memory of parsed documents stands in for the refusal
+            ec.pre_execution_errors = [refusal]
+        yield
+
+    async def find_document(self) -> None:
+        """Set the document the request names by hash, or register its text; GraphQLError when it may not run."""
         ec = self.execution_context
         asked = asked_hash(ec.operation_extensions)
         text = ec.query
@@ -137,7 +166,6 @@ class PersistedDocuments(SchemaExtension):
             ec.query = known.document
         elif asked and text:
             self.to_remember = (asked, text)
-        yield
 
     async def on_validate(self) -> AsyncIterator[None]:
         yield

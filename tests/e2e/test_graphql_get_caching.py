@@ -64,3 +64,18 @@ async def test_a_parse_failure_has_no_data_in_either_media_type(client):
     assert r.json()["errors"][0]["extensions"]["code"] == "GRAPHQL_PARSE_FAILED"
     r = await client.post("/graphql", json={"query": "{ bodies { code "}, headers=GRAPHQL_RESPONSE)
     assert r.status_code == 400 and "data" not in r.json()
+
+
+async def test_revalidation_without_the_response_cache(pool):
+    """The tag is the same whether the answer was computed or kept: here every answer is computed."""
+    import httpx
+
+    from api.app import create_app
+    from api.settings import Settings
+
+    app = create_app(Settings(response_cache=False), pool=pool)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as client:
+        r = await client.get("/graphql", params=BODIES)
+        again = await client.get("/graphql", params=BODIES, headers={"If-None-Match": f"W/{r.headers['etag']}"})
+    assert again.status_code == 304
+    assert again.headers["etag"] == r.headers["etag"]

@@ -121,3 +121,29 @@ def test_a_bad_manifest_registers_nothing(dsn, tmp_path, capsys, monkeypatch):
     err = capsys.readouterr().err
     assert "not the SHA-256 of its document" in err and "abab" in err
     assert "Cannot query field 'nope'" in err
+
+
+async def test_a_subscription_not_registered_is_refused_with_an_error_message(dsn, pool):
+    """On the WebSocket too, a refused document is answered: an `error` message for that operation."""
+    import websockets
+
+    from sql import keys
+    from tests.support.server import LiveServer
+
+    async with pool.acquire() as conn:
+        key = await keys.create(conn, name="opsg", role="opsg", bodies=[], party_id=None)
+    server = LiveServer(create_app(Settings(database_url=dsn, documents="trusted")))
+    await asyncio.to_thread(server.start)
+    try:
+        async with websockets.connect(
+            server.url.replace("http", "ws") + "/graphql", subprotocols=["graphql-transport-ws"]
+        ) as ws:
+            await ws.send(json.dumps({"type": "connection_init", "payload": {"Authorization": f"Bearer {key}"}}))
+            assert json.loads(await asyncio.wait_for(ws.recv(), 10))["type"] == "connection_ack"
+            query = "subscription Flagged { exceptionFlagged { id } }"
+            await ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": {"query": query}}))
+            answer = json.loads(await asyncio.wait_for(ws.recv(), 10))
+    finally:
+        await asyncio.to_thread(server.stop)
+    assert answer["type"] == "error" and answer["id"] == "1"
+    assert answer["payload"][0]["extensions"]["code"] == "PERSISTED_QUERY_REQUIRED"

@@ -4,7 +4,8 @@ python -m bench [--skip reads validation intake stages xlsx statistics persisted
 
 Each benchmark also runs alone: python -m bench.reads, python -m bench.bench_validation, python -m bench.bench_intake,
 python -m bench.stages, python -m bench.bench_xlsx, python -m bench.bench_statistics, python -m bench.bench_persisted.
-One that fails is reported and the others still run; the exit status says whether all ran. Benchmarks are never part of the tests' pass/fail.
+One that fails is reported and the others still run; the exit status says whether all ran. Benchmarks are never
+part of the tests' pass/fail.
 """
 
 from __future__ import annotations

@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import orjson
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
@@ -114,6 +115,7 @@ def create_app(
         cost_budget=settings.query_cost_budget,
         heavy_wait_s=settings.acquire_timeout_s,
         documents=settings.documents,
+        shipped_documents=orjson.loads((CONSOLE_DIR / "persisted-documents.json").read_bytes()),
     )
     keys = KeyResolver(resources)
     view = SecgovGraphQL(schema, resources=resources, settings=settings)

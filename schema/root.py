@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 
 import graphql
 import strawberry
@@ -92,14 +93,15 @@ def build_schema(
     cost_budget: int = DEFAULT_BUDGET,
     heavy_wait_s: float = 2.0,
     documents: str = "any",
+    shipped_documents: Mapping[str, str] | None = None,
 ) -> strawberry.Schema:
     """The schema; `introspection=False` (production) refuses `__schema` and `__type` while validating (`__typename`
     stays: it names a type, it does not describe the schema). `cost_budget` bounds each operation's estimated cost
     (schema/cost.py); an operation above a quarter of it waits up to `heavy_wait_s` for the heavy lane.
-    `documents="trusted"` runs only registered documents (schema/persisted.py)."""
+    `documents="trusted"` runs only registered documents (schema/persisted.py) and `shipped_documents`."""
     limits = CostLimits(budget=cost_budget, wait_s=heavy_wait_s)
     known = KnownDocuments()
-    persisted = DocumentsByHash(documents)
+    persisted = DocumentsByHash(documents, shipped=shipped_documents)
     built = SecgovSchema(
         query=Query,
         mutation=Mutation,

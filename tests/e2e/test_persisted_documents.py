@@ -147,3 +147,21 @@ async def test_a_subscription_not_registered_is_refused_with_an_error_message(ds
         await asyncio.to_thread(server.stop)
     assert answer["type"] == "error" and answer["id"] == "1"
     assert answer["payload"][0]["extensions"]["code"] == "PERSISTED_QUERY_REQUIRED"
+
+
+async def test_the_consoles_own_documents_run_on_a_trusted_server(pool):
+    from graphql import build_schema, parse, validate
+
+    from api.app import CONSOLE_DIR
+    from schema.root import build_schema as build_ours
+
+    shipped = json.loads((CONSOLE_DIR / "persisted-documents.json").read_text(encoding="utf-8"))
+    types = build_schema(build_ours().as_str())
+    for sha256, text in shipped.items():  # each named by its hash, each valid against the schema
+        assert sha256 == sha256_of(text)
+        assert validate(types, parse(text)) == [], text
+    sign_in = next(text for text in shipped.values() if text.startswith("query SignIn"))
+    async with app_client(pool, documents="trusted") as c:
+        r = await c.post("/graphql", json={"query": sign_in})
+    assert "errors" not in r.json(), r.json()
+    assert r.json()["data"]["viewer"]["role"] == "public"

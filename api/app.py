@@ -125,7 +125,7 @@ def create_app(
     upload, submission = make_routes(settings, resources)
     app = Starlette(
         routes=[
-            Route("/graphql", CsrfGuard(view), methods=["GET", "POST"]),
+            Route("/graphql", CsrfGuard(view, allowed_origins=settings.cors_origins), methods=["GET", "POST"]),
             WebSocketRoute("/graphql", view),
             Route("/api/v1/reports/{code}/{period}", upload, methods=["POST"]),  # type: ignore[arg-type]
             Route("/api/v1/submissions/{id}", submission, methods=["GET"]),  # type: ignore[arg-type]

@@ -102,7 +102,9 @@ class Settings:
 
 def _parse(name: str, raw: str, kind: Any) -> Any:
     """One variable's text as its setting's type; a wrong value names the variable."""
-    base = next((a for a in typing.get_args(kind) if a is not type(None)), kind)
+    # `X | None` is read as X; any other type (a tuple of origins, say) as itself.
+    args = typing.get_args(kind)
+    base = next(a for a in args if a is not type(None)) if type(None) in args else kind
     try:
         if base is bool:
             if raw.lower() in _ON:

@@ -53,14 +53,14 @@ async def register(database_url: str, manifest: dict[str, str]) -> int:
 
 def cmd_documents(args: argparse.Namespace, settings: Settings) -> int:
     from api.cli import fail, resolve_urls
-    from schema.root import schema
+    from schema.root import build_schema
 
     path = Path(args.file)
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as e:
         return fail(f"{path}: {e}")
-    found = problems(manifest, graphql.build_schema(schema.as_str()))
+    found = problems(manifest, graphql.build_schema(build_schema().as_str()))
     if found:
         return fail(f"{path}: nothing registered; {len(found)} problem(s):\n  " + "\n  ".join(found))
     settings = resolve_urls(settings)

@@ -11,7 +11,7 @@ from graphql import ASTValidationRule, GraphQLError, Lexer, Source, TokenKind, V
 from strawberry.extensions import AddValidationRules, SchemaExtension
 
 from schema.enums import described
-from sql.errors import StoreError, is_unavailable
+from sql.errors import Refusal, is_unavailable
 
 
 @strawberry.enum(description="Why a request was refused, as a stable code (the same codes as the REST routes').")
@@ -47,11 +47,11 @@ def errors_field() -> list[UserError]:
     return described
 
 
-def user_error(error: StoreError) -> UserError:
+def user_error(error: Refusal) -> UserError:
     return UserError(code=ErrorCode(error.code), message=error.message, field=error.field)
 
 
-class BadId(StoreError):
+class BadId(Refusal):
     """A malformed global ID or cursor: BAD_USER_INPUT in a query, INVALID_INPUT in a mutation."""
 
     code = "INVALID_INPUT"

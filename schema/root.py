@@ -127,6 +127,3 @@ def build_schema(
     # The estimate walks graphql-core's types, rebuilt from the SDL (strawberry keeps its own private).
     limits.types = graphql.build_schema(built.as_str())
     return built
-
-
-schema = build_schema()

@@ -28,6 +28,19 @@ MEDIA = {
 }
 
 
+def file_response(body: bytes, media_type: str, filename: str) -> Response:
+    """A download: HTML shown inline under a policy that runs nothing, anything else as an attachment."""
+    html = filename.endswith(".html")
+    headers = {
+        "Content-Disposition": f'{"inline" if html else "attachment"}; filename="{filename}"',
+        "Cache-Control": "private, no-store",
+        "X-Content-Type-Options": "nosniff",
+    }
+    if html:
+        headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    return Response(body, media_type=media_type, headers=headers)
+
+
 def make_route(resources: Resources) -> object:
     async def opsg_download(request: Request) -> Response:
         role = request.state.viewer.role
@@ -48,14 +61,6 @@ def make_route(resources: Resources) -> object:
         else:
             # Word files take a moment to build: off the event loop.
             body = await asyncio.to_thread(render.RENDERERS[fmt], table)
-        disposition = "inline" if fmt == "html" else "attachment"
-        headers = {
-            "Content-Disposition": f'{disposition}; filename="opsg-report-{table.month}.{fmt}"',
-            "Cache-Control": "private, no-store",
-            "X-Content-Type-Options": "nosniff",
-        }
-        if fmt == "html":
-            headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
-        return Response(body, media_type=MEDIA[fmt], headers=headers)
+        return file_response(body, MEDIA[fmt], f"opsg-report-{table.month}.{fmt}")
 
     return opsg_download

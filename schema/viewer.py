@@ -7,7 +7,7 @@ from enum import Enum
 
 import strawberry
 
-from domain.roles import OBSERVATION_WRITERS, OPSG_READERS, REPORT_READERS, UPLOADERS
+from domain.roles import OBSERVATION_WRITERS, OPSG_READERS, REPORT_READERS, STAFF, UPLOADERS
 from schema.context import Info
 from schema.enums import described
 
@@ -31,6 +31,7 @@ RESTRICTED: dict[str, frozenset[str]] = {
     "uploadReport": UPLOADERS,
     "opsgReport": OPSG_READERS,
     "recordObservation": OBSERVATION_WRITERS,
+    "importRegister": STAFF,
 }
 
 

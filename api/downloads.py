@@ -11,8 +11,8 @@ import asyncio
 from starlette.requests import Request
 from starlette.responses import Response
 
-from api.edge import error_response
 from api.resources import Resources
+from api.responses import error_response
 from domain.errors import Refusal
 from domain.opsg import render
 from domain.opsg.table import build

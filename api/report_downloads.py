@@ -12,8 +12,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from api.downloads import file_response
-from api.edge import error_response
 from api.resources import Resources
+from api.responses import error_response
 from domain.errors import Refusal
 from domain.operations import render
 from domain.operations.report import build

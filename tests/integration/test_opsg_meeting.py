@@ -23,7 +23,7 @@ RECORD = """mutation($i: RecordMeetingOutcomeInput!) { recordMeetingOutcome(inpu
     followUps { id reference text owner ownerName due status reportType period }
     errors { code message field } } }"""
 EXCEPTIONS = """query($t: String, $p: String) { exceptions(filter: { reportType: $t, period: $p }) { edges { node {
-    id ruleCode subject status history { action comment meeting { reference } } } } } }"""
+    id ruleCode subject status history { id action comment meeting { reference } } } } } }"""
 TABLE = """query($m: String!) { opsgReport(month: $m) { heading markdown
     followUps { reference text owner status closingComment meeting { reference } } } }"""
 CLOSE = """mutation($id: ID!, $c: String!) { closeFollowUp(id: $id, comment: $c) {
@@ -159,6 +159,7 @@ async def test_history_and_follow_ups_are_shown_by_the_meetings_classification(d
         "followUps": [{"text": "Red matter", "owner": "DCC", "due": "2018-08-21", "exceptionId": csr["TOTAL"]["id"]}],
     }
     assert (await gql(RECORD, {"i": outcome}, key=opsg))["data"]["recordMeetingOutcome"]["errors"] == []
+    entry = (await csr_may(gql, opsg))["TOTAL"]["history"][-1]["id"]
     for role, sees in (("opsg", True), ("admin", True), ("panel", False), ("dcc", False)):
         key = await api_keys.get(role)
         total = (await csr_may(gql, key))["TOTAL"]
@@ -166,6 +167,8 @@ async def test_history_and_follow_ups_are_shown_by_the_meetings_classification(d
         # What the meeting said, and that it met, only by the meeting's classification: the entry is absent otherwise.
         made_there = [h for h in total["history"] if h["action"] == "ACKNOWLEDGE"]
         assert [h["meeting"] for h in made_there] == ([{"reference": "OPSG_11_3007"}] if sees else []), role
+        found = await gql("query($id: ID!) { node(id: $id) { id } }", {"id": entry}, key=key)
+        assert (found["data"]["node"] is not None) is sees, role
         listed = (await gql("{ followUps { totalCount edges { node { reference } } } }", key=key))["data"]
         assert ("OPSG11/01" in json.dumps(listed)) is sees, role
         if role in ("opsg", "admin", "panel"):

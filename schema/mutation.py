@@ -11,7 +11,7 @@ import asyncpg
 from domain.errors import Refusal
 from domain.roles import check_role
 from schema.context import Info
-from schema.errors import UserError, user_error
+from schema.errors import ErrorCode, UserError, user_error
 from schema.loading import Pick, load_one
 from sql.db import Conn
 
@@ -35,9 +35,9 @@ async def answer(call: Awaitable[T]) -> tuple[T | None, list[UserError]]:
     except Refusal as e:
         return None, [user_error(e)]
     except asyncpg.UniqueViolationError as e:
-        return None, [UserError(code="CONFLICT", message=f"already exists: {e.detail or e}")]
+        return None, [UserError(code=ErrorCode.CONFLICT, message=f"already exists: {e.detail or e}")]
     except (asyncpg.CheckViolationError, asyncpg.ForeignKeyViolationError, asyncpg.DataError) as e:
-        return None, [UserError(code="INVALID_INPUT", message=f"not accepted: {e.detail or e}")]
+        return None, [UserError(code=ErrorCode.INVALID_INPUT, message=f"not accepted: {e.detail or e}")]
 
 
 async def run(

@@ -1,4 +1,5 @@
-"""Which GraphQL operation a request ran, told to the edge so metrics and the access log can name it.
+"""What the edge and the endpoint learn from executing an operation: its name (`OperationName`, for metrics and
+the access log) and whether it got as far as executing (`Executed`).
 
 The edge opens a note for each request (`noting_operation`); executing the operation (this extension) or answering
 it from the response cache writes the name in it; the edge reads it once the answer is sent. A context variable
@@ -52,3 +53,14 @@ class OperationName(SchemaExtension):
     def on_operation(self) -> Iterator[None]:
         yield
         note_operation(self.execution_context.operation_name)
+
+
+class Executed(SchemaExtension):
+    """Marks that the operation passed every check before execution (listed after them: parse, validation, cost),
+    so the endpoint can tell an answer whose data was nulled while executing from a refusal (GraphQL over HTTP)."""
+
+    def on_execute(self) -> Iterator[None]:
+        context = self.execution_context.context
+        if hasattr(context, "executed"):
+            context.executed = True
+        yield

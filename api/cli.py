@@ -214,6 +214,7 @@ def cmd_scheduler(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_revalidate(args: argparse.Namespace, settings: Settings) -> int:
+    from domain.viewer import SYSTEM
     from schema.relay import global_id, pk_of
     from sql import opsg, submissions
     from workers.broker import enqueue_message, make_broker
@@ -230,7 +231,11 @@ def cmd_revalidate(args: argparse.Namespace, settings: Settings) -> int:
         conn = await db.connect(settings.database_url or "")
         try:
             ids = pks or sorted(
-                {r.submission_id for r in await opsg.table(conn, month=args.month) if r.submission_id is not None}
+                {
+                    r.submission_id
+                    for r in await opsg.table(conn, month=args.month, viewer=SYSTEM)
+                    if r.submission_id is not None
+                }
             )
             for pk in ids:
                 await submissions.reset_for_revalidation(conn, id=pk)

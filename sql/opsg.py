@@ -18,6 +18,7 @@ from domain.opsg.model import (
 )
 from domain.opsg.words import month_end
 from domain.periods import check_period, month_start
+from domain.viewer import Viewer
 from sql import catalogue
 from sql.db import Conn
 from sql.errors import InvalidInput
@@ -105,15 +106,15 @@ async def calendar(conn: Conn, *, month: str, as_at: datetime | None = None) -> 
     return from_records(DueRow, await fetch(conn, "opsg.calendar", month=check_month(month), as_at=as_at))
 
 
-async def table(conn: Conn, *, month: str) -> list[ReportRow]:
+async def table(conn: Conn, *, month: str, viewer: Viewer) -> list[ReportRow]:
     """The OPSG table's rows for the month, judged as at the earlier of now and the month's end."""
-    return [_table_row(r) for r in await fetch(conn, "opsg.table", month=check_month(month))]
+    return [_table_row(r) for r in await fetch(conn, "opsg.table", month=check_month(month), **viewer.sql_args())]
 
 
-async def month_input(conn: Conn, *, month: str) -> MonthInput:
-    """Everything the month's table is written from: its rows and the month's OPSG meeting."""
+async def month_input(conn: Conn, *, month: str, viewer: Viewer) -> MonthInput:
+    """Everything the month's table is written from: its rows and the month's OPSG meeting the viewer may see."""
     month = check_month(month)
-    records = await fetch(conn, "opsg.table", month=month)
+    records = await fetch(conn, "opsg.table", month=month, **viewer.sql_args())
     rows = tuple(_table_row(r) for r in records)
     first = records[0] if records else None
     meeting = None
@@ -122,7 +123,7 @@ async def month_input(conn: Conn, *, month: str) -> MonthInput:
             id=first["meeting_id"], reference=first["meeting_reference"], held_on=first["meeting_held_on"]
         )
     elif first is None:  # an empty catalogue: no rows to carry the meeting
-        found = await fetchrow(conn, "opsg.meeting", month=month)
+        found = await fetchrow(conn, "opsg.meeting", month=month, **viewer.sql_args())
         meeting = Meeting(id=found["id"], reference=found["reference"], held_on=found["held_on"]) if found else None
     as_at = rows[0].as_at if rows else min(datetime.now(UTC), month_end(month))
     return MonthInput(month=month, as_at=as_at, rows=rows, meeting=meeting)

@@ -15,6 +15,7 @@ from domain.opsg import render
 from domain.opsg.model import Observation, ReportRow
 from domain.opsg.table import OpsgLine, OpsgTable, OpsgTableRow, build
 from domain.roles import OBSERVATION_WRITERS, OPSG_READERS
+from domain.viewer import Viewer
 from schema.context import Info
 from schema.errors import UserError, bad_user_input, unauthenticated
 from schema.governance.types import Meeting
@@ -197,9 +198,9 @@ class OpsgReport:
         return Meeting.from_row(row) if row else None
 
 
-async def table_of(conn: Conn, month: str) -> OpsgTable:
-    """The OPSG table of a month (InvalidInput for a bad month)."""
-    return build(await opsg.month_input(conn, month=month))
+async def table_of(conn: Conn, month: str, viewer: Viewer) -> OpsgTable:
+    """The OPSG table of a month as the viewer may read it (InvalidInput for a bad month)."""
+    return build(await opsg.month_input(conn, month=month, viewer=viewer))
 
 
 def _aware(instant: datetime | None) -> datetime | None:
@@ -258,7 +259,7 @@ class OpsgQuery:
             raise GraphQLError(f"the {role} role may not read the OPSG table", extensions={"code": "FORBIDDEN"})
         try:
             async with info.context.connection() as conn:
-                table = await table_of(conn, month)
+                table = await table_of(conn, month, info.context.viewer)
         except StoreError as e:
             raise bad_user_input(e.message) from e
         return OpsgReport.from_table(table)

@@ -32,7 +32,8 @@ ORDER BY c.due_at, c.report_type_id, c.period;
 -- due rule and no row otherwise. Delivery as at the earlier of now and the end of the month; the figures from
 -- the parsed rows of the submission that counts (the newest one not REJECTED, received by then); the exceptions of
 -- the report and period (the first 20, most severe first) with the latest review comment of each; and the
--- observation OPSG recorded for the report and period. Every row also names the month's first OPSG meeting.
+-- observation OPSG recorded for the report and period. Every row also names the month's first OPSG meeting that
+-- the viewer may see (a classified meeting is never named to a viewer who may not see it).
 WITH win AS (
     SELECT first_day,
            first_day::timestamp AT TIME ZONE 'Europe/London' AS starts,
@@ -45,6 +46,7 @@ WITH win AS (
         SELECT mm.id, mm.reference, mm.held_on
         FROM meetings mm JOIN bodies b ON b.id = mm.body_id
         WHERE b.code = 'OPSG' AND mm.held_on >= m.first_day AND mm.held_on < m.first_day + interval '1 month'
+          AND can_see(mm.classification, b.code, :viewer_role, :viewer_bodies)
         ORDER BY mm.held_on, mm.id
         LIMIT 1
     ) AS mt ON true
@@ -183,11 +185,12 @@ LEFT JOIN opsg_observations o ON o.report_type_id = t.id AND o.period = k.period
 ORDER BY t.table_order, t.id, k.period NULLS LAST;
 
 -- name: meeting
--- The first OPSG meeting held in the month, if any.
+-- The first OPSG meeting held in the month that the viewer may see, if any.
 SELECT m.id, m.reference, m.held_on
 FROM meetings m JOIN bodies b ON b.id = m.body_id
 WHERE b.code = 'OPSG' AND m.held_on >= to_date(:month::text || '-01', 'YYYY-MM-DD')
   AND m.held_on < to_date(:month::text || '-01', 'YYYY-MM-DD') + interval '1 month'
+  AND can_see(m.classification, b.code, :viewer_role, :viewer_bodies)
 ORDER BY m.held_on, m.id
 LIMIT 1;
 

@@ -6,6 +6,7 @@ from collections.abc import AsyncIterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from uuid import UUID
 
 import orjson
 
@@ -95,10 +96,32 @@ async def content(conn: Conn, *, submission_id: int) -> bytes:
     return data
 
 
-async def begin_attempt(conn: Conn, *, id: int) -> int | None:
-    """Count an attempt (committed at once); None when the submission is already final."""
-    attempts: int | None = await fetchval(conn, "submissions.begin_attempt", id=id)
-    return attempts
+@dataclass(frozen=True, slots=True)
+class Attempt:
+    """What a delivery found: its attempt begun (counted, lease taken), or why not."""
+
+    number: int | None  # the attempt, counted; None when not begun
+    final: bool = False  # the submission is final already: nothing to do
+    lease_left_s: float = 0.0  # another delivery's lease runs this much longer
+
+
+async def begin_attempt(conn: Conn, *, id: int, token: UUID, lease_s: float) -> Attempt:
+    """Count an attempt and take the run's lease (committed at once), unless the submission is final or another
+    delivery holds a live lease."""
+    number: int | None = await fetchval(conn, "submissions.begin_attempt", id=id, token=token, lease_s=lease_s)
+    if number is not None:
+        return Attempt(number)
+    found = await fetchrow(conn, "submissions.lease_of", id=id)
+    if found is None:
+        raise NotFound(f"no submission {id}", field="id")
+    if found["status"] not in ("RECEIVED", "VALIDATING"):
+        return Attempt(None, final=True)
+    return Attempt(None, lease_left_s=found["lease_left_s"])
+
+
+async def renew_lease(conn: Conn, *, id: int, token: UUID, lease_s: float) -> bool:
+    """Keep the run's lease; False when it is no longer this run's."""
+    return await fetchval(conn, "submissions.renew_lease", id=id, token=token, lease_s=lease_s) is not None
 
 
 async def give_back_attempt(conn: Conn, *, id: int) -> None:
@@ -114,6 +137,7 @@ class RunContext:
     status: str
     received_at: datetime
     attempts: int
+    lease_token: UUID | None
     first_received_at: datetime | None
     due_at: datetime | None
     newest_accepted_id: int | None

@@ -9,7 +9,7 @@ from typing import Any
 import orjson
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
-from starlette.types import Message, Receive, Scope, Send
+from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
@@ -18,12 +18,12 @@ from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET, UnsetType
 
 from api import page_headers
-from api.auth import InvalidKey, KeyResolver
 from api.graphiql import page as graphiql_page
 from api.resources import Resources
 from api.response_cache import Key, ResponseCache, request_key
 from api.settings import Settings
-from api.sockets import MAX_OPERATIONS_PER_CONNECTION
+from api.sockets import MAX_OPERATIONS_PER_CONNECTION, Refused, session_of
+from api.variables import replaying
 from domain.periods import today
 from domain.viewer import PUBLIC, Viewer
 from schema.connection import RequestConnection
@@ -39,9 +39,7 @@ _BEFORE_EXECUTION = {"GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED", "BAD_U
 
 
 class SecgovGraphQL(GraphQL[Context, None]):
-    def __init__(
-        self, schema: Any, *, resources: Resources, settings: Settings, keys: KeyResolver | None = None, **kwargs: Any
-    ) -> None:
+    def __init__(self, schema: Any, *, resources: Resources, settings: Settings, **kwargs: Any) -> None:
         super().__init__(
             schema,
             graphql_ide=None if settings.production else "graphiql",
@@ -51,9 +49,8 @@ class SecgovGraphQL(GraphQL[Context, None]):
         )
         self.resources = resources
         self.settings = settings
-        self.keys = keys or KeyResolver(resources)  # the edge's, so that both see a revocation at once
         self.cache = ResponseCache(settings.response_cache_bytes) if settings.response_cache else None
-        self._ide_html = graphiql_page(super().graphql_ide_html) if not settings.production else ""
+        self._ide_html = graphiql_page() if not settings.production else ""
         self._ide_headers = page_headers.graphiql(self._ide_html)
 
     @property
@@ -112,16 +109,7 @@ class SecgovGraphQL(GraphQL[Context, None]):
             else:
                 self.cache.miss()
 
-        sent = False
-
-        async def replay() -> Message:
-            nonlocal sent
-            if sent:
-                return await receive()
-            sent = True
-            return {"type": "http.request", "body": body, "more_body": False}
-
-        return replay
+        return replaying(body, receive)
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
         # The edge middleware has resolved the key and the request id already.
@@ -198,13 +186,13 @@ class SecgovGraphQL(GraphQL[Context, None]):
         return response
 
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
-        """The WebSocket's key arrives in connection_init: {"Authorization": "Bearer <key>"}."""
-        params = context.connection_params or {}
-        header = params.get("Authorization") or params.get("authorization")
+        """The WebSocket's key, checked here only (api/sockets.py says where it is read from and how it is watched)."""
         try:
-            viewer = await self.keys.viewer(header if isinstance(header, str) else None)
-        except InvalidKey as e:
-            raise ConnectionRejectionError({"code": "UNAUTHENTICATED", "message": str(e)}) from e
+            viewer = await session_of(context.request.scope).authenticate(
+                context.connection_params or {}, context.request.headers.get("authorization")
+            )
+        except Refused as e:
+            raise ConnectionRejectionError({"message": str(e)}) from e
         context.viewer = viewer
         context.loaders = Loaders(context.db, viewer)
         ack: UnsetType = UNSET

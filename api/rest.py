@@ -9,17 +9,17 @@ from datetime import datetime
 import orjson
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
+from starlette.types import Message
 
 from api.edge import error_response
 from api.resources import Resources
 from api.settings import Settings
-from domain.errors import PayloadTooLarge
+from domain.errors import PayloadTooLarge, Refusal
 from domain.periods import check_period
 from domain.roles import REPORT_READERS
 from schema.relay import global_id, pk_of
 from schema.reports.intake import accept, check_uploader
 from sql import audit, catalogue, submissions
-from sql.errors import StoreError
 
 log = logging.getLogger("secgov.audit")
 Route = Callable[[Request], Awaitable[Response]]
@@ -42,7 +42,7 @@ STATUS = {
 }
 
 
-def refused(e: StoreError) -> Response:
+def refused(e: Refusal) -> Response:
     return error_response(STATUS.get(e.code, 400), e.code, e.message)
 
 
@@ -59,6 +59,15 @@ async def read_body(request: Request, limit: int) -> bytes:
             raise PayloadTooLarge(f"the body is larger than the limit of {limit:,} bytes")
         parts.append(chunk)
     return b"".join(parts)
+
+
+def replaying(request: Request, body: bytes) -> Request:
+    """The same request, its body (already read, within the limit) offered again, so Starlette can parse its form."""
+
+    async def receive() -> Message:
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return Request(request.scope, receive)
 
 
 def make_routes(settings: Settings, resources: Resources) -> tuple[object, object]:
@@ -80,8 +89,7 @@ def make_routes(settings: Settings, resources: Resources) -> tuple[object, objec
             content_type = request.headers.get("content-type")
             filename = request.query_params.get("filename")
             if (content_type or "").startswith("multipart/form-data"):
-                request._body = body  # let Starlette parse the form from what was already read
-                async with request.form(max_files=1, max_fields=10) as form:
+                async with replaying(request, body).form(max_files=1, max_fields=10) as form:
                     part = form.get("file")
                     if part is None or isinstance(part, str):
                         return error_response(400, "INVALID_INPUT", "the multipart body has no file field 'file'")
@@ -102,7 +110,7 @@ def make_routes(settings: Settings, resources: Resources) -> tuple[object, objec
                 received_at=received_at,
                 request_id=request.state.request_id,
             )
-        except StoreError as e:
+        except Refusal as e:
             return refused(e)
         sid = global_id("ReportSubmission", received.submission_id)
         if received.duplicate_of is not None:
@@ -115,7 +123,7 @@ def make_routes(settings: Settings, resources: Resources) -> tuple[object, objec
             return error_response(401, "UNAUTHENTICATED", "an API key is needed")
         try:
             pk = pk_of(request.path_params["id"], "ReportSubmission")
-        except StoreError as e:
+        except Refusal as e:
             return refused(e)
         async with resources.pool.acquire() as conn:
             rows = await submissions.by_ids(conn, ids=[pk]) if viewer.role in REPORT_READERS else []

@@ -25,6 +25,7 @@ from schema.documents import KnownDocuments, ParseAndValidateOnce
 from schema.errors import ErrorPolicy, coded
 from schema.governance.mutations import GovernanceMutation
 from schema.governance.queries import GovernanceQuery
+from schema.labels import LabelQuery
 from schema.limits import DocumentSize
 from schema.modifications.mutations import ModificationMutation
 from schema.modifications.queries import ModificationQuery
@@ -38,6 +39,7 @@ from schema.reports.mutations import ReportMutation
 from schema.reports.opsg import OpsgMutation, OpsgQuery
 from schema.reports.queries import ReportQuery
 from schema.reports.review import ReviewMutation
+from schema.reports.status_chart import StatusChartQuery
 from schema.viewer import ViewerQuery
 
 log = logging.getLogger("secgov.graphql")
@@ -47,7 +49,16 @@ log = logging.getLogger("secgov.graphql")
     description="What can be read: the register, committee business, modifications, the DCC's reports and their review."
 )
 class Query(
-    NodeQuery, ViewerQuery, RegisterQuery, ModificationQuery, GovernanceQuery, ReportQuery, OpsgQuery, AuditQuery
+    NodeQuery,
+    ViewerQuery,
+    LabelQuery,
+    RegisterQuery,
+    ModificationQuery,
+    GovernanceQuery,
+    ReportQuery,
+    StatusChartQuery,
+    OpsgQuery,
+    AuditQuery,
 ):
     pass
 
@@ -108,6 +119,3 @@ def build_schema(
     # The estimate walks graphql-core's types, rebuilt from the SDL (strawberry keeps its own private).
     limits.types = graphql.build_schema(built.as_str())
     return built
-
-
-schema = build_schema()

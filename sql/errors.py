@@ -18,9 +18,6 @@ from domain.errors import (
     UnsupportedMediaType,
 )
 
-# The store raises the domain's refusals; the name says where they come from in its callers.
-StoreError = Refusal
-
 __all__ = [
     "Conflict",
     "Forbidden",
@@ -31,7 +28,6 @@ __all__ = [
     "NotFound",
     "PayloadTooLarge",
     "Refusal",
-    "StoreError",
     "Unauthenticated",
     "UnknownReportType",
     "UnsupportedMediaType",

@@ -13,7 +13,7 @@ from uuid import UUID, uuid4
 import polars as pl
 
 from domain.periods import LONDON
-from sql import catalogue, exceptions, submissions
+from sql import catalogue, events, exceptions, submissions
 from sql.db import Pool
 from sql.errors import NotFound, cannot_hold
 from sql.exceptions import Raised
@@ -234,11 +234,8 @@ class _Run:
             raised = await exceptions.raised_by_run(conn, run_id=run_id, cap=self.limits.max_exceptions_per_rule)
             flagged = await _raise(conn, ctx, result, raised, run_id, self.is_resubmission, self.attempt)
             self.laps("exceptions")
-            await submissions.notify(conn, {"type": "submission", "id": submission_id, "status": result.status})
-            for i in range(0, len(flagged), 500):
-                await submissions.notify(
-                    conn, {"type": "exceptions", "ids": flagged[i : i + 500], "report_type": rt.code}
-                )
+            await events.notify(conn, events.SubmissionChanged(submission_id, result.status))
+            await events.flagged(conn, flagged, rt.code)
         self.laps("commit")
         return flagged
 

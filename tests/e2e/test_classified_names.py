@@ -22,7 +22,7 @@ import pytest
 from domain.opsg.words import long_day
 from domain.roles import OPSG_READERS
 from schema.relay import global_id
-from schema.root import schema
+from schema.export import sdl
 from sql import governance, parties
 from tests.support.access import CLASSES, OWNERS, VIEWERS, sees
 
@@ -129,7 +129,8 @@ class Walk:
         return found
 
 
-OPERATIONS = Walk(schema.as_str()).operations()
+SDL = sdl()
+OPERATIONS = Walk(SDL).operations()
 
 
 async def make_register(pool) -> list[Item]:
@@ -216,7 +217,7 @@ async def answers_of(viewer: str, key: str | None, items: list[Item], gql, clien
 
 def test_the_walk_reaches_every_field_that_names_one():
     """The walk is found from the schema: it reaches the OPSG table's heading and Markdown and every namer."""
-    assert Walk(schema.as_str()).leads >= NAMERS
+    assert Walk(SDL).leads >= NAMERS
     assert {"node", "bodies", "highlights", "actions", "opsgReport", "modifications"} <= set(OPERATIONS)
     assert "heading" in OPERATIONS["opsgReport"] and "markdown" in OPERATIONS["opsgReport"]
 

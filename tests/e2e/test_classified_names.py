@@ -21,8 +21,8 @@ import pytest
 
 from domain.opsg.words import long_day
 from domain.roles import OPSG_READERS
-from schema.relay import global_id
 from schema.export import sdl
+from schema.relay import global_id
 from sql import governance, parties
 from tests.support.access import CLASSES, OWNERS, VIEWERS, sees
 

@@ -1,9 +1,10 @@
 """`make bench`: every benchmark in turn, then one table of what they measured (bench/results/*.json).
 
-python -m bench [--skip reads validation intake stages xlsx statistics]
+python -m bench [--skip reads validation intake stages xlsx statistics processes]
 
 Each benchmark also runs alone: python -m bench.reads, python -m bench.bench_validation, python -m bench.bench_intake,
-python -m bench.stages, python -m bench.bench_xlsx, python -m bench.bench_statistics. One that fails is reported and
+python -m bench.stages, python -m bench.bench_xlsx, python -m bench.bench_statistics,
+python -m bench.api_processes. One that fails is reported and
 the others still run; the exit status says whether all ran. Benchmarks are never part of the tests' pass/fail.
 """
 
@@ -26,6 +27,7 @@ MODULES = (
     ("stages", "bench.stages", "stages.json"),
     ("xlsx", "bench.bench_xlsx", "xlsx.json"),
     ("statistics", "bench.bench_statistics", "statistics.json"),
+    ("processes", "bench.api_processes", "api_processes.json"),
 )
 
 
@@ -96,6 +98,18 @@ def _reads(data: dict[str, Any]) -> list[list[str]]:
     return rows
 
 
+def _processes(data: dict[str, Any]) -> list[list[str]]:
+    return [
+        [
+            "API processes",
+            r["name"],
+            f"one process {r['one_process_rps']} rps, two processes {r['two_processes_rps']} rps",
+            f"two {r['two_over_one_ratio']}x one",
+        ]
+        for r in data.get("reads", [])
+    ]
+
+
 def summary(ran: dict[str, str]) -> str:
     rows: list[list[str]] = []
     reads_file = RESULTS / "reads.json"
@@ -104,7 +118,8 @@ def summary(ran: dict[str, str]) -> str:
     for name, _, result in MODULES:
         path = RESULTS / result
         if path.exists():
-            rows += _generic(name, json.loads(path.read_text()))
+            data = json.loads(path.read_text())
+            rows += _processes(data) if name == "processes" else _generic(name, data)
     for name, status in ran.items():
         if status != "ok":
             rows.append([name, "run", status, ""])

@@ -116,6 +116,11 @@ async def begin_attempt(conn: Conn, *, id: int, token: UUID, lease_s: float) -> 
     return Attempt(None, lease_left_s=found["lease_left_s"])
 
 
+async def release_lease(conn: Conn, *, id: int, token: UUID) -> None:
+    """Let the run's lease go (the run failed on a fault): the next delivery may begin at once."""
+    await execute(conn, "submissions.release_lease", id=id, token=token)
+
+
 async def renew_lease(conn: Conn, *, id: int, token: UUID, lease_s: float) -> bool:
     """Keep the run's lease; False when it is no longer this run's."""
     return await fetchval(conn, "submissions.renew_lease", id=id, token=token, lease_s=lease_s) is not None

@@ -43,6 +43,12 @@ async def holding(pool: Pool, submission_id: int, token: UUID, lease_s: float) -
     task = asyncio.create_task(renew())
     try:
         yield
+    except Exception:
+        # A fault (the database went away, ...): the delivery is retried, and need not wait for this lease to lapse.
+        with suppress(Exception):
+            async with pool.acquire() as conn:
+                await submissions.release_lease(conn, id=submission_id, token=token)
+        raise
     finally:
         task.cancel()
         with suppress(asyncio.CancelledError):

@@ -82,6 +82,11 @@ RETURNING id;
 -- run, so it does not count against SECGOV_MAX_ATTEMPTS.
 UPDATE submissions SET attempts = attempts - 1 WHERE id = :id AND attempts > 0;
 
+-- name: release_lease
+-- A run that failed on a fault lets its lease go at once: the delivery retried need not wait for it to lapse.
+UPDATE submissions SET lease_until = now()
+WHERE id = :id AND lease_token = :token AND status = 'VALIDATING';
+
 -- name: for_run
 SELECT s.id, s.report_type_id, s.period, s.status, s.received_at, s.attempts, s.lease_token,
        (SELECT min(o.received_at) FROM submissions o

@@ -12,11 +12,10 @@ from uuid import UUID, uuid4
 
 import polars as pl
 
-from domain.periods import LONDON
+from domain.exception_lifecycle import Raised, run_effect
 from sql import catalogue, events, exceptions, submissions
-from sql.db import Pool
+from sql.db import Conn, Pool
 from sql.errors import NotFound, cannot_hold
-from sql.exceptions import Raised
 from sql.rows import ReportTypeRow
 from validation.findings import FINDINGS, Finding, Severity, frame_of
 from validation.parsing import parse
@@ -25,6 +24,7 @@ from validation.spec import ReportSpec, ServiceLevel
 from validation.text import as_utc
 from workers import copy
 from workers.lease import LeaseHeld, holding
+from workers.raising import raise_and_close
 
 log = logging.getLogger("secgov.worker")
 
@@ -103,11 +103,6 @@ def _unstorable(exc: BaseException, spec: ReportSpec) -> ValidationResult:
             "sqlstate": getattr(exc, "sqlstate", None),
         },
     )
-
-
-def _day(moment: datetime) -> str:
-    """The London day of an instant, as a comment reads it: 4 Jun 2018."""
-    return f"{as_utc(moment).astimezone(LONDON):%d %b %Y}".lstrip("0")
 
 
 @dataclass(frozen=True)
@@ -232,7 +227,7 @@ class _Run:
             )
             self.laps("store")
             raised = await exceptions.raised_by_run(conn, run_id=run_id, cap=self.limits.max_exceptions_per_rule)
-            flagged = await _raise(conn, ctx, result, raised, run_id, self.is_resubmission, self.attempt)
+            flagged = await _raise(conn, ctx, result, raised, run_id, self.is_resubmission)
             self.laps("exceptions")
             await events.notify(conn, events.SubmissionChanged(submission_id, result.status))
             await events.flagged(conn, flagged, rt.code)
@@ -270,35 +265,29 @@ class _Laps:
 
 
 async def _raise(
-    conn: object,
+    conn: Conn,
     ctx: submissions.RunContext,
     result: ValidationResult,
     raised: list[Raised],
     run_id: int,
     is_resubmission: bool,
-    attempts: int,
 ) -> list[int]:
-    """Only the newest non-REJECTED submission raises and closes; a REJECTED one raises its own, closes nothing."""
-    rejected = result.status == "REJECTED"
-    if not rejected and ctx.newest_accepted_id != ctx.id:
-        return []
-    when = _day(ctx.received_at)
-    closing = (
-        f"not raised by the resubmission of {when}"
-        if is_resubmission
-        else f"not raised by the validation of the submission of {when}"
+    """What the run does to its period's exceptions, as domain.exception_lifecycle decides."""
+    effect = run_effect(
+        rejected=result.status == "REJECTED",
+        newest_accepted=ctx.newest_accepted_id == ctx.id,
+        resubmission=is_resubmission,
+        received_at=as_utc(ctx.received_at),
+        late=bool((result.findings_frame.get_column("rule_code") == "LATE_DELIVERY").any()),
     )
-    late = (result.findings_frame.get_column("rule_code") == "LATE_DELIVERY").any()
-    delivery = "late" if late else "on time"
-    return await exceptions.apply_run(
-        conn,  # type: ignore[arg-type]
+    if effect is None:
+        return []
+    return await raise_and_close(
+        conn,
         report_type_id=ctx.report_type_id,
         period=ctx.period,
         raised=raised,
         submission_id=ctx.id,
         run_id=run_id,
-        closes=not rejected,
-        closing_comment=closing,
-        raised_again_comment=f"raised again by the submission of {when}",
-        closing_by_rule={"MISSING_REPORT": f"report received: {delivery}"},
+        effect=effect,
     )

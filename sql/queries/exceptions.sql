@@ -33,8 +33,11 @@ RETURNING version;
 INSERT INTO exception_history (exception_id, actor, action, from_status, to_status, comment)
 VALUES (:exception_id, :actor, :action, :from_status, :to_status, :comment);
 
--- name: history_has
-SELECT EXISTS (SELECT 1 FROM exception_history WHERE exception_id = :exception_id AND comment = :comment);
+-- name: history_having
+-- Which of these (exception, comment) pairs its history has already.
+SELECT DISTINCT h.exception_id, h.comment
+FROM unnest(:ids::bigint[], :comments::text[]) AS w (id, comment)
+JOIN exception_history h ON h.exception_id = w.id AND h.comment = w.comment;
 
 -- name: history_of
 SELECT id, exception_id, at, actor, action, from_status, to_status, comment

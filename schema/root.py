@@ -31,7 +31,9 @@ from schema.modifications.mutations import ModificationMutation
 from schema.modifications.queries import ModificationQuery
 from schema.node import NodeQuery
 from schema.observe import OperationName
+from schema.register.imports import RegisterImportMutation
 from schema.register.mutations import RegisterMutation
+from schema.register.operations import OperationsReportQuery
 from schema.register.queries import RegisterQuery
 from schema.register.types import Party, PartyEvent, VotingGroup
 from schema.reports.live import Subscription
@@ -53,6 +55,7 @@ class Query(
     ViewerQuery,
     LabelQuery,
     RegisterQuery,
+    OperationsReportQuery,
     ModificationQuery,
     GovernanceQuery,
     ReportQuery,
@@ -69,7 +72,13 @@ class Query(
     description="What can be changed; every payload answers expected refusals in errors { code message field }."
 )
 class Mutation(
-    RegisterMutation, ModificationMutation, GovernanceMutation, ReportMutation, ReviewMutation, OpsgMutation
+    RegisterMutation,
+    RegisterImportMutation,
+    ModificationMutation,
+    GovernanceMutation,
+    ReportMutation,
+    ReviewMutation,
+    OpsgMutation,
 ):
     pass
 

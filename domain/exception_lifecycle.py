@@ -38,6 +38,64 @@ class Raised:
 
 
 @dataclass(frozen=True, slots=True)
+class RaisePolicy:
+    """Which of a run's findings become exceptions: those of these severities; those of the `by_column` rules one per
+    column (a bad cell each); at most `cap` per rule, the rest summed up in one MORE exception naming `shown` of
+    them. Handed to the store as data, which reads a run's findings set by set."""
+
+    cap: int
+    severities: tuple[str, ...] = ("WARNING", "HIGH")
+    by_column: tuple[str, ...] = ("SCHEMA",)
+    shown: int = 20
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """What the store found to raise: one finding (ONE), a column's findings of a by-column rule (COLUMN: `n` of
+    them, their first `rows`), or the rest of a rule past the cap (MORE: `n` of them, their first `subjects`)."""
+
+    kind: str
+    rule_code: str
+    subject: str | None
+    severity: str
+    message: str | None
+    sec_clause: str | None
+    details: dict[str, Any] | None
+    row: int | None
+    n: int | None
+    rows: list[int] | None
+    subjects: list[str] | None
+
+
+def raised_from(found: Iterable[Found], policy: RaisePolicy) -> list[Raised]:
+    """The exceptions a run raises, worded, in the order found."""
+    return [_raised(f, policy) for f in found]
+
+
+def _raised(f: Found, policy: RaisePolicy) -> Raised:
+    if f.kind == "MORE":
+        n = f.n or 0
+        return Raised(
+            f.rule_code,
+            "MORE",
+            f.severity,
+            f"{n:,} more {f.rule_code} problems were found in this run and not raised one by one (the first "
+            f"{policy.cap:,} were); see the submission's findings",
+            f.sec_clause,
+            {"count": n, "subjects": list(f.subjects or [])},
+        )
+    subject, message, details = f.subject or "", f.message or "", dict(f.details or {})
+    if f.kind == "COLUMN" and (f.n or 0) > 1:
+        rows = list(f.rows or [])
+        first = str(rows[0]) if rows else "?"
+        message = f"{f.n:,} rows have invalid values in column '{subject}', first at row {first}: {message}"
+        details = {"column": subject, "count": f.n, "rows": rows}
+    elif f.kind == "COLUMN":
+        details["rows"] = [f.row] if f.row is not None else []
+    return Raised(f.rule_code, subject, f.severity, message, f.sec_clause, details)
+
+
+@dataclass(frozen=True, slots=True)
 class Existing:
     """An exception of the period as stored, with what the plan needs of it."""
 

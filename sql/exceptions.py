@@ -6,7 +6,7 @@ from typing import Any, TypedDict, Unpack
 
 import orjson
 
-from domain.exception_lifecycle import Entry, Existing, Key, Plan, Raised, flagged
+from domain.exception_lifecycle import Entry, Existing, Found, Key, Plan, Raised, RaisePolicy, flagged
 from sql.db import Conn
 from sql.loader import execute, executemany, fetch, fetchval
 from sql.rows import ExceptionRow, HistoryRow, from_records
@@ -14,12 +14,33 @@ from sql.rows import ExceptionRow, HistoryRow, from_records
 SYSTEM = "system"
 
 
-async def raised_by_run(conn: Conn, *, run_id: int, cap: int) -> list[Raised]:
-    """The exceptions a run raises, read from its stored findings (WARNING and HIGH; SCHEMA per column; at most
-    `cap` per rule and one MORE for the rest), in the order apply_run takes them."""
-    rows = await fetch(conn, "exceptions.raised_by_run", run_id=run_id, cap=cap)
+async def raised_by_run(conn: Conn, *, run_id: int, policy: RaisePolicy) -> list[Found]:
+    """What a run's stored findings give to raise under the policy, in the order found (set by set: a run can hold a
+    million findings)."""
+    rows = await fetch(
+        conn,
+        "exceptions.raised_by_run",
+        run_id=run_id,
+        severities=list(policy.severities),
+        by_column=list(policy.by_column),
+        cap=policy.cap,
+        shown=policy.shown,
+    )
     return [
-        Raised(r["rule_code"], r["subject"], r["severity"], r["message"], r["sec_clause"], r["details"]) for r in rows
+        Found(
+            r["kind"],
+            r["rule_code"],
+            r["subject"],
+            r["severity"],
+            r["message"],
+            r["sec_clause"],
+            r["details"],
+            r["row"],
+            r["n"],
+            r["rows"],
+            r["subjects"],
+        )
+        for r in rows
     ]
 
 

@@ -12,7 +12,7 @@ from uuid import UUID, uuid4
 
 import polars as pl
 
-from domain.exception_lifecycle import Raised, run_effect
+from domain.exception_lifecycle import Raised, RaisePolicy, raised_from, run_effect
 from sql import catalogue, events, exceptions, submissions
 from sql.db import Conn, Pool
 from sql.errors import NotFound, cannot_hold
@@ -226,7 +226,8 @@ class _Run:
                 rows=None if rows is None else copy.stream(rows),
             )
             self.laps("store")
-            raised = await exceptions.raised_by_run(conn, run_id=run_id, cap=self.limits.max_exceptions_per_rule)
+            policy = RaisePolicy(cap=self.limits.max_exceptions_per_rule)
+            raised = raised_from(await exceptions.raised_by_run(conn, run_id=run_id, policy=policy), policy)
             flagged = await _raise(conn, ctx, result, raised, run_id, self.is_resubmission)
             self.laps("exceptions")
             await events.notify(conn, events.SubmissionChanged(submission_id, result.status))

@@ -10,6 +10,7 @@ from typing import Any
 import polars as pl
 import pytest
 
+from domain.exception_lifecycle import RaisePolicy, raised_from
 from sql import exceptions, submissions
 from tests.support.reports import csv_bytes, received
 from validation.parsing import parse
@@ -140,7 +141,8 @@ async def test_a_runs_findings_are_its_own_when_another_run_took_ids_inside_its_
         assert await submissions.findings_by_rule(conn, submission_id=first) == {
             r["rule_code"]: r["n"] for r in counted
         }
-        raised = await exceptions.raised_by_run(conn, run_id=run, cap=10)
+        policy = RaisePolicy(cap=10)
+        raised = raised_from(await exceptions.raised_by_run(conn, run_id=run, policy=policy), policy)
         assert sorted((r.rule_code, r.subject) for r in raised) == [
             ("SCHEMA", "actual"),
             ("VARIANCE_ABOVE_TOLERANCE", "A"),

@@ -9,9 +9,12 @@ from domain.exception_lifecycle import (
     STILL_MISSING,
     Entry,
     Existing,
+    Found,
     Raised,
+    RaisePolicy,
     missing_report,
     plan,
+    raised_from,
     run_effect,
 )
 
@@ -98,3 +101,48 @@ def test_a_missing_report_is_worded_in_london_time_and_closes_nothing() -> None:
     )
     p = plan([existing(9, "R", "X", "OPEN")], [r], submission_id=None, effect=STILL_MISSING)
     assert p.closes == () and [f.key for f in p.fresh] == [("MISSING_REPORT", "REPORT")]
+
+
+def test_what_a_runs_findings_raise_is_worded_here() -> None:
+    policy = RaisePolicy(cap=2)
+    one = Found(
+        "ONE", "VARIANCE_ABOVE_TOLERANCE", "A", "WARNING", "A: 200.0%", "H3.24", {"ratio": 2}, 3, None, None, None
+    )
+    column = Found(
+        "COLUMN",
+        "SCHEMA",
+        "actual",
+        "HIGH",
+        "actual 'x' on row 2 is not a whole number",
+        None,
+        {},
+        2,
+        1_234,
+        [2, 5],
+        None,
+    )
+    single = Found(
+        "COLUMN", "SCHEMA", "forecast", "HIGH", "forecast -1 on row 4 is negative", None, {"v": 1}, 4, 1, [4], None
+    )
+    more = Found("MORE", "VARIANCE_ABOVE_TOLERANCE", None, "HIGH", None, "H3.24", None, None, 3_001, None, ["C", "D"])
+    assert raised_from([one, column, single, more], policy) == [
+        Raised("VARIANCE_ABOVE_TOLERANCE", "A", "WARNING", "A: 200.0%", "H3.24", {"ratio": 2}),
+        Raised(
+            "SCHEMA",
+            "actual",
+            "HIGH",
+            "1,234 rows have invalid values in column 'actual', first at row 2: actual 'x' on row 2 is not a whole number",
+            None,
+            {"column": "actual", "count": 1_234, "rows": [2, 5]},
+        ),
+        Raised("SCHEMA", "forecast", "HIGH", "forecast -1 on row 4 is negative", None, {"v": 1, "rows": [4]}),
+        Raised(
+            "VARIANCE_ABOVE_TOLERANCE",
+            "MORE",
+            "HIGH",
+            "3,001 more VARIANCE_ABOVE_TOLERANCE problems were found in this run and not raised one by one (the first 2 "
+            "were); see the submission's findings",
+            "H3.24",
+            {"count": 3_001, "subjects": ["C", "D"]},
+        ),
+    ]

@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import orjson
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
@@ -116,6 +117,8 @@ def create_app(
         introspection=not settings.production,
         cost_budget=settings.query_cost_budget,
         heavy_wait_s=settings.acquire_timeout_s,
+        documents=settings.documents,
+        shipped_documents=orjson.loads((CONSOLE_DIR / "persisted-documents.json").read_bytes()),
     )
     keys = KeyResolver(resources)
     view = SecgovGraphQL(
@@ -134,7 +137,11 @@ def create_app(
     upload, submission = make_routes(settings, resources)
     app = Starlette(
         routes=[
-            Route("/graphql", CsrfGuard(VariablesGuard(view)), methods=["GET", "POST"]),
+            Route(
+                "/graphql",
+                CsrfGuard(VariablesGuard(view), allowed_origins=settings.cors_origins),
+                methods=["GET", "POST"],
+            ),
             WebSocketRoute("/graphql", view),
             Route("/api/v1/reports/{code}/{period}", upload, methods=["POST"]),  # type: ignore[arg-type]
             Route("/api/v1/submissions/{id}", submission, methods=["GET"]),  # type: ignore[arg-type]

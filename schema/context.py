@@ -46,6 +46,8 @@ class Context:
     keep_answer: bool = False
     data_version: int | None = None
     answer_keepable: bool = False
+    # Set when the operation reached execution (schema/observe.py): its answer has `data`, even null.
+    executed: bool = False
 
     def connection(self) -> AbstractAsyncContextManager[Conn]:
         """`async with ctx.connection() as conn:` the request's connection (see RequestConnection)."""

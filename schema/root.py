@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 
 import graphql
 import strawberry
@@ -30,7 +31,8 @@ from schema.limits import DocumentSize
 from schema.modifications.mutations import ModificationMutation
 from schema.modifications.queries import ModificationQuery
 from schema.node import NodeQuery
-from schema.observe import OperationName
+from schema.observe import Executed, OperationName
+from schema.persisted import DocumentsByHash, PersistedDocuments
 from schema.register.imports import RegisterImportMutation
 from schema.register.mutations import RegisterMutation
 from schema.register.operations import OperationsReportQuery
@@ -99,18 +101,23 @@ def build_schema(
     introspection: bool = True,
     cost_budget: int = DEFAULT_BUDGET,
     heavy_wait_s: float = 2.0,
+    documents: str = "any",
+    shipped_documents: Mapping[str, str] | None = None,
 ) -> strawberry.Schema:
     """The schema; `introspection=False` (production) refuses `__schema` and `__type` while validating (`__typename`
     stays: it names a type, it does not describe the schema). `cost_budget` bounds each operation's estimated cost
-    (schema/cost.py); an operation above a quarter of it waits up to `heavy_wait_s` for the heavy lane."""
+    (schema/cost.py); an operation above a quarter of it waits up to `heavy_wait_s` for the heavy lane.
+    `documents="trusted"` runs only registered documents (schema/persisted.py) and `shipped_documents`."""
     limits = CostLimits(budget=cost_budget, wait_s=heavy_wait_s)
     known = KnownDocuments()
+    persisted = DocumentsByHash(documents, shipped=shipped_documents)
     built = SecgovSchema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
         types=[Party, PartyEvent, VotingGroup],
         extensions=[
+            lambda: PersistedDocuments(persisted),  # first: it may supply the document, or refuse the request
             ErrorPolicy,
             OperationName,
             lambda: coded(QueryDepthLimiter(max_depth=max_depth)),
@@ -119,6 +126,7 @@ def build_schema(
             DocumentSize,
             lambda: ParseAndValidateOnce(known),
             lambda: QueryCost(limits),
+            Executed,  # after every check that refuses before execution
             DataVersionFirst,
             DirectReads,
             *([] if introspection else [DisableIntrospection]),

@@ -50,7 +50,7 @@ class ReviewOption:
 
 
 @strawberry.type(description="One change to an exception: who, when, what, from which status to which, and why.")
-class HistoryEntry:
+class HistoryEntry(Node):
     at: datetime = strawberry.field(description="When.")
     actor: str = strawberry.field(description="Who: a key's name, or system.")
     action: str = strawberry.field(
@@ -63,6 +63,7 @@ class HistoryEntry:
     @classmethod
     def from_row(cls, r: HistoryRow) -> HistoryEntry:
         return cls(
+            id=global_id("HistoryEntry", r.id),
             at=r.at,
             actor=r.actor,
             action=r.action,

@@ -6,23 +6,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from domain import missing_reports as missing
-from sql import events, exceptions
+from domain.exception_lifecycle import STILL_MISSING, missing_report
+from services.raising import raise_and_close
+from sql import events
 from sql.db import Pool
-from sql.exceptions import Raised
-from sql.missing import Overdue, overdue
-
-
-def raised(due: Overdue) -> Raised:
-    """What is raised for one overdue report."""
-    return Raised(
-        missing.RULE,
-        missing.SUBJECT,
-        missing.SEVERITY,
-        missing.missing_report_message(due.code, due.period, due.due_at, due.sec_clause),
-        due.sec_clause,
-        {"due_at": due.due_at.isoformat(), "period": due.period},
-    )
+from sql.missing import overdue
 
 
 async def raise_missing_reports(pool: Pool, *, now: datetime, lookback_days: int) -> list[int]:
@@ -30,16 +18,15 @@ async def raise_missing_reports(pool: Pool, *, now: datetime, lookback_days: int
     flagged: list[int] = []
     async with pool.acquire() as conn, conn.transaction():
         for due in await overdue(conn, now=now, lookback_days=lookback_days):
-            new = await exceptions.apply_run(
+            raised = missing_report(code=due.code, period=due.period, due_at=due.due_at, sec_clause=due.sec_clause)
+            new = await raise_and_close(
                 conn,
                 report_type_id=due.report_type_id,
                 period=due.period,
-                raised=[raised(due)],
+                raised=[raised],
                 submission_id=None,
                 run_id=None,
-                closes=False,
-                closing_comment="",
-                raised_again_comment=missing.RAISED_AGAIN,
+                effect=STILL_MISSING,
             )
             if new:
                 flagged += new

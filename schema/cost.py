@@ -147,18 +147,19 @@ class _Walk:
             extra = PER_MONTH[key] * size
         inner_page = None
         if named.name.endswith("Connection"):
-            inner_page = page_of(self.argument(node, "first"), node)
+            last = self.argument(node, "last")
+            inner_page = page_of(self.argument(node, "first"), node) if last is None else page_of(last, node, "last")
         return times * (size + extra) + self.cost(node.selection_set, named, times * size, inner_page)
 
 
-def page_of(first: Any, node: FieldNode) -> int:
+def page_of(first: Any, node: FieldNode, name: str = "first") -> int:
     if first is None:
         return DEFAULT_PAGE
     if not isinstance(first, int):
         return MAX_PAGE
     if first > MAX_PAGE:
         where = node.alias.value if node.alias else node.name.value
-        raise too_complex(f"{where}: first: {first} is more than the maximum page size of {MAX_PAGE}")
+        raise too_complex(f"{where}: {name}: {first} is more than the maximum page size of {MAX_PAGE}")
     return max(first, 0)
 
 

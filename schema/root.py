@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from datetime import date
+from typing import Any
 
 import graphql
 import strawberry
@@ -20,7 +22,6 @@ from schema.audit import AuditQuery, audited
 from schema.bounds import bounded
 from schema.cost import DEFAULT_BUDGET, CostLimits, QueryCost
 from schema.data_version import DataVersionFirst
-from schema.direct import DirectReads
 from schema.documents import KnownDocuments, ParseAndValidateOnce
 from schema.errors import ErrorPolicy, coded
 from schema.governance.mutations import GovernanceMutation
@@ -30,6 +31,7 @@ from schema.modifications.mutations import ModificationMutation
 from schema.modifications.queries import ModificationQuery
 from schema.node import NodeQuery
 from schema.observe import OperationName
+from schema.reads import CompiledReads, ReadPath
 from schema.register.mutations import RegisterMutation
 from schema.register.queries import RegisterQuery
 from schema.register.types import Party, PartyEvent, VotingGroup
@@ -79,12 +81,15 @@ def build_schema(
     introspection: bool = True,
     cost_budget: int = DEFAULT_BUDGET,
     heavy_wait_s: float = 2.0,
+    compiled_reads: bool = True,
 ) -> strawberry.Schema:
     """The schema; `introspection=False` (production) refuses `__schema` and `__type` while validating (`__typename`
     stays: it names a type, it does not describe the schema). `cost_budget` bounds each operation's estimated cost
     (schema/cost.py); an operation above a quarter of it waits up to `heavy_wait_s` for the heavy lane."""
     limits = CostLimits(budget=cost_budget, wait_s=heavy_wait_s)
     known = KnownDocuments()
+    reads = ReadPath()
+    reads.enabled = compiled_reads
     built = SecgovSchema(
         query=Query,
         mutation=Mutation,
@@ -100,14 +105,28 @@ def build_schema(
             lambda: ParseAndValidateOnce(known),
             lambda: QueryCost(limits),
             DataVersionFirst,
-            DirectReads,
+            lambda: CompiledReads(reads),
             *([] if introspection else [DisableIntrospection]),
         ],
         config=StrawberryConfig(auto_camel_case=True),
     )
     # The estimate walks graphql-core's types, rebuilt from the SDL (strawberry keeps its own private).
-    limits.types = graphql.build_schema(built.as_str())
+    limits.types = reads.schema = typed(graphql.build_schema(built.as_str()))
     return built
+
+
+def typed(rebuilt: graphql.GraphQLSchema) -> graphql.GraphQLSchema:
+    """The rebuilt schema's Date scalar reads ISO days as the served schema's does (the planner coerces with it)."""
+    day = rebuilt.type_map["Date"]
+    assert isinstance(day, graphql.GraphQLScalarType)
+    day.parse_value = day.coerce_input_value = _iso_day  # type: ignore[method-assign]
+    return rebuilt
+
+
+def _iso_day(value: Any) -> date:
+    if not isinstance(value, str):
+        raise GraphQLError(f"Date cannot represent value: {value!r}")
+    return date.fromisoformat(value)
 
 
 schema = build_schema()

@@ -37,11 +37,14 @@ async def page(
     name_contains: str | None = None,
     voting_group_id: int | None = None,
     after: tuple[str, int] | None = None,
+    before: tuple[str, int] | None = None,
+    backward: bool = False,
     limit: int,
 ) -> list[PartyRow]:
+    """A page in name order; `backward`: the page before `before`, nearest first."""
     rows = await fetch(
         conn,
-        "parties.page",
+        "parties.page_backward" if backward else "parties.page",
         as_of=_held_on(as_of),
         members_only=members_only,
         category=category,
@@ -50,6 +53,8 @@ async def page(
         voting_group_id=voting_group_id,
         after_name=after[0] if after else None,
         after_id=after[1] if after else None,
+        before_name=before[0] if before else None,
+        before_id=before[1] if before else None,
         limit=limit,
     )
     return from_records(PartyRow, rows)

@@ -12,7 +12,19 @@ from strawberry.scalars import JSON
 from schema.context import Info
 from schema.enums import described
 from schema.errors import BadId, bad_user_input
-from schema.relay import After, Connection, First, Node, connection, decode_cursor, global_id, in_memory, page_size
+from schema.relay import (
+    After,
+    Before,
+    Connection,
+    First,
+    Last,
+    Node,
+    connection,
+    decode_cursor,
+    global_id,
+    in_memory,
+    page_size,
+)
 from schema.reports.catalogue import ReportType, Severity, load_report_type
 from sql import submissions
 from sql.rows import FindingRow, RunRow, SubmissionRow
@@ -183,11 +195,15 @@ class ReportSubmission(Node):
         info: Info,
         first: First = None,
         after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[Annotated[ReportException, strawberry.lazy("schema.reports.exceptions")]]:
         from schema.reports.exceptions import ReportException  # here: exceptions imports this module
 
         rows = await info.context.loaders.submission_exceptions.load(self.row.id)
-        return in_memory(rows, first=first, after=after, key=lambda e: e.id, node=ReportException.from_row)
+        return in_memory(
+            rows, first=first, after=after, last=last, before=before, key=lambda e: e.id, node=ReportException.from_row
+        )
 
 
 @strawberry.input(description="Narrows a list of submissions; every field given must match.")

@@ -1,5 +1,4 @@
-"""Pages of Parties and exceptions answered straight from their rows (schema/direct/) give exactly what
-graphql-core's execution gives, on the benchmark generator's register: every field the direct path answers, aliases,
+"""Reads answered by compiled SQL (schema/reads/) give exactly what graphql-core's execution gives, on the benchmark generator's register: every field the direct path answers, aliases,
 __typename, cursors followed page after page, asOf, counts; and what it does not answer goes the ordinary way."""
 
 from __future__ import annotations
@@ -8,7 +7,7 @@ from typing import Any
 
 import pytest
 
-import schema.direct
+from schema.reads import ReadPath
 from api.settings import Settings
 from bench.gen_register import Sizes, generate
 
@@ -56,11 +55,8 @@ async def both(
         [s for s in statements.statements if "typeinfo" not in s and "jit" not in s and "api_keys" not in s]
     )
 
-    async def not_direct(*args: Any, **kwargs: Any) -> Any:
-        raise schema.direct.NotDirect
-
     with monkeypatch.context() as m:
-        m.setattr(schema.direct, "answer", not_direct)
+        m.setattr(ReadPath, "statements", lambda *args: None)
         statements.reset()
         ordinary = await gql(query, variables, key=key)
         ordinary_count = len(
@@ -139,22 +135,29 @@ MONTH_RANGES = [
 ]
 
 
+@pytest.fixture
+def answered(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Whether the compiled path answered each operation since (True) or left it to normal execution (False)."""
+    seen: list[bool] = []
+    plain = ReadPath.statements
+
+    def spy(self: ReadPath, *args: Any) -> Any:
+        found = plain(self, *args)
+        seen.append(found is not None)
+        return found
+
+    monkeypatch.setattr(ReadPath, "statements", spy)
+    return seen
+
+
 @pytest.mark.parametrize("query", STATISTICS_SHAPES)
-async def test_membership_statistics_answer_as_execution_does(register, gql, monkeypatch, statements, query):
-    answered = []
-    fields = dict(schema.direct.FIELDS)
-
-    async def counted(*args: Any) -> Any:
-        answered.append(args[2].name.value)
-        return await fields["membershipStatistics"](*args)
-
-    monkeypatch.setitem(schema.direct.FIELDS, "membershipStatistics", counted)
+async def test_membership_statistics_answer_as_execution_does(register, gql, monkeypatch, statements, query, answered):
     for first, last in MONTH_RANGES:
         direct, ordinary = await both(gql, monkeypatch, statements, query, {"from": first, "to": last})
         assert direct == ordinary
         months = next(v for k, v in direct["data"].items() if k in ("membershipStatistics", "m", "a"))
         assert months[0]["month"] == first and months[-1]["month"] == last
-    assert len(answered) == len(MONTH_RANGES) * query.count("membershipStatistics(")  # the direct path answered
+    assert answered == [True] * len(MONTH_RANGES)  # the compiled path answered
     figures = (await gql(STATISTICS, {"from": "1980-01", "to": "2029-11"}))["data"]["membershipStatistics"]
     assert len(figures) == 599
     assert figures[0]["partiesAtMonthEnd"] == 0 and figures[0]["votingGroupsByCategory"][0]["count"] == 0
@@ -162,17 +165,8 @@ async def test_membership_statistics_answer_as_execution_does(register, gql, mon
     assert figures[-1]["partiesAtMonthEnd"] == figures[-2]["partiesAtMonthEnd"] > 0  # and still are, in the future
 
 
-async def test_membership_statistics_refusals_and_other_shapes_go_the_ordinary_way(register, gql, monkeypatch):
-    """A range to refuse is refused as before, by the ordinary way; fragments and directives are executed as ever."""
-    answered = []
-    fields = dict(schema.direct.FIELDS)
-
-    async def counted(*args: Any) -> Any:
-        months = await fields["membershipStatistics"](*args)  # NotDirect when not answered here
-        answered.append(months)
-        return months
-
-    monkeypatch.setitem(schema.direct.FIELDS, "membershipStatistics", counted)
+async def test_membership_statistics_refusals_go_the_ordinary_way_and_fragments_compile(register, gql, answered):
+    """A range to refuse is refused as before, by normal execution; fragments and directives are compiled."""
     for first, last, wrong in [
         ("2018-05", "2018-04", "toMonth is before fromMonth"),
         ("1980-01", "2030-01", "at most 50 years of months at once"),
@@ -181,6 +175,7 @@ async def test_membership_statistics_refusals_and_other_shapes_go_the_ordinary_w
         refused = await gql(STATISTICS, {"from": first, "to": last}, expect_errors=True)
         assert refused["data"] is None
         assert [(e["message"], e["extensions"]["code"]) for e in refused["errors"]] == [(wrong, "BAD_USER_INPUT")]
+    assert answered == [False, False, False]
     for query in [
         '{ membershipStatistics(fromMonth: "2018-01", toMonth: "2018-02") { ... on MembershipMonth { month } } }',
         '{ membershipStatistics(fromMonth: "2018-01", toMonth: "2018-02") { month @include(if: true) } }',
@@ -189,4 +184,13 @@ async def test_membership_statistics_refusals_and_other_shapes_go_the_ordinary_w
     ]:
         months = (await gql(query))["data"]["membershipStatistics"]
         assert [m["month"] for m in months] == ["2018-01", "2018-02"]
-    assert answered == []
+    assert answered == [False, False, False, True, True, True]
+
+
+async def test_the_parties_pages_and_their_relations_are_compiled(register, gql, answered):
+    for query in PARTIES:
+        await gql(query, {"n": 3} if "$n" in query else {})
+    await gql(
+        "{ parties(first: 2) { edges { node { events(last: 2) { edges { cursor node { id party { id } } } } } } } }"
+    )
+    assert all(answered) and len(answered) == len(PARTIES) + 1

@@ -1,0 +1,80 @@
+"""The arguments of mapped fields, checked and put in the store's terms by the same functions the resolvers use
+(a refusal here leaves the operation to normal execution, which refuses it in its own words)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import date
+from typing import Any
+
+from schema.enums import PartyCategory, PartyStatus
+from schema.register.queries import COUNTED_CATEGORIES, party_page_args, statistics_months
+from schema.register.types import PartyFilter
+from schema.relay import decode_cursor, parse_node_id, window
+from sql.compiled import Unanswerable
+
+Prepare = Callable[[Mapping[str, Any], date], Mapping[str, Any]]
+
+
+def _day(value: date | None) -> date | None:
+    if value is not None and value >= date.max:
+        raise Unanswerable("the last day of the calendar")  # sent as 'infinity'
+    return value
+
+
+def _parties(args: Mapping[str, Any], today: date) -> Mapping[str, Any]:
+    w = window(args.get("first"), args.get("after"), args.get("last"), args.get("before"))
+    f = args.get("filter") or {}
+    party_filter = PartyFilter(
+        category=PartyCategory[f["category"]] if f.get("category") else None,
+        status=PartyStatus[f["status"]] if f.get("status") else None,
+        name_contains=f.get("nameContains"),
+        voting_group_id=f.get("votingGroupId"),
+    )
+    as_of = _day(args.get("asOf"))
+    store, after, before = party_page_args(party_filter, as_of, w)
+    return {"window": w, "filter": {**store, "as_of": as_of or today}, "after": after, "before": before}
+
+
+def _party(args: Mapping[str, Any], today: date) -> Mapping[str, Any]:
+    kind, pk, day = parse_node_id(args["id"])
+    if kind != "Party":
+        raise Unanswerable("not a Party's ID")
+    return {"id": pk, "as_of": _day(day) or today, "explicit": day is not None}
+
+
+def _voting_groups(args: Mapping[str, Any], today: date) -> Mapping[str, Any]:
+    as_of = _day(args.get("asOf"))
+    return {"category": args.get("category"), "as_of": as_of or today, "explicit": as_of is not None}
+
+
+def _statistics(args: Mapping[str, Any], today: date) -> Mapping[str, Any]:
+    start, end = statistics_months(args["fromMonth"], args["toMonth"])
+    return {"from_month": start, "to_month": end}
+
+
+def _position(cursor: str | None, field: str) -> int | None:
+    if cursor is None:
+        return None
+    (at,) = decode_cursor(cursor, 1, field=field)
+    if not isinstance(at, int) or isinstance(at, bool):
+        raise Unanswerable("not a cursor")
+    return at
+
+
+def _events(args: Mapping[str, Any], today: date) -> Mapping[str, Any]:
+    w = window(args.get("first"), args.get("after"), args.get("last"), args.get("before"))
+    return {"window": w, "after": _position(w.after, "after"), "before": _position(w.before, "before")}
+
+
+ARGUMENTS: dict[tuple[str, str], Prepare] = {
+    ("Query", "parties"): _parties,
+    ("Query", "party"): _party,
+    ("Query", "votingGroups"): _voting_groups,
+    ("Query", "membershipStatistics"): _statistics,
+    ("Party", "events"): _events,
+    ("PartyEvent", "party"): lambda args, today: {"today": today},
+    ("MembershipMonth", "votingGroupsByCategory"): lambda args, today: {
+        "categories": [c.value for c in COUNTED_CATEGORIES]
+    },
+}

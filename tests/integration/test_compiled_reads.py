@@ -7,9 +7,10 @@ from typing import Any
 
 import pytest
 
-from schema.reads import ReadPath
 from api.settings import Settings
 from bench.gen_register import Sizes, generate
+from schema.reads import ReadPath
+from sql.ids import global_id, parse_global_id
 
 # Both ways executed every time (the response cache would answer the second from the first).
 APP_SETTINGS = Settings(response_cache=False)
@@ -194,3 +195,52 @@ async def test_the_parties_pages_and_their_relations_are_compiled(register, gql,
         "{ parties(first: 2) { edges { node { events(last: 2) { edges { cursor node { id party { id } } } } } } } }"
     )
     assert all(answered) and len(answered) == len(PARTIES) + 1
+
+
+AS_OF = """query($id: ID!) { node(id: $id) { id ... on Party { status votingGroup { id } } } }"""
+
+
+@pytest.mark.parametrize("compiled", [True, False])
+async def test_a_party_read_as_of_a_day_has_an_id_of_its_own_that_node_answers(register, gql, monkeypatch, compiled):
+    if not compiled:
+        monkeypatch.setattr(ReadPath, "statements", lambda *args: None)
+    query = (
+        '{ parties(first: 1, asOf: "2018-07-26") { edges { node { id status votingGroup { id parties { id } } } } } }'
+    )
+    then = (await gql(query))["data"]["parties"]["edges"][0]["node"]
+    now = (await gql("{ parties(first: 1) { edges { node { id status votingGroup { id } } } } }"))["data"]
+    today = now["parties"]["edges"][0]["node"]
+    kind, pk, day = parse_global_id(then["id"])
+    assert (kind, str(day)) == ("Party", "2018-07-26")
+    assert parse_global_id(today["id"])[2] is None and parse_global_id(today["votingGroup"]["id"])[2] is None
+    assert parse_global_id(then["votingGroup"]["id"])[2] == day
+    assert all(parse_global_id(p["id"])[2] == day for p in then["votingGroup"]["parties"])
+    assert then["id"] != today["id"]
+    found = (await gql(AS_OF, {"id": then["id"]}))["data"]["node"]
+    assert found == {"id": then["id"], "status": then["status"], "votingGroup": {"id": then["votingGroup"]["id"]}}
+    same = (await gql(AS_OF, {"id": global_id("Party", pk)}))["data"]["node"]
+    assert (
+        same["id"] == global_id("Party", pk)
+        and same["status"] == today["status"]
+        or pk != parse_global_id(today["id"])[1]
+    )
+    group = (await gql("query($id: ID!) { node(id: $id) { id } }", {"id": then["votingGroup"]["id"]}))["data"]
+    assert group["node"]["id"] == then["votingGroup"]["id"]
+
+
+@pytest.mark.parametrize("compiled", [True, False])
+async def test_parties_page_backward_with_last_and_before(register, gql, monkeypatch, compiled):
+    if not compiled:
+        monkeypatch.setattr(ReadPath, "statements", lambda *args: None)
+    page = "query($a: String, $b: String, $f: Int, $l: Int) { parties(first: $f, last: $l, after: $a, before: $b) { "
+    page += "pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { cursor node { name } } } }"
+    forward = (await gql(page, {"f": 10}))["data"]["parties"]
+    names = [e["node"]["name"] for e in forward["edges"]]
+    back = (await gql(page, {"l": 4, "b": forward["edges"][8]["cursor"]}))["data"]["parties"]
+    assert [e["node"]["name"] for e in back["edges"]] == names[4:8]
+    assert back["pageInfo"]["hasPreviousPage"] and back["pageInfo"]["hasNextPage"]
+    before_that = (await gql(page, {"l": 10, "b": back["pageInfo"]["startCursor"]}))["data"]["parties"]
+    assert [e["node"]["name"] for e in before_that["edges"]] == names[:4]
+    assert not before_that["pageInfo"]["hasPreviousPage"]
+    events = "{ parties(first: 3) { edges { node { events(last: 1) { edges { node { id } } pageInfo { hasPreviousPage } } } } } }"
+    assert (await gql(events))["data"]["parties"]["edges"]

@@ -128,7 +128,7 @@ class Compiler:
 
     def page(self, link: Page, s: Sel, a: str, rows: str) -> str:
         window = s.args["window"]
-        limit, backward = window.limit, window.backward
+        backward, limit = window.backward, self.params(window.limit, "int")
         x = self.alias()
         up = ", ".join(f"{x}.{c}" for c in link.order)
         down = ", ".join(f"{x}.{c} DESC" for c in link.order)
@@ -136,8 +136,8 @@ class Compiler:
         w, pg = f"w{x}", f"p{x}"
         more = f"((SELECT count(*) FROM {w}) > {limit})"
         info = {
-            "hasNextPage": str(window.before is not None).lower() if backward else more,
-            "hasPreviousPage": more if backward else str(window.after is not None).lower(),
+            "hasNextPage": f"{str(window.before is not None).lower()}" if backward else more,
+            "hasPreviousPage": more if backward else f"{str(window.after is not None).lower()}",
             "startCursor": f"(SELECT {cursor} FROM {pg} {x} ORDER BY {up} LIMIT 1)",
             "endCursor": f"(SELECT {cursor} FROM {pg} {x} ORDER BY {down} LIMIT 1)",
             "__typename": "'PageInfo'::text",

@@ -115,7 +115,7 @@ def create_app(
         heavy_wait_s=settings.acquire_timeout_s,
     )
     keys = KeyResolver(resources)
-    view = SecgovGraphQL(schema, resources=resources, settings=settings, keys=keys)
+    view = SecgovGraphQL(schema, resources=resources, settings=settings)
     metrics = Metrics()
     if view.cache is not None:
         metrics.registry.register(CacheCollector(view.cache))
@@ -150,5 +150,6 @@ def create_app(
         metrics=metrics,
         limiter=RateLimiter(settings.rate_limits, settings.rate_limit_storage),
         max_upload_bytes=settings.max_upload_bytes,
+        max_json_bytes=settings.max_json_bytes,
     )
     return app

@@ -15,12 +15,13 @@ from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import logs
+from api.admission import Admission, RateLimited, client_of
 from api.auth import InvalidKey, KeyResolver
 from api.metrics import Metrics
-from api.ratelimit import RateLimiter, Refusal, identity
+from api.ratelimit import RateLimiter
 from api.responses import error_response as error_response
 from api.sockets import Socket
-from domain.limits import MAX_UPLOAD_BYTES
+from domain.limits import MAX_UPLOAD_BYTES, MIB
 from sql.errors import is_unavailable
 
 # Bodies of GraphQL requests that are not uploads: a legitimate query is a few kB (its tokens are limited anyway).
@@ -74,12 +75,13 @@ class Edge:
         limiter: RateLimiter | None = None,
         metrics: Metrics | None = None,
         max_upload_bytes: int = MAX_UPLOAD_BYTES,
+        max_json_bytes: int = MIB,
     ) -> None:
         self.app = app
-        self.keys = keys
-        self.limiter = limiter
         self.metrics = metrics or Metrics()
+        self.admission = Admission(keys, limiter, self.metrics)
         self.max_upload_bytes = max_upload_bytes
+        self.max_json_bytes = max_json_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket"):
@@ -99,25 +101,13 @@ class Edge:
             logs.REQUEST_ID.reset(token)
 
     async def _websocket(self, scope: Scope, receive: Receive, send: Send, conn: HTTPConnection) -> None:
-        authorization = conn.headers.get("authorization")
-        refusal = await self._admit(scope, ("graphql",), authorization)
+        refusal = await self.admission.count(("graphql",), conn.headers.get("authorization"), client_of(scope))
         if refusal is not None:
             await send({"type": "websocket.close", "code": 4429, "reason": refusal.message})
             return
-        try:
-            await self._resolve(scope, authorization)
-        except InvalidKey as e:
-            await send({"type": "websocket.close", "code": 4401, "reason": str(e)})
-            return
-
-        async def admit(kinds: tuple[str, ...], key: str | None) -> Refusal | None:
-            return await self._admit(scope, kinds, key)
-
-        async def unknown_key() -> None:
-            if self.limiter is not None:
-                await self.limiter.hit(("unknown_keys",), identity(None, _client(scope)))
-
-        await Socket(scope, receive, send, keys=self.keys, admit=admit, unknown_key=unknown_key).serve(self.app)
+        # The key is read and checked once the connection starts (api/sockets.py), not here.
+        socket = Socket(scope, receive, send, admission=self.admission, max_bytes=self.max_json_bytes)
+        await socket.serve(self.app)
 
     async def _http(self, scope: Scope, receive: Receive, send: Send, conn: HTTPConnection, request_id: str) -> None:
         started = time.perf_counter()
@@ -154,27 +144,26 @@ class Edge:
             await error_response(code, error, message, headers)(scope, receive, send_with_id)
 
         try:
-            authorization = conn.headers.get("authorization")
-            refusal = await self._admit(scope, kinds, authorization)
             declared = conn.headers.get("content-length", "")
-            if refusal is not None:
-                await refuse(429, "RATE_LIMITED", refusal.message, {"Retry-After": str(refusal.retry_after)})
-            elif cap is not None and declared.isdigit() and int(declared) > cap:
-                await refuse(
-                    413, "PAYLOAD_TOO_LARGE", f"the body declares {int(declared):,} bytes; the limit is {cap:,}"
-                )
+            try:
+                await self._admit(scope, kinds, conn.headers.get("authorization"))
+            except RateLimited as e:
+                r = e.refusal
+                await refuse(429, "RATE_LIMITED", r.message, {"Retry-After": str(r.retry_after)})
+            except InvalidKey as e:
+                await refuse(401, "UNAUTHENTICATED", str(e))
             else:
+                if cap is not None and declared.isdigit() and int(declared) > cap:
+                    await refuse(
+                        413, "PAYLOAD_TOO_LARGE", f"the body declares {int(declared):,} bytes; the limit is {cap:,}"
+                    )
+                    return
                 try:
-                    await self._resolve(scope, authorization)
-                except InvalidKey as e:
-                    await refuse(401, "UNAUTHENTICATED", str(e))
-                else:
-                    try:
-                        await self.app(scope, counting_receive, send_with_id)
-                    except BodyTooLarge:
-                        if answered:
-                            raise  # the answer had begun: nothing clean left to say
-                        await refuse(413, "PAYLOAD_TOO_LARGE", f"the body is larger than the limit of {cap:,} bytes")
+                    await self.app(scope, counting_receive, send_with_id)
+                except BodyTooLarge:
+                    if answered:
+                        raise  # the answer had begun: nothing clean left to say
+                    await refuse(413, "PAYLOAD_TOO_LARGE", f"the body is larger than the limit of {cap:,} bytes")
         except Exception as e:
             if not answered:  # the app's exception handler answers it: record what it will say
                 status = 503 if is_unavailable(e) else 500
@@ -182,26 +171,12 @@ class Edge:
         finally:
             self._observe(scope, status, time.perf_counter() - started, received if upload else None)
 
-    async def _admit(self, scope: Scope, kinds: tuple[str, ...], authorization: str | None) -> Refusal | None:
-        """The rate limits, before the key is looked up: the request's categories counted against its key (or
-        address), and, for a presented key, its address's count of unknown keys."""
-        if self.limiter is None:
-            return None
-        refusal = await self.limiter.hit(kinds, identity(authorization, _client(scope))) if kinds else None
-        if refusal is None and authorization:
-            refusal = await self.limiter.exhausted("unknown_keys", identity(None, _client(scope)))
+    async def _admit(self, scope: Scope, kinds: tuple[str, ...], authorization: str | None) -> None:
+        """The request's rate limits, then its key: RateLimited or InvalidKey, else the viewer in the scope."""
+        refusal = await self.admission.count(kinds, authorization, client_of(scope))
         if refusal is not None:
-            self.metrics.rate_limited.labels(refusal.category).inc()
-        return refusal
-
-    async def _resolve(self, scope: Scope, authorization: str | None) -> None:
-        """The viewer into the scope's state; InvalidKey (counted against the address) for a key that is not live."""
-        try:
-            scope["state"]["viewer"] = await self.keys.viewer(authorization)
-        except InvalidKey:
-            if self.limiter is not None:
-                await self.limiter.hit(("unknown_keys",), identity(None, _client(scope)))
-            raise
+            raise RateLimited(refusal)
+        scope["state"]["viewer"] = (await self.admission.viewer(authorization, client_of(scope)))[0]
 
     def _observe(self, scope: Scope, status: int, seconds: float, upload_bytes: int | None) -> None:
         path = route_path(scope)
@@ -223,11 +198,6 @@ class Edge:
             seconds=seconds,
             kind=kind,
             operation=operation,
-            client=_client(scope),
+            client=client_of(scope),
             key=getattr(viewer, "name", None),
         )
-
-
-def _client(scope: Scope) -> str | None:
-    client = scope.get("client")
-    return str(client[0]) if client else None

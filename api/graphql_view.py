@@ -18,12 +18,11 @@ from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET, UnsetType
 
 from api import page_headers
-from api.auth import InvalidKey, KeyResolver
 from api.graphiql import page as graphiql_page
 from api.resources import Resources
 from api.response_cache import Key, ResponseCache, request_key
 from api.settings import Settings
-from api.sockets import MAX_OPERATIONS_PER_CONNECTION
+from api.sockets import MAX_OPERATIONS_PER_CONNECTION, Refused, session_of
 from domain.periods import today
 from domain.viewer import PUBLIC, Viewer
 from schema.connection import RequestConnection
@@ -39,9 +38,7 @@ _BEFORE_EXECUTION = {"GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED", "BAD_U
 
 
 class SecgovGraphQL(GraphQL[Context, None]):
-    def __init__(
-        self, schema: Any, *, resources: Resources, settings: Settings, keys: KeyResolver | None = None, **kwargs: Any
-    ) -> None:
+    def __init__(self, schema: Any, *, resources: Resources, settings: Settings, **kwargs: Any) -> None:
         super().__init__(
             schema,
             graphql_ide=None if settings.production else "graphiql",
@@ -51,7 +48,6 @@ class SecgovGraphQL(GraphQL[Context, None]):
         )
         self.resources = resources
         self.settings = settings
-        self.keys = keys or KeyResolver(resources)  # the edge's, so that both see a revocation at once
         self.cache = ResponseCache(settings.response_cache_bytes) if settings.response_cache else None
         self._ide_html = graphiql_page(super().graphql_ide_html) if not settings.production else ""
         self._ide_headers = page_headers.graphiql(self._ide_html)
@@ -198,13 +194,13 @@ class SecgovGraphQL(GraphQL[Context, None]):
         return response
 
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
-        """The WebSocket's key arrives in connection_init: {"Authorization": "Bearer <key>"}."""
-        params = context.connection_params or {}
-        header = params.get("Authorization") or params.get("authorization")
+        """The WebSocket's key, checked here only (api/sockets.py says where it is read from and how it is watched)."""
         try:
-            viewer = await self.keys.viewer(header if isinstance(header, str) else None)
-        except InvalidKey as e:
-            raise ConnectionRejectionError({"code": "UNAUTHENTICATED", "message": str(e)}) from e
+            viewer = await session_of(context.request.scope).authenticate(
+                context.connection_params or {}, context.request.headers.get("authorization")
+            )
+        except Refused as e:
+            raise ConnectionRejectionError({"message": str(e)}) from e
         context.viewer = viewer
         context.loaders = Loaders(context.db, viewer)
         ack: UnsetType = UNSET

@@ -3,7 +3,7 @@ the data version they were computed at.
 
 Freshness: each request that could be answered from here reads the data version (one short statement on the
 request's own connection) before answering; every committed write has raised that version in its own transaction
-(migration 0010), so a request that starts after a write committed never gets an answer kept from before it, in
+(migration 0011), so a request that starts after a write committed never gets an answer kept from before it, in
 any API process. An answer is stored under the version read before its resolvers ran (a write committing
 meanwhile makes the answer newer than its version, never older).
 

@@ -9,6 +9,7 @@ from datetime import datetime
 import orjson
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
+from starlette.types import Message
 
 from api.edge import error_response
 from api.resources import Resources
@@ -61,6 +62,15 @@ async def read_body(request: Request, limit: int) -> bytes:
     return b"".join(parts)
 
 
+def replaying(request: Request, body: bytes) -> Request:
+    """The same request, its body (already read, within the limit) offered again, so Starlette can parse its form."""
+
+    async def receive() -> Message:
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return Request(request.scope, receive)
+
+
 def make_routes(settings: Settings, resources: Resources) -> tuple[object, object]:
     async def upload(request: Request) -> Response:
         viewer = request.state.viewer
@@ -80,8 +90,7 @@ def make_routes(settings: Settings, resources: Resources) -> tuple[object, objec
             content_type = request.headers.get("content-type")
             filename = request.query_params.get("filename")
             if (content_type or "").startswith("multipart/form-data"):
-                request._body = body  # let Starlette parse the form from what was already read
-                async with request.form(max_files=1, max_fields=10) as form:
+                async with replaying(request, body).form(max_files=1, max_fields=10) as form:
                     part = form.get("file")
                     if part is None or isinstance(part, str):
                         return error_response(400, "INVALID_INPUT", "the multipart body has no file field 'file'")

@@ -2,9 +2,9 @@
 
 python -m bench [--skip reads validation intake stages xlsx statistics]
 
-Each benchmark also runs alone: python -m bench.reads, python bench/bench_validation.py, python bench/bench_intake.py
-(the last two when present). One that fails is reported and the others still run; the exit status says whether
-all ran. Benchmarks are never part of the tests' pass/fail.
+Each benchmark also runs alone: python -m bench.reads, python -m bench.bench_validation, python -m bench.bench_intake,
+python -m bench.stages, python -m bench.bench_xlsx, python -m bench.bench_statistics. One that fails is reported and
+the others still run; the exit status says whether all ran. Benchmarks are never part of the tests' pass/fail.
 """
 
 from __future__ import annotations
@@ -14,19 +14,18 @@ import json
 import subprocess
 import sys
 import time
-from pathlib import Path
 from typing import Any
 
 from bench import harness, reads
 from bench.harness import RESULTS, ROOT
 
-HERE = Path(__file__).resolve().parent
-SCRIPTS = (
-    ("validation", HERE / "bench_validation.py", "validation.json"),
-    ("intake", HERE / "bench_intake.py", "intake.json"),
-    ("stages", HERE / "stages.py", "stages.json"),
-    ("xlsx", HERE / "bench_xlsx.py", "xlsx.json"),
-    ("statistics", HERE / "bench_statistics.py", "statistics.json"),
+# Each runs in a process of its own (python -m MODULE), so one's memory and imports do not weigh on the next.
+MODULES = (
+    ("validation", "bench.bench_validation", "validation.json"),
+    ("intake", "bench.bench_intake", "intake.json"),
+    ("stages", "bench.stages", "stages.json"),
+    ("xlsx", "bench.bench_xlsx", "xlsx.json"),
+    ("statistics", "bench.bench_statistics", "statistics.json"),
 )
 
 
@@ -102,7 +101,7 @@ def summary(ran: dict[str, str]) -> str:
     reads_file = RESULTS / "reads.json"
     if reads_file.exists():
         rows += _reads(json.loads(reads_file.read_text()))
-    for name, _, result in SCRIPTS:
+    for name, _, result in MODULES:
         path = RESULTS / result
         if path.exists():
             rows += _generic(name, json.loads(path.read_text()))
@@ -114,7 +113,7 @@ def summary(ran: dict[str, str]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--skip", nargs="*", default=[], choices=["reads", *(name for name, _, _ in SCRIPTS)])
+    parser.add_argument("--skip", nargs="*", default=[], choices=["reads", *(name for name, _, _ in MODULES)])
     args = parser.parse_args(argv)
     ran: dict[str, str] = {}
     started = time.perf_counter()
@@ -126,18 +125,15 @@ def main(argv: list[str] | None = None) -> int:
         except Exception as e:  # noqa: BLE001 - one benchmark failing must not stop the others
             ran["reads"] = f"failed: {type(e).__name__}: {e}"
             print(ran["reads"], flush=True)
-    for name, script, _ in SCRIPTS:
+    for name, module, _ in MODULES:
         if name in args.skip:
             continue
-        if not script.exists():
-            ran[name] = f"not present ({script.relative_to(ROOT)})"
-            continue
-        print(f"\n== {name} ({script.relative_to(ROOT)})", flush=True)
-        code = subprocess.run([sys.executable, str(script)], cwd=ROOT, check=False).returncode
+        print(f"\n== {name} (python -m {module})", flush=True)
+        code = subprocess.run([sys.executable, "-m", module], cwd=ROOT, check=False).returncode
         ran[name] = "ok" if code == 0 else f"failed: exit {code}"
     print(f"\n== all benchmarks, {time.perf_counter() - started:.0f}s (bench/results/*.json)")
     print(summary(ran))
-    return 0 if all(v == "ok" or v.startswith("not present") for v in ran.values()) else 1
+    return 0 if all(v == "ok" for v in ran.values()) else 1
 
 
 if __name__ == "__main__":

@@ -33,23 +33,18 @@ import asyncpg
 import httpx
 import polars as pl
 
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(HERE))
+from api.setup import prepare
+from bench.bench_validation import SPEC
+from bench.floor_validation import checks, findings_and_rows, floor
+from bench.gen_sr_variance import generate
+from bench.harness import RESULTS as RESULTS_DIR
+from bench.harness import ROOT, Process, free_port
+from schema.relay import pk_of
+from sql import keys
+from validation import parse, validate_frame
+from workers.copy import inline
 
-from bench_validation import SPEC  # noqa: E402
-from floor_validation import checks, findings_and_rows, floor  # noqa: E402
-from gen_sr_variance import generate  # noqa: E402
-from harness import Process, free_port  # noqa: E402
-
-from api.setup import prepare  # noqa: E402
-from schema.relay import pk_of  # noqa: E402
-from sql import keys  # noqa: E402
-from validation import parse, validate_frame  # noqa: E402
-from workers.copy import inline  # noqa: E402
-
-RESULTS = HERE / "results" / "intake.json"
+RESULTS = RESULTS_DIR / "intake.json"
 
 
 def median_time(fn: Any, runs: int) -> float:

@@ -21,24 +21,20 @@ import argparse
 import asyncio
 import os
 import statistics
-import sys
 import time
 from collections.abc import Awaitable, Callable
 from datetime import date
 from functools import partial
-from pathlib import Path
 from typing import Any
 
 import orjson
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from bench import harness  # noqa: E402
-from bench.gen_register import Postgres, Sizes, build  # noqa: E402
-from bench.reads import uvicorn  # noqa: E402
-from sql import db  # noqa: E402
-from sql.loader import query  # noqa: E402
+from bench import harness
+from bench.gen_register import Postgres, Sizes, build
+from bench.harness import ROOT
+from bench.reads import uvicorn
+from sql import db
+from sql.loader import query
 
 RANGES = {"10 years": (date(2016, 1, 1), date(2025, 12, 1)), "50 years": (date(1980, 1, 1), date(2029, 11, 1))}
 TARGET_S = {"10 years": 0.050, "50 years": 0.200}

@@ -1,6 +1,6 @@
 """Time parsing and validation of SR_VARIANCE files beside a bare-polars floor giving the same findings."""
 
-# python bench/bench_validation.py [--rows 100000 1000000] [--bad 0.0 0.1] [--runs 3]
+# python -m bench.bench_validation [--rows 100000 1000000] [--bad 0.0 0.1] [--runs 3]
 # Writes bench/results/validation.json. "floor" is floor_validation.floor: the same checks and the same findings,
 # message for message (compared in the run), written by hand in bare polars; "checks" is the same checks with no
 # findings written (floor_validation.checks), to show what writing the findings costs.
@@ -17,17 +17,14 @@ from pathlib import Path
 
 import polars as pl
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from floor_validation import checks, floor
-from gen_sr_variance import generate
-from harness import machine
-
+from bench.floor_validation import checks, floor
+from bench.gen_sr_variance import generate
+from bench.harness import RESULTS as RESULTS_DIR
+from bench.harness import machine
 from validation import ReportSpec, parse, validate_frame
 
 SPEC = ReportSpec("SR_VARIANCE", "H3.24")
-RESULTS = Path(__file__).resolve().parent / "results" / "validation.json"
+RESULTS = RESULTS_DIR / "validation.json"
 
 
 def timed(fns: dict[str, Callable[[], object]], runs: int) -> dict[str, float]:

@@ -1,6 +1,6 @@
 """One whole validation run as the worker makes it, its time and the peak memory of the worker and its parser.
 
-python bench/bench_worker_memory.py [--rows 10000000] [--bad 0.1]
+python -m bench.bench_worker_memory [--rows 10000000] [--bad 0.1]
 
 The file (bench/gen_sr_variance.py) is received straight into the database, past the upload size limit that a file
 of 10,000,000 rows exceeds, and validated by workers.validate.validate with the worker's sandboxed parser, in this
@@ -17,17 +17,12 @@ import hashlib
 import json
 import sys
 import time
-from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from bench_intake import database
-from gen_sr_variance import generate
-from harness import machine, peak_mb, reset_peak, write
-from stages import drop_database
-
+from bench.bench_intake import database
+from bench.gen_sr_variance import generate
+from bench.harness import machine, peak_mb, reset_peak, write
+from bench.stages.run import drop_database
 from domain.settings import Settings
 from sql import db, submissions
 from workers.sandbox import GIB, Sandbox, SandboxLimits

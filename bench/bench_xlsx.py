@@ -1,13 +1,13 @@
 """Read an SR_VARIANCE workbook with the previous XLSX reader and the current one, beside a floor.
 
-python bench/bench_xlsx.py [--rows 100000 1000000] [--runs 3]
+python -m bench.bench_xlsx [--rows 100000 1000000] [--runs 3]
 
 The workbook: bench/gen_sr_variance.py's rows (user_id, user_role, service, forecast, actual), written as XLSX by
 polars (xlsxwriter). Each measurement runs in a fresh child process that reads the workbook once: its wall time,
 and its peak RSS increase (the peak RSS during the read, less the RSS just before it: Linux's VmHWM, reset before
 the read; the reader is first run on a one-row workbook so that no one-off set-up is counted). The readers:
 
-- previous: python-calamine's Python value per cell, converted by sheet.text_series (tests/support/previous_xlsx.py)
+- previous: python-calamine's Python value per cell, converted by sheet.text_series (bench/previous_xlsx.py)
 - current: validation.readers.read_xlsx (typed Arrow columns through fastexcel, text by polars expressions)
 - floor: fastexcel straight to polars (header row, guessed types), no structural checks and no text
 - checks: validation.workbook.check_workbook alone, the hostile-file checks both readers make first
@@ -30,14 +30,11 @@ from pathlib import Path
 
 import polars as pl
 
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
-sys.path.insert(0, str(ROOT))
+from bench.gen_sr_variance import generate
+from bench.harness import RESULTS as RESULTS_DIR
+from bench.harness import machine, peak_mb, reset_peak
 
-from bench.gen_sr_variance import generate  # noqa: E402
-from bench.harness import machine, peak_mb, reset_peak  # noqa: E402
-
-RESULTS = HERE / "results" / "xlsx.json"
+RESULTS = RESULTS_DIR / "xlsx.json"
 READERS = ("previous", "current", "floor", "checks")
 
 
@@ -53,7 +50,7 @@ def reader(name: str) -> Callable[[bytes], pl.DataFrame | None]:
 
         return lambda data: check_workbook(data, max_columns=200)
     if name == "previous":
-        from tests.support.previous_xlsx import read_xlsx as previous
+        from bench.previous_xlsx import read_xlsx as previous
 
         return previous
     if name == "current":
@@ -80,7 +77,7 @@ def child(name: str, path: Path, warm_up: Path) -> dict[str, float]:
 
 
 def measure(name: str, path: Path, warm_up: Path) -> dict[str, float]:
-    command = [sys.executable, __file__, "--child", name, str(path), str(warm_up)]
+    command = [sys.executable, "-m", "bench.bench_xlsx", "--child", name, str(path), str(warm_up)]
     done = subprocess.run(command, capture_output=True, text=True, check=True)
     result: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
     return result

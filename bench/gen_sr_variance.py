@@ -1,4 +1,4 @@
-"""Generate a synthetic SR_VARIANCE CSV for benchmarks: python bench/gen_sr_variance.py ROWS [--bad 0.1] -o FILE."""
+"""Generate a synthetic SR_VARIANCE CSV for benchmarks: python -m bench.gen_sr_variance ROWS [--bad 0.1] -o FILE."""
 
 from __future__ import annotations
 

@@ -40,7 +40,12 @@ class Settings:
     max_exceptions_per_rule: int = setting("SECGOV_MAX_EXCEPTIONS_PER_RULE", 500)
     rate_limits: str = setting("SECGOV_RATE_LIMITS", "uploads=60/minute;graphql=1200/minute")
     rate_limit_storage: str | None = setting("SECGOV_RATE_LIMIT_STORAGE", None)
-    # The read path's bounds and its response cache (README "Limits").
+    # The API's edge (docs/operations.md, "The edge"): origins a browser may call from, proxies whose forwarded
+    # headers name the client, the largest JSON body at /graphql (and WebSocket message).
+    cors_origins: tuple[str, ...] = setting("SECGOV_CORS_ORIGINS", ())
+    trusted_proxies: tuple[str, ...] = setting("SECGOV_TRUSTED_PROXIES", ())
+    max_json_bytes: int = setting("SECGOV_MAX_JSON_BYTES", MIB)
+    # The read path's bounds and its response cache (docs/architecture.md, "The read path").
     statement_timeout_s: float = setting("SECGOV_STATEMENT_TIMEOUT_S", 5.0)
     acquire_timeout_s: float = setting("SECGOV_ACQUIRE_TIMEOUT_S", 2.0)
     response_cache: bool = setting("SECGOV_RESPONSE_CACHE", True)
@@ -83,7 +88,9 @@ class Settings:
         out: dict[str, str] = {}
         for f in dataclasses.fields(self):
             value = getattr(self, f.name)
-            if value is not None:
+            if isinstance(value, tuple):
+                out[f.metadata["env"]] = ",".join(value)
+            elif value is not None:
                 out[f.metadata["env"]] = ("on" if value else "off") if isinstance(value, bool) else str(value)
         return out
 
@@ -107,6 +114,8 @@ def _parse(name: str, raw: str, kind: Any) -> Any:
             return float(raw)
         if base is Path:
             return Path(raw)
+        if typing.get_origin(base) is tuple:  # a list, comma-separated
+            return tuple(part.strip() for part in raw.split(",") if part.strip())
         return raw
     except ValueError as e:
         raise ValueError(f"{name}={raw!r}: {e}") from None

@@ -26,6 +26,7 @@ from schema.documents import KnownDocuments, ParseAndValidateOnce
 from schema.errors import ErrorPolicy, coded
 from schema.governance.mutations import GovernanceMutation
 from schema.governance.queries import GovernanceQuery
+from schema.labels import LabelQuery
 from schema.limits import DocumentSize
 from schema.modifications.mutations import ModificationMutation
 from schema.modifications.queries import ModificationQuery
@@ -40,6 +41,7 @@ from schema.reports.mutations import ReportMutation
 from schema.reports.opsg import OpsgMutation, OpsgQuery
 from schema.reports.queries import ReportQuery
 from schema.reports.review import ReviewMutation
+from schema.reports.status_chart import StatusChartQuery
 from schema.viewer import ViewerQuery
 
 log = logging.getLogger("secgov.graphql")
@@ -49,7 +51,16 @@ log = logging.getLogger("secgov.graphql")
     description="What can be read: the register, committee business, modifications, the DCC's reports and their review."
 )
 class Query(
-    NodeQuery, ViewerQuery, RegisterQuery, ModificationQuery, GovernanceQuery, ReportQuery, OpsgQuery, AuditQuery
+    NodeQuery,
+    ViewerQuery,
+    LabelQuery,
+    RegisterQuery,
+    ModificationQuery,
+    GovernanceQuery,
+    ReportQuery,
+    StatusChartQuery,
+    OpsgQuery,
+    AuditQuery,
 ):
     pass
 

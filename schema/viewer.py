@@ -1,10 +1,21 @@
-"""`viewer`: who the request's key makes the caller, so a front end can say it (the console shows the role)."""
+"""`viewer`: who the request's key makes the caller, and what it may do, so a front end can say it and offer only
+that (the console shows the role and hides what the key may not use)."""
 
 from __future__ import annotations
 
 import strawberry
 
+from domain.roles import OBSERVATION_WRITERS, OPSG_READERS, REPORT_READERS, UPLOADERS
 from schema.context import Info
+
+# The root fields a role restricts, and the roles that may use each.
+RESTRICTED: dict[str, frozenset[str]] = {
+    "exceptions": REPORT_READERS,
+    "reviewException": REPORT_READERS,
+    "uploadReport": UPLOADERS,
+    "opsgReport": OPSG_READERS,
+    "recordObservation": OBSERVATION_WRITERS,
+}
 
 
 @strawberry.type(description="The caller as the API sees them: the role and bodies that decide what they may see.")
@@ -16,6 +27,10 @@ class Viewer:
         description="The bodies the caller belongs to (OPSG for opsg and PANEL for panel, plus any on the key), "
         "which open Amber and Red items of those bodies."
     )
+    may: list[str] = strawberry.field(
+        description="The role-restricted queries and mutations this caller may use, by field name "
+        f"(of {', '.join(RESTRICTED)}); the server stays the judge when they are called."
+    )
 
 
 @strawberry.type
@@ -23,4 +38,5 @@ class ViewerQuery:
     @strawberry.field(description="The caller: the role of the key sent with the request, public without one.")
     def viewer(self, info: Info) -> Viewer:
         who = info.context.viewer
-        return Viewer(role=who.role, bodies=list(who.all_bodies))
+        may = [name for name, roles in RESTRICTED.items() if who.role in roles]
+        return Viewer(role=who.role, bodies=list(who.all_bodies), may=may)

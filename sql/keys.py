@@ -70,6 +70,11 @@ async def holder(conn: Conn, *, key: str) -> ApiKeyHolder | None:
     return from_record(ApiKeyHolder, row)
 
 
+async def live_hashes(conn: Conn) -> set[bytes]:
+    """The SHA-256 digests of every live key."""
+    return {bytes(r["key_hash"]) for r in await fetch(conn, "api_keys.live_hashes")}
+
+
 async def revoke(conn: Conn, *, name: str) -> None:
     if await fetchval(conn, "api_keys.revoke", name=name) is None:
         raise NotFound(f"no live key named {name!r}", field="name")

@@ -13,7 +13,7 @@ from tests.conftest import need_tool
 from tests.support.server import LiveServer
 
 NODE_DIR = Path(__file__).resolve().parents[1] / "node"
-# Warnings we accept by design, each explained in the README ("GraphQL over HTTP").
+# Warnings we would accept by design, each explained in the README ("Observability and limits"); none today.
 ACCEPTED_WARNINGS: set[str] = set()
 
 

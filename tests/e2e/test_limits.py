@@ -205,7 +205,9 @@ async def test_an_oversized_graphql_body_refused_413_without_sql(client, stateme
 
 async def test_a_flood_of_made_up_keys_stops_reaching_the_database(tight, api_keys, statements):
     """Each made-up key is its own per-key count, so the address counts them: past 20 unknown keys a minute (the
-    default of `unknown_keys`), that address's keys are refused 429 before any lookup."""
+    default of `unknown_keys`), that address's keys are refused 429 without a lookup each (one read of the live
+    keys' digests serves the whole flood), unless the key is a live one: made-up keys never lock out a real key
+    behind the same address (a proxy's, say)."""
     a, b = tight
     dcc = await api_keys.get("dcc")
     query = {"query": "{ __typename }"}
@@ -213,10 +215,13 @@ async def test_a_flood_of_made_up_keys_stops_reaching_the_database(tight, api_ke
         r = await a.post("/graphql", json=query, headers={"Authorization": f"Bearer sgk_made-up-{i}"})
         assert r.status_code == 401 and r.json()["error"]["code"] == "UNAUTHENTICATED"
     statements.reset()
-    r = await a.post("/graphql", json=query, headers={"Authorization": "Bearer sgk_made-up-20"})
-    assert r.status_code == 429 and r.json()["error"]["code"] == "RATE_LIMITED"
+    for i in range(20, 70):
+        r = await a.post("/graphql", json=query, headers={"Authorization": f"Bearer sgk_made-up-{i}"})
+        assert r.status_code == 429 and r.json()["error"]["code"] == "RATE_LIMITED"
     assert "unknown API keys" in r.json()["error"]["message"] and int(r.headers["Retry-After"]) >= 1
-    assert statements.count() == 0
-    # The address is held off whatever key it shows; other addresses are not.
-    assert (await a.post("/graphql", json=query, headers={"Authorization": f"Bearer {dcc}"})).status_code == 429
+    assert [s for s in statements.statements if "api_keys" in s] == [
+        "SELECT key_hash FROM api_keys WHERE revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())"
+    ], statements.statements
+    # A live key from the flooding address is served, as from any other.
+    assert (await a.post("/graphql", json=query, headers={"Authorization": f"Bearer {dcc}"})).status_code == 200
     assert (await b.post("/graphql", json=query, headers={"Authorization": f"Bearer {dcc}"})).status_code == 200

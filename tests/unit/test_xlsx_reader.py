@@ -23,7 +23,7 @@ pytest.importorskip("python_calamine")  # a dev dependency: the previous reader,
 xlsxwriter = pytest.importorskip("xlsxwriter")
 fastexcel = pytest.importorskip("fastexcel")
 
-from tests.support.previous_xlsx import read_xlsx as previous_reader  # noqa: E402
+from bench.previous_xlsx import read_xlsx as previous_reader  # noqa: E402
 
 UNREADABLE = "not a readable XLSX workbook"
 

@@ -1,6 +1,6 @@
 """bench.stages' child: one stage, one implementation, one input, timed and its peak memory taken.
 
-The parent (bench/stages.py) starts each child as `python -m bench.stages --child JOB`, JOB naming the stage, the
+The parent (bench/stages/run.py) starts each child as `python -m bench.stages --child JOB`, JOB naming the stage, the
 implementation, the folder of inputs it wrote and the database; the child prints its figures as one JSON line.
 """
 
@@ -15,11 +15,12 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
-from bench_validation import SPEC
-from floor_validation import floor
-from harness import maxrss_mb, peak_mb, reset_peak
-from stage_impls import FloorStore, RecordsStore, SecgovStore, Stage, Sync
-from stage_report import RUN_BUDGET_S, SLOW_RUN_S
+
+from bench.bench_validation import SPEC
+from bench.floor_validation import floor
+from bench.harness import maxrss_mb, peak_mb, reset_peak
+from bench.stages.impls import FloorStore, RecordsStore, SecgovStore, Stage, Sync
+from bench.stages.report import RUN_BUDGET_S, SLOW_RUN_S
 
 
 async def _stage(job: dict[str, Any]) -> Stage:

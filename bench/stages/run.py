@@ -1,31 +1,4 @@
-"""Each stage of validation and intake — parse, validate, store — timed and its peak memory taken, beside its floor.
-
-python -m bench.stages [--rows 10000 100000 1000000 5000000] [--bad 0.0 0.1] [--runs 3] [--stages parse validate store]
-
-Stages and their floors (the same input, the least the work needs, in bare polars and asyncpg):
-  parse     validation.parse(data)                 pl.read_csv(io.BytesIO(data), infer_schema=False)
-  validate  validation.validate_frame(frame, SPEC) floor_validation.floor(frame): the same findings in bare polars
-  store     next_run_id, rows_frame, findings_frame, store_run in one transaction (as the worker does)
-                                                   the same rows and findings frames in the binary COPY format
-                                                   (encoded as the worker does) COPYed into plain logged tables
-                                                   with primary keys (rows keyed by submission and row, findings
-                                                   by an identity), no foreign keys, one transaction; and beside
-                                                   it ("records"), the same frames through a bare
-                                                   copy_records_to_table each
-The file's bytes are stored by neither (sql.submissions.receive did that earlier; it runs untimed before each
-secgov store to make the submission row, and its time is reported apart as receive_s).
-
-Every (stage, implementation, size, bad fraction) runs in a fresh child process (bench/stage_child.py) that loads
-its input from files written once. Time: the median of --runs runs after one warm-up; to keep the default sizes to
-minutes, a stage gets only the runs that fit in 30 s after its warm-up (at least one), and a run longer than a
-minute is measured once with no warm-up; the output marks both. Memory: the child resets its peak RSS after loading
-its input (/proc/self/clear_refs) and reads it before and after the first run: the increase is the stage's peak
-("peak MB"), the absolute peak is reported too. The peak is VmHWM (/proc/self/status), the figure getrusage's
-ru_maxrss reports for the process's own memory: ru_maxrss itself, also recorded, cannot go below the parent's RSS at
-the exec that started the child, so it does not see a child's stage below that. For each store run, the server's WAL
-written, its whole-page records and the checkpoints begun are read around it (pg_stat_wal, pg_stat_bgwriter),
-untimed. Writes bench/results/stages.json.
-"""
+"""bench.stages' parent: writes the inputs once, starts a child per measurement, reports (see the package)."""
 
 from __future__ import annotations
 
@@ -43,18 +16,14 @@ import time
 from pathlib import Path
 from typing import Any
 
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(HERE))
+import polars as pl
 
-import polars as pl  # noqa: E402
-from bench_validation import SPEC  # noqa: E402
-from gen_sr_variance import generate  # noqa: E402
-from harness import machine, write  # noqa: E402
-from stage_child import child  # noqa: E402
-from stage_impls import CODE  # noqa: E402
-from stage_report import IMPLS, TARGETS, checks, figures, ratio, report  # noqa: E402
+from bench.bench_validation import SPEC
+from bench.gen_sr_variance import generate
+from bench.harness import ROOT, machine, write
+from bench.stages.child import child
+from bench.stages.impls import CODE
+from bench.stages.report import IMPLS, TARGETS, checks, figures, ratio, report
 
 STAGES = ("parse", "validate", "store")
 FLOOR_TABLES = """
@@ -166,7 +135,7 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(asyncio.run(child(json.loads(args.child)))))
         return 0
 
-    from bench_intake import database
+    from bench.bench_intake import database
 
     started = time.perf_counter()
     dsn, pg_handle = asyncio.run(database())
@@ -245,7 +214,3 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(f"\n{elapsed:.0f} s in all; wrote {path.relative_to(ROOT)}")
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from harness import table
+from bench.harness import table
 
 IMPLS = ("secgov", "floor")
 SLOW_RUN_S = 60.0  # a run longer than this is measured once, with no warm-up before it

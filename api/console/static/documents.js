@@ -1,0 +1,52 @@
+// Every GraphQL document the console sends, in one place. Views import the ones they use by name.
+
+export const QUEUE_FIELDS = `id ruleCode severity status subject message period firstFlaggedAt reportType { code name }`;
+// availableActions: the review actions the server allows this key on the exception as it stands (no copy of the
+// review rules in the console).
+const DETAIL_FIELDS = `${QUEUE_FIELDS} secClause details availableActions { action commentRequired }
+  meeting { id reference heldOn }
+  submission { id period receivedAt dueAt delivery status filename rowCount
+    findings(first: 100) { totalCount edges { node { ruleCode severity subject message row details secClause } } } }
+  history { at actor action fromStatus toStatus comment }`;
+
+// Signing in: the key works, who it makes the caller, what it may use, and the words for the API's values.
+export const Q_SIGN_IN = `query SignIn { exceptions(first: 1) { totalCount } viewer { role bodies may }
+  labels { kind value text doneText } }`;
+export const Q_SETUP = `query Setup {
+  reportTypes { code name secClause toleranceLowerPct toleranceUpperPct toBeConfirmed }
+  reportSubmissions(first: 100) { edges { node { period receivedAt } } }
+  bodies { code name meetings(first: 20) { edges { node { id reference heldOn } } } } }`;
+
+export const Q_QUEUE = `query Queue($filter: ExceptionFilter, $first: Int, $after: String) {
+  exceptions(filter: $filter, first: $first, after: $after) {
+    totalCount pageInfo { hasNextPage endCursor } edges { node { ${QUEUE_FIELDS} } } } }`;
+export const Q_DETAIL = `query Detail($id: ID!) { node(id: $id) { ... on ReportException { ${DETAIL_FIELDS} } } }`;
+export const M_REVIEW = `mutation Review($id: ID!, $action: ReviewAction!, $comment: String, $meetingId: ID) {
+  reviewException(id: $id, action: $action, comment: $comment, meetingId: $meetingId) {
+    exception { ${DETAIL_FIELDS} } errors { code message field } } }`;
+
+export const S_FLAGGED = `subscription Flagged($reportType: String) { exceptionFlagged(reportType: $reportType) { ${QUEUE_FIELDS} } }`;
+export const S_SUBMISSION = `subscription Sub($id: ID!) { submissionUpdated(id: $id) { id status } }`;
+export const Q_POLL = `query Poll {
+  recent: reportSubmissions(first: 20) { edges { node { id status exceptions(first: 100) { edges { node { ${QUEUE_FIELDS} } } } } } }
+  missing: exceptions(filter: { ruleCode: "MISSING_REPORT" }, first: 100) { edges { node { ${QUEUE_FIELDS} } } } }`;
+
+export const Q_CALENDAR = `query Calendar($month: String!) { reportingCalendar(month: $month) {
+  reportType period dueAt delivery submission { id status receivedAt filename } } }`;
+export const Q_OPSG = `query Opsg($month: String!) { opsgReport(month: $month) {
+  month heading tableRows { reportType report periods deliveryText content observationText }
+  rows { reportType period delivery observationText observation { text recordedBy recordedAt }
+    exceptions { id ruleCode subject severity status } } } }`;
+export const M_OBSERVATION = `mutation RecordObservation($input: RecordObservationInput!) { recordObservation(input: $input) {
+  observation { text recordedBy recordedAt } errors { code message field } } }`;
+
+export const Q_VARIANCE = `query Variance($code: String!) {
+  subs: reportSubmissions(filter: { reportType: $code }, first: 100) { edges { node { id period status receivedAt } } }
+  above: exceptions(filter: { reportType: $code, ruleCode: "VARIANCE_ABOVE_TOLERANCE" }, first: 100) {
+    edges { node { period subject details submission { id } } } }
+  below: exceptions(filter: { reportType: $code, ruleCode: "VARIANCE_BELOW_TOLERANCE" }, first: 100) {
+    edges { node { period subject details submission { id } } } } }`;
+export const Q_STATUS_OVER_TIME = `query StatusOverTime { exceptionStatusOverTime {
+  unit buckets exceptions series { status label counts } } }`;
+export const Q_MEMBERSHIP = `query Membership($from: String!, $to: String!) { membershipStatistics(fromMonth: $from, toMonth: $to) {
+  month votingGroupsAtMonthEnd votingGroupsByCategory { category count } } }`;

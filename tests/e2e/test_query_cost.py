@@ -117,7 +117,7 @@ async def test_a_statement_past_the_timeout_is_answered_503_with_retry_after(sma
 
 
 async def test_statistics_answered_straight_from_rows_keep_the_statement_timeout(small_pool, dsn):
-    """membershipStatistics with plain fields skips graphql-core's execution (schema/direct/), not the bound."""
+    """membershipStatistics with plain fields is answered by its compiled statement (schema/reads/), which keeps the bound."""
     blocker = await db.connect(dsn)
     try:
         async with blocker.transaction():

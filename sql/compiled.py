@@ -16,6 +16,7 @@ from dataclasses import field as default
 from typing import Any
 
 from sql.ids import sql_cursor
+from sql.loader import query
 
 MAX_KEYS = 50  # json_build_object takes at most 100 arguments
 
@@ -90,6 +91,12 @@ def embed(text: str, names: Sequence[str], values: Mapping[str, str]) -> str:
     """A named statement's text with each of its parameters replaced by an SQL expression (a bound parameter of
     this statement, or a column of the row it is read for)."""
     return re.sub(r"\$(\d+)", lambda m: f"({values[names[int(m.group(1)) - 1]]})", text)
+
+
+def statement(name: str, **values: str) -> str:
+    """A named statement (sql/queries/*.sql) as a subquery, its parameters given as SQL expressions."""
+    q = query(name)
+    return embed(q.text, q.params, values)
 
 
 class Compiler:

@@ -216,10 +216,13 @@ async def page(
     rule_code: str | None,
     after: tuple[int, Any, int] | None,
     limit: int,
+    before: tuple[int, Any, int] | None = None,
+    backward: bool = False,
 ) -> list[ExceptionRow]:
+    """A page of the queue; `backward`: the page before `before`, nearest first."""
     rows = await fetch(
         conn,
-        "exceptions.page",
+        "exceptions.page_backward" if backward else "exceptions.page",
         status=status,
         severity=severity,
         report_type=report_type,
@@ -228,6 +231,9 @@ async def page(
         after_rank=after[0] if after else None,
         after_at=after[1] if after else None,
         after_id=after[2] if after else None,
+        before_rank=before[0] if before else None,
+        before_at=before[1] if before else None,
+        before_id=before[2] if before else None,
         limit=limit,
     )
     return from_records(ExceptionRow, rows)

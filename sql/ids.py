@@ -72,7 +72,20 @@ def sql_global_id(type_name: str, pk: str, day: str | None = None) -> str:
     return _sql_b64(f"'{type_name}:' || ({pk})::text{dated}")
 
 
+def sql_datetime(value: str) -> str:
+    """SQL for a timestamptz as Python's isoformat() of the UTC datetime asyncpg reads (how the API prints one):
+    microseconds only when there are any, offset +00:00."""
+    utc = f"(({value}) AT TIME ZONE 'UTC')"
+    return (
+        f"CASE WHEN {utc} IS NOT NULL THEN to_char({utc}, 'YYYY-MM-DD\"T\"HH24:MI:SS') || "
+        f"CASE WHEN extract(microseconds FROM {utc})::bigint % 1000000 <> 0 THEN to_char({utc}, '.US') ELSE '' END"
+        " || '+00:00' END"
+    )
+
+
 def sql_cursor(parts: Sequence[tuple[str, str]]) -> str:
-    """SQL for encode_cursor: `parts` the position's expressions, each with its kind ("int" or "text")."""
-    items = " || ',' || ".join(f"({e})::text" if kind == "int" else f"to_json({e})::text" for e, kind in parts)
+    """SQL for encode_cursor: `parts` the position's expressions, each with its kind ("int", "text" or
+    "datetime")."""
+    kinds = {"int": "({})::text", "text": "to_json({})::text", "datetime": "to_json(" + sql_datetime("{}") + ")::text"}
+    items = " || ',' || ".join(kinds[kind].replace("{}", e) for e, kind in parts)
     return _sql_b64(f"'[' || {items} || ']'")

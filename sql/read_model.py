@@ -11,17 +11,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sql.compiled import Many, One, Page, Params, TypeMap, embed
+from sql import read_model_reports as reports
+from sql.compiled import Many, One, Page, Params, TypeMap, statement
 from sql.ids import sql_global_id
-from sql.loader import query
 
 FOREVER = "DATE '9999-12-31'"  # every recorded event, future-dated ones included
 LAST_DAY = "DATE '9999-12-30'"  # the last day a period can be read on (sql/parties.py)
-
-
-def statement(name: str, **values: str) -> str:
-    q = query(name)
-    return embed(q.text, q.params, values)
 
 
 def held(day: str) -> str:
@@ -167,6 +162,7 @@ TYPES: dict[str, TypeMap] = {
                 "party": One("Party", _party),
                 "votingGroups": Many("VotingGroup", _voting_groups, ("name", "id")),
                 "membershipStatistics": Many("MembershipMonth", _statistics, ("month",)),
+                **reports.QUERY_LINKS,
             },
         ),
         TypeMap(
@@ -225,5 +221,6 @@ TYPES: dict[str, TypeMap] = {
             {"votingGroupsByCategory": Many("CategoryCount", _by_category, ("n",))},
         ),
         TypeMap("CategoryCount", {"category": "{a}.category", "count": "{a}.count"}),
+        *reports.TYPES,
     ]
 }

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Mapping
-from datetime import date
 from typing import Any
 
 import orjson
@@ -14,6 +13,8 @@ from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
 
 from domain.periods import today
+from domain.viewer import Viewer
+from schema.reads.arguments import Asking
 from schema.reads.plan import Planner
 from sql.compiled import Sel, Unanswerable, compile_root
 from sql.read_model import TYPES
@@ -24,39 +25,40 @@ Statements = tuple[tuple[str, str | None, list[Any]], ...]  # (response key, SQL
 
 
 class ReadPath:
-    """Plans and statements, kept per (document, operation, variables, day): the variables decide what
-    @include/@skip keep and every argument, the day what `today` is."""
+    """Plans and statements, kept per (document, operation, variables, day, viewer's clearance): the variables
+    decide what @include/@skip keep and every argument, the day what `today` is, the clearance what is visible."""
 
     def __init__(self, size: int = 2_000) -> None:
         self.schema: GraphQLSchema | None = None
         self.size = size
-        self.kept: OrderedDict[tuple[str, str | None, bytes, date], Statements | None] = OrderedDict()
+        self.kept: OrderedDict[tuple[Any, ...], Statements | None] = OrderedDict()
         self.enabled = True
 
     def statements(
-        self, text: str, document: DocumentNode, operation: str | None, variables: Mapping[str, Any]
+        self, text: str, document: DocumentNode, operation: str | None, variables: Mapping[str, Any], viewer: Viewer
     ) -> Statements | None:
         """The statements answering the operation; None when normal execution must answer it."""
-        day = today()
+        asking = Asking(today(), viewer)
+        clearance = (viewer.role, viewer.all_bodies, viewer.party_id)
         try:
-            key = (text, operation, orjson.dumps(variables, option=orjson.OPT_SORT_KEYS), day)
+            key = (text, operation, orjson.dumps(variables, option=orjson.OPT_SORT_KEYS), asking.today, clearance)
         except TypeError:
             return None  # variables JSON never gives (an upload): not a read of ours
         if key in self.kept:
             self.kept.move_to_end(key)
             return self.kept[key]
-        found = self.compile(document, operation, variables, day)
+        found = self.compile(document, operation, variables, asking)
         self.kept[key] = found
         if len(self.kept) > self.size:
             self.kept.popitem(last=False)
         return found
 
     def compile(
-        self, document: DocumentNode, operation: str | None, variables: Mapping[str, Any], day: date
+        self, document: DocumentNode, operation: str | None, variables: Mapping[str, Any], asking: Asking
     ) -> Statements | None:
         assert self.schema is not None
         try:
-            plan = Planner(self.schema, document, operation).plan(variables, day)
+            plan = Planner(self.schema, document, operation).plan(variables, asking)
             return tuple(_statement(s) for s in plan)
         except Unanswerable:
             return None
@@ -80,7 +82,9 @@ class CompiledReads(SchemaExtension):
         ec = self.execution_context
         document = ec.graphql_document
         if self.path.enabled and document is not None and ec.query and ec.operation_type is OperationType.QUERY:
-            statements = self.path.statements(ec.query, document, ec.operation_name, ec.variables or {})
+            statements = self.path.statements(
+                ec.query, document, ec.operation_name, ec.variables or {}, ec.context.viewer
+            )
             if statements is not None:
                 try:
                     data = await _run(ec.context, statements)

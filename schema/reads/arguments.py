@@ -4,16 +4,31 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from domain.roles import REPORT_READERS
+from domain.viewer import Viewer
 from schema.enums import PartyCategory, PartyStatus
 from schema.register.queries import COUNTED_CATEGORIES, party_page_args, statistics_months
 from schema.register.types import PartyFilter
-from schema.relay import decode_cursor, parse_node_id, window
+from schema.relay import Window, decode_cursor, parse_node_id, window
+from schema.reports.catalogue import Severity
+from schema.reports.exceptions import ExceptionFilter, ExceptionStatus
+from schema.reports.queries import exception_page_args
 from sql.compiled import Unanswerable
 
-Prepare = Callable[[Mapping[str, Any], date], Mapping[str, Any]]
+
+@dataclass(frozen=True, slots=True)
+class Asking:
+    """Who asks, and on which day (what `today` means in the operation)."""
+
+    today: date
+    viewer: Viewer
+
+
+Prepare = Callable[[Mapping[str, Any], Asking], Mapping[str, Any]]
 
 
 def _day(value: date | None) -> date | None:
@@ -22,8 +37,12 @@ def _day(value: date | None) -> date | None:
     return value
 
 
-def _parties(args: Mapping[str, Any], today: date) -> Mapping[str, Any]:
-    w = window(args.get("first"), args.get("after"), args.get("last"), args.get("before"))
+def _window(args: Mapping[str, Any]) -> Window:
+    return window(args.get("first"), args.get("after"), args.get("last"), args.get("before"))
+
+
+def _parties(args: Mapping[str, Any], asking: Asking) -> Mapping[str, Any]:
+    w = _window(args)
     f = args.get("filter") or {}
     party_filter = PartyFilter(
         category=PartyCategory[f["category"]] if f.get("category") else None,
@@ -33,22 +52,22 @@ def _parties(args: Mapping[str, Any], today: date) -> Mapping[str, Any]:
     )
     as_of = _day(args.get("asOf"))
     store, after, before = party_page_args(party_filter, as_of, w)
-    return {"window": w, "filter": {**store, "as_of": as_of or today}, "after": after, "before": before}
+    return {"window": w, "filter": {**store, "as_of": as_of or asking.today}, "after": after, "before": before}
 
 
-def _party(args: Mapping[str, Any], today: date) -> Mapping[str, Any]:
+def _party(args: Mapping[str, Any], asking: Asking) -> Mapping[str, Any]:
     kind, pk, day = parse_node_id(args["id"])
     if kind != "Party":
         raise Unanswerable("not a Party's ID")
-    return {"id": pk, "as_of": _day(day) or today, "explicit": day is not None}
+    return {"id": pk, "as_of": _day(day) or asking.today, "explicit": day is not None}
 
 
-def _voting_groups(args: Mapping[str, Any], today: date) -> Mapping[str, Any]:
+def _voting_groups(args: Mapping[str, Any], asking: Asking) -> Mapping[str, Any]:
     as_of = _day(args.get("asOf"))
-    return {"category": args.get("category"), "as_of": as_of or today, "explicit": as_of is not None}
+    return {"category": args.get("category"), "as_of": as_of or asking.today, "explicit": as_of is not None}
 
 
-def _statistics(args: Mapping[str, Any], today: date) -> Mapping[str, Any]:
+def _statistics(args: Mapping[str, Any], asking: Asking) -> Mapping[str, Any]:
     start, end = statistics_months(args["fromMonth"], args["toMonth"])
     return {"from_month": start, "to_month": end}
 
@@ -62,9 +81,25 @@ def _position(cursor: str | None, field: str) -> int | None:
     return at
 
 
-def _events(args: Mapping[str, Any], today: date) -> Mapping[str, Any]:
-    w = window(args.get("first"), args.get("after"), args.get("last"), args.get("before"))
+def _events(args: Mapping[str, Any], asking: Asking) -> Mapping[str, Any]:
+    w = _window(args)
     return {"window": w, "after": _position(w.after, "after"), "before": _position(w.before, "before")}
+
+
+def _exceptions(args: Mapping[str, Any], asking: Asking) -> Mapping[str, Any]:
+    w = _window(args)
+    f = args.get("filter") or {}
+    exception_filter = ExceptionFilter(
+        status=ExceptionStatus[f["status"]] if f.get("status") else None,
+        severity=Severity[f["severity"]] if f.get("severity") else None,
+        report_type=f.get("reportType"),
+        period=f.get("period"),
+        rule_code=f.get("ruleCode"),
+    )
+    store, after, before = exception_page_args(exception_filter, w)
+    if asking.viewer.role not in REPORT_READERS:
+        raise Unanswerable("not a reader of reports")  # normal execution answers an empty page
+    return {"window": w, "filter": store, "after": after, "before": before}
 
 
 ARGUMENTS: dict[tuple[str, str], Prepare] = {
@@ -72,9 +107,10 @@ ARGUMENTS: dict[tuple[str, str], Prepare] = {
     ("Query", "party"): _party,
     ("Query", "votingGroups"): _voting_groups,
     ("Query", "membershipStatistics"): _statistics,
+    ("Query", "exceptions"): _exceptions,
     ("Party", "events"): _events,
-    ("PartyEvent", "party"): lambda args, today: {"today": today},
-    ("MembershipMonth", "votingGroupsByCategory"): lambda args, today: {
+    ("PartyEvent", "party"): lambda args, asking: {"today": asking.today},
+    ("MembershipMonth", "votingGroupsByCategory"): lambda args, asking: {
         "categories": [c.value for c in COUNTED_CATEGORIES]
     },
 }

@@ -6,7 +6,6 @@ execution, which answers it (and words every error) itself."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
 from typing import Any
 
 from graphql import (
@@ -23,12 +22,12 @@ from graphql import (
 from graphql.execution.collect_fields import FieldDetailsList, FragmentDetails, collect_fields, collect_subfields
 from graphql.execution.values import VariableValues, get_argument_values, get_variable_values
 
-from schema.reads.arguments import ARGUMENTS
+from schema.reads.arguments import ARGUMENTS, Asking
 from sql.compiled import Sel, Unanswerable
 
 
 class Planner:
-    """Plans one operation of a document for the given variables, as of a day (what `today` means in it)."""
+    """Plans one operation of a document for the given variables, viewer and day."""
 
     def __init__(self, schema: GraphQLSchema, document: DocumentNode, operation_name: str | None) -> None:
         operation = get_operation_ast(document, operation_name)
@@ -39,7 +38,7 @@ class Planner:
             d.name.value: FragmentDetails(d) for d in document.definitions if isinstance(d, FragmentDefinitionNode)
         }
 
-    def plan(self, variables: Mapping[str, Any], today: date) -> tuple[Sel, ...]:
+    def plan(self, variables: Mapping[str, Any], asking: Asking) -> tuple[Sel, ...]:
         coerced = get_variable_values(self.schema, self.operation.variable_definitions or (), dict(variables))
         if not isinstance(coerced, VariableValues):
             raise Unanswerable("variables refused")  # normal execution refuses them, in its words
@@ -47,11 +46,12 @@ class Planner:
         if collected.new_defer_usages:
             raise Unanswerable("@defer")
         return tuple(
-            self.field(key, details, self.query, coerced, today) for key, details in collected.grouped_field_set.items()
+            self.field(key, details, self.query, coerced, asking)
+            for key, details in collected.grouped_field_set.items()
         )
 
     def field(
-        self, key: str, details: FieldDetailsList, parent: GraphQLObjectType, variables: VariableValues, today: date
+        self, key: str, details: FieldDetailsList, parent: GraphQLObjectType, variables: VariableValues, asking: Asking
     ) -> Sel:
         node = details[0].node
         name = node.name.value
@@ -64,7 +64,7 @@ class Planner:
             args: Mapping[str, Any] = get_argument_values(definition, node, variables)
             prepare = ARGUMENTS.get((parent.name, name))
             if prepare is not None:
-                args = prepare(args, today)
+                args = prepare(args, asking)
         except Exception as e:
             raise Unanswerable(str(e)) from e
         named = get_named_type(definition.type)
@@ -80,5 +80,5 @@ class Planner:
             key,
             name,
             args,
-            tuple(self.field(k, d, named, variables, today) for k, d in sub.grouped_field_set.items()),
+            tuple(self.field(k, d, named, variables, asking) for k, d in sub.grouped_field_set.items()),
         )

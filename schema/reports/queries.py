@@ -13,15 +13,19 @@ from schema.enums import value
 from schema.errors import BadId, bad_user_input
 from schema.relay import (
     After,
+    Before,
     Connection,
     Edge,
     First,
+    Last,
     PageInfo,
+    Window,
     connection,
     decode_cursor,
     needs_page,
     page_size,
     pk_of,
+    window,
 )
 from schema.reports.types import (
     ExceptionFilter,
@@ -47,17 +51,22 @@ def empty() -> Connection:  # type: ignore[type-arg]
     )
 
 
-def exception_page_args(
-    filter: ExceptionFilter | None, first: int | None, after: str | None
-) -> tuple[int, dict[str, Any], tuple[int, datetime, int] | None]:
-    """(page size, the store's filter arguments, the keyset position after the cursor) of an exceptions page."""
-    limit = page_size(first)
-    f = filter or ExceptionFilter()
+def _exception_position(cursor: str | None, field: str) -> tuple[int, datetime, int] | None:
+    if cursor is None:
+        return None
     try:
-        c = decode_cursor(after, 3) if after else None
-        key = (int(c[0]), datetime.fromisoformat(c[1]), int(c[2])) if c else None
+        c = decode_cursor(cursor, 3, field=field)
+        return int(c[0]), datetime.fromisoformat(c[1]), int(c[2])
     except (BadId, ValueError, TypeError) as e:
-        raise bad_user_input(f"{after!r} is not a valid cursor") from e
+        raise bad_user_input(f"{cursor!r} is not a valid cursor") from e
+
+
+def exception_page_args(
+    filter: ExceptionFilter | None, w: Window
+) -> tuple[dict[str, Any], tuple[int, datetime, int] | None, tuple[int, datetime, int] | None]:
+    """(the store's filter arguments, the keyset positions after and before the cursors) of an exceptions page."""
+    f = filter or ExceptionFilter()
+    after, before = _exception_position(w.after, "after"), _exception_position(w.before, "before")
     args = dict(
         status=value(f.status),
         severity=value(f.severity),
@@ -65,7 +74,7 @@ def exception_page_args(
         period=f.period,
         rule_code=f.rule_code,
     )
-    return limit, args, key
+    return args, after, before
 
 
 def exception_cursor(row: ExceptionRow) -> list[Any]:
@@ -133,19 +142,31 @@ class ReportQuery:
         ] = None,
         first: First = None,
         after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[ReportException]:
-        limit, args, key = exception_page_args(filter, first, after)
+        w = window(first, after, last, before)
+        args, after_key, before_key = exception_page_args(filter, w)
         if info.context.viewer.role not in REPORT_READERS:
             return empty()
         rows = []
         if needs_page(info):
             async with info.context.connection() as conn:
-                rows = await exceptions.page(conn, after=key, limit=limit + 1, **args)
+                rows = await exceptions.page(
+                    conn, after=after_key, before=before_key, backward=w.backward, limit=w.limit + 1, **args
+                )
 
         async def total() -> int:
             async with info.context.connection() as conn:
                 return await exceptions.count(conn, **args)
 
         return connection(
-            rows, limit=limit, after=after, node=ReportException.from_row, counter=total, key=exception_cursor
+            rows,
+            limit=w.limit,
+            after=after,
+            before=before,
+            backward=w.backward,
+            node=ReportException.from_row,
+            counter=total,
+            key=exception_cursor,
         )

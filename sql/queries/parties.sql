@@ -19,7 +19,8 @@ ORDER BY p.name, p.id
 LIMIT :limit;
 
 -- name: page_backward
--- The same, paging backward: the Parties before a position, nearest first.
+-- The same, paging backward: the Parties before a position, nearest first. A statement of its own (not a
+-- direction parameter) so that each direction walks its index in order.
 SELECT p.id, p.name, s.status, s.category, s.voting_group_id, s.acceded_on, p.note
 FROM parties p
 CROSS JOIN LATERAL (

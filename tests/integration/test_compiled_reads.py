@@ -21,6 +21,11 @@ EXCEPTION_NODE = (
     "lastRaisedAt reportType { __typename id code name secClause } submission { __typename id period "
     "receivedAt dueAt delivery status sha256 filename rowCount sizeBytes }"
 )
+COMPILED_EXCEPTION = (
+    "__typename id ruleCode severity status subject message secClause details period firstFlaggedAt lastRaisedAt "
+    "reportType { __typename id code name secClause cadence version } history { at actor action fromStatus toStatus "
+    "comment } submission { id period receivedAt dueAt status sha256 filename rowCount sizeBytes reportType { code } }"
+)
 PARTIES = [
     "{ parties(first: 100) { totalCount edges { node { id name votingGroup { id name category } } } } }",
     "query($n: Int, $a: String) { parties(first: $n, after: $a) { __typename totalCount pageInfo { __typename "
@@ -33,6 +38,8 @@ EXCEPTIONS = [
     "query($n: Int, $a: String) { exceptions(first: $n, after: $a) { totalCount pageInfo { hasNextPage endCursor "
     "startCursor hasPreviousPage } edges { cursor node { " + EXCEPTION_NODE + " } } } }",
     "{ a: exceptions(first: 2) { edges { node { id } } } b: exceptions { totalCount } }",
+    "query($n: Int, $a: String) { exceptions(first: $n, after: $a) { totalCount pageInfo { hasNextPage endCursor } "
+    "edges { cursor node { " + COMPILED_EXCEPTION + " } } } }",
 ]
 
 

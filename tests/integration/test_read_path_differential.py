@@ -6,6 +6,7 @@ The wrong answers an earlier compiled path gave are fixed examples here."""
 from __future__ import annotations
 
 import asyncio
+from datetime import date
 from typing import Any
 
 import pytest
@@ -33,21 +34,39 @@ FIXED = [
     ('{ parties(first: 2, after: "nonsense") { totalCount } }', {}),
     ("{ parties(first: 2) { edges { node { ...P ...P } } } } fragment P on Party { id name }", {}),
     ('{ node(id: "UGFydHk6MQ") { id } parties(first: 1) { totalCount } }', {}),
+    ("{ exceptions(first: 3) { edges { node { reportType { code } reportType { name } } } } }", {}),
+    ("{ exceptions(first: 3) { edges { node { id } } edges { cursor } } }", {}),
+    (
+        "{ exceptions(last: 3) { pageInfo { hasPreviousPage startCursor } edges { node { history { at action } } } } }",
+        {},
+    ),
 ]
 
 
 @pytest.fixture
-async def register(pool: Any) -> list[tuple[str, int]]:
+async def register(pool: Any) -> tuple[list[str], list[str], list[str]]:
+    """Cursors of some Parties and exceptions, and some Parties' IDs, of a generated register."""
     async with pool.acquire() as conn:
-        await generate(conn, Sizes(parties=60, modifications=5, exceptions=20, sr_rows=2))
-        return [(r["name"], r["id"]) for r in await conn.fetch("SELECT name, id FROM parties ORDER BY name, id")]
+        await generate(conn, Sizes(parties=60, modifications=5, exceptions=60, sr_rows=2))
+        parties = [(r["name"], r["id"]) for r in await conn.fetch("SELECT name, id FROM parties ORDER BY name, id")]
+        queue = await conn.fetch("SELECT id, severity, first_flagged_at FROM report_exceptions ORDER BY id")
+    exceptions = [
+        encode_cursor([0 if r["severity"] == "HIGH" else 1, r["first_flagged_at"].isoformat(), r["id"]])
+        for r in queue[::6]
+    ]
+    return (
+        [encode_cursor(list(p)) for p in parties[::7]] + ["bm9wZQ"],
+        exceptions,
+        [global_id("Party", i) for _, i in parties[::9]] + [global_id("Party", 2, date(2018, 7, 26))],
+    )
 
 
-def operations(parties: list[tuple[str, int]]) -> st.SearchStrategy[tuple[str, dict[str, Any]]]:
+def operations(register: tuple[list[str], list[str], list[str]]) -> st.SearchStrategy[tuple[str, dict[str, Any]]]:
     """A random valid (or, now and then, refused) query over the mapped types, with its variables."""
-    cursors = st.sampled_from([encode_cursor(list(p)) for p in parties[::7]] + ["bm9wZQ"])
+    cursors = st.sampled_from(register[0])
+    exception_cursors = st.sampled_from(register[1])
     event_cursors = st.sampled_from([encode_cursor([i]) for i in (1, 2, 3, 5, 8, 40, 99)])
-    party_ids = st.sampled_from([global_id("Party", i) for _, i in parties[::9]] + [global_id("Party", 2, None)])
+    party_ids = st.sampled_from(register[2])
 
     @st.composite
     def build(draw: st.DrawFn) -> tuple[str, dict[str, Any]]:
@@ -101,7 +120,7 @@ def operations(parties: list[tuple[str, int]]) -> st.SearchStrategy[tuple[str, d
                     out.append(wrap(type_name, f"{alias}{f}{f'({args})' if args else ''} {{ {inner} }}"))
             return " ".join(out) or "__typename"
 
-        root = draw(st.sampled_from(["parties", "votingGroups", "membershipStatistics", "party"]))
+        root = draw(st.sampled_from(["parties", "votingGroups", "membershipStatistics", "party", "exceptions"]))
         day = draw(st.sampled_from([None, *DAYS])) if root in ("parties", "votingGroups") else None
         as_of = ""
         if day is not None:
@@ -112,6 +131,12 @@ def operations(parties: list[tuple[str, int]]) -> st.SearchStrategy[tuple[str, d
                 args.append(f"filter: {{category: {draw(st.sampled_from(CATEGORIES))}}}")
             joined = ", ".join(args)
             field = f"parties{f'({joined})' if args else ''} {{ {select('PartyConnection', 3)} }}"
+        elif root == "exceptions":
+            args = [a for a in (paging(exception_cursors),) if a]
+            if draw(st.integers(0, 3)) == 0:
+                args.append(f"filter: {{severity: {draw(st.sampled_from(['HIGH', 'WARNING']))}}}")
+            joined = ", ".join(args)
+            field = f"exceptions{f'({joined})' if args else ''} {{ {select('ReportExceptionConnection', 3)} }}"
         elif root == "votingGroups":
             field = f"votingGroups{f'({as_of})' if as_of else ''} {{ {select('VotingGroup', 2)} }}"
         elif root == "party":
@@ -141,6 +166,14 @@ SHAPES = {
     "MembershipMonth": ["month", "accessions", "inDefault", "withdrawals", "expulsions", "partiesAtMonthEnd"]
     + ["votingGroupsAtMonthEnd", "votingGroupsByCategory", "__typename"],
     "CategoryCount": ["category", "count", "__typename"],
+    "ReportExceptionConnection": ["totalCount", "pageInfo", "edges", "__typename"],
+    "ReportExceptionEdge": ["cursor", "node", "__typename"],
+    "ReportException": ["id", "ruleCode", "severity", "status", "subject", "message", "secClause", "details"]
+    + ["period", "firstFlaggedAt", "lastRaisedAt", "reportType", "submission", "history", "__typename"],
+    "HistoryEntry": ["at", "actor", "action", "fromStatus", "toStatus", "comment", "__typename"],
+    "ReportType": ["id", "code", "name", "secClause", "cadence", "dueWorkingDays", "obligationFrom", "version"],
+    "ReportSubmission": ["id", "period", "receivedAt", "dueAt", "status", "sha256", "filename", "rowCount"]
+    + ["sizeBytes", "reportType", "__typename"],
 }
 LINKS = {
     ("PartyConnection", "pageInfo"): "PageInfo",
@@ -157,6 +190,13 @@ LINKS = {
     ("PartyEvent", "votingGroup"): "VotingGroup",
     ("PartyEvent", "party"): "Party",
     ("MembershipMonth", "votingGroupsByCategory"): "CategoryCount",
+    ("ReportExceptionConnection", "pageInfo"): "PageInfo",
+    ("ReportExceptionConnection", "edges"): "ReportExceptionEdge",
+    ("ReportExceptionEdge", "node"): "ReportException",
+    ("ReportException", "reportType"): "ReportType",
+    ("ReportException", "submission"): "ReportSubmission",
+    ("ReportException", "history"): "HistoryEntry",
+    ("ReportSubmission", "reportType"): "ReportType",
 }
 
 
@@ -180,8 +220,9 @@ async def test_compiled_reads_answer_as_normal_execution_does(register, gql, api
         ordinary = await gql(query, variables, key=key, expect_errors=True)
         assert answer == ordinary, query
 
-    for query, variables in FIXED:
-        await compare(query, variables, None)
+    for key in keys:
+        for query, variables in FIXED:
+            await compare(query, variables, key)
 
     @settings(max_examples=120)
     @given(operation=operations(register), key=st.sampled_from(keys))

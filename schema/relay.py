@@ -15,6 +15,7 @@ from sql import ids
 
 T = TypeVar("T")
 R = TypeVar("R")
+K = TypeVar("K")
 MAX_PAGE = 100
 DEFAULT_PAGE = 20
 
@@ -115,6 +116,34 @@ class Window:
     after: str | None = None
     before: str | None = None
     backward: bool = False
+
+
+def keys_of(w: Window, arity: int, convert: Callable[[list[Any]], K]) -> tuple[K | None, K | None]:
+    """The list positions the window's cursors name (after, before); BAD_USER_INPUT naming a cursor that is not one."""
+
+    def key(cursor: str | None) -> K | None:
+        if cursor is None:
+            return None
+        try:
+            return convert(ids.decode_cursor(cursor, arity))
+        except (ids.NotAnId, ValueError, TypeError) as e:
+            raise bad_user_input(f"{cursor!r} is not a valid cursor") from e
+
+    return key(w.after), key(w.before)
+
+
+def text_key(key: list[Any]) -> str:
+    """A one-part position that is a text (a reference)."""
+    if not isinstance(key[0], str):
+        raise ValueError(key)
+    return key[0]
+
+
+def int_key(key: list[Any]) -> int:
+    """A one-part position that is a number (an id)."""
+    if type(key[0]) is not int:
+        raise ValueError(key)
+    return key[0]
 
 
 def window(first: int | None, after: str | None, last: int | None = None, before: str | None = None) -> Window:

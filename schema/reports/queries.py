@@ -22,8 +22,8 @@ from schema.relay import (
     Window,
     connection,
     decode_cursor,
+    keys_of,
     needs_page,
-    page_size,
     pk_of,
     window,
 )
@@ -97,25 +97,39 @@ class ReportQuery:
         ] = None,
         first: First = None,
         after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[ReportSubmission]:
-        limit = page_size(first)
+        w = window(first, after, last, before)
         if info.context.viewer.role not in REPORT_READERS:
             return empty()
         f = filter or SubmissionFilter()
-        try:
-            cursor = int(decode_cursor(after, 1)[0]) if after else None
-        except (BadId, ValueError, TypeError) as e:
-            raise bad_user_input(f"{after!r} is not a valid cursor") from e
-        args = dict(report_type=f.report_type, period=f.period, status=value(f.status))
+        after_key, before_key = keys_of(w, 1, lambda k: int(k[0]))
         async with info.context.connection() as conn:
-            rows = await submissions.page(conn, after=cursor, limit=limit + 1, **args)
+            rows = await submissions.page(
+                conn,
+                report_type=f.report_type,
+                period=f.period,
+                status=value(f.status),
+                after=after_key,
+                before=before_key,
+                backward=w.backward,
+                limit=w.limit + 1,
+            )
 
         async def total() -> int:
             async with info.context.connection() as conn:
-                return await submissions.count(conn, **args)
+                return await submissions.count(conn, report_type=f.report_type, period=f.period, status=value(f.status))
 
         return connection(
-            rows, limit=limit, after=after, key=lambda r: [r.id], node=ReportSubmission.from_row, counter=total
+            rows,
+            limit=w.limit,
+            after=after,
+            before=before,
+            backward=w.backward,
+            key=lambda r: [r.id],
+            node=ReportSubmission.from_row,
+            counter=total,
         )
 
     @strawberry.field(description="One submission by its ID; null when absent or not visible to the caller.")

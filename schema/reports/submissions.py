@@ -11,7 +11,6 @@ from strawberry.scalars import JSON
 
 from schema.context import Info
 from schema.enums import described
-from schema.errors import BadId, bad_user_input
 from schema.relay import (
     After,
     Before,
@@ -20,10 +19,10 @@ from schema.relay import (
     Last,
     Node,
     connection,
-    decode_cursor,
     global_id,
     in_memory,
-    page_size,
+    keys_of,
+    window,
 )
 from schema.reports.catalogue import ReportType, Severity, load_report_type
 from sql import submissions
@@ -174,20 +173,35 @@ class ReportSubmission(Node):
         info: Info,
         first: First = None,
         after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[Finding]:
-        limit = page_size(first)
-        try:
-            cursor = int(decode_cursor(after, 1)[0]) if after else None
-        except (BadId, ValueError, TypeError) as e:
-            raise bad_user_input(f"{after!r} is not a valid cursor") from e
+        w = window(first, after, last, before)
+        after_key, before_key = keys_of(w, 1, lambda k: int(k[0]))
         async with info.context.connection() as conn:
-            rows = await submissions.findings_page(conn, submission_id=self.row.id, after=cursor, limit=limit + 1)
+            rows = await submissions.findings_page(
+                conn,
+                submission_id=self.row.id,
+                after=after_key,
+                before=before_key,
+                backward=w.backward,
+                limit=w.limit + 1,
+            )
 
         async def total() -> int:
             async with info.context.connection() as conn:
                 return await submissions.findings_count(conn, submission_id=self.row.id)
 
-        return connection(rows, limit=limit, after=after, key=lambda r: [r.id], node=Finding.from_row, counter=total)
+        return connection(
+            rows,
+            limit=w.limit,
+            after=after,
+            before=before,
+            backward=w.backward,
+            key=lambda r: [r.id],
+            node=Finding.from_row,
+            counter=total,
+        )
 
     @strawberry.field(description="The exceptions that point at this submission as the latest that raised them.")
     async def exceptions(

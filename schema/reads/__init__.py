@@ -3,6 +3,7 @@ statement per top-level field, on the request's one connection); any other opera
 
 from __future__ import annotations
 
+import logging
 from collections import OrderedDict
 from collections.abc import Mapping
 from typing import Any
@@ -17,9 +18,12 @@ from domain.viewer import Viewer
 from schema.reads.arguments import Asking
 from schema.reads.plan import Planner
 from sql.compiled import Sel, Unanswerable, compile_root
+from sql.errors import is_unavailable
 from sql.read_model import TYPES
 
 __all__ = ["CompiledReads", "ReadPath", "Unanswerable"]
+
+log = logging.getLogger("secgov.reads")
 
 Statements = tuple[tuple[str, str | None, list[Any]], ...]  # (response key, SQL or None for __typename, parameters)
 
@@ -73,7 +77,8 @@ def _statement(sel: Sel) -> tuple[str, str | None, list[Any]]:
 
 class CompiledReads(SchemaExtension):
     """Answers a query operation from its compiled statements when it has them; otherwise lets graphql-core execute
-    it. A statement that fails (a timeout) is reported as execution reports a failed field."""
+    it. A statement that fails because the database did (a timeout) is reported as execution reports a failed
+    field; one that fails otherwise is a fault of the compiled path: normal execution answers instead."""
 
     def __init__(self, path: ReadPath) -> None:
         self.path = path
@@ -88,8 +93,11 @@ class CompiledReads(SchemaExtension):
             if statements is not None:
                 try:
                     data = await _run(ec.context, statements)
-                except Exception as e:  # noqa: BLE001 - the database failed: reported as execution would
-                    ec.result = ExecutionResult(data=None, errors=[GraphQLError(str(e), original_error=e)])
+                except Exception as e:
+                    if is_unavailable(e):  # the database failed (a timeout): reported as execution would
+                        ec.result = ExecutionResult(data=None, errors=[GraphQLError(str(e), original_error=e)])
+                    else:  # a compiled statement at fault: normal execution answers, and the fault is logged
+                        log.error("compiled read failed; answered by normal execution", exc_info=e)
                 else:
                     ec.result = ExecutionResult(data=data, errors=None)
         yield

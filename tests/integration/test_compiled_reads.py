@@ -247,3 +247,12 @@ async def test_parties_page_backward_with_last_and_before(register, gql, monkeyp
     assert not before_that["pageInfo"]["hasPreviousPage"]
     events = "{ parties(first: 3) { edges { node { events(last: 1) { edges { node { id } } pageInfo { hasPreviousPage } } } } } }"
     assert (await gql(events))["data"]["parties"]["edges"]
+
+
+async def test_a_compiled_statement_at_fault_leaves_the_answer_to_normal_execution(register, gql, monkeypatch, caplog):
+    from sql.read_model import TYPES
+
+    monkeypatch.setitem(TYPES["Party"].columns, "note", "{a}.no_such_column")  # type: ignore[index]
+    answer = await gql("{ parties(first: 3) { edges { node { name note } } } }")
+    assert len(answer["data"]["parties"]["edges"]) == 3
+    assert "compiled read failed" in caplog.text

@@ -24,6 +24,7 @@ import subprocess
 import time
 import warnings
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from bench import harness
@@ -227,7 +228,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             theirs = s.theirs.replace("GROUPS", str(groups))
             fetch_json(pgl_url + "/graphql", gql_body(theirs), json_headers)  # it answers (or this raises)
             row: dict[str, Any] = {"name": s.name}
-            for cache in ("off", "on"):
+            for cache in args.cache:
                 fetch_json(servers[cache] + "/graphql", gql_body(s.ours), headers)
                 print(f"{s.name}, secgov cache {cache}: loading ...", flush=True)
                 measured = harness.compare(
@@ -242,6 +243,15 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                     connections=args.connections,
                 )
                 ours, theirs = measured["secgov"], measured["postgraphile"]
+                if ours.get("failed") or theirs.get("failed"):
+                    row[f"why_{cache}"] = {
+                        "secgov": harness.http(servers[cache] + "/graphql", gql_body(s.ours), headers)[1][
+                            :300
+                        ].decode(),
+                        "postgraphile_alive": pgl.proc.poll() is None,
+                        "postgraphile": _tail(pgl.log),
+                    }
+                    print(f"  FAILED answers: {row[f'why_{cache}']}", flush=True)
                 row[cache] = {
                     "secgov_rps": ours["rps"],
                     "postgraphile_rps": theirs["rps"],
@@ -251,7 +261,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 print(f"  {row[cache]}", flush=True)
             rows.append(row)
         result["corpus"] = rows
-        result["median_ratio_cache_off"] = median_ratio([r["off"]["ratio"] for r in rows if r["off"]["ratio"]])
+        result["median_ratio_cache_off"] = median_ratio(
+            [r["off"]["ratio"] for r in rows if "off" in r and r["off"]["ratio"] and not r["off"]["failed"]]
+        )
         result["fairness"] = fairness(tool, args, servers["off"])
     finally:
         for p in procs:
@@ -261,24 +273,44 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     return result
 
 
+def _tail(path: Path) -> str:
+    try:
+        return path.read_text(errors="replace")[-600:]
+    except OSError:
+        return ""
+
+
+def _ratio(m: dict[str, Any]) -> str:
+    """A ratio, or why it is no figure: answers that failed (non-2xx, socket errors) during its runs."""
+    return f"{m['ratio']}x" + (f" ({m['failed']} FAILED: no figure)" if m["failed"] else "")
+
+
 def render(result: dict[str, Any]) -> str:
     lines = [f"load average before {result['loadavg_before']}, after {result.get('loadavg_after')}"]
     checked = result.get("checked", {})
     rows = []
     for r in result.get("corpus", []):
         share = checked.get(r["name"], {}).get("outside_postgres")
+        off, on = r.get("off"), r.get("on")
         rows.append(
             [
                 r["name"],
-                f"{r['off']['secgov_rps']:.0f} / {r['off']['postgraphile_rps']:.0f}",
-                f"{r['off']['ratio']}x",
-                f"{r['on']['secgov_rps']:.0f}",
-                f"{r['on']['ratio']}x",
+                f"{off['secgov_rps']:.0f} / {off['postgraphile_rps']:.0f}" if off else "-",
+                _ratio(off) if off else "-",
+                f"{on['secgov_rps']:.0f} / {on['postgraphile_rps']:.0f}" if on else "-",
+                _ratio(on) if on else "-",
                 "-" if share is None else f"{share:.0%}",
             ]
         )
     if rows:
-        headers = ["selection", "rps cache off (secgov / PG5)", "ratio", "rps cache on", "ratio", "outside PG"]
+        headers = [
+            "selection",
+            "rps cache off (secgov / PG5)",
+            "ratio",
+            "rps cache on (secgov / PG5)",
+            "ratio",
+            "outside PG",
+        ]
         lines.append(harness.table(headers, rows))
         lines.append(f"median ratio, cache off: {result['median_ratio_cache_off']}x (target >= 1.0x)")
     else:
@@ -298,6 +330,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--no-peer", action="store_true", help="skip PostGraphile (only the checks and the shares)")
     parser.add_argument("--only", nargs="+", help="selection names")
+    parser.add_argument("--cache", nargs="+", default=["off", "on"], choices=["off", "on"], help="secgov's cache")
     args = parser.parse_args(argv)
     result = run(args)
     path = harness.write("read_corpus", result)

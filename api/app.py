@@ -12,12 +12,13 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
-from api import page_headers
+from api import edge, page_headers
+from api.admission import Admission
 from api.auth import KeyResolver
 from api.csrf import CsrfGuard
 from api.downloads import make_route as make_download
-from api.edge import Edge, error_response
 from api.graphiql import ASSETS as GRAPHIQL_ASSETS
 from api.graphql_view import SecgovGraphQL
 from api.metrics import Metrics
@@ -25,9 +26,10 @@ from api.metrics import make_route as make_metrics
 from api.ratelimit import RateLimiter
 from api.resources import Resources
 from api.response_cache import CacheCollector
-from api.responses import refusal
+from api.responses import error_response, refusal
 from api.rest import make_routes
 from api.settings import Settings
+from api.variables import VariablesGuard
 from schema.context import Enqueue
 from schema.root import build_schema
 from sql import db, health
@@ -115,14 +117,23 @@ def create_app(
         heavy_wait_s=settings.acquire_timeout_s,
     )
     keys = KeyResolver(resources)
-    view = SecgovGraphQL(schema, resources=resources, settings=settings)
+    view = SecgovGraphQL(
+        schema,
+        resources=resources,
+        settings=settings,
+        # Only graphql-transport-ws: the older graphql-ws protocol is not offered (its clients would get answers of
+        # another shape). Browser pages on other origins may open the WebSocket when SECGOV_CORS_ORIGINS lists them.
+        subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+        allowed_origins=settings.cors_origins,
+    )
     metrics = Metrics()
+    limiter = RateLimiter(settings.rate_limits, settings.rate_limit_storage)
     if view.cache is not None:
         metrics.registry.register(CacheCollector(view.cache))
     upload, submission = make_routes(settings, resources)
     app = Starlette(
         routes=[
-            Route("/graphql", CsrfGuard(view), methods=["GET", "POST"]),
+            Route("/graphql", CsrfGuard(VariablesGuard(view)), methods=["GET", "POST"]),
             WebSocketRoute("/graphql", view),
             Route("/api/v1/reports/{code}/{period}", upload, methods=["POST"]),  # type: ignore[arg-type]
             Route("/api/v1/submissions/{id}", submission, methods=["GET"]),  # type: ignore[arg-type]
@@ -139,17 +150,11 @@ def create_app(
             Route("/metrics", make_metrics(metrics, resources), methods=["GET"]),  # type: ignore[arg-type]
         ],
         lifespan=lifespan,
+        middleware=edge.middleware(settings, Admission(keys, limiter, metrics), metrics),
         # Connection failures are answered where they happen (no re-raise); anything else is a masked 500.
         exception_handlers={**dict.fromkeys(UNAVAILABLE_ERRORS, unexpected), Exception: unexpected},
     )
     app.state.settings = settings
     app.state.resources = resources
-    app.add_middleware(
-        Edge,
-        keys=keys,
-        metrics=metrics,
-        limiter=RateLimiter(settings.rate_limits, settings.rate_limit_storage),
-        max_upload_bytes=settings.max_upload_bytes,
-        max_json_bytes=settings.max_json_bytes,
-    )
+    app.state.cache = view.cache
     return app

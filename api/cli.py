@@ -11,14 +11,13 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from api import embedded
 from api.settings import Settings
+from domain.errors import Refusal
 from sql import db, health, keys
-from sql.errors import StoreError
 
 Command = Callable[[argparse.Namespace, Settings], int]
 
@@ -46,10 +45,6 @@ def resolve_urls(settings: Settings, *, need_broker: bool = False) -> Settings:
     if need_broker and not broker_url:
         raise SystemExit(fail("no broker: set BROKER_URL (amqp://... or redis://...) or start `secgov up`"))
     return settings.replace(database_url=database_url, broker_url=broker_url)
-
-
-def run_async(coro: Coroutine[Any, Any, int]) -> int:
-    return asyncio.run(coro)
 
 
 async def _migrate(database_url: str) -> list[str]:
@@ -124,8 +119,9 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     logs.configure()
     app = create_app(settings)
     # log_config=None: uvicorn's loggers go through the JSON handler; the edge writes the access line.
+    # proxy_headers=False: the app trusts forwarded headers from SECGOV_TRUSTED_PROXIES only (api/edge).
     uvicorn.run(
-        app, host=args.host, port=args.port, log_level="info", proxy_headers=True, log_config=None, access_log=False
+        app, host=args.host, port=args.port, log_level="info", proxy_headers=False, log_config=None, access_log=False
     )
     return 0
 
@@ -163,7 +159,7 @@ def cmd_api_key(args: argparse.Namespace, settings: Settings) -> int:
 
     try:
         key = asyncio.run(act())
-    except (StoreError, ValueError) as e:
+    except (Refusal, ValueError) as e:
         return fail(str(e))
     if key is None:
         print(f"revoked key {args.name!r}")
@@ -223,7 +219,7 @@ def cmd_revalidate(args: argparse.Namespace, settings: Settings) -> int:
         return fail("give a submission ID or --month YYYY-MM (the submissions in that month's OPSG table)")
     try:
         pks = [pk_of(args.submission_id, "ReportSubmission")] if args.submission_id else []
-    except StoreError as e:
+    except Refusal as e:
         return fail(e.message)
 
     async def reset() -> list[int]:
@@ -240,7 +236,7 @@ def cmd_revalidate(args: argparse.Namespace, settings: Settings) -> int:
 
     try:
         ids = asyncio.run(reset())
-    except StoreError as e:
+    except Refusal as e:
         return fail(e.message)
     broker = make_broker(settings.broker_url or "", settings=settings)
     for pk in ids:

@@ -21,7 +21,7 @@ from starlette.formparsers import MultiPartException, MultiPartParser
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.edge import error_response
+from api.responses import refusal
 from domain.roles import UPLOADERS
 
 # The leading fields of an upload are a GraphQL document and a small map: more is not an upload's.
@@ -40,7 +40,7 @@ class CsrfGuard:
             if request.headers.get("content-type", "").startswith("multipart/form-data"):
                 problem = _problem(request)
                 if problem:
-                    await error_response(400, "CSRF_REFUSED", problem)(scope, receive, send)
+                    await refusal(scope["path"], 400, "CSRF_REFUSED", problem)(scope, receive, send)
                     return
                 if request.state.viewer.role not in UPLOADERS:
                     await self._without_files(scope, receive, send)
@@ -52,7 +52,8 @@ class CsrfGuard:
         headers = Headers(scope=scope)
         fields = await leading_fields(headers, receive)
         if fields is None:
-            await error_response(
+            await refusal(
+                scope["path"],
                 413,
                 "PAYLOAD_TOO_LARGE",
                 f"the fields before the file are larger than {MAX_LEADING_FIELDS_BYTES:,} bytes",

@@ -13,11 +13,11 @@ from starlette.responses import Response
 
 from api.edge import error_response
 from api.resources import Resources
+from domain.errors import Refusal
 from domain.opsg import render
 from domain.opsg.table import build
 from domain.roles import OPSG_READERS
 from sql import opsg
-from sql.errors import StoreError
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 MEDIA = {
@@ -41,7 +41,7 @@ def make_route(resources: Resources) -> object:
         try:
             async with resources.pool.acquire() as conn:
                 table = build(await opsg.month_input(conn, month=month))
-        except StoreError as e:
+        except Refusal as e:
             return error_response(400, e.code, e.message)
         if fmt == "md":
             body = render.markdown(table).encode("utf-8")

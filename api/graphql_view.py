@@ -9,7 +9,7 @@ from typing import Any
 import orjson
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
-from starlette.types import Message, Receive, Scope, Send
+from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
@@ -23,6 +23,7 @@ from api.resources import Resources
 from api.response_cache import Key, ResponseCache, request_key
 from api.settings import Settings
 from api.sockets import MAX_OPERATIONS_PER_CONNECTION, Refused, session_of
+from api.variables import replaying
 from domain.periods import today
 from domain.viewer import PUBLIC, Viewer
 from schema.connection import RequestConnection
@@ -49,7 +50,7 @@ class SecgovGraphQL(GraphQL[Context, None]):
         self.resources = resources
         self.settings = settings
         self.cache = ResponseCache(settings.response_cache_bytes) if settings.response_cache else None
-        self._ide_html = graphiql_page(super().graphql_ide_html) if not settings.production else ""
+        self._ide_html = graphiql_page() if not settings.production else ""
         self._ide_headers = page_headers.graphiql(self._ide_html)
 
     @property
@@ -108,16 +109,7 @@ class SecgovGraphQL(GraphQL[Context, None]):
             else:
                 self.cache.miss()
 
-        sent = False
-
-        async def replay() -> Message:
-            nonlocal sent
-            if sent:
-                return await receive()
-            sent = True
-            return {"type": "http.request", "body": body, "more_body": False}
-
-        return replay
+        return replaying(body, receive)
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
         # The edge middleware has resolved the key and the request id already.

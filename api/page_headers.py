@@ -2,7 +2,7 @@
 this server's scripts and forbids framing, so that a page holding an API key cannot be clickjacked or made to run
 injected script.
 
-The console is static files only (no inline script or style). GraphiQL's page, as strawberry writes it, carries one
+The console is static files only (no inline script or style). GraphiQL's page (api/graphiql.html) carries one
 inline script: it is allowed by its hash, computed from the page actually served. Its widgets set inline styles, so
 only its styles may be inline.
 """

@@ -14,13 +14,12 @@ from starlette.types import Message
 from api.edge import error_response
 from api.resources import Resources
 from api.settings import Settings
-from domain.errors import PayloadTooLarge
+from domain.errors import PayloadTooLarge, Refusal
 from domain.periods import check_period
 from domain.roles import REPORT_READERS
 from schema.relay import global_id, pk_of
 from schema.reports.intake import accept, check_uploader
 from sql import audit, catalogue, submissions
-from sql.errors import StoreError
 
 log = logging.getLogger("secgov.audit")
 Route = Callable[[Request], Awaitable[Response]]
@@ -43,7 +42,7 @@ STATUS = {
 }
 
 
-def refused(e: StoreError) -> Response:
+def refused(e: Refusal) -> Response:
     return error_response(STATUS.get(e.code, 400), e.code, e.message)
 
 
@@ -111,7 +110,7 @@ def make_routes(settings: Settings, resources: Resources) -> tuple[object, objec
                 received_at=received_at,
                 request_id=request.state.request_id,
             )
-        except StoreError as e:
+        except Refusal as e:
             return refused(e)
         sid = global_id("ReportSubmission", received.submission_id)
         if received.duplicate_of is not None:
@@ -124,7 +123,7 @@ def make_routes(settings: Settings, resources: Resources) -> tuple[object, objec
             return error_response(401, "UNAUTHENTICATED", "an API key is needed")
         try:
             pk = pk_of(request.path_params["id"], "ReportSubmission")
-        except StoreError as e:
+        except Refusal as e:
             return refused(e)
         async with resources.pool.acquire() as conn:
             rows = await submissions.by_ids(conn, ids=[pk]) if viewer.role in REPORT_READERS else []

@@ -203,3 +203,18 @@ class Socket:
         await self.send(
             {"type": "websocket.send", "text": json.dumps({"id": op_id, "type": "error", "payload": [error]})}
         )
+
+
+class SocketGuard:
+    """The edge's middleware for WebSockets: each connection served through its own Socket."""
+
+    def __init__(self, app: ASGIApp, admission: Admission, max_bytes: int) -> None:
+        self.app = app
+        self.admission = admission
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "websocket":
+            await self.app(scope, receive, send)
+            return
+        await Socket(scope, receive, send, admission=self.admission, max_bytes=self.max_bytes).serve(self.app)

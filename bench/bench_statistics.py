@@ -33,6 +33,7 @@ from bench import harness
 from bench.gen_register import Postgres, Sizes, build
 from bench.harness import ROOT
 from bench.reads import uvicorn
+from domain.lifecycle import MEMBER_STATUSES
 from sql import db
 from sql.loader import query
 
@@ -72,9 +73,9 @@ async def measure_sql(dsn: str, runs: int) -> list[dict[str, Any]]:
         by_month_ends = await conn.prepare(query("parties.statistics_by_month_ends").text)
         for name, (first, last) in RANGES.items():
             after = figures(await timed(partial(one_pass.fetch, first, last), runs))
-            before = await timed(partial(by_month_ends.fetch, first, last), 1, warmup=0)
+            before = await timed(partial(by_month_ends.fetch, first, last, list(MEMBER_STATUSES)), 1, warmup=0)
             same = [tuple(r) for r in await one_pass.fetch(first, last)] == [
-                tuple(r) for r in await by_month_ends.fetch(first, last)
+                tuple(r) for r in await by_month_ends.fetch(first, last, list(MEMBER_STATUSES))
             ]
             cases.append(
                 {
@@ -101,6 +102,7 @@ async def measure_sql(dsn: str, runs: int) -> list[dict[str, Any]]:
             dict(
                 as_of=today,
                 members_only=False,
+                member_statuses=list(MEMBER_STATUSES),
                 category=None,
                 status=None,
                 name_contains=None,
@@ -111,7 +113,15 @@ async def measure_sql(dsn: str, runs: int) -> list[dict[str, Any]]:
             )
         )
         count_args = count.args(
-            dict(as_of=today, members_only=False, category=None, status=None, name_contains=None, voting_group_id=None)
+            dict(
+                as_of=today,
+                members_only=False,
+                member_statuses=list(MEMBER_STATUSES),
+                category=None,
+                status=None,
+                name_contains=None,
+                voting_group_id=None,
+            )
         )
         assert [tuple(r) for r in await page_now.fetch(*page_args)] == [
             tuple(r) for r in await page_before.fetch(*page_args)

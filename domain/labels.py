@@ -19,6 +19,15 @@ EXCEPTION_STATUSES: dict[str, str] = {
     "RESOLVED": "Resolved",
     "WAIVED": "Waived",
 }
+# Most severe first, as the queue orders them.
+SEVERITIES: dict[str, str] = {"HIGH": "High", "WARNING": "Warning", "INFO": "Info"}
+SUBMISSION_STATUSES: dict[str, str] = {
+    "RECEIVED": "Received",
+    "VALIDATING": "Validating",
+    "PASSED": "Passed",
+    "FLAGGED": "Flagged",
+    "REJECTED": "Rejected",
+}
 DELIVERY: dict[str, str] = {
     "ON_TIME": "On time",
     "LATE": "Late",
@@ -37,10 +46,34 @@ PARTY_CATEGORIES: dict[str, str] = {
     "DCC": "DCC",
 }
 
+# The figures a finding keeps (its details), in the order they are shown.
+FINDING_DETAILS: dict[str, str] = {
+    "actual": "Actual",
+    "forecast": "Forecast",
+    "ratio": "Actual as % of forecast",
+    "lower": "Tolerance, lower",
+    "upper": "Tolerance, upper",
+    "due_at": "Due",
+    "received_at": "Received",
+    "column": "Column",
+    "value": "Value",
+    "target_pct": "Target",
+    "minimum_pct": "Minimum",
+    "actual_pct": "Achieved",
+}
+
 
 def labelled() -> dict[str, dict[str, tuple[str, str | None]]]:
-    """Every labelled enum by its schema name: value → (label, words once done, where an action has them)."""
-    plain = {"ExceptionStatus": EXCEPTION_STATUSES, "Delivery": DELIVERY, "PartyCategory": PARTY_CATEGORIES}
+    """Every labelled enum by its schema name (and FindingDetail, the keys of a finding's details): value →
+    (label, words once done, where an action has them)."""
+    plain = {
+        "ExceptionStatus": EXCEPTION_STATUSES,
+        "Severity": SEVERITIES,
+        "SubmissionStatus": SUBMISSION_STATUSES,
+        "Delivery": DELIVERY,
+        "PartyCategory": PARTY_CATEGORIES,
+        "FindingDetail": FINDING_DETAILS,
+    }
     out: dict[str, dict[str, tuple[str, str | None]]] = {
         "ReviewAction": {k: (label, done) for k, (label, done) in REVIEW_ACTIONS.items()}
     }

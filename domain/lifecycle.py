@@ -8,6 +8,9 @@ from typing import Protocol
 
 from domain.errors import LifecycleViolation
 
+# A Party in one of these is a member of the Code: it votes, and the membership figures count it.
+MEMBER_STATUSES = ("ACTIVE", "IN_DEFAULT")
+
 
 class RecordedEvent(Protocol):
     """What the rules read of a recorded event (the store's row has more)."""

@@ -19,6 +19,10 @@ TRANSITIONS: dict[tuple[str, str], str] = {
     ("WAIVED", "REOPEN"): "OPEN",
 }
 COMMENT = "COMMENT"
+# Not yet settled: still to be reviewed, or with the Panel.
+OPEN_STATUSES = frozenset({"OPEN", "ACKNOWLEDGED", "ESCALATED"})
+# What a later run that no longer raises the problem resolves by itself; an ESCALATED one is the Panel's to settle.
+RESOLVED_BY_A_RUN = frozenset({"OPEN", "ACKNOWLEDGED"})
 NEEDS_COMMENT = frozenset({"RESOLVE", "WAIVE", "ESCALATE", "REOPEN", COMMENT})
 ALL_ACTIONS = ("ACKNOWLEDGE", "RESOLVE", "WAIVE", "ESCALATE", "REOPEN", COMMENT)
 # Roles that may take every action; dcc may only comment; panel decides what was escalated to it.

@@ -14,8 +14,11 @@ from typing import Any, TypeVar
 
 import strawberry
 from strawberry.extensions import FieldExtension
-from strawberry.types.base import StrawberryList, StrawberryOptional, has_object_definition
-from strawberry.types.field import StrawberryField
+from strawberry.types import get_object_definition, has_object_definition
+
+# strawberry exports no other way to see through an argument's `X | None` and `list[X]` (StrawberryField.type, the
+# documented entry, holds these); tests/e2e/test_gaps_limits.py fails on every text input if they change.
+from strawberry.types.base import StrawberryList, StrawberryOptional
 from strawberry.utils.str_converters import to_camel_case
 
 from domain.limits import MAX_ID_CHARS, MAX_LIST_ITEMS, text_limit, too_long
@@ -53,9 +56,10 @@ def spec_of(annotation: Any, name: str) -> Spec | None:
         return Text(MAX_ID_CHARS)
     if annotation is str:
         return Text(text_limit(name))
-    if has_object_definition(annotation) and annotation.__strawberry_definition__.is_input:
+    definition = get_object_definition(annotation) if has_object_definition(annotation) else None
+    if definition is not None and definition.is_input:
         found = []
-        for f in annotation.__strawberry_definition__.fields:
+        for f in definition.fields:
             inner = spec_of(f.type, f.python_name)
             if inner is not None:
                 found.append((f.python_name, f.graphql_name or to_camel_case(f.python_name), inner))
@@ -94,7 +98,7 @@ def problem(value: Any, spec: Spec, path: str) -> tuple[str, str] | None:
 class Bounded(FieldExtension):
     """Refuses a mutation whose arguments carry a text or list over its limit, as its payload's INVALID_INPUT."""
 
-    def apply(self, field: StrawberryField) -> None:
+    def apply(self, field: Any) -> None:  # a StrawberryField: its type, python_name and arguments are stable API
         payload = field.type
         if not (isinstance(payload, type) and has_object_definition(payload)):
             raise TypeError(f"mutation {field.python_name} must answer a payload type, not {payload!r}")
@@ -116,13 +120,13 @@ class Bounded(FieldExtension):
 
     def refusal(self, error: UserError) -> Any:
         """The payload with nothing but the error (every payload has `errors`; its other fields are nullable)."""
-        fields = self.payload.__strawberry_definition__.fields
+        fields = get_object_definition(self.payload, strict=True).fields
         return self.payload(**{f.python_name: None for f in fields if f.python_name != "errors"}, errors=[error])
 
 
 def bounded(cls: type[T]) -> type[T]:
     """Class decorator for the root Mutation: every field checks the lengths of its inputs first."""
-    for field in cls.__strawberry_definition__.fields:  # type: ignore[attr-defined]
+    for field in get_object_definition(cls, strict=True).fields:
         if not any(isinstance(e, Bounded) for e in field.extensions):
             field.extensions.append(Bounded())
     return cls

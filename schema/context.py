@@ -12,7 +12,6 @@ from strawberry.types import Info as StrawberryInfo
 from domain.limits import MAX_UPLOAD_BYTES
 from domain.viewer import Viewer
 from schema.connection import RequestConnection
-from schema.errors import unauthenticated
 from schema.loaders import Loaders
 from sql.db import Conn, Pool
 from sql.listen import EventHub
@@ -47,11 +46,6 @@ class Context:
     def connection(self) -> AbstractAsyncContextManager[Conn]:
         """`async with ctx.connection() as conn:` the request's connection (see RequestConnection)."""
         return self.db.use()
-
-    def require_key(self) -> Viewer:
-        if self.viewer.role == "public":
-            raise unauthenticated()
-        return self.viewer
 
 
 def build_context(db: RequestConnection, viewer: Viewer, request_id: str, **kwargs: Any) -> Context:

@@ -49,7 +49,9 @@ class ParseAndValidateOnce(SchemaExtension):
     def on_validate(self) -> Iterator[None]:
         ec = self.execution_context
         if self.hit:
-            ec.pre_execution_errors = []  # validated before: strawberry validates only when this is None
+            # Validated before. An extension that sets the errors stands for validation, as strawberry's own
+            # ValidationCache does; tests/unit/test_documents_once.py fails if strawberry validates again.
+            ec.pre_execution_errors = []
         yield
         if not self.hit and not ec.pre_execution_errors and ec.query and ec.graphql_document is not None:
             self.known.add(ec.query, ec.graphql_document)

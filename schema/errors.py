@@ -9,7 +9,7 @@ import strawberry
 from graphql import ASTValidationRule, GraphQLError, Lexer, Source, TokenKind, ValidationContext
 from strawberry.extensions import AddValidationRules, SchemaExtension
 
-from sql.errors import StoreError, is_unavailable
+from sql.errors import Refusal, is_unavailable
 
 
 @strawberry.type(description="Why a mutation did not do what was asked: expected failures are answered as data.")
@@ -30,11 +30,11 @@ def errors_field() -> list[UserError]:
     return described
 
 
-def user_error(error: StoreError) -> UserError:
+def user_error(error: Refusal) -> UserError:
     return UserError(code=error.code, message=error.message, field=error.field)
 
 
-class BadId(StoreError):
+class BadId(Refusal):
     """A malformed global ID or cursor: BAD_USER_INPUT in a query, INVALID_INPUT in a mutation."""
 
     code = "INVALID_INPUT"

@@ -11,7 +11,10 @@ from domain.labels import labelled
 
 @strawberry.type(description="How an enum value is shown to a person.")
 class Label:
-    kind: str = strawberry.field(description="The enum's name in the schema: ReviewAction, Delivery, ...")
+    kind: str = strawberry.field(
+        description="The enum's name in the schema (ReviewAction, Delivery, ...), or FindingDetail for the keys of a "
+        "finding's details."
+    )
     value: str = strawberry.field(description="The value, as the schema spells it.")
     text: str = strawberry.field(description="The value in words.")
     done_text: str | None = strawberry.field(
@@ -22,8 +25,9 @@ class Label:
 @strawberry.type
 class LabelQuery:
     @strawberry.field(
-        description="The words for the values of ReviewAction, ExceptionStatus, Delivery and PartyCategory, each "
-        "enum's values in the order they are shown."
+        description="The words for the values of ReviewAction, ExceptionStatus, Severity, SubmissionStatus, "
+        "Delivery and PartyCategory and for the keys of a finding's details (FindingDetail), each kind in the "
+        "order shown."
     )
     def labels(
         self,

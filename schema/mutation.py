@@ -8,11 +8,11 @@ from typing import TypeVar
 
 import asyncpg
 
+from domain.errors import Refusal
 from schema.context import Info
 from schema.errors import UserError, user_error
 from schema.loading import Pick, load_one
 from sql.db import Conn
-from sql.errors import StoreError
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -37,7 +37,7 @@ async def run(
     try:
         async with info.context.connection() as conn, conn.transaction():
             return await action(conn), []
-    except StoreError as e:
+    except Refusal as e:
         return None, [user_error(e)]
     except asyncpg.UniqueViolationError as e:
         return None, [UserError(code="CONFLICT", message=f"already exists: {e.detail or e}")]

@@ -17,9 +17,6 @@ from domain.errors import (
     UnsupportedMediaType,
 )
 
-# The store raises the domain's refusals; the name says where they come from in its callers.
-StoreError = Refusal
-
 __all__ = [
     "Conflict",
     "Forbidden",
@@ -30,7 +27,6 @@ __all__ = [
     "NotFound",
     "PayloadTooLarge",
     "Refusal",
-    "StoreError",
     "Unauthenticated",
     "UnknownReportType",
     "UnsupportedMediaType",

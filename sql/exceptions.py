@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 import orjson
 
+from domain.review import RESOLVED_BY_A_RUN
 from sql.db import Conn
 from sql.loader import execute, executemany, fetch, fetchval
 from sql.rows import ExceptionRow, HistoryRow, from_records
 
-OPEN_STATES = ("OPEN", "ACKNOWLEDGED")
 SYSTEM = "system"
 
 
@@ -134,7 +134,7 @@ async def apply_run(
             if key in order:
                 continue
             comment = (closing_by_rule or {}).get(old.rule_code, closing_comment)
-            if old.status in OPEN_STATES:
+            if old.status in RESOLVED_BY_A_RUN:
                 closing.append(
                     {
                         "id": old.id,
@@ -206,28 +206,30 @@ async def history(conn: Conn, *, ids: list[int]) -> list[HistoryRow]:
     return from_records(HistoryRow, await fetch(conn, "exceptions.history_of", ids=ids))
 
 
+class ExceptionFilter(TypedDict):
+    """Which exceptions a page of the queue and its count hold (None: any)."""
+
+    status: str | None
+    severity: str | None
+    report_type: str | None
+    period: str | None
+    rule_code: str | None
+
+
 async def page(
     conn: Conn,
     *,
-    status: str | None,
-    severity: str | None,
-    report_type: str | None,
-    period: str | None,
-    rule_code: str | None,
     after: tuple[int, Any, int] | None,
     limit: int,
     before: tuple[int, Any, int] | None = None,
     backward: bool = False,
+    **filter: Unpack[ExceptionFilter],
 ) -> list[ExceptionRow]:
     """A page of the queue; `backward`: the page before `before`, nearest first."""
     rows = await fetch(
         conn,
         "exceptions.page_backward" if backward else "exceptions.page",
-        status=status,
-        severity=severity,
-        report_type=report_type,
-        period=period,
-        rule_code=rule_code,
+        **filter,
         after_rank=after[0] if after else None,
         after_at=after[1] if after else None,
         after_id=after[2] if after else None,
@@ -239,22 +241,6 @@ async def page(
     return from_records(ExceptionRow, rows)
 
 
-async def count(
-    conn: Conn,
-    *,
-    status: str | None,
-    severity: str | None,
-    report_type: str | None,
-    period: str | None,
-    rule_code: str | None,
-) -> int:
-    n: int = await fetchval(
-        conn,
-        "exceptions.count",
-        status=status,
-        severity=severity,
-        report_type=report_type,
-        period=period,
-        rule_code=rule_code,
-    )
+async def count(conn: Conn, **filter: Unpack[ExceptionFilter]) -> int:
+    n: int = await fetchval(conn, "exceptions.count", **filter)
     return n

@@ -42,13 +42,6 @@ async def create_body(conn: Conn, *, code: str, name: str) -> BodyRow:
     return from_record(BodyRow, row)
 
 
-async def rename_body(conn: Conn, *, id: int, name: str) -> BodyRow:
-    row = await fetchrow(conn, "bodies.rename", id=id, name=name)
-    if row is None:
-        raise NotFound("no such body", field="id")
-    return from_record(BodyRow, row)
-
-
 async def meetings_of_bodies(conn: Conn, *, body_ids: list[int], viewer: Viewer) -> list[MeetingRow]:
     rows = await fetch(conn, "meetings.page_of_bodies", body_ids=body_ids, **viewer.sql_args())
     return from_records(MeetingRow, rows)

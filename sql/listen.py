@@ -6,12 +6,11 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
-from typing import Any
 
 import asyncpg
-import orjson
 
 from sql.db import Conn, Pool
+from sql.events import Event, decode
 
 CHANNEL = "secgov_events"
 log = logging.getLogger("secgov.live")
@@ -19,15 +18,14 @@ log = logging.getLogger("secgov.live")
 
 class EventHub:
     def __init__(self) -> None:
-        self._subscribers: set[asyncio.Queue[dict[str, Any]]] = set()
+        self._subscribers: set[asyncio.Queue[Event]] = set()
         self._conn: Conn | None = None
         self._pool: Pool | None = None
         self._task: asyncio.Task[None] | None = None
 
     def _on_notify(self, conn: object, pid: int, channel: str, payload: object) -> None:
-        try:
-            event = orjson.loads(payload if isinstance(payload, str | bytes) else str(payload))
-        except orjson.JSONDecodeError:
+        event = decode(payload if isinstance(payload, str | bytes) else str(payload))
+        if event is None:
             return
         for queue in list(self._subscribers):
             if queue.qsize() < 1000:  # a stalled subscriber loses events rather than memory
@@ -65,8 +63,8 @@ class EventHub:
                 await self._task
             self._task = None
 
-    async def events(self) -> AsyncIterator[dict[str, Any]]:
-        queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+    async def events(self) -> AsyncIterator[Event]:
+        queue: asyncio.Queue[Event] = asyncio.Queue()
         self._subscribers.add(queue)
         try:
             while True:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any, TypedDict, Unpack
 
 from domain import lifecycle
+from domain.lifecycle import MEMBER_STATUSES
 from sql.db import Conn
 from sql.errors import Conflict, InvalidInput, NotFound
 from sql.loader import fetch, fetchrow, fetchval
@@ -27,30 +29,39 @@ def _held_on(day: date) -> date:
     return min(day, _LAST_DAY)
 
 
+class _Day(TypedDict):
+    as_of: date
+    members_only: bool
+
+
+class PartyFilter(_Day, total=False):
+    """Which Parties a page and its count hold: those of `as_of` (only members when `members_only`) that match."""
+
+    category: str | None
+    status: str | None
+    name_contains: str | None
+    voting_group_id: int | None
+
+
+def _filter_args(f: PartyFilter) -> dict[str, Any]:
+    unset = dict.fromkeys(PartyFilter.__optional_keys__)
+    return {**unset, **f, "as_of": _held_on(f["as_of"]), "member_statuses": list(MEMBER_STATUSES)}
+
+
 async def page(
     conn: Conn,
     *,
-    as_of: date,
-    members_only: bool,
-    category: str | None = None,
-    status: str | None = None,
-    name_contains: str | None = None,
-    voting_group_id: int | None = None,
     after: tuple[str, int] | None = None,
     before: tuple[str, int] | None = None,
     backward: bool = False,
     limit: int,
+    **filter: Unpack[PartyFilter],
 ) -> list[PartyRow]:
     """A page in name order; `backward`: the page before `before`, nearest first."""
     rows = await fetch(
         conn,
         "parties.page_backward" if backward else "parties.page",
-        as_of=_held_on(as_of),
-        members_only=members_only,
-        category=category,
-        status=status,
-        name_contains=name_contains,
-        voting_group_id=voting_group_id,
+        **_filter_args(filter),
         after_name=after[0] if after else None,
         after_id=after[1] if after else None,
         before_name=before[0] if before else None,
@@ -60,26 +71,8 @@ async def page(
     return from_records(PartyRow, rows)
 
 
-async def count(
-    conn: Conn,
-    *,
-    as_of: date,
-    members_only: bool,
-    category: str | None = None,
-    status: str | None = None,
-    name_contains: str | None = None,
-    voting_group_id: int | None = None,
-) -> int:
-    n: int = await fetchval(
-        conn,
-        "parties.count",
-        as_of=_held_on(as_of),
-        members_only=members_only,
-        category=category,
-        status=status,
-        name_contains=name_contains,
-        voting_group_id=voting_group_id,
-    )
+async def count(conn: Conn, **filter: Unpack[PartyFilter]) -> int:
+    n: int = await fetchval(conn, "parties.count", **_filter_args(filter))
     return n
 
 
@@ -88,7 +81,14 @@ async def by_ids(conn: Conn, *, ids: list[int], as_of: date) -> list[PartyRow]:
 
 
 async def by_voting_groups(conn: Conn, *, ids: list[int], as_of: date, members_only: bool) -> list[PartyRow]:
-    rows = await fetch(conn, "parties.by_voting_groups", ids=ids, as_of=_held_on(as_of), members_only=members_only)
+    rows = await fetch(
+        conn,
+        "parties.by_voting_groups",
+        ids=ids,
+        as_of=_held_on(as_of),
+        members_only=members_only,
+        member_statuses=list(MEMBER_STATUSES),
+    )
     return from_records(PartyRow, rows)
 
 
@@ -102,7 +102,8 @@ async def events_by_ids(conn: Conn, *, ids: list[int]) -> list[PartyEventRow]:
 
 async def voting_groups(conn: Conn, *, category: str | None, as_of: date | None) -> list[VotingGroupRow]:
     day = _held_on(as_of) if as_of is not None else None
-    return from_records(VotingGroupRow, await fetch(conn, "voting_groups.list", category=category, as_of=day))
+    rows = await fetch(conn, "voting_groups.list", category=category, as_of=day, member_statuses=list(MEMBER_STATUSES))
+    return from_records(VotingGroupRow, rows)
 
 
 async def voting_groups_by_ids(conn: Conn, *, ids: list[int]) -> list[VotingGroupRow]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from domain.lifecycle import MEMBER_STATUSES
 from sql import read_model_reports as reports
 from sql.compiled import Many, One, Page, Params, TypeMap, statement
 from sql.ids import sql_global_id
@@ -21,6 +22,11 @@ LAST_DAY = "DATE '9999-12-30'"  # the last day a period can be read on (sql/part
 
 def held(day: str) -> str:
     return f"least({day}, {LAST_DAY})"
+
+
+def _members_are(p: Params) -> str:
+    """The statuses a member Party has, handed to the statements as data (domain/lifecycle.py decides them)."""
+    return p(list(MEMBER_STATUSES), "text[]")
 
 
 def dated(type_name: str) -> str:
@@ -43,6 +49,7 @@ def _parties(a: str, args: Mapping[str, Any], p: Params) -> str:
         status=p(f["status"], "text"),
         name_contains=p(f["name_contains"], "text"),
         voting_group_id=p(f["voting_group_id"], "bigint"),
+        member_statuses=_members_are(p),
         after_name=p(args["after"][0] if args["after"] else None, "text"),
         after_id=p(args["after"][1] if args["after"] else None, "bigint"),
         before_name=p(args["before"][0] if args["before"] else None, "text"),
@@ -55,7 +62,7 @@ def _parties(a: str, args: Mapping[str, Any], p: Params) -> str:
 def _party_count(a: str, args: Mapping[str, Any], p: Params) -> str:
     f = args["filter"]
     values = {k: p(f[k], cast) for k, cast in _FILTERS.items()}
-    return statement("parties.count", as_of=held(p(f["as_of"], "date")), **values)
+    return statement("parties.count", as_of=held(p(f["as_of"], "date")), member_statuses=_members_are(p), **values)
 
 
 _FILTERS = {
@@ -79,6 +86,7 @@ def _voting_groups(a: str, args: Mapping[str, Any], p: Params) -> str:
         "voting_groups.list",
         category=p(args["category"], "text"),
         as_of=f"CASE WHEN {explicit} THEN {held(day)} END",
+        member_statuses=_members_are(p),
     )
     return _with_day(rows, day, explicit)
 
@@ -131,7 +139,11 @@ def _last_event(a: str, args: Mapping[str, Any], p: Params) -> str:
 
 def _members(a: str, args: Mapping[str, Any], p: Params) -> str:
     rows = statement(
-        "parties.by_voting_groups", ids=f"ARRAY[{a}.id]", as_of=held(f"{a}.day"), members_only=f"{a}.explicit"
+        "parties.by_voting_groups",
+        ids=f"ARRAY[{a}.id]",
+        as_of=held(f"{a}.day"),
+        members_only=f"{a}.explicit",
+        member_statuses=_members_are(p),
     )
     return _with_day(rows, f"{a}.day", f"{a}.explicit")
 

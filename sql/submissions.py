@@ -5,9 +5,6 @@ from __future__ import annotations
 from collections.abc import AsyncIterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
-
-import orjson
 
 from domain.formats import Format, detect_format
 from sql import catalogue
@@ -265,7 +262,3 @@ async def findings_by_rule(conn: Conn, *, submission_id: int) -> dict[str, int]:
     """How many findings each rule gave in the submission's latest run, by rule code."""
     counts = await fetchval(conn, "submissions.findings_by_rule", submission_id=submission_id)
     return dict(sorted((counts or {}).items()))
-
-
-async def notify(conn: Conn, payload: dict[str, Any]) -> None:
-    await fetchval(conn, "exceptions.notify", payload=orjson.dumps(payload).decode())

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from domain.periods import LONDON
-from sql import exceptions, submissions
+from sql import events, exceptions
 from sql.db import Pool
 from sql.exceptions import Raised
 from sql.loader import fetch
@@ -42,5 +42,5 @@ async def raise_missing(pool: Pool, *, now: datetime, lookback_days: int) -> lis
             )
             if new:
                 flagged += new
-                await submissions.notify(conn, {"type": "exceptions", "ids": new, "report_type": due["code"]})
+                await events.flagged(conn, new, due["code"])
     return flagged

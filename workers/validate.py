@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 import polars as pl
 
 from domain.periods import LONDON
-from sql import catalogue, exceptions, submissions
+from sql import catalogue, events, exceptions, submissions
 from sql.db import Pool
 from sql.exceptions import Raised
 from sql.rows import ReportTypeRow
@@ -167,9 +167,8 @@ async def validate(pool: Pool, submission_id: int, limits: Limits, parser: Parse
         raised = await exceptions.raised_by_run(conn, run_id=run_id, cap=limits.max_exceptions_per_rule)
         flagged = await _raise(conn, ctx, result, raised, run_id, sub.supersedes_id is not None, attempts)
         laps("exceptions")
-        await submissions.notify(conn, {"type": "submission", "id": submission_id, "status": result.status})
-        for i in range(0, len(flagged), 500):
-            await submissions.notify(conn, {"type": "exceptions", "ids": flagged[i : i + 500], "report_type": rt.code})
+        await events.notify(conn, events.SubmissionChanged(submission_id, result.status))
+        await events.flagged(conn, flagged, rt.code)
     laps("commit")
     log.info(
         "submission %s validated: %s, %d findings, %d exceptions raised",

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
+from domain.review import OPEN_STATUSES
+
 
 @dataclass(frozen=True, slots=True)
 class Shortfall:
@@ -37,9 +39,6 @@ class ExceptionNote:
     def is_open(self) -> bool:
         """Not yet settled: still to be reviewed, or with the Panel."""
         return self.status in OPEN_STATUSES
-
-
-OPEN_STATUSES = frozenset({"OPEN", "ACKNOWLEDGED", "ESCALATED"})
 
 
 @dataclass(frozen=True, slots=True)

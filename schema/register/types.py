@@ -9,6 +9,7 @@ from typing import TypeVar
 
 import strawberry
 
+from domain.lifecycle import MEMBER_STATUSES
 from domain.periods import today
 from schema.context import Info
 from schema.enums import DccUserRole, PartyCategory, PartyEventKind, PartyStatus
@@ -234,7 +235,7 @@ class VotingGroup(Node):
     async def parties(self, info: Info) -> list[Party]:
         rows = await info.context.loaders.group_members.load((self.row.id, self.as_of))
         if self.explicit:
-            rows = [r for r in rows if r.status in ("ACTIVE", "IN_DEFAULT")]
+            rows = [r for r in rows if r.status in MEMBER_STATUSES]
         return [Party.from_row(r, self.as_of, explicit=self.explicit) for r in rows]
 
 

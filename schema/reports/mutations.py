@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import strawberry
 from strawberry.file_uploads import Upload
 
-from domain.errors import PayloadTooLarge
+from domain.errors import PayloadTooLarge, Refusal
 from domain.roles import STAFF
 from schema.context import Info
 from schema.errors import UserError, errors_field, user_error
@@ -19,7 +19,6 @@ from schema.reports.intake import accept
 from schema.reports.types import ReportSubmission, ReportType
 from sql import catalogue, submissions
 from sql.db import Conn
-from sql.errors import StoreError
 
 CHUNK = 1024 * 1024
 
@@ -143,7 +142,7 @@ class ReportMutation:
                 received_at=received_at,
                 request_id=ctx.request_id,
             )
-        except StoreError as e:
+        except Refusal as e:
             return UploadReportPayload(submission=None, duplicate_of=None, errors=[user_error(e)])
         sub = await _submission(info, received.submission_id)
         return UploadReportPayload(submission=sub, duplicate_of=sub if received.duplicate_of else None, errors=[])

@@ -24,7 +24,7 @@ from schema.reports import READERS
 from schema.reports.types import Delivery, ReportException, ReportSubmission
 from sql import opsg
 from sql.db import Conn
-from sql.errors import InvalidInput, StoreError
+from sql.errors import InvalidInput, Refusal
 from sql.opsg import DueRow
 
 # An observation is a few sentences for the Panel's pack, not a document.
@@ -238,7 +238,7 @@ class OpsgQuery:
         try:
             async with info.context.connection() as conn:
                 rows = await opsg.calendar(conn, month=month, as_at=_aware(as_at))
-        except StoreError as e:
+        except Refusal as e:
             raise bad_user_input(e.message) from e
         return [ReportDue.from_row(r) for r in rows]
 
@@ -259,7 +259,7 @@ class OpsgQuery:
         try:
             async with info.context.connection() as conn:
                 table = await table_of(conn, month)
-        except StoreError as e:
+        except Refusal as e:
             raise bad_user_input(e.message) from e
         return OpsgReport.from_table(table)
 

@@ -11,6 +11,3 @@ SELECT id, code, name FROM bodies WHERE code = :code;
 INSERT INTO bodies (code, name) VALUES (:code, :name)
 ON CONFLICT (code) DO NOTHING
 RETURNING id, code, name;
-
--- name: rename
-UPDATE bodies SET name = :name WHERE id = :id RETURNING id, code, name;

@@ -12,7 +12,7 @@ WHERE (:category::text IS NULL OR s.category = :category)
   AND (:status::text IS NULL OR s.status = :status)
   AND (:name_contains::text IS NULL OR strpos(lower(p.name), lower(:name_contains)) > 0)
   AND (:voting_group_id::bigint IS NULL OR s.voting_group_id = :voting_group_id)
-  AND (NOT :members_only OR s.status IN ('ACTIVE', 'IN_DEFAULT'))
+  AND (NOT :members_only OR s.status = ANY(:member_statuses::text[]))
   AND (:after_name::text IS NULL OR (p.name, p.id) > (:after_name, :after_id::bigint))
   AND (:before_name::text IS NULL OR (p.name, p.id) < (:before_name, :before_id::bigint))
 ORDER BY p.name, p.id
@@ -31,7 +31,7 @@ WHERE (:category::text IS NULL OR s.category = :category)
   AND (:status::text IS NULL OR s.status = :status)
   AND (:name_contains::text IS NULL OR strpos(lower(p.name), lower(:name_contains)) > 0)
   AND (:voting_group_id::bigint IS NULL OR s.voting_group_id = :voting_group_id)
-  AND (NOT :members_only OR s.status IN ('ACTIVE', 'IN_DEFAULT'))
+  AND (NOT :members_only OR s.status = ANY(:member_statuses::text[]))
   AND (:after_name::text IS NULL OR (p.name, p.id) > (:after_name, :after_id::bigint))
   AND (:before_name::text IS NULL OR (p.name, p.id) < (:before_name, :before_id::bigint))
 ORDER BY p.name DESC, p.id DESC
@@ -47,7 +47,7 @@ WHERE s.valid_from <= :as_of::date AND s.valid_to > :as_of::date
   AND (:name_contains::text IS NULL OR EXISTS (
         SELECT 1 FROM parties p WHERE p.id = s.party_id AND strpos(lower(p.name), lower(:name_contains)) > 0))
   AND (:voting_group_id::bigint IS NULL OR s.voting_group_id = :voting_group_id)
-  AND (NOT :members_only OR s.status IN ('ACTIVE', 'IN_DEFAULT'));
+  AND (NOT :members_only OR s.status = ANY(:member_statuses::text[]));
 
 -- name: by_ids
 SELECT p.id, p.name, s.status, s.category, s.voting_group_id, s.acceded_on, p.note
@@ -63,7 +63,7 @@ SELECT p.id, p.name, s.status, s.category, s.voting_group_id, s.acceded_on, p.no
 FROM party_periods s
 JOIN parties p ON p.id = s.party_id
 WHERE s.voting_group_id = ANY(:ids::bigint[]) AND s.valid_from <= :as_of::date AND s.valid_to > :as_of::date
-  AND (NOT :members_only OR s.status IN ('ACTIVE', 'IN_DEFAULT'))
+  AND (NOT :members_only OR s.status = ANY(:member_statuses::text[]))
 ORDER BY p.name, p.id;
 
 -- name: insert
@@ -198,7 +198,7 @@ default_counts AS (
 members AS (
     SELECT s.month_start, s.party_id, s.voting_group_id, vg.category AS group_category
     FROM states s JOIN voting_groups vg ON vg.id = s.voting_group_id
-    WHERE s.status IN ('ACTIVE', 'IN_DEFAULT') AND s.category <> 'DCC'
+    WHERE s.status = ANY(:member_statuses::text[]) AND s.category <> 'DCC'
 ),
 member_counts AS (
     SELECT month_start, count(*) AS parties, count(DISTINCT voting_group_id) AS voting_groups

@@ -6,7 +6,7 @@ WHERE (:category::text IS NULL OR vg.category = :category)
   AND (:as_of::date IS NULL OR EXISTS (
         SELECT 1 FROM party_periods s
         WHERE s.voting_group_id = vg.id AND s.valid_from <= :as_of::date AND s.valid_to > :as_of::date
-          AND s.status IN ('ACTIVE', 'IN_DEFAULT')))
+          AND s.status = ANY(:member_statuses::text[])))
 ORDER BY vg.name, vg.id;
 
 -- name: by_ids

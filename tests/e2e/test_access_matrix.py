@@ -433,9 +433,9 @@ async def test_invalid_key_is_401(client):
         r = await client.post("/graphql", json={"query": "{ bodies { code } }"}, headers={"Authorization": header})
         assert r.status_code == 401, header
         body = r.json()
-        assert list(body) == ["error"]
-        assert body["error"]["code"] == "UNAUTHENTICATED"
-        assert body["error"]["message"]
+        assert list(body) == ["errors"]  # GraphQL's shape, status kept
+        assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+        assert body["errors"][0]["message"]
 
 
 async def test_revoked_key_is_401(client, api_keys, pool):
@@ -459,4 +459,4 @@ async def test_revoked_key_is_401(client, api_keys, pool):
             "/graphql", json={"query": "{ bodies { code } }"}, headers={"Authorization": f"Bearer {key}"}
         )
     assert r.status_code == 401
-    assert r.json()["error"]["code"] == "UNAUTHENTICATED"
+    assert r.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"

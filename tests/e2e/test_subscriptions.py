@@ -66,7 +66,9 @@ async def test_exception_flagged_reaches_a_subscriber_and_not_the_public(
             ("LATE_DELIVERY", "FILE"),
         }
         assert all(g["status"] == "OPEN" and g["reportType"]["code"] == "CSR_VARIANCE" for g in got)
-        # The public subscriber is connected to the same feed and must have received nothing.
+        # The public's subscription was refused with an error at once (never left silent) and received nothing.
+        refused = json.loads(await asyncio.wait_for(public.recv(), 2))
+        assert refused["type"] == "error" and refused["payload"][0]["extensions"]["code"] == "UNAUTHENTICATED"
         try:
             leaked = await asyncio.wait_for(public.recv(), 2)
         except TimeoutError:

@@ -170,10 +170,16 @@ async def test_bad_files_are_stored_verbatim_and_end_with_a_located_finding(
 
 
 def refusal(r: httpx.Response, status: int, code: str) -> str:
+    """The refusal's message, in the shape its clients read: REST's `error`, or GraphQL's `errors` at /graphql."""
     assert r.status_code == status, r.text
     body = r.json()
-    assert set(body) == {"error"} and body["error"]["code"] == code, body
-    message: str = body["error"]["message"]
+    if r.request.url.path == "/graphql":
+        [error] = body["errors"]
+        assert set(body) == {"errors"} and error["extensions"]["code"] == code, body
+    else:
+        assert set(body) == {"error"} and body["error"]["code"] == code, body
+        error = body["error"]
+    message: str = error["message"]
     assert message
     return message
 

@@ -37,8 +37,17 @@ async def test_labels_word_every_value_of_the_enums_they_name(gql):
         by_kind.setdefault(label["kind"], []).append(label["value"])
     schema = (await gql("{ __schema { types { name enumValues { name } } } }"))["data"]["__schema"]["types"]
     enums = {t["name"]: {v["name"] for v in t["enumValues"]} for t in schema if t["enumValues"]}
+    assert set(by_kind) == {
+        "ReviewAction",
+        "ExceptionStatus",
+        "Severity",
+        "SubmissionStatus",
+        "Delivery",
+        "PartyCategory",
+        "FindingDetail",
+    }
     for kind, values in by_kind.items():
-        assert set(values) == enums[kind], kind
+        assert kind == "FindingDetail" or set(values) == enums[kind], kind
     escalate = next(label for label in labels if label["value"] == "ESCALATE")
     assert (escalate["text"], escalate["doneText"]) == ("Escalate to the Panel", "Escalated")
     only = (await gql('{ labels(kinds: ["Delivery"]) { kind } }'))["data"]["labels"]

@@ -96,7 +96,7 @@ async def test_cli_creates_a_key_that_expires_in_n_days(dsn, pool, http):
 async def test_an_expired_key_is_refused_and_expiry_takes_effect_within_the_cache_time(pool, http, clock):
     past = await make(pool, "expired", expires_at=datetime.now(UTC) - timedelta(seconds=1))
     r = await http.post("/graphql", json=QUERY, headers={"Authorization": f"Bearer {past}"})
-    assert r.status_code == 401 and r.json()["error"]["code"] == "UNAUTHENTICATED"
+    assert r.status_code == 401 and r.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
 
     soon = await make(pool, "soon", expires_at=datetime.now(UTC) + timedelta(days=1))
     assert await status(http, soon) == 200
@@ -117,7 +117,7 @@ async def test_revocation_takes_effect_within_the_cache_time(pool, http, clock):
     # ...and not a moment after.
     clock.now += 0.51
     r = await http.post("/graphql", json=QUERY, headers={"Authorization": f"Bearer {key}"})
-    assert r.status_code == 401 and "revoked" in r.json()["error"]["message"]
+    assert r.status_code == 401 and "revoked" in r.json()["errors"][0]["message"]
     assert api.auth.CACHE_SECONDS < 5.0
 
 

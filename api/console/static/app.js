@@ -45,10 +45,10 @@ async function signIn(key, { restoring = false } = {}) {
   $("#session-key").textContent = `…${key.slice(-4)}`;
   try {
     await loadCatalogue();
-    queue.fillFilters();
   } catch (e) {
     replace($("#queue-error"), h("p", {}, "Could not load the report catalogue: ", h("strong", {}, e.code || "ERROR"), ": ", e.message));
   }
+  queue.fillFilters();
   month.prepare();
   showView(location.hash.slice(1) || "queue", { focus: !restoring });
   await queue.load();

@@ -6,18 +6,13 @@ import { M_REVIEW, Q_DETAIL, S_SUBMISSION } from "../documents.js";
 import { $, $$, h, replace } from "../dom.js";
 import { announce, badge, errorBox, fmtDate, fmtDateTime, fmtInt, label, listed, plural } from "../format.js";
 import { liveClient } from "../live.js";
-import { session, tbc } from "../session.js";
+import { labelOf, session, tbc, values } from "../session.js";
 
 const ROWS_AROUND = 5;
 const VALIDATING = ["RECEIVED", "VALIDATING"];
 
 const detail = { selectedId: null, exception: null, showAllRows: false, watch: null };
 
-const DETAIL_LABEL = {
-  actual: "Actual", forecast: "Forecast", ratio: "Actual as % of forecast", lower: "Tolerance, lower",
-  upper: "Tolerance, upper", due_at: "Due", received_at: "Received", column: "Column", value: "Value",
-  target_pct: "Target", minimum_pct: "Minimum", actual_pct: "Achieved",
-};
 // Which detail keys are the catalogue's figures, for the (TBC) mark.
 const TBC_FIELD = { lower: "tolerance_lower_pct", upper: "tolerance_upper_pct" };
 
@@ -73,24 +68,24 @@ function render(ex, { result = null } = {}) {
     ["Meeting", ex.meeting ? `${ex.meeting.reference} (${fmtDate(ex.meeting.heldOn)})` : "not on an agenda"],
   ];
   if (sub) {
-    meta.push(["Submission", `${sub.filename || "(no file name)"} · ${label(null, sub.status)}${sub.rowCount === null ? "" : ` · ${plural(sub.rowCount, "row")}`}`]);
+    meta.push(["Submission", `${sub.filename || "(no file name)"} · ${label("SubmissionStatus", sub.status)}${sub.rowCount === null ? "" : ` · ${plural(sub.rowCount, "row")}`}`]);
     meta.push(["Received", `${fmtDateTime(sub.receivedAt)} · ${label("Delivery", sub.delivery)}${sub.dueAt ? ` (due ${fmtDateTime(sub.dueAt)})` : ""}`]);
   }
-  const order = Object.keys(DETAIL_LABEL);
+  const order = values("FindingDetail"); // the server's order, then any other key by name
   const rank = (k) => (order.includes(k) ? order.indexOf(k) : order.length);
   const numbers = Object.entries(details).sort(([a], [b]) => rank(a) - rank(b) || a.localeCompare(b));
   const gauge = ["actual", "forecast", "ratio"].every((k) => typeof details[k] === "number") ? varianceGauge(details) : null;
 
   replace($("#detail"),
     heading(`${ex.ruleCode} · ${ex.subject}`),
-    h("p", { className: "badges" }, badge("sev", null, ex.severity), " ",
+    h("p", { className: "badges" }, badge("sev", "Severity", ex.severity), " ",
       badge("st", "ExceptionStatus", ex.status, `Status: ${label("ExceptionStatus", ex.status)}`)),
     h("p", { className: "message" }, ex.message),
     h("dl", { className: "meta" }, meta.map(([k, v]) => [h("dt", {}, k), h("dd", {}, v)])),
     h("section", { "aria-labelledby": "numbers-h", className: "block" },
       h("h3", { id: "numbers-h" }, "The numbers"),
       numbers.length
-        ? h("dl", { className: "numbers" }, numbers.map(([k, v]) => [h("dt", {}, DETAIL_LABEL[k] || k), h("dd", {}, detailValue(k, v), TBC_FIELD[k] ? tbc(ex.reportType.code, TBC_FIELD[k]) : "")]))
+        ? h("dl", { className: "numbers" }, numbers.map(([k, v]) => [h("dt", {}, labelOf("FindingDetail", k) || k), h("dd", {}, detailValue(k, v), TBC_FIELD[k] ? tbc(ex.reportType.code, TBC_FIELD[k]) : "")]))
         : h("p", { className: "muted" }, "No figures recorded for this finding."),
       gauge),
     reviewBlock(ex, result),
@@ -133,7 +128,7 @@ function rowsBlock(ex) {
     h("thead", {}, h("tr", {}, ["Row", "Subject", "Rule", "Severity", "Figures"].map((c) => h("th", { scope: "col" }, c)))),
     h("tbody", {}, shown.map((f) => h("tr", { className: isThis(f) ? "this" : "", "aria-current": isThis(f) ? "true" : null },
       h("td", {}, f.row ?? "–"), h("th", { scope: "row" }, f.subject, isThis(f) ? h("span", { className: "visually-hidden" }, " (this exception)") : null),
-      h("td", {}, f.ruleCode), h("td", {}, label(null, f.severity)), h("td", { title: f.message }, figures(f.details))))))));
+      h("td", {}, f.ruleCode), h("td", {}, label("Severity", f.severity)), h("td", { title: f.message }, figures(f.details))))))));
   if (shown.length < sorted.length || detail.showAllRows) {
     block.append(h("button", {
       type: "button", className: "secondary small",

@@ -56,7 +56,7 @@ function renderCalendar(rows, m) {
     h("td", {}, r.period),
     h("td", {}, fmtDateTime(r.dueAt)),
     h("td", {}, deliveryBadge(r.delivery)),
-    h("td", {}, r.submission ? `${label(null, r.submission.status)} · received ${fmtDate(r.submission.receivedAt)}` : "nothing received")));
+    h("td", {}, r.submission ? `${label("SubmissionStatus", r.submission.status)} · received ${fmtDate(r.submission.receivedAt)}` : "nothing received")));
   replace(cal, table({
     id: "calendar-table", caption: `Reports due in ${m}`, head: ["Report", "Period", "Due", "Delivery", "Submission"], rows: body,
   }));
@@ -94,7 +94,7 @@ function renderObservations(report) {
   const items = owed.map((r) => {
     const id = `obs-${r.reportType}-${r.period}`;
     const evidence = r.exceptions.length
-      ? h("ul", { className: "small" }, r.exceptions.map((e) => h("li", {}, `${e.ruleCode} · ${e.subject} · ${label(null, e.severity)} · ${label("ExceptionStatus", e.status)}`)))
+      ? h("ul", { className: "small" }, r.exceptions.map((e) => h("li", {}, `${e.ruleCode} · ${e.subject} · ${label("Severity", e.severity)} · ${label("ExceptionStatus", e.status)}`)))
       : h("p", { className: "muted small" }, "No exceptions.");
     const recorded = r.observation && r.observation.text
       ? h("p", { className: "muted small" }, `Recorded by ${r.observation.recordedBy}, ${fmtDateTime(r.observation.recordedAt)}`)

@@ -5,10 +5,9 @@ import { Q_QUEUE } from "../documents.js";
 import { $, $$, h, replace } from "../dom.js";
 import { age, announce, badge, errorBox, fmtDateTime, fmtInt, label } from "../format.js";
 import { remember } from "../live.js";
-import { session } from "../session.js";
+import { session, values } from "../session.js";
 
 const PAGE = 25;
-const RANK = { HIGH: 0, WARNING: 1, INFO: 2 };
 
 const queue = {
   filter: {},
@@ -34,8 +33,11 @@ function matchesFilter(ex, f = queue.filter) {
     && (!f.severity || ex.severity === f.severity) && (!f.status || ex.status === f.status);
 }
 
-// The filters' choices, from the catalogue the session loaded.
+// The filters' choices: the enums' values in the server's words, and the catalogue the session loaded.
 export function fillFilters() {
+  const choices = (kind, any) => [h("option", { value: "" }, any), values(kind).map((v) => h("option", { value: v }, label(kind, v)))];
+  replace($("#f-severity"), choices("Severity", "Any severity"));
+  replace($("#f-status"), choices("ExceptionStatus", "Any status"));
   replace($("#f-report"), h("option", { value: "" }, "Any report"),
     session.reportTypes.map((t) => h("option", { value: t.code }, `${t.name} (${t.code})`)));
   replace($("#periods"), session.periods.map((p) => h("option", { value: p })));
@@ -88,7 +90,7 @@ function item(ex) {
       "aria-controls": "detail",
     },
     // Spaces between the parts, so that the button's accessible name (and its text) reads as words.
-    h("span", { className: "q-top" }, badge("sev", null, ex.severity), " ", badge("st", "ExceptionStatus", ex.status), " ",
+    h("span", { className: "q-top" }, badge("sev", "Severity", ex.severity), " ", badge("st", "ExceptionStatus", ex.status), " ",
       ex._new ? [h("span", { className: "badge new" }, "New"), " "] : null,
       h("span", { className: "q-rule" }, ex.ruleCode)), " ",
     h("span", { className: "q-subject" }, ex.subject), " ",
@@ -125,13 +127,14 @@ function flagged({ exception: ex }) {
   }
   if (!matchesFilter(ex)) return;
   ex._new = true;
+  const rank = values("Severity"); // most severe first
   let at = 0;
-  while (at < queue.items.length && queue.items[at]._new && RANK[queue.items[at].severity] <= RANK[ex.severity]) at += 1;
+  while (at < queue.items.length && queue.items[at]._new && rank.indexOf(queue.items[at].severity) <= rank.indexOf(ex.severity)) at += 1;
   queue.items.splice(at, 0, ex);
   queue.byId.set(ex.id, ex);
   queue.total += 1;
   render();
-  announce(`New exception: ${label(null, ex.severity)} ${ex.ruleCode}, ${ex.subject}, ${ex.reportType.code} ${ex.period}.`);
+  announce(`New exception: ${label("Severity", ex.severity)} ${ex.ruleCode}, ${ex.subject}, ${ex.reportType.code} ${ex.period}.`);
   emit("data-changed");
 }
 

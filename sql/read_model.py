@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from domain.lifecycle import MEMBER_STATUSES
+from sql import read_model_modifications as modifications
 from sql import read_model_reports as reports
 from sql.compiled import Many, One, Page, Params, TypeMap, statement
 from sql.ids import sql_global_id
@@ -175,6 +176,7 @@ TYPES: dict[str, TypeMap] = {
                 "votingGroups": Many("VotingGroup", _voting_groups, ("name", "id")),
                 "membershipStatistics": Many("MembershipMonth", _statistics, ("month",)),
                 **reports.QUERY_LINKS,
+                **modifications.QUERY_LINKS,
             },
         ),
         TypeMap(
@@ -234,5 +236,6 @@ TYPES: dict[str, TypeMap] = {
         ),
         TypeMap("CategoryCount", {"category": "{a}.category", "count": "{a}.count"}),
         *reports.TYPES,
+        *modifications.TYPES,
     ]
 }

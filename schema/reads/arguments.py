@@ -13,7 +13,7 @@ from domain.viewer import Viewer
 from schema.enums import PartyCategory, PartyStatus
 from schema.register.queries import COUNTED_CATEGORIES, party_page_args, statistics_months
 from schema.register.types import PartyFilter
-from schema.relay import Window, decode_cursor, parse_node_id, window
+from schema.relay import Window, decode_cursor, keys_of, parse_node_id, text_key, window
 from schema.reports.catalogue import Severity
 from schema.reports.exceptions import ExceptionFilter, ExceptionStatus
 from schema.reports.queries import exception_page_args
@@ -102,12 +102,27 @@ def _exceptions(args: Mapping[str, Any], asking: Asking) -> Mapping[str, Any]:
     return {"window": w, "filter": store, "after": after, "before": before}
 
 
+def _modifications(args: Mapping[str, Any], asking: Asking) -> Mapping[str, Any]:
+    w = _window(args)
+    f = args.get("filter") or {}
+    after, before = keys_of(w, 1, text_key)
+    store = {
+        "stage": f.get("stage"),
+        "path": f.get("path"),
+        "text_contains": f.get("textContains"),
+        "raised_from": _day(f.get("raisedFrom")),
+        "raised_to": _day(f.get("raisedTo")),
+    }
+    return {"window": w, "filter": store, "after": after, "before": before}
+
+
 ARGUMENTS: dict[tuple[str, str], Prepare] = {
     ("Query", "parties"): _parties,
     ("Query", "party"): _party,
     ("Query", "votingGroups"): _voting_groups,
     ("Query", "membershipStatistics"): _statistics,
     ("Query", "exceptions"): _exceptions,
+    ("Query", "modifications"): _modifications,
     ("Party", "events"): _events,
     ("PartyEvent", "party"): lambda args, asking: {"today": asking.today},
     ("MembershipMonth", "votingGroupsByCategory"): lambda args, asking: {

@@ -256,3 +256,21 @@ async def test_a_compiled_statement_at_fault_leaves_the_answer_to_normal_executi
     answer = await gql("{ parties(first: 3) { edges { node { name note } } } }")
     assert len(answer["data"]["parties"]["edges"]) == 3
     assert "compiled read failed" in caplog.text
+
+
+async def test_modifications_with_their_events_are_compiled_and_answer_as_execution_does(
+    register, gql, monkeypatch, statements
+):
+    query = (
+        "query($a: String) { modifications(first: 7, after: $a) { totalCount pageInfo { hasNextPage endCursor } "
+        "edges { cursor node { id reference formerReferences title path stage proposer raisedOn workingGroup "
+        "release implementedOn partiesImpacted secSections events { kind occurredOn note stage outcome "
+        "body { id code name } } } } } }"
+    )
+    variables: dict[str, Any] = {}
+    for _ in range(3):
+        compiled, ordinary = await both(gql, monkeypatch, statements, query, variables)
+        assert compiled == ordinary
+        page = compiled["data"]["modifications"]
+        assert page["edges"] and any(e["node"]["events"] for e in page["edges"])
+        variables = {"a": page["pageInfo"]["endCursor"]}

@@ -50,13 +50,14 @@ async def register(pool: Any) -> tuple[list[str], list[str], list[str]]:
         await generate(conn, Sizes(parties=60, modifications=5, exceptions=60, sr_rows=2))
         parties = [(r["name"], r["id"]) for r in await conn.fetch("SELECT name, id FROM parties ORDER BY name, id")]
         queue = await conn.fetch("SELECT id, severity, first_flagged_at FROM report_exceptions ORDER BY id")
+        references = [r["reference"] for r in await conn.fetch("SELECT reference FROM modifications ORDER BY 1")]
     exceptions = [
         encode_cursor([0 if r["severity"] == "HIGH" else 1, r["first_flagged_at"].isoformat(), r["id"]])
         for r in queue[::6]
     ]
     return (
         [encode_cursor(list(p)) for p in parties[::7]] + ["bm9wZQ"],
-        exceptions,
+        exceptions + [encode_cursor([r]) for r in references[::2]],
         [global_id("Party", i) for _, i in parties[::9]] + [global_id("Party", 2, date(2018, 7, 26))],
     )
 
@@ -120,7 +121,8 @@ def operations(register: tuple[list[str], list[str], list[str]]) -> st.SearchStr
                     out.append(wrap(type_name, f"{alias}{f}{f'({args})' if args else ''} {{ {inner} }}"))
             return " ".join(out) or "__typename"
 
-        root = draw(st.sampled_from(["parties", "votingGroups", "membershipStatistics", "party", "exceptions"]))
+        roots = ["parties", "votingGroups", "membershipStatistics", "party", "exceptions", "modifications"]
+        root = draw(st.sampled_from(roots))
         day = draw(st.sampled_from([None, *DAYS])) if root in ("parties", "votingGroups") else None
         as_of = ""
         if day is not None:
@@ -137,6 +139,10 @@ def operations(register: tuple[list[str], list[str], list[str]]) -> st.SearchStr
                 args.append(f"filter: {{severity: {draw(st.sampled_from(['HIGH', 'WARNING']))}}}")
             joined = ", ".join(args)
             field = f"exceptions{f'({joined})' if args else ''} {{ {select('ReportExceptionConnection', 3)} }}"
+        elif root == "modifications":
+            args = [a for a in (paging(exception_cursors),) if a]
+            joined = ", ".join(args)
+            field = f"modifications{f'({joined})' if args else ''} {{ {select('ModificationConnection', 3)} }}"
         elif root == "votingGroups":
             field = f"votingGroups{f'({as_of})' if as_of else ''} {{ {select('VotingGroup', 2)} }}"
         elif root == "party":
@@ -172,6 +178,12 @@ SHAPES = {
     + ["period", "firstFlaggedAt", "lastRaisedAt", "reportType", "submission", "history", "__typename"],
     "HistoryEntry": ["at", "actor", "action", "fromStatus", "toStatus", "comment", "__typename"],
     "ReportType": ["id", "code", "name", "secClause", "cadence", "dueWorkingDays", "obligationFrom", "version"],
+    "ModificationConnection": ["totalCount", "pageInfo", "edges", "__typename"],
+    "ModificationEdge": ["cursor", "node", "__typename"],
+    "Modification": ["id", "reference", "formerReferences", "title", "path", "stage", "proposer", "raisedOn"]
+    + ["workingGroup", "release", "implementedOn", "partiesImpacted", "secSections", "events", "__typename"],
+    "ModificationEvent": ["kind", "occurredOn", "note", "stage", "outcome", "body", "__typename"],
+    "Body": ["id", "code", "name", "__typename"],
     "ReportSubmission": ["id", "period", "receivedAt", "dueAt", "status", "sha256", "filename", "rowCount"]
     + ["sizeBytes", "reportType", "__typename"],
 }
@@ -197,6 +209,11 @@ LINKS = {
     ("ReportException", "submission"): "ReportSubmission",
     ("ReportException", "history"): "HistoryEntry",
     ("ReportSubmission", "reportType"): "ReportType",
+    ("ModificationConnection", "pageInfo"): "PageInfo",
+    ("ModificationConnection", "edges"): "ModificationEdge",
+    ("ModificationEdge", "node"): "Modification",
+    ("Modification", "events"): "ModificationEvent",
+    ("ModificationEvent", "body"): "Body",
 }
 
 

@@ -69,7 +69,8 @@ class Many:
 @dataclass(frozen=True, slots=True)
 class Page:
     """A Relay connection: `rows` gives the window (up to limit+1 rows, nearest the cursor first; arguments carry
-    `window`), `count` the total, `cursor` the columns (and kinds) a cursor encodes, `order` the list's order."""
+    `window`), `count` the total, `cursor` the columns (and kinds) a cursor encodes, `order` the list's order (a
+    column, or "column DESC")."""
 
     target: str
     rows: Rows
@@ -137,8 +138,8 @@ class Compiler:
         window = s.args["window"]
         backward, limit = window.backward, self.params(window.limit, "int")
         x = self.alias()
-        up = ", ".join(f"{x}.{c}" for c in link.order)
-        down = ", ".join(f"{x}.{c} DESC" for c in link.order)
+        up = ", ".join(_direction(x, c, reverse=False) for c in link.order)
+        down = ", ".join(_direction(x, c, reverse=True) for c in link.order)
         cursor = sql_cursor([(f"{x}.{c}", kind) for c, kind in link.cursor])
         w, pg = f"w{x}", f"p{x}"
         more = f"((SELECT count(*) FROM {w}) > {limit})"
@@ -173,6 +174,12 @@ class Compiler:
             f"(WITH {w} AS ({rows}), {pg} AS (SELECT * FROM {w} {x} ORDER BY {order} LIMIT {limit}) "
             f"SELECT {_build(parts)})"
         )
+
+
+def _direction(alias: str, column: str, *, reverse: bool) -> str:
+    """An ORDER BY item for `column` ("name", or "name DESC" for a list kept newest first), or its reverse."""
+    name, _, desc = column.partition(" ")
+    return f"{alias}.{name}" + (" DESC" if bool(desc) != reverse else "")
 
 
 def _known(values: Mapping[str, str], s: Sel) -> str:

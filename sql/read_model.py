@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from domain.lifecycle import MEMBER_STATUSES
+from sql import read_model_governance as governance
 from sql import read_model_modifications as modifications
 from sql import read_model_reports as reports
 from sql.compiled import Many, One, Page, Params, TypeMap, statement
@@ -177,6 +178,7 @@ TYPES: dict[str, TypeMap] = {
                 "membershipStatistics": Many("MembershipMonth", _statistics, ("month",)),
                 **reports.QUERY_LINKS,
                 **modifications.QUERY_LINKS,
+                **governance.QUERY_LINKS,
             },
         ),
         TypeMap(
@@ -237,5 +239,6 @@ TYPES: dict[str, TypeMap] = {
         TypeMap("CategoryCount", {"category": "{a}.category", "count": "{a}.count"}),
         *reports.TYPES,
         *modifications.TYPES,
+        *governance.TYPES,
     ]
 }

@@ -1,4 +1,4 @@
-"""How modifications are read (Modification, its events, the bodies that acted), declared once over the statements
+"""How modifications are read (Modification and its events), declared once over the statements
 their resolvers run. All of it is public."""
 
 from __future__ import annotations
@@ -8,6 +8,7 @@ from typing import Any
 
 from sql.compiled import Many, One, Page, Params, TypeMap, statement
 from sql.ids import sql_global_id
+from sql.read_model_governance import body_of
 
 _FILTERS = {"stage": "text", "path": "text", "text_contains": "text", "raised_from": "date", "raised_to": "date"}
 
@@ -29,10 +30,6 @@ def _count(a: str, args: Mapping[str, Any], p: Params) -> str:
 
 def _events(a: str, args: Mapping[str, Any], p: Params) -> str:
     return statement("modifications.events_by_modifications", ids=f"ARRAY[{a}.id]")
-
-
-def _body(a: str, args: Mapping[str, Any], p: Params) -> str:
-    return statement("bodies.by_ids", ids=f"ARRAY[{a}.body_id]")
 
 
 TYPES: list[TypeMap] = [
@@ -64,9 +61,8 @@ TYPES: list[TypeMap] = [
             "stage": "{a}.stage",
             "outcome": "{a}.outcome",
         },
-        {"body": One("Body", _body)},
+        {"body": One("Body", body_of)},
     ),
-    TypeMap("Body", {"id": sql_global_id("Body", "{a}.id"), "code": "{a}.code", "name": "{a}.name"}),
 ]
 QUERY_LINKS = {
     "modifications": Page("Modification", _modifications, _count, (("reference", "text"),), ("reference",)),

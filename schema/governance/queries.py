@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 import strawberry
 
@@ -19,6 +19,11 @@ from schema.governance.types import (
 )
 from schema.relay import After, Before, Connection, First, Last, connection, keys_of, pk_of, text_key, window
 from sql import governance
+
+
+def highlight_key(key: list[Any]) -> tuple[date, int]:
+    """A highlight's position in the list: (published on, id)."""
+    return date.fromisoformat(key[0]), int(key[1])
 
 
 @strawberry.type
@@ -42,7 +47,7 @@ class GovernanceQuery:
     ) -> Connection[Highlight]:
         w = window(first, after, last, before)
         f = filter or HighlightFilter()
-        after_key, before_key = keys_of(w, 2, lambda k: (date.fromisoformat(k[0]), int(k[1])))
+        after_key, before_key = keys_of(w, 2, highlight_key)
         args = dict(
             viewer=info.context.viewer,
             body_code=f.body_code,

@@ -11,9 +11,10 @@ from typing import Any
 from domain.roles import REPORT_READERS
 from domain.viewer import Viewer
 from schema.enums import PartyCategory, PartyStatus
+from schema.governance.queries import highlight_key
 from schema.register.queries import COUNTED_CATEGORIES, party_page_args, statistics_months
 from schema.register.types import PartyFilter
-from schema.relay import Window, decode_cursor, keys_of, parse_node_id, text_key, window
+from schema.relay import Window, decode_cursor, keys_of, parse_node_id, pk_of, text_key, window
 from schema.reports.catalogue import Severity
 from schema.reports.exceptions import ExceptionFilter, ExceptionStatus
 from schema.reports.queries import exception_page_args
@@ -116,6 +117,32 @@ def _modifications(args: Mapping[str, Any], asking: Asking) -> Mapping[str, Any]
     return {"window": w, "filter": store, "after": after, "before": before}
 
 
+def _seen_by(args: Mapping[str, Any], asking: Asking) -> Mapping[str, Any]:
+    return {"viewer": asking.viewer.sql_args()}
+
+
+def _highlights(args: Mapping[str, Any], asking: Asking) -> Mapping[str, Any]:
+    w = _window(args)
+    f = args.get("filter") or {}
+    after, before = keys_of(w, 2, highlight_key)
+    store = {
+        "body_code": f.get("bodyCode"),
+        "from_date": _day(f.get("from")),
+        "to_date": _day(f.get("to")),
+        "text_contains": f.get("textContains"),
+    }
+    return {"window": w, "filter": store, "after": after, "before": before, **_seen_by(args, asking)}
+
+
+def _actions(args: Mapping[str, Any], asking: Asking) -> Mapping[str, Any]:
+    w = _window(args)
+    f = args.get("filter") or {}
+    meeting = pk_of(f["meetingId"], "Meeting", field="meetingId") if f.get("meetingId") is not None else None
+    after, before = keys_of(w, 1, text_key)
+    store = {"meeting_id": meeting, "status": f.get("status")}
+    return {"window": w, "filter": store, "after": after, "before": before, **_seen_by(args, asking)}
+
+
 ARGUMENTS: dict[tuple[str, str], Prepare] = {
     ("Query", "parties"): _parties,
     ("Query", "party"): _party,
@@ -123,6 +150,10 @@ ARGUMENTS: dict[tuple[str, str], Prepare] = {
     ("Query", "membershipStatistics"): _statistics,
     ("Query", "exceptions"): _exceptions,
     ("Query", "modifications"): _modifications,
+    ("Query", "highlights"): _highlights,
+    ("Query", "actions"): _actions,
+    ("Highlight", "meeting"): _seen_by,
+    ("Action", "meeting"): _seen_by,
     ("Party", "events"): _events,
     ("PartyEvent", "party"): lambda args, asking: {"today": asking.today},
     ("MembershipMonth", "votingGroupsByCategory"): lambda args, asking: {

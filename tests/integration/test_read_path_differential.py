@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from api.settings import Settings
 from bench.gen_register import Sizes, generate
 from schema.reads import ReadPath
+from sql import governance
 from sql.ids import encode_cursor, global_id
 
 APP_SETTINGS = Settings(response_cache=False)
@@ -37,6 +38,11 @@ FIXED = [
     ("{ exceptions(first: 3) { edges { node { reportType { code } reportType { name } } } } }", {}),
     ("{ exceptions(first: 3) { edges { node { id } } edges { cursor } } }", {}),
     (
+        "{ highlights { totalCount edges { node { id classification meeting { id classification body { code } } } } } }",
+        {},
+    ),
+    ("{ actions(last: 5) { totalCount pageInfo { hasPreviousPage } edges { cursor node { meeting { id } } } } }", {}),
+    (
         "{ exceptions(last: 3) { pageInfo { hasPreviousPage startCursor } edges { node { history { at action } } } } }",
         {},
     ),
@@ -51,6 +57,7 @@ async def register(pool: Any) -> tuple[list[str], list[str], list[str]]:
         parties = [(r["name"], r["id"]) for r in await conn.fetch("SELECT name, id FROM parties ORDER BY name, id")]
         queue = await conn.fetch("SELECT id, severity, first_flagged_at FROM report_exceptions ORDER BY id")
         references = [r["reference"] for r in await conn.fetch("SELECT reference FROM modifications ORDER BY 1")]
+        await committee_business(conn)
     exceptions = [
         encode_cursor([0 if r["severity"] == "HIGH" else 1, r["first_flagged_at"].isoformat(), r["id"]])
         for r in queue[::6]
@@ -62,10 +69,52 @@ async def register(pool: Any) -> tuple[list[str], list[str], list[str]]:
     )
 
 
+async def committee_business(conn: Any) -> None:
+    """Meetings, highlights and actions of three bodies in every classification (each viewer sees a different part)."""
+    bodies = {r["code"]: r["id"] for r in await conn.fetch("SELECT code, id FROM bodies")}
+    n = 0
+    for code in ("OPSG", "PANEL", "SSC"):
+        for i, level in enumerate(("WHITE", "GREEN", "AMBER", "RED")):
+            n += 1
+            meeting = await governance.create_meeting(
+                conn,
+                body_id=bodies[code],
+                reference=f"{code}{n}",
+                held_on=date(2024, 1, n),
+                title=None,
+                classification=level,
+            )
+            await governance.create_highlight(
+                conn,
+                body_id=bodies[code],
+                meeting_id=meeting if i % 2 else None,
+                title=f"{code} item {n}",
+                body="text",
+                classification=("WHITE", "GREEN", "AMBER", "RED")[(i + 1) % 4],
+                published_on=date(2024, 2, n % 5 + 1),
+            )
+            await governance.create_action(
+                conn,
+                reference=f"{code}{n}/01",
+                meeting_id=meeting,
+                kind=("ACTION", "DECISION")[i % 2],
+                text="to do",
+                owner=None,
+                status="OPEN",
+                outcome="AGREED" if i % 2 else None,
+                due_on=None,
+                classification=("WHITE", "GREEN", "AMBER", "RED")[(i + 2) % 4],
+            )
+
+
 def operations(register: tuple[list[str], list[str], list[str]]) -> st.SearchStrategy[tuple[str, dict[str, Any]]]:
     """A random valid (or, now and then, refused) query over the mapped types, with its variables."""
     cursors = st.sampled_from(register[0])
     exception_cursors = st.sampled_from(register[1])
+    committee_cursors = st.sampled_from(
+        [encode_cursor([f"2024-02-0{d}", i]) for d in (1, 3) for i in (2, 5, 9)]
+        + [encode_cursor([f"{c}{n}/01"]) for c in ("OPSG", "SSC") for n in (2, 3, 10)]
+    )
     event_cursors = st.sampled_from([encode_cursor([i]) for i in (1, 2, 3, 5, 8, 40, 99)])
     party_ids = st.sampled_from(register[2])
 
@@ -122,6 +171,7 @@ def operations(register: tuple[list[str], list[str], list[str]]) -> st.SearchStr
             return " ".join(out) or "__typename"
 
         roots = ["parties", "votingGroups", "membershipStatistics", "party", "exceptions", "modifications"]
+        roots += ["highlights", "actions"]
         root = draw(st.sampled_from(roots))
         day = draw(st.sampled_from([None, *DAYS])) if root in ("parties", "votingGroups") else None
         as_of = ""
@@ -143,6 +193,10 @@ def operations(register: tuple[list[str], list[str], list[str]]) -> st.SearchStr
             args = [a for a in (paging(exception_cursors),) if a]
             joined = ", ".join(args)
             field = f"modifications{f'({joined})' if args else ''} {{ {select('ModificationConnection', 3)} }}"
+        elif root in ("highlights", "actions"):
+            args = [a for a in (paging(committee_cursors),) if a]
+            joined = ", ".join(args)
+            field = f"{root}{f'({joined})' if args else ''} {{ {select(CONNECTIONS[root], 3)} }}"
         elif root == "votingGroups":
             field = f"votingGroups{f'({as_of})' if as_of else ''} {{ {select('VotingGroup', 2)} }}"
         elif root == "party":
@@ -157,6 +211,7 @@ def operations(register: tuple[list[str], list[str], list[str]]) -> st.SearchStr
     return build()
 
 
+CONNECTIONS = {"highlights": "HighlightConnection", "actions": "ActionConnection"}
 CATEGORIES = ["LARGE_SUPPLIER", "SMALL_SUPPLIER", "OTHER_SEC_PARTY", "DCC"]
 SHAPES = {
     "PartyConnection": ["totalCount", "pageInfo", "edges", "__typename"],
@@ -184,6 +239,14 @@ SHAPES = {
     + ["workingGroup", "release", "implementedOn", "partiesImpacted", "secSections", "events", "__typename"],
     "ModificationEvent": ["kind", "occurredOn", "note", "stage", "outcome", "body", "__typename"],
     "Body": ["id", "code", "name", "__typename"],
+    "HighlightConnection": ["totalCount", "pageInfo", "edges", "__typename"],
+    "HighlightEdge": ["cursor", "node", "__typename"],
+    "Highlight": ["id", "title", "body", "bodyCode", "classification", "publishedOn", "meeting", "__typename"],
+    "ActionConnection": ["totalCount", "pageInfo", "edges", "__typename"],
+    "ActionEdge": ["cursor", "node", "__typename"],
+    "Action": ["id", "reference", "kind", "text", "owner", "status", "outcome", "dueOn", "classification"]
+    + ["meeting", "__typename"],
+    "Meeting": ["id", "reference", "heldOn", "title", "classification", "body", "__typename"],
     "ReportSubmission": ["id", "period", "receivedAt", "dueAt", "status", "sha256", "filename", "rowCount"]
     + ["sizeBytes", "reportType", "__typename"],
 }
@@ -214,6 +277,15 @@ LINKS = {
     ("ModificationEdge", "node"): "Modification",
     ("Modification", "events"): "ModificationEvent",
     ("ModificationEvent", "body"): "Body",
+    ("HighlightConnection", "pageInfo"): "PageInfo",
+    ("HighlightConnection", "edges"): "HighlightEdge",
+    ("HighlightEdge", "node"): "Highlight",
+    ("ActionConnection", "pageInfo"): "PageInfo",
+    ("ActionConnection", "edges"): "ActionEdge",
+    ("ActionEdge", "node"): "Action",
+    ("Highlight", "meeting"): "Meeting",
+    ("Action", "meeting"): "Meeting",
+    ("Meeting", "body"): "Body",
 }
 
 
@@ -248,3 +320,27 @@ async def test_compiled_reads_answer_as_normal_execution_does(register, gql, api
 
     await asyncio.to_thread(run)
     assert sum(compiled) > len(compiled) // 2  # most operations were answered by the compiled path
+
+
+async def test_committee_business_is_compiled_with_each_viewers_visibility(register, gql, api_keys, monkeypatch):
+    """Who sees which classified item is decided by the statements both paths run: each viewer gets its own."""
+    compiled: list[bool] = []
+    plain = ReadPath.statements
+
+    def spy(self: ReadPath, *args: Any) -> Any:
+        found = plain(self, *args)
+        compiled.append(found is not None)
+        return found
+
+    monkeypatch.setattr(ReadPath, "statements", spy)
+    query = "{ highlights { totalCount } actions { totalCount edges { node { meeting { classification } } } } }"
+    seen = {}
+    for role, bodies in VIEWERS:
+        key = await api_keys.get(role, bodies=bodies, party_id=1 if role == "party" else None)
+        data = (await gql(query, key=key))["data"]
+        seen[(role, bodies)] = (data["highlights"]["totalCount"], data["actions"]["totalCount"])
+        meetings = [e["node"]["meeting"] for e in data["actions"]["edges"]]
+        assert None in meetings or role == "admin"  # an action whose meeting the viewer may not see: null
+    assert seen[("public", ())] == (3, 3) and seen[("dcc", ())] == (6, 6) and seen[("admin", ())] == (12, 12)
+    assert seen[("opsg", ("OPSG",))] > seen[("dcc", ())]
+    assert all(compiled)

@@ -11,6 +11,7 @@ from api.settings import Settings
 from bench.gen_register import Sizes, generate
 from schema.reads import ReadPath
 from sql.ids import global_id, parse_global_id
+from tests.integration.conftest import spying
 
 # Both ways executed every time (the response cache would answer the second from the first).
 APP_SETTINGS = Settings(response_cache=False)
@@ -147,14 +148,7 @@ MONTH_RANGES = [
 def answered(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
     """Whether the compiled path answered each operation since (True) or left it to normal execution (False)."""
     seen: list[bool] = []
-    plain = ReadPath.statements
-
-    def spy(self: ReadPath, *args: Any) -> Any:
-        found = plain(self, *args)
-        seen.append(found is not None)
-        return found
-
-    monkeypatch.setattr(ReadPath, "statements", spy)
+    monkeypatch.setattr(ReadPath, "statements", spying(seen))
     return seen
 
 

@@ -18,6 +18,7 @@ from bench.gen_register import Sizes, generate
 from schema.reads import ReadPath
 from sql import governance
 from sql.ids import encode_cursor, global_id
+from tests.integration.conftest import spying
 
 APP_SETTINGS = Settings(response_cache=False)
 VIEWERS = [("public", ()), ("party", ()), ("dcc", ()), ("opsg", ("OPSG",)), ("opsg", ()), ("panel", ("PANEL",))]
@@ -295,12 +296,7 @@ async def test_compiled_reads_answer_as_normal_execution_does(register, gql, api
     ]
     loop = asyncio.get_running_loop()
     compiled: list[bool] = []
-    plain = ReadPath.statements
-
-    def spy(self: ReadPath, *args: Any) -> Any:
-        found = plain(self, *args)
-        compiled.append(found is not None)
-        return found
+    spy = spying(compiled)
 
     async def compare(query: str, variables: dict[str, Any], key: str | None) -> None:
         monkeypatch.setattr(ReadPath, "statements", spy)
@@ -325,14 +321,7 @@ async def test_compiled_reads_answer_as_normal_execution_does(register, gql, api
 async def test_committee_business_is_compiled_with_each_viewers_visibility(register, gql, api_keys, monkeypatch):
     """Who sees which classified item is decided by the statements both paths run: each viewer gets its own."""
     compiled: list[bool] = []
-    plain = ReadPath.statements
-
-    def spy(self: ReadPath, *args: Any) -> Any:
-        found = plain(self, *args)
-        compiled.append(found is not None)
-        return found
-
-    monkeypatch.setattr(ReadPath, "statements", spy)
+    monkeypatch.setattr(ReadPath, "statements", spying(compiled))
     query = "{ highlights { totalCount } actions { totalCount edges { node { meeting { classification } } } } }"
     seen = {}
     for role, bodies in VIEWERS:

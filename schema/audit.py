@@ -16,7 +16,7 @@ from strawberry.extensions import FieldExtension
 from domain.roles import AUDIT_READERS
 from schema.context import Context, Info
 from schema.enums import described
-from schema.relay import After, Before, Connection, First, Last, PageInfo, connection, keys_of, window
+from schema.relay import After, Before, Connection, First, Last, PageInfo, connection, id_key, keys_of, window
 from sql import audit
 from sql.audit import AuditFilter, AuditRow
 
@@ -114,7 +114,7 @@ class AuditQuery:
                 page_info=PageInfo(has_next_page=False, has_previous_page=False, start_cursor=None, end_cursor=None),
                 counter=_nothing,
             )
-        after_key, before_key = keys_of(w, 1, lambda k: int(k[0]))
+        after_key, before_key = keys_of(w, 1, id_key)
         where = (filter or AuditLogFilter()).store()
         async with info.context.connection() as conn:
             rows = await audit.page(

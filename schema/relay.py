@@ -139,11 +139,9 @@ def text_key(key: list[Any]) -> str:
     return key[0]
 
 
-def int_key(key: list[Any]) -> int:
-    """A one-part position that is a number (an id)."""
-    if type(key[0]) is not int:
-        raise ValueError(key)
-    return key[0]
+def id_key(key: list[Any]) -> int:
+    """A one-part position that is an id."""
+    return int(key[0])
 
 
 def window(first: int | None, after: str | None, last: int | None = None, before: str | None = None) -> Window:

@@ -156,7 +156,7 @@ class Compiler:
             if c.field == "__typename":
                 value = f"'{link.target}Connection'::text"
             elif c.field == "totalCount" and c.sub is None:
-                value = f"(SELECT count FROM ({link.count(a, s.args, self.params)}) c)"
+                value = f"(SELECT * FROM ({link.count(a, s.args, self.params)}) c)"
             elif c.field == "pageInfo" and c.sub is not None:
                 value = _build([(i.key, _known(info, i)) for i in c.sub])
             elif c.field == "edges" and c.sub is not None:

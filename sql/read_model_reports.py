@@ -44,6 +44,43 @@ def _history(a: str, args: Mapping[str, Any], p: Params) -> str:
     return statement("exceptions.history_of", ids=f"ARRAY[{a}.id]")
 
 
+def _submissions(a: str, args: Mapping[str, Any], p: Params) -> str:
+    w, f = args["window"], args["filter"]
+    return statement(
+        "submissions.page_backward" if w.backward else "submissions.page",
+        **{k: p(f[k], "text") for k in _SUBMISSION_FILTERS},
+        after_id=p(args["after"], "bigint"),
+        before_id=p(args["before"], "bigint"),
+        limit=p(w.limit + 1, "int"),
+    )
+
+
+def _submission_count(a: str, args: Mapping[str, Any], p: Params) -> str:
+    return statement("submissions.count", **{k: p(args["filter"][k], "text") for k in _SUBMISSION_FILTERS})
+
+
+_SUBMISSION_FILTERS = ("report_type", "period", "status")
+
+
+def _findings(a: str, args: Mapping[str, Any], p: Params) -> str:
+    w = args["window"]
+    return statement(
+        "submissions.findings_page_backward" if w.backward else "submissions.findings_page",
+        submission_id=f"{a}.id",
+        after_id=p(args["after"], "bigint"),
+        before_id=p(args["before"], "bigint"),
+        limit=p(w.limit + 1, "int"),
+    )
+
+
+def _finding_count(a: str, args: Mapping[str, Any], p: Params) -> str:
+    return statement("submissions.findings_count", submission_id=f"{a}.id")
+
+
+def _runs(a: str, args: Mapping[str, Any], p: Params) -> str:
+    return statement("submissions.runs_of", ids=f"ARRAY[{a}.id]")
+
+
 RANK = "CASE {a}.severity WHEN 'HIGH' THEN 0 ELSE 1 END"
 
 TYPES: list[TypeMap] = [
@@ -104,11 +141,40 @@ TYPES: list[TypeMap] = [
             "filename": "{a}.filename",
             "rowCount": "{a}.row_count",
             "sizeBytes": "{a}.size_bytes",
+            "delivery": "{a}.delivery",
         },
-        {"reportType": One("ReportType", _one("catalogue.by_ids", "report_type_id"))},
+        {
+            "reportType": One("ReportType", _one("catalogue.by_ids", "report_type_id")),
+            "findings": Page("Finding", _findings, _finding_count, (("id", "int"),), ("id",)),
+            "runs": Many("ValidationRun", _runs, ("id",)),
+        },
+    ),
+    TypeMap(
+        "Finding",
+        {
+            "ruleCode": "{a}.rule_code",
+            "severity": "{a}.severity",
+            "subject": "{a}.subject",
+            "message": "{a}.message",
+            "secClause": "{a}.sec_clause",
+            "details": "{a}.details",
+            "row": "{a}.row",
+        },
+    ),
+    TypeMap(
+        "ValidationRun",
+        {
+            "startedAt": sql_datetime("{a}.started_at"),
+            "finishedAt": sql_datetime("{a}.finished_at"),
+            "catalogueVersion": "{a}.catalogue_version",
+            "outcome": "{a}.outcome",
+            "attempt": "{a}.attempt",
+            "findingCount": "{a}.finding_count",
+        },
     ),
 ]
 QUERY_LINKS = {
+    "reportSubmissions": Page("ReportSubmission", _submissions, _submission_count, (("id", "int"),), ("id DESC",)),
     "exceptions": Page(
         "ReportException",
         _exceptions,

@@ -14,7 +14,7 @@ from schema.enums import PartyCategory, PartyStatus
 from schema.governance.queries import highlight_key
 from schema.register.queries import COUNTED_CATEGORIES, party_page_args, statistics_months
 from schema.register.types import PartyFilter
-from schema.relay import Window, decode_cursor, keys_of, parse_node_id, pk_of, text_key, window
+from schema.relay import Window, decode_cursor, id_key, keys_of, parse_node_id, pk_of, text_key, window
 from schema.reports.catalogue import Severity
 from schema.reports.exceptions import ExceptionFilter, ExceptionStatus
 from schema.reports.queries import exception_page_args
@@ -143,6 +143,22 @@ def _actions(args: Mapping[str, Any], asking: Asking) -> Mapping[str, Any]:
     return {"window": w, "filter": store, "after": after, "before": before, **_seen_by(args, asking)}
 
 
+def _submissions(args: Mapping[str, Any], asking: Asking) -> Mapping[str, Any]:
+    w = _window(args)
+    if asking.viewer.role not in REPORT_READERS:
+        raise Unanswerable("not a reader of reports")  # normal execution answers an empty page
+    f = args.get("filter") or {}
+    after, before = keys_of(w, 1, id_key)
+    store = {"report_type": f.get("reportType"), "period": f.get("period"), "status": f.get("status")}
+    return {"window": w, "filter": store, "after": after, "before": before}
+
+
+def _findings(args: Mapping[str, Any], asking: Asking) -> Mapping[str, Any]:
+    w = _window(args)
+    after, before = keys_of(w, 1, id_key)
+    return {"window": w, "after": after, "before": before}
+
+
 ARGUMENTS: dict[tuple[str, str], Prepare] = {
     ("Query", "parties"): _parties,
     ("Query", "party"): _party,
@@ -151,6 +167,8 @@ ARGUMENTS: dict[tuple[str, str], Prepare] = {
     ("Query", "exceptions"): _exceptions,
     ("Query", "modifications"): _modifications,
     ("Query", "highlights"): _highlights,
+    ("Query", "reportSubmissions"): _submissions,
+    ("ReportSubmission", "findings"): _findings,
     ("Query", "actions"): _actions,
     ("Highlight", "meeting"): _seen_by,
     ("Action", "meeting"): _seen_by,

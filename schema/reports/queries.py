@@ -22,6 +22,7 @@ from schema.relay import (
     Window,
     connection,
     decode_cursor,
+    id_key,
     keys_of,
     needs_page,
     pk_of,
@@ -104,7 +105,7 @@ class ReportQuery:
         if info.context.viewer.role not in REPORT_READERS:
             return empty()
         f = filter or SubmissionFilter()
-        after_key, before_key = keys_of(w, 1, lambda k: int(k[0]))
+        after_key, before_key = keys_of(w, 1, id_key)
         async with info.context.connection() as conn:
             rows = await submissions.page(
                 conn,

@@ -20,6 +20,7 @@ from schema.relay import (
     Node,
     connection,
     global_id,
+    id_key,
     in_memory,
     keys_of,
     window,
@@ -177,7 +178,7 @@ class ReportSubmission(Node):
         before: Before = None,
     ) -> Connection[Finding]:
         w = window(first, after, last, before)
-        after_key, before_key = keys_of(w, 1, lambda k: int(k[0]))
+        after_key, before_key = keys_of(w, 1, id_key)
         async with info.context.connection() as conn:
             rows = await submissions.findings_page(
                 conn,

@@ -268,3 +268,19 @@ async def test_modifications_with_their_events_are_compiled_and_answer_as_execut
         page = compiled["data"]["modifications"]
         assert page["edges"] and any(e["node"]["events"] for e in page["edges"])
         variables = {"a": page["pageInfo"]["endCursor"]}
+
+
+async def test_submissions_with_findings_and_runs_are_compiled_for_readers(register, gql, api_keys, answered):
+    query = (
+        "query($k: String) { reportSubmissions(first: 5, after: $k, filter: {status: FLAGGED}) { totalCount pageInfo { hasNextPage endCursor } "
+        "edges { node { id period status delivery reportType { code } runs { startedAt finishedAt outcome attempt "
+        "findingCount } findings(last: 3) { totalCount pageInfo { hasPreviousPage startCursor } edges { cursor "
+        "node { ruleCode severity subject message details row } } } } } } }"
+    )
+    opsg = await api_keys.get("opsg", bodies=("OPSG",))
+    compiled = (await gql(query, {}, key=opsg))["data"]["reportSubmissions"]
+    assert compiled["edges"] and any(e["node"]["runs"] for e in compiled["edges"])
+    assert answered == [True]
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(ReadPath, "statements", lambda *args: None)
+        assert (await gql(query, {}, key=opsg))["data"]["reportSubmissions"] == compiled

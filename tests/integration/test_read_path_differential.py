@@ -42,6 +42,11 @@ FIXED = [
         "{ highlights { totalCount edges { node { id classification meeting { id classification body { code } } } } } }",
         {},
     ),
+    (
+        "{ reportSubmissions(first: 1) { edges { node { findings(last: 4) { totalCount pageInfo { hasPreviousPage "
+        "startCursor } edges { cursor node { ruleCode details row } } } } } } }",
+        {},
+    ),
     ("{ actions(last: 5) { totalCount pageInfo { hasPreviousPage } edges { cursor node { meeting { id } } } } }", {}),
     (
         "{ exceptions(last: 3) { pageInfo { hasPreviousPage startCursor } edges { node { history { at action } } } } }",
@@ -59,13 +64,14 @@ async def register(pool: Any) -> tuple[list[str], list[str], list[str]]:
         queue = await conn.fetch("SELECT id, severity, first_flagged_at FROM report_exceptions ORDER BY id")
         references = [r["reference"] for r in await conn.fetch("SELECT reference FROM modifications ORDER BY 1")]
         await committee_business(conn)
+        await findings_of_the_latest(conn)
     exceptions = [
         encode_cursor([0 if r["severity"] == "HIGH" else 1, r["first_flagged_at"].isoformat(), r["id"]])
         for r in queue[::6]
     ]
     return (
         [encode_cursor(list(p)) for p in parties[::7]] + ["bm9wZQ"],
-        exceptions + [encode_cursor([r]) for r in references[::2]],
+        exceptions + [encode_cursor([r]) for r in references[::2]] + [encode_cursor([i]) for i in (1, 3, 6, 10)],
         [global_id("Party", i) for _, i in parties[::9]] + [global_id("Party", 2, date(2018, 7, 26))],
     )
 
@@ -106,6 +112,31 @@ async def committee_business(conn: Any) -> None:
                 due_on=None,
                 classification=("WHITE", "GREEN", "AMBER", "RED")[(i + 2) % 4],
             )
+
+
+async def findings_of_the_latest(conn: Any) -> None:
+    """A run with a dozen findings on the latest submission (the generator's runs have none), laid out as a
+    worker lays them out: the run keeps the range of its findings' ids."""
+    sub = await conn.fetchval("SELECT id FROM submissions ORDER BY id DESC LIMIT 1")
+    run = await conn.fetchval(
+        "INSERT INTO validation_runs (submission_id, started_at, catalogue_version, outcome, attempt, finding_count) "
+        "VALUES ($1, now(), 1, 'FLAGGED', 9, 12) RETURNING id",
+        sub,
+    )
+    after = await conn.fetchval("SELECT nextval(pg_get_serial_sequence('findings', 'id'))")
+    await conn.execute(
+        "INSERT INTO findings (run_id, submission_id, rule_code, severity, subject, message, details, row) "
+        "SELECT $1, $2, 'R' || i, 'WARNING', 's' || i, 'm ' || i, jsonb_build_object('actual', i * 1.5), i "
+        "FROM generate_series(1, 12) i",
+        run,
+        sub,
+    )
+    await conn.execute(
+        "UPDATE validation_runs SET findings_after = $2, findings_last = currval(pg_get_serial_sequence('findings', "
+        "'id')) WHERE id = $1",
+        run,
+        after,
+    )
 
 
 def operations(register: tuple[list[str], list[str], list[str]]) -> st.SearchStrategy[tuple[str, dict[str, Any]]]:
@@ -166,13 +197,13 @@ def operations(register: tuple[list[str], list[str], list[str]]) -> st.SearchStr
                 if link is None:
                     out.append(wrap(type_name, alias + f))
                 elif depth > 0:
-                    args = paging(event_cursors) if link == "PartyEventConnection" else ""
+                    args = paging(event_cursors) if link in ("PartyEventConnection", "FindingConnection") else ""
                     inner = select(link, depth - 1)
                     out.append(wrap(type_name, f"{alias}{f}{f'({args})' if args else ''} {{ {inner} }}"))
             return " ".join(out) or "__typename"
 
         roots = ["parties", "votingGroups", "membershipStatistics", "party", "exceptions", "modifications"]
-        roots += ["highlights", "actions"]
+        roots += ["highlights", "actions", "reportSubmissions"]
         root = draw(st.sampled_from(roots))
         day = draw(st.sampled_from([None, *DAYS])) if root in ("parties", "votingGroups") else None
         as_of = ""
@@ -194,6 +225,10 @@ def operations(register: tuple[list[str], list[str], list[str]]) -> st.SearchStr
             args = [a for a in (paging(exception_cursors),) if a]
             joined = ", ".join(args)
             field = f"modifications{f'({joined})' if args else ''} {{ {select('ModificationConnection', 3)} }}"
+        elif root == "reportSubmissions":
+            args = [a for a in (paging(exception_cursors),) if a]
+            joined = ", ".join(args)
+            field = f"{root}{f'({joined})' if args else ''} {{ {select('ReportSubmissionConnection', 3)} }}"
         elif root in ("highlights", "actions"):
             args = [a for a in (paging(committee_cursors),) if a]
             joined = ", ".join(args)
@@ -249,7 +284,13 @@ SHAPES = {
     + ["meeting", "__typename"],
     "Meeting": ["id", "reference", "heldOn", "title", "classification", "body", "__typename"],
     "ReportSubmission": ["id", "period", "receivedAt", "dueAt", "status", "sha256", "filename", "rowCount"]
-    + ["sizeBytes", "reportType", "__typename"],
+    + ["sizeBytes", "reportType", "__typename", "delivery", "findings", "runs"],
+    "ReportSubmissionConnection": ["totalCount", "pageInfo", "edges", "__typename"],
+    "ReportSubmissionEdge": ["cursor", "node", "__typename"],
+    "FindingConnection": ["totalCount", "pageInfo", "edges", "__typename"],
+    "FindingEdge": ["cursor", "node", "__typename"],
+    "Finding": ["ruleCode", "severity", "subject", "message", "secClause", "details", "row", "__typename"],
+    "ValidationRun": ["startedAt", "finishedAt", "catalogueVersion", "outcome", "attempt", "findingCount"],
 }
 LINKS = {
     ("PartyConnection", "pageInfo"): "PageInfo",
@@ -273,6 +314,14 @@ LINKS = {
     ("ReportException", "submission"): "ReportSubmission",
     ("ReportException", "history"): "HistoryEntry",
     ("ReportSubmission", "reportType"): "ReportType",
+    ("ReportSubmission", "findings"): "FindingConnection",
+    ("ReportSubmission", "runs"): "ValidationRun",
+    ("ReportSubmissionConnection", "pageInfo"): "PageInfo",
+    ("ReportSubmissionConnection", "edges"): "ReportSubmissionEdge",
+    ("ReportSubmissionEdge", "node"): "ReportSubmission",
+    ("FindingConnection", "pageInfo"): "PageInfo",
+    ("FindingConnection", "edges"): "FindingEdge",
+    ("FindingEdge", "node"): "Finding",
     ("ModificationConnection", "pageInfo"): "PageInfo",
     ("ModificationConnection", "edges"): "ModificationEdge",
     ("ModificationEdge", "node"): "Modification",
@@ -333,3 +382,18 @@ async def test_committee_business_is_compiled_with_each_viewers_visibility(regis
     assert seen[("public", ())] == (3, 3) and seen[("dcc", ())] == (6, 6) and seen[("admin", ())] == (12, 12)
     assert seen[("opsg", ("OPSG",))] > seen[("dcc", ())]
     assert all(compiled)
+
+
+async def test_findings_are_paged_backward_by_the_compiled_path(register, gql, api_keys, monkeypatch):
+    compiled: list[bool] = []
+    monkeypatch.setattr(ReadPath, "statements", spying(compiled))
+    query = (
+        "{ reportSubmissions(first: 1) { edges { node { findings(last: 4) { totalCount pageInfo { hasPreviousPage } "
+        "edges { node { ruleCode details row } } } } } } }"
+    )
+    data = (await gql(query, key=await api_keys.get("dcc")))["data"]
+    findings = data["reportSubmissions"]["edges"][0]["node"]["findings"]
+    assert findings["totalCount"] == 12 and findings["pageInfo"]["hasPreviousPage"] is True
+    assert [e["node"]["row"] for e in findings["edges"]] == [9, 10, 11, 12]
+    assert findings["edges"][0]["node"]["details"] == {"actual": 13.5}
+    assert compiled == [True]

@@ -100,6 +100,13 @@ def statement(name: str, **values: str) -> str:
     return embed(q.text, q.params, values)
 
 
+def paged(name: str, args: Mapping[str, Any], p: Params, **values: str) -> str:
+    """A keyset page statement (`name`, or `name_backward` when paging backward) for the window in `args`: up to
+    one row more than asked for, nearest the cursor first."""
+    w = args["window"]
+    return statement(f"{name}_backward" if w.backward else name, limit=p(w.limit + 1, "int"), **values)
+
+
 class Compiler:
     def __init__(self, types: Mapping[str, TypeMap]) -> None:
         self.types = types

@@ -15,7 +15,7 @@ from domain.lifecycle import MEMBER_STATUSES
 from sql import read_model_governance as governance
 from sql import read_model_modifications as modifications
 from sql import read_model_reports as reports
-from sql.compiled import Many, One, Page, Params, TypeMap, statement
+from sql.compiled import Many, One, Page, Params, TypeMap, paged, statement
 from sql.ids import sql_global_id
 
 FOREVER = "DATE '9999-12-31'"  # every recorded event, future-dated ones included
@@ -41,10 +41,12 @@ def _with_day(rows: str, day: str, explicit: str) -> str:
 
 # Query: the top-level fields. Their arguments are checked and put in the store's terms by the planner.
 def _parties(a: str, args: Mapping[str, Any], p: Params) -> str:
-    w, f = args["window"], args["filter"]
+    f = args["filter"]
     day = p(f["as_of"], "date")
-    rows = statement(
-        "parties.page_backward" if w.backward else "parties.page",
+    rows = paged(
+        "parties.page",
+        args,
+        p,
         as_of=held(day),
         members_only=p(f["members_only"], "bool"),
         category=p(f["category"], "text"),
@@ -56,7 +58,6 @@ def _parties(a: str, args: Mapping[str, Any], p: Params) -> str:
         after_id=p(args["after"][1] if args["after"] else None, "bigint"),
         before_name=p(args["before"][0] if args["before"] else None, "text"),
         before_id=p(args["before"][1] if args["before"] else None, "bigint"),
-        limit=p(w.limit + 1, "int"),
     )
     return _with_day(rows, day, p(f["members_only"], "bool"))
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sql.compiled import One, Page, Params, TypeMap, statement
+from sql.compiled import One, Page, Params, TypeMap, paged, statement
 from sql.ids import sql_global_id
 
 _HIGHLIGHT_FILTERS = {"body_code": "text", "from_date": "date", "to_date": "date", "text_contains": "text"}
@@ -19,16 +19,17 @@ def _viewer(args: Mapping[str, Any], p: Params) -> dict[str, str]:
 
 
 def _highlights(a: str, args: Mapping[str, Any], p: Params) -> str:
-    w, f = args["window"], args["filter"]
+    f = args["filter"]
     after, before = args["after"] or (None, None), args["before"] or (None, None)
-    return statement(
-        "highlights.page_backward" if w.backward else "highlights.page",
+    return paged(
+        "highlights.page",
+        args,
+        p,
         **{k: p(f[k], cast) for k, cast in _HIGHLIGHT_FILTERS.items()},
         after_date=p(after[0], "date"),
         after_id=p(after[1], "bigint"),
         before_date=p(before[0], "date"),
         before_id=p(before[1], "bigint"),
-        limit=p(w.limit + 1, "int"),
         **_viewer(args, p),
     )
 
@@ -40,14 +41,15 @@ def _highlight_count(a: str, args: Mapping[str, Any], p: Params) -> str:
 
 
 def _actions(a: str, args: Mapping[str, Any], p: Params) -> str:
-    w, f = args["window"], args["filter"]
-    return statement(
-        "actions.page_backward" if w.backward else "actions.page",
+    f = args["filter"]
+    return paged(
+        "actions.page",
+        args,
+        p,
         meeting_id=p(f["meeting_id"], "bigint"),
         status=p(f["status"], "text"),
         after_reference=p(args["after"], "text"),
         before_reference=p(args["before"], "text"),
-        limit=p(w.limit + 1, "int"),
         **_viewer(args, p),
     )
 

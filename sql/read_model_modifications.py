@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sql.compiled import Many, One, Page, Params, TypeMap, statement
+from sql.compiled import Many, One, Page, Params, TypeMap, paged, statement
 from sql.ids import sql_global_id
 from sql.read_model_governance import body_of
 
@@ -14,13 +14,14 @@ _FILTERS = {"stage": "text", "path": "text", "text_contains": "text", "raised_fr
 
 
 def _modifications(a: str, args: Mapping[str, Any], p: Params) -> str:
-    w, f = args["window"], args["filter"]
-    return statement(
-        "modifications.page_backward" if w.backward else "modifications.page",
+    f = args["filter"]
+    return paged(
+        "modifications.page",
+        args,
+        p,
         **{k: p(f[k], cast) for k, cast in _FILTERS.items()},
         after_reference=p(args["after"], "text"),
         before_reference=p(args["before"], "text"),
-        limit=p(w.limit + 1, "int"),
     )
 
 

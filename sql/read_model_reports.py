@@ -7,17 +7,19 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sql.compiled import Many, One, Page, Params, TypeMap, statement
+from sql.compiled import Many, One, Page, Params, TypeMap, paged, statement
 from sql.ids import sql_datetime, sql_global_id
 
 _FILTERS = ("status", "severity", "report_type", "period", "rule_code")
 
 
 def _exceptions(a: str, args: Mapping[str, Any], p: Params) -> str:
-    w, f = args["window"], args["filter"]
+    f = args["filter"]
     after, before = args["after"] or (None, None, None), args["before"] or (None, None, None)
-    return statement(
-        "exceptions.page_backward" if w.backward else "exceptions.page",
+    return paged(
+        "exceptions.page",
+        args,
+        p,
         **{k: p(f[k], "text") for k in _FILTERS},
         after_rank=p(after[0], "int"),
         after_at=p(after[1], "timestamptz"),
@@ -25,7 +27,6 @@ def _exceptions(a: str, args: Mapping[str, Any], p: Params) -> str:
         before_rank=p(before[0], "int"),
         before_at=p(before[1], "timestamptz"),
         before_id=p(before[2], "bigint"),
-        limit=p(w.limit + 1, "int"),
     )
 
 
@@ -45,13 +46,14 @@ def _history(a: str, args: Mapping[str, Any], p: Params) -> str:
 
 
 def _submissions(a: str, args: Mapping[str, Any], p: Params) -> str:
-    w, f = args["window"], args["filter"]
-    return statement(
-        "submissions.page_backward" if w.backward else "submissions.page",
+    f = args["filter"]
+    return paged(
+        "submissions.page",
+        args,
+        p,
         **{k: p(f[k], "text") for k in _SUBMISSION_FILTERS},
         after_id=p(args["after"], "bigint"),
         before_id=p(args["before"], "bigint"),
-        limit=p(w.limit + 1, "int"),
     )
 
 
@@ -63,13 +65,13 @@ _SUBMISSION_FILTERS = ("report_type", "period", "status")
 
 
 def _findings(a: str, args: Mapping[str, Any], p: Params) -> str:
-    w = args["window"]
-    return statement(
-        "submissions.findings_page_backward" if w.backward else "submissions.findings_page",
+    return paged(
+        "submissions.findings_page",
+        args,
+        p,
         submission_id=f"{a}.id",
         after_id=p(args["after"], "bigint"),
         before_id=p(args["before"], "bigint"),
-        limit=p(w.limit + 1, "int"),
     )
 
 

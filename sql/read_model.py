@@ -137,7 +137,11 @@ def _roles(a: str, args: Mapping[str, Any], p: Params) -> str:
 
 
 def _last_event(a: str, args: Mapping[str, Any], p: Params) -> str:
-    return f"SELECT e.* FROM ({_events(a)}) e WHERE e.occurred_on <= {a}.day ORDER BY e.occurred_on DESC, e.id DESC"
+    """The last of the Party's events (in the list's order) up to the day it is read as of."""
+    return (
+        f"SELECT e.* FROM ({_events(a)}) e WHERE e.occurred_on <= {a}.day "
+        "ORDER BY e.occurred_on DESC, e.id DESC LIMIT 1"
+    )
 
 
 def _members(a: str, args: Mapping[str, Any], p: Params) -> str:

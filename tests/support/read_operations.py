@@ -147,28 +147,20 @@ def operations(register: tuple[list[str], list[str], list[str]]) -> st.SearchStr
         as_of = ""
         if day is not None:
             as_of = f"asOf: {variable('d', 'Date', day)}" if draw(st.booleans()) else f'asOf: "{day}"'
-        if root == "parties":
-            args = [a for a in (as_of, paging(cursors)) if a]
-            if draw(st.integers(0, 3)) == 0:
+        paged = {
+            "parties": cursors,
+            "exceptions": exception_cursors,
+            "modifications": exception_cursors,
+            "reportSubmissions": exception_cursors,
+            "highlights": committee_cursors,
+            "actions": committee_cursors,
+        }
+        if root in paged:
+            args = [a for a in (as_of, paging(paged[root])) if a]
+            if root == "parties" and draw(st.integers(0, 3)) == 0:
                 args.append(f"filter: {{category: {draw(st.sampled_from(CATEGORIES))}}}")
-            joined = ", ".join(args)
-            field = f"parties{f'({joined})' if args else ''} {{ {select('PartyConnection', 3)} }}"
-        elif root == "exceptions":
-            args = [a for a in (paging(exception_cursors),) if a]
-            if draw(st.integers(0, 3)) == 0:
+            if root == "exceptions" and draw(st.integers(0, 3)) == 0:
                 args.append(f"filter: {{severity: {draw(st.sampled_from(['HIGH', 'WARNING']))}}}")
-            joined = ", ".join(args)
-            field = f"exceptions{f'({joined})' if args else ''} {{ {select('ReportExceptionConnection', 3)} }}"
-        elif root == "modifications":
-            args = [a for a in (paging(exception_cursors),) if a]
-            joined = ", ".join(args)
-            field = f"modifications{f'({joined})' if args else ''} {{ {select('ModificationConnection', 3)} }}"
-        elif root == "reportSubmissions":
-            args = [a for a in (paging(exception_cursors),) if a]
-            joined = ", ".join(args)
-            field = f"{root}{f'({joined})' if args else ''} {{ {select('ReportSubmissionConnection', 3)} }}"
-        elif root in ("highlights", "actions"):
-            args = [a for a in (paging(committee_cursors),) if a]
             joined = ", ".join(args)
             field = f"{root}{f'({joined})' if args else ''} {{ {select(CONNECTIONS[root], 3)} }}"
         elif root == "votingGroups":
@@ -185,7 +177,14 @@ def operations(register: tuple[list[str], list[str], list[str]]) -> st.SearchStr
     return build()
 
 
-CONNECTIONS = {"highlights": "HighlightConnection", "actions": "ActionConnection"}
+CONNECTIONS = {
+    "parties": "PartyConnection",
+    "exceptions": "ReportExceptionConnection",
+    "modifications": "ModificationConnection",
+    "reportSubmissions": "ReportSubmissionConnection",
+    "highlights": "HighlightConnection",
+    "actions": "ActionConnection",
+}
 CATEGORIES = ["LARGE_SUPPLIER", "SMALL_SUPPLIER", "OTHER_SEC_PARTY", "DCC"]
 SHAPES = {
     "PartyConnection": ["totalCount", "pageInfo", "edges", "__typename"],

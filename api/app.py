@@ -24,6 +24,7 @@ from api.graphql_view import SecgovGraphQL
 from api.metrics import Metrics
 from api.metrics import make_route as make_metrics
 from api.ratelimit import RateLimiter
+from api.report_downloads import make_route as make_report_download
 from api.resources import Resources
 from api.response_cache import CacheCollector
 from api.responses import error_response, refusal
@@ -140,6 +141,11 @@ def create_app(
             Route(
                 "/api/v1/opsg-report/{month}.{fmt}",
                 make_download(resources),  # type: ignore[arg-type]
+                methods=["GET"],
+            ),
+            Route(
+                "/api/v1/operations-report/{month}.{fmt}",
+                make_report_download(resources),  # type: ignore[arg-type]
                 methods=["GET"],
             ),
             Route("/console", console_page, methods=["GET"]),

@@ -14,7 +14,7 @@ import urllib.request
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
-from api import embedded
+from api import embedded, register_cli
 from api.settings import Settings
 from domain.errors import Refusal
 from sql import db, health, keys
@@ -361,6 +361,7 @@ def parser() -> argparse.ArgumentParser:
     create.add_argument("--expires-in-days", type=int, metavar="N", help="the key stops working N days from now")
     revoke = key_sub.add_parser("revoke")
     revoke.add_argument("name")
+    register_cli.add_parser(sub)
     return p
 
 
@@ -374,6 +375,7 @@ COMMANDS: dict[str, Command] = {
     "scheduler": cmd_scheduler,
     "revalidate": cmd_revalidate,
     "rebuild-periods": cmd_rebuild_periods,
+    "register": lambda args, settings: register_cli.cmd_register(args, resolve_urls(settings).database_url or ""),
 }
 
 

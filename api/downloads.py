@@ -11,8 +11,8 @@ import asyncio
 from starlette.requests import Request
 from starlette.responses import Response
 
-from api.edge import error_response
 from api.resources import Resources
+from api.responses import error_response
 from domain.errors import Refusal
 from domain.opsg import render
 from domain.opsg.table import build
@@ -26,6 +26,19 @@ MEDIA = {
     "html": "text/html; charset=utf-8",
     "docx": DOCX,
 }
+
+
+def file_response(body: bytes, media_type: str, filename: str) -> Response:
+    """A download: HTML shown inline under a policy that runs nothing, anything else as an attachment."""
+    html = filename.endswith(".html")
+    headers = {
+        "Content-Disposition": f'{"inline" if html else "attachment"}; filename="{filename}"',
+        "Cache-Control": "private, no-store",
+        "X-Content-Type-Options": "nosniff",
+    }
+    if html:
+        headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    return Response(body, media_type=media_type, headers=headers)
 
 
 def make_route(resources: Resources) -> object:
@@ -48,14 +61,6 @@ def make_route(resources: Resources) -> object:
         else:
             # Word files take a moment to build: off the event loop.
             body = await asyncio.to_thread(render.RENDERERS[fmt], table)
-        disposition = "inline" if fmt == "html" else "attachment"
-        headers = {
-            "Content-Disposition": f'{disposition}; filename="opsg-report-{table.month}.{fmt}"',
-            "Cache-Control": "private, no-store",
-            "X-Content-Type-Options": "nosniff",
-        }
-        if fmt == "html":
-            headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
-        return Response(body, media_type=MEDIA[fmt], headers=headers)
+        return file_response(body, MEDIA[fmt], f"opsg-report-{table.month}.{fmt}")
 
     return opsg_download

@@ -19,6 +19,7 @@ from strawberry.types.unset import UNSET, UnsetType
 
 from api import page_headers
 from api.graphiql import page as graphiql_page
+from api.register_check import check_in_child
 from api.resources import Resources
 from api.response_cache import Key, ResponseCache, request_key
 from api.settings import Settings
@@ -123,6 +124,7 @@ class SecgovGraphQL(GraphQL[Context, None]):
             viewer,
             request_id,
             enqueue=self.resources.enqueue,
+            check_file=check_in_child,
             request=request,
             response=response,
             client=client,

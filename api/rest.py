@@ -11,8 +11,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import Message
 
-from api.edge import error_response
 from api.resources import Resources
+from api.responses import error_response
 from api.settings import Settings
 from domain.errors import PayloadTooLarge, Refusal
 from domain.periods import check_period

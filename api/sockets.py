@@ -138,6 +138,12 @@ class Socket:
         if not isinstance(found, dict) or not isinstance(found.get("type"), str):
             await self.close(INVALID, "a graphql-transport-ws message is a JSON object with a type")
             return None
+        payload = found.get("payload")
+        if found["type"] == "subscribe" and not (
+            isinstance(found.get("id"), str) and isinstance(payload, dict) and isinstance(payload.get("query"), str)
+        ):
+            await self.close(INVALID, "a subscribe message has a text id and a payload with a query")
+            return None
         return found
 
     async def _admit(self, message: dict[str, Any]) -> bool:

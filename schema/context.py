@@ -10,6 +10,7 @@ from typing import Any
 from strawberry.types import Info as StrawberryInfo
 
 from domain.limits import MAX_UPLOAD_BYTES
+from domain.register import CheckedFile
 from domain.viewer import Viewer
 from schema.connection import RequestConnection
 from schema.loaders import Loaders
@@ -17,6 +18,8 @@ from sql.db import Conn, Pool
 from sql.listen import EventHub
 
 Enqueue = Callable[[int, str], Awaitable[None]]
+# Wired by api: a register file ('register') or opening balance ('balance') checked outside the API process.
+CheckFile = Callable[[str, bytes], Awaitable[CheckedFile]]
 
 
 @dataclass
@@ -28,6 +31,7 @@ class Context:
     db: RequestConnection
     # Wired by api: hands a submission id to the workers, so the API process never loads the validation stack.
     enqueue: Enqueue | None = None
+    check_file: CheckFile | None = None
     request: Any = None
     response: Any = None
     client: str | None = None

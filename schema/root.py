@@ -33,7 +33,9 @@ from schema.modifications.queries import ModificationQuery
 from schema.node import NodeQuery
 from schema.observe import OperationName
 from schema.reads import CompiledReads, ReadPath
+from schema.register.imports import RegisterImportMutation
 from schema.register.mutations import RegisterMutation
+from schema.register.operations import OperationsReportQuery
 from schema.register.queries import RegisterQuery
 from schema.register.types import Party, PartyEvent, VotingGroup
 from schema.reports.live import Subscription
@@ -55,6 +57,7 @@ class Query(
     ViewerQuery,
     LabelQuery,
     RegisterQuery,
+    OperationsReportQuery,
     ModificationQuery,
     GovernanceQuery,
     ReportQuery,
@@ -71,7 +74,13 @@ class Query(
     description="What can be changed; every payload answers expected refusals in errors { code message field }."
 )
 class Mutation(
-    RegisterMutation, ModificationMutation, GovernanceMutation, ReportMutation, ReviewMutation, OpsgMutation
+    RegisterMutation,
+    RegisterImportMutation,
+    ModificationMutation,
+    GovernanceMutation,
+    ReportMutation,
+    ReviewMutation,
+    OpsgMutation,
 ):
     pass
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import strawberry
 
-from domain.roles import OBSERVATION_WRITERS, OPSG_READERS, REPORT_READERS, UPLOADERS
+from domain.roles import OBSERVATION_WRITERS, OPSG_READERS, REPORT_READERS, STAFF, UPLOADERS
 from schema.context import Info
 
 # The root fields a role restricts, and the roles that may use each.
@@ -15,6 +15,7 @@ RESTRICTED: dict[str, frozenset[str]] = {
     "uploadReport": UPLOADERS,
     "opsgReport": OPSG_READERS,
     "recordObservation": OBSERVATION_WRITERS,
+    "importRegister": STAFF,
 }
 
 

@@ -238,6 +238,7 @@ TYPES: dict[str, TypeMap] = {
                 "expulsions": "{a}.expulsions",
                 "partiesAtMonthEnd": "{a}.parties_at_month_end",
                 "votingGroupsAtMonthEnd": "{a}.voting_groups_at_month_end",
+                "complete": "{a}.complete",
             },
             {"votingGroupsByCategory": Many("CategoryCount", _by_category, ("n",))},
         ),

@@ -74,6 +74,7 @@ class MembershipMonthRow:
     parties_at_month_end: int
     voting_groups_at_month_end: int
     voting_groups_by_category: dict[str, int]
+    complete: bool = True  # false for a month that ends before the register's opening balance
 
 
 @dataclass(frozen=True, slots=True)

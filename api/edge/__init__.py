@@ -25,7 +25,6 @@ from api.edge.body_limit import BodyLimit
 from api.edge.rate_limit import RateLimit
 from api.edge.request_log import RequestLog
 from api.metrics import Metrics
-from api.responses import error_response as error_response
 from api.settings import Settings
 from api.sockets import SocketGuard
 

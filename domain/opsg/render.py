@@ -1,9 +1,9 @@
 """The OPSG table as Markdown, CSV, HTML and Word, for the Panel pack.
 
-Every cell may hold what someone typed (an observation, a review comment, a User ID in a message): in Markdown each
-ASCII punctuation character of it is backslash-escaped, so nothing typed can become a link, emphasis, a heading, HTML
-or a table break; in HTML it is entity-escaped; cells a spreadsheet would run as a formula get a leading apostrophe in
-the CSV and the Word file.
+Every cell may hold what someone typed (an observation, a review comment, a User ID in a message): in Markdown what
+Markdown would read as markup is backslash-escaped (domain.markdown), so nothing typed can become a link, emphasis, a
+heading, HTML or a table break; in HTML it is entity-escaped; cells a spreadsheet would run as a formula get a
+leading apostrophe in the CSV and the Word file.
 """
 
 from __future__ import annotations
@@ -12,32 +12,16 @@ import csv
 import html
 import io
 import re
-import string
 
+from domain.markdown import md, md_cell
 from domain.opsg.table import HEADER, OpsgTable
+
+__all__ = ["RENDERERS", "markdown", "md", "md_cell", "neutralise", "to_csv", "to_docx", "to_html"]
 
 CSV_HEADER = ("Report", "Periods", "Delivery per SEC", "Content", "Observations")
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 # Characters XML 1.0 cannot carry (Word would refuse the file).
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_MD_ESCAPES = str.maketrans({c: "\\" + c for c in string.punctuation})
-
-
-# Renderers that link bare addresses (GitHub's autolinks: "https://", "www.", "name@host") look for them in the text
-# after escapes are undone; an invisible word joiner inside each pattern keeps them plain text.
-_JOINER = "\u2060"
-_BARE_LINKS = re.compile(r"(?i)(?<=:)(?=\\/\\/)|(?<=www)(?=\\\.)|(?=\\@)")
-
-
-def md(text: str) -> str:
-    """Text for a Markdown table cell or paragraph: one line, every punctuation character escaped, bare addresses
-    broken so that nothing typed can become a link."""
-    return _BARE_LINKS.sub(_JOINER, " ".join(text.split()).translate(_MD_ESCAPES))
-
-
-def md_cell(text: str) -> str:
-    """A cell: each line escaped, lines separated by <br> (ours, not the text's)."""
-    return "<br>".join(md(part) for part in text.splitlines() if part.strip()) or md(text)
 
 
 def markdown(table: OpsgTable) -> str:

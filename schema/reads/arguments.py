@@ -8,11 +8,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from domain.register import COUNTED
 from domain.roles import REPORT_READERS
 from domain.viewer import Viewer
 from schema.enums import PartyCategory, PartyStatus
 from schema.governance.queries import highlight_key
-from schema.register.queries import COUNTED_CATEGORIES, party_page_args, statistics_months
+from schema.register.queries import party_page_args, statistics_months
 from schema.register.types import PartyFilter
 from schema.relay import Window, decode_cursor, id_key, keys_of, parse_node_id, pk_of, text_key, window
 from schema.reports.catalogue import Severity
@@ -174,7 +175,5 @@ ARGUMENTS: dict[tuple[str, str], Prepare] = {
     ("Action", "meeting"): _seen_by,
     ("Party", "events"): _events,
     ("PartyEvent", "party"): lambda args, asking: {"today": asking.today},
-    ("MembershipMonth", "votingGroupsByCategory"): lambda args, asking: {
-        "categories": [c.value for c in COUNTED_CATEGORIES]
-    },
+    ("MembershipMonth", "votingGroupsByCategory"): lambda args, asking: {"categories": list(COUNTED)},
 }

@@ -12,7 +12,6 @@ from schema.context import Info
 from schema.enums import PartyCategory, value
 from schema.errors import BadId, bad_user_input
 from schema.register.types import (
-    CategoryCount,
     MembershipMonth,
     Party,
     PartyFilter,
@@ -188,19 +187,4 @@ class RegisterQuery:
         start, end = statistics_months(from_month, to_month)
         async with info.context.connection() as conn:
             rows = await parties.membership_statistics(conn, from_month=start, to_month=end)
-        return [
-            MembershipMonth(
-                month=r.month,
-                accessions=r.accessions,
-                in_default=r.in_default,
-                withdrawals=r.withdrawals,
-                expulsions=r.expulsions,
-                parties_at_month_end=r.parties_at_month_end,
-                voting_groups_at_month_end=r.voting_groups_at_month_end,
-                voting_groups_by_category=[
-                    CategoryCount(category=c, count=r.voting_groups_by_category.get(c.value, 0))
-                    for c in COUNTED_CATEGORIES
-                ],
-            )
-            for r in rows
-        ]
+        return [MembershipMonth.of(r) for r in rows]

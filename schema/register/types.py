@@ -10,11 +10,13 @@ from typing import TypeVar
 import strawberry
 
 from domain.lifecycle import MEMBER_STATUSES
+from domain.operations.model import MonthFigures
 from domain.periods import today
+from domain.register import COUNTED
 from schema.context import Info
 from schema.enums import DccUserRole, PartyCategory, PartyEventKind, PartyStatus
 from schema.relay import After, Before, Connection, First, Last, Node, global_id, in_memory
-from sql.rows import PartyEventRow, PartyRow, VotingGroupRow
+from sql.rows import MembershipMonthRow, PartyEventRow, PartyRow, VotingGroupRow
 
 FOREVER = date(9999, 12, 31)
 EVENT_FIELDS = frozenset({"events", "userRoles", "lastEvent"})  # a Party's fields answered from its events
@@ -251,7 +253,9 @@ class CategoryCount:
 class MembershipMonth:
     month: str = strawberry.field(description="The month, YYYY-MM.")
     accessions: int = strawberry.field(description="Parties that acceded during the month.")
-    in_default: int = strawberry.field(description="Parties in an Event of Default at any time during the month.")
+    in_default: int = strawberry.field(
+        description="Parties in an Event of Default at the end of the month's last day and still Parties then."
+    )
     withdrawals: int = strawberry.field(description="Parties whose withdrawal took effect during the month.")
     expulsions: int = strawberry.field(description="Parties expelled during the month.")
     parties_at_month_end: int = strawberry.field(
@@ -263,6 +267,36 @@ class MembershipMonth:
     voting_groups_by_category: list[CategoryCount] = strawberry.field(
         description="Those Voting Groups by Party Category."
     )
+    complete: bool = strawberry.field(
+        default=True,
+        description="False for a month that ends before the register's opening balance: its totals are the "
+        "register's own Parties only.",
+    )
+
+    @classmethod
+    def of(cls, row: MembershipMonthRow | MonthFigures) -> MembershipMonth:
+        """A month from the store's row or the report's figures (the same numbers under two names)."""
+        if isinstance(row, MembershipMonthRow):
+            parties, groups, counts = (
+                row.parties_at_month_end,
+                row.voting_groups_at_month_end,
+                row.voting_groups_by_category,
+            )
+        else:
+            parties, groups, counts = row.parties, row.voting_groups, row.by_category
+        return cls(
+            month=row.month,
+            accessions=row.accessions,
+            in_default=row.in_default,
+            withdrawals=row.withdrawals,
+            expulsions=row.expulsions,
+            parties_at_month_end=parties,
+            voting_groups_at_month_end=groups,
+            voting_groups_by_category=[
+                CategoryCount(category=PartyCategory(c), count=counts.get(c, 0)) for c in COUNTED
+            ],
+            complete=row.complete,
+        )
 
 
 @strawberry.input(description="Narrows a list of Parties; every field given must match.")

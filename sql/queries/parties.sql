@@ -102,7 +102,9 @@ RETURNING id, party_id, kind, occurred_on, user_role, user_id, category, voting_
 -- name: statistics
 -- Table 3 of the Operations Report, per month, in one read of the membership runs that touch the months (kept with
 -- the periods, so nothing is worked out per Party or per month here): a run counts +1 from the month it starts and
--- -1 after the month it ends, and a month's figure is the running sum. The DCC is left out of every count.
+-- -1 after the month it ends, and a month's figure is the running sum. The DCC is left out of every count. From the
+-- register's opening balance on, the month-end totals add the balance (with_opening_balance, shared with
+-- statistics_by_month_ends); months before it are marked incomplete.
 WITH bounds AS (
     SELECT month_number(:from_month::date) AS first_month, month_number(:to_month::date) AS last_month
 ),
@@ -133,25 +135,33 @@ by_month AS (
            sum(change) FILTER (WHERE what = 'OTHER_SEC_PARTY') AS other_sec_party
     FROM changes
     GROUP BY month
+),
+register AS (
+    SELECT m.month,
+           coalesce(sum(c.accessions) OVER w, 0)::int AS accessions,
+           coalesce(sum(c.in_default) OVER w, 0)::int AS in_default,
+           coalesce(sum(c.withdrawals) OVER w, 0)::int AS withdrawals,
+           coalesce(sum(c.expulsions) OVER w, 0)::int AS expulsions,
+           coalesce(sum(c.parties) OVER w, 0)::int AS parties,
+           coalesce(sum(c.groups) OVER w, 0)::int AS groups,
+           jsonb_build_object('LARGE_SUPPLIER', coalesce(sum(c.large_supplier) OVER w, 0)::int,
+                              'SMALL_SUPPLIER', coalesce(sum(c.small_supplier) OVER w, 0)::int,
+                              'ELECTRICITY_NETWORK', coalesce(sum(c.electricity_network) OVER w, 0)::int,
+                              'GAS_NETWORK', coalesce(sum(c.gas_network) OVER w, 0)::int,
+                              'OTHER_SEC_PARTY', coalesce(sum(c.other_sec_party) OVER w, 0)::int) AS by_category
+    FROM bounds b
+    CROSS JOIN generate_series(b.first_month, b.last_month) AS m(month)
+    LEFT JOIN by_month c ON c.month = m.month
+    WINDOW w AS (ORDER BY m.month)
 )
-SELECT to_char(make_date(m.month / 12, m.month % 12 + 1, 1), 'YYYY-MM') AS month,
-       coalesce(sum(c.accessions) OVER w, 0)::int AS accessions,
-       coalesce(sum(c.in_default) OVER w, 0)::int AS in_default,
-       coalesce(sum(c.withdrawals) OVER w, 0)::int AS withdrawals,
-       coalesce(sum(c.expulsions) OVER w, 0)::int AS expulsions,
-       coalesce(sum(c.parties) OVER w, 0)::int AS parties_at_month_end,
-       coalesce(sum(c.groups) OVER w, 0)::int AS voting_groups_at_month_end,
-       jsonb_build_object('LARGE_SUPPLIER', coalesce(sum(c.large_supplier) OVER w, 0)::int,
-                          'SMALL_SUPPLIER', coalesce(sum(c.small_supplier) OVER w, 0)::int,
-                          'ELECTRICITY_NETWORK', coalesce(sum(c.electricity_network) OVER w, 0)::int,
-                          'GAS_NETWORK', coalesce(sum(c.gas_network) OVER w, 0)::int,
-                          'OTHER_SEC_PARTY', coalesce(sum(c.other_sec_party) OVER w, 0)::int)
-           AS voting_groups_by_category
-FROM bounds b
-CROSS JOIN generate_series(b.first_month, b.last_month) AS m(month)
-LEFT JOIN by_month c ON c.month = m.month
-WINDOW w AS (ORDER BY m.month)
-ORDER BY m.month;
+SELECT to_char(make_date(r.month / 12, r.month % 12 + 1, 1), 'YYYY-MM') AS month,
+       r.accessions, r.in_default, r.withdrawals, r.expulsions, f.parties_at_month_end,
+       f.voting_groups_at_month_end, f.voting_groups_by_category, f.complete
+FROM register r
+LEFT JOIN (SELECT * FROM opening_offsets()) AS o ON true
+CROSS JOIN LATERAL with_opening_balance(r.month, r.parties, r.groups, r.by_category,
+                                        o.first_month, o.parties, o.voting_groups, o.by_category) AS f
+ORDER BY r.month;
 
 -- name: rebuild_periods
 -- Every Party's validity periods derived again from the events; the number of periods.
@@ -168,15 +178,6 @@ states AS (
     SELECT m.month_start, s.*
     FROM months m CROSS JOIN LATERAL party_states(m.month_end) s
 ),
-defaults AS (
-    -- A default lasts until it is cured or the Party leaves (an expelled Party still counts in its last month).
-    SELECT e.party_id, e.occurred_on AS start_on,
-           (SELECT min(x.occurred_on) FROM party_events x
-            WHERE x.party_id = e.party_id AND x.kind IN ('DEFAULT_CURED', 'EXPULSION', 'WITHDRAWAL')
-              AND x.occurred_on >= e.occurred_on) AS end_on
-    FROM party_events e
-    WHERE e.kind = 'DEFAULT_ENTERED'
-),
 event_counts AS (
     SELECT m.month_start,
            count(*) FILTER (WHERE e.kind = 'ACCESSION') AS accessions,
@@ -189,11 +190,11 @@ event_counts AS (
     GROUP BY m.month_start
 ),
 default_counts AS (
-    SELECT m.month_start, count(DISTINCT d.party_id) AS in_default
-    FROM months m
-    JOIN defaults d ON d.start_on <= m.month_end AND (d.end_on IS NULL OR d.end_on >= m.month_start)
-    JOIN states s ON s.month_start = m.month_start AND s.party_id = d.party_id AND s.category <> 'DCC'
-    GROUP BY m.month_start
+    -- In default at the month's end and still a Party then: the status the month end finds.
+    SELECT s.month_start, count(*) AS in_default
+    FROM states s
+    WHERE s.status = 'IN_DEFAULT' AND s.category <> 'DCC'
+    GROUP BY s.month_start
 ),
 members AS (
     SELECT s.month_start, s.party_id, s.voting_group_id, vg.category AS group_category
@@ -222,12 +223,14 @@ SELECT to_char(m.month_start, 'YYYY-MM') AS month,
        coalesce(dc.in_default, 0) AS in_default,
        coalesce(ec.withdrawals, 0) AS withdrawals,
        coalesce(ec.expulsions, 0) AS expulsions,
-       coalesce(mc.parties, 0) AS parties_at_month_end,
-       coalesce(mc.voting_groups, 0) AS voting_groups_at_month_end,
-       bc.groups AS voting_groups_by_category
+       f.parties_at_month_end, f.voting_groups_at_month_end, f.voting_groups_by_category, f.complete
 FROM months m
 LEFT JOIN event_counts ec ON ec.month_start = m.month_start
 LEFT JOIN default_counts dc ON dc.month_start = m.month_start
 LEFT JOIN member_counts mc ON mc.month_start = m.month_start
 LEFT JOIN by_category bc ON bc.month_start = m.month_start
+LEFT JOIN (SELECT * FROM opening_offsets()) AS o ON true
+CROSS JOIN LATERAL with_opening_balance(month_number(m.month_start), coalesce(mc.parties, 0)::int,
+                                        coalesce(mc.voting_groups, 0)::int, bc.groups,
+                                        o.first_month, o.parties, o.voting_groups, o.by_category) AS f
 ORDER BY m.month_start;

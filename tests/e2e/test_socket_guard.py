@@ -116,7 +116,15 @@ async def test_a_padded_connection_init_is_read_whole_and_an_oversized_one_close
 
 async def test_frames_that_are_not_json_objects_close_the_connection(dsn):
     with LiveServer(create_app(Settings(database_url=dsn))) as server:
-        for frame in ('{"type": "connection_init"', b'{"type": "connection_init"}', "[1, 2]", '{"id": "1"}'):
+        frames = (
+            '{"type": "connection_init"',
+            b'{"type": "connection_init"}',
+            "[1, 2]",
+            '{"id": "1"}',
+            '{"id": "1", "type": "subscribe", "payload": "{ __typename }"}',
+            '{"id": 1, "type": "subscribe", "payload": {"query": "{ __typename }"}}',
+        )
+        for frame in frames:
             ws = await websockets.connect(
                 server.url.replace("http", "ws") + "/graphql", subprotocols=["graphql-transport-ws"]
             )

@@ -52,3 +52,9 @@ async def test_labels_word_every_value_of_the_enums_they_name(gql):
     assert (escalate["text"], escalate["doneText"]) == ("Escalate to the Panel", "Escalated")
     only = (await gql('{ labels(kinds: ["Delivery"]) { kind } }'))["data"]["labels"]
     assert {label["kind"] for label in only} == {"Delivery"}
+
+
+async def test_only_the_administrator_may_load_the_register(gql, api_keys):
+    for role, may in [("secas", True), ("admin", True), ("opsg", False), ("panel", False), ("dcc", False)]:
+        got = (await gql("{ viewer { may } }", key=await api_keys.get(role)))["data"]["viewer"]["may"]
+        assert ("importRegister" in got) == may, role

@@ -127,12 +127,12 @@ async def test_mutations_are_never_kept(client, api_keys):
 
 
 async def test_hit_rate_size_and_evictions_on_metrics(pool, api_keys):
-    app = create_app(Settings(response_cache_bytes=2_000), pool=pool)
+    app = create_app(Settings(response_cache_bytes=8_000), pool=pool)
     admin = await api_keys.get("admin")
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as c:
         for _ in range(3):
             await post(c, PARTIES)
-        for i in range(30):  # distinct requests, more than 2 kB of answers and keys: the oldest go
+        for i in range(30):  # distinct requests, more than 8 kB as charged (answers and overhead): the oldest go
             await post(c, PARTIES.replace("query Parties", f"query P{i}"))
         text = (await c.get("/metrics", headers={"Authorization": f"Bearer {admin}"})).text
     figures = {
@@ -143,7 +143,7 @@ async def test_hit_rate_size_and_evictions_on_metrics(pool, api_keys):
     assert figures["secgov_response_cache_hits_total"] == 2
     assert figures["secgov_response_cache_misses_total"] == 31
     assert figures["secgov_response_cache_evictions_total"] > 0
-    assert 0 < figures["secgov_response_cache_bytes"] <= 2_000
+    assert 0 < figures["secgov_response_cache_bytes"] <= 8_000
     assert 0 < figures["secgov_response_cache_hit_ratio"] < 1
 
 
@@ -231,3 +231,29 @@ async def test_fresh_across_two_api_processes(two_processes, api_keys):
                 now = (await post(c, PARTIES)).json()["data"]["parties"]
                 assert now["totalCount"] == round_ + 1
                 assert f"Party {round_}" in {e["node"]["name"] for e in now["edges"]}
+
+
+def test_the_cache_charges_what_it_holds_and_caps_its_entries():
+    """Keys are digests whatever the document's length; answers are exact-size copies (orjson's own bytes sit in
+    4 KiB allocations); each answer is charged its bytes and ENTRY_OVERHEAD; at most max_entries are kept."""
+    import tracemalloc
+    from datetime import date
+
+    import orjson
+
+    from api.response_cache import ENTRY_OVERHEAD, ResponseCache, request_key
+    from domain.viewer import PUBLIC
+
+    key = request_key({"query": "{ " + "a " * 50_000 + "}", "variables": {"x": 1}}, PUBLIC, date(2026, 1, 1))
+    assert isinstance(key, bytes) and len(key) == 32
+    cache = ResponseCache(10 * 1024 * 1024, max_entries=1_000)
+    tracemalloc.start()
+    before = tracemalloc.get_traced_memory()[0]
+    for i in range(2_000):  # each answer as the server makes it, then dropped: what remains is what the cache holds
+        cache.put(i.to_bytes(32, "big"), 1, orjson.dumps({"data": {"node": None, "i": i}}), "Q")
+    held = tracemalloc.get_traced_memory()[0] - before
+    tracemalloc.stop()
+    assert len(cache) == 1_000 and cache.evictions == 1_000
+    sizes = [len(orjson.dumps({"data": {"node": None, "i": i}})) for i in range(1_000, 2_000)]
+    assert cache.bytes == sum(ENTRY_OVERHEAD + n for n in sizes)
+    assert held <= cache.bytes, (held, cache.bytes)  # what is charged covers what is held

@@ -1,4 +1,6 @@
-"""Issue 2, acceptance 4: membershipStatistics (Table 3) from dated events made here, and the register as it stood.
+"""membershipStatistics (Table 3) from dated events made here, and the register as it stood.
+
+"In default" counts the Parties in an Event of Default at the end of the month's last day that are still Parties then.
 
 The events (DCC left out of every count):
   Alder Supply, Birch Supply  LARGE_SUPPLIER, one shared Voting Group; acceded 2017-06-01 and 2018-01-10.
@@ -52,8 +54,8 @@ EXPECTED = [
     # month      acc  def  wd  exp  parties groups  L  S  E  G  O
     month("2018-01", 2, 0, 0, 0, 5, 4, (1, 1, 1, 1, 0)),
     month("2018-02", 1, 1, 0, 0, 6, 5, (1, 2, 1, 1, 0)),  # Damson in default from 10 Feb
-    month("2018-03", 0, 2, 0, 0, 6, 5, (1, 2, 1, 1, 0)),  # Damson still; Elm defaulted and cured within March
-    month("2018-04", 0, 1, 0, 1, 5, 4, (1, 1, 1, 1, 0)),  # Damson expelled 2 Apr: in default and expelled in April
+    month("2018-03", 0, 1, 0, 0, 6, 5, (1, 2, 1, 1, 0)),  # Damson still; Elm defaulted and cured within March
+    month("2018-04", 0, 0, 0, 1, 5, 4, (1, 1, 1, 1, 0)),  # Damson expelled 2 Apr: an expulsion, not in default
     month("2018-05", 0, 0, 1, 0, 4, 3, (1, 1, 1, 0, 0)),  # Fir withdrew on the last day of May
     month("2018-06", 1, 1, 0, 0, 5, 4, (1, 1, 1, 0, 1)),  # Gorse acceded; Elm in default again
     month("2018-07", 0, 1, 0, 0, 5, 4, (1, 1, 1, 0, 1)),  # Elm's default runs on
@@ -132,7 +134,7 @@ async def test_membership_statistics_through_the_store(register, pool):
             r.voting_groups_at_month_end,
         )
         for r in rows
-    ] == [("2018-02", 1, 1, 0, 0, 6, 5), ("2018-03", 0, 2, 0, 0, 6, 5), ("2018-04", 0, 1, 0, 1, 5, 4)]
+    ] == [("2018-02", 1, 1, 0, 0, 6, 5), ("2018-03", 0, 1, 0, 0, 6, 5), ("2018-04", 0, 0, 0, 1, 5, 4)]
 
 
 PARTIES_AS_OF = """query($asOf: Date!) { parties(asOf: $asOf, first: 100) { totalCount

@@ -198,7 +198,7 @@ SHAPES = {
     "PartyEvent": ["id", "kind", "occurredOn", "note", "userRole", "userId", "category", "votingGroup", "party"],
     "UserRole": ["role", "userId", "since", "__typename"],
     "MembershipMonth": ["month", "accessions", "inDefault", "withdrawals", "expulsions", "partiesAtMonthEnd"]
-    + ["votingGroupsAtMonthEnd", "votingGroupsByCategory", "__typename"],
+    + ["votingGroupsAtMonthEnd", "votingGroupsByCategory", "complete", "__typename"],
     "CategoryCount": ["category", "count", "__typename"],
     "ReportExceptionConnection": ["totalCount", "pageInfo", "edges", "__typename"],
     "ReportExceptionEdge": ["cursor", "node", "__typename"],

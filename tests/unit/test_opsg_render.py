@@ -74,3 +74,19 @@ def test_a_hostile_observation_stays_text() -> None:
 def test_plain_words_are_unchanged_once_rendered() -> None:
     text = "Per SEC L8.9(a), 873,383 requests were sent. This equates to 157.7% of the total forecast volume."
     assert MarkdownIt("commonmark").render(md(text)) == f"<p>{text}</p>\n"
+
+
+def test_the_markdown_source_reads_as_text() -> None:
+    """Only what Markdown would read as markup is escaped: figures and sentences read as written in the file."""
+    text = "Per SEC L8.9(a), 873,383 requests were sent. This equates to 157.7% of the total forecast volume."
+    assert md(text) == text
+    assert md("April & May 2018") == "April \\& May 2018"
+    assert md("- not a list") == "\\- not a list" and md("1. not a list") == "1\\. not a list"
+    assert md("_a_ *c* [d] <e> #f |g| !h ~i `j`") == "\\_a\\_ \\*c\\* \\[d\\] \\<e\\> \\#f \\|g\\| \\!h \\~i \\`j\\`"
+    for text in ("- not a list", "1. not a list", "+ x", "= x", "April & May", "&amp; stays", "2) x"):
+        assert MarkdownIt("commonmark").render(md(text)) == f"<p>{text.replace('&', '&amp;')}</p>\n", text
+
+
+def test_an_underscore_inside_a_reference_is_no_markup() -> None:
+    assert md("SECP_59_1008_21") == "SECP_59_1008_21"
+    assert MarkdownIt("commonmark").render(md("SECP_59_1008_21 and _this_")) == "<p>SECP_59_1008_21 and _this_</p>\n"

@@ -50,3 +50,9 @@ export const Q_STATUS_OVER_TIME = `query StatusOverTime { exceptionStatusOverTim
   unit buckets exceptions series { status label counts } } }`;
 export const Q_MEMBERSHIP = `query Membership($from: String!, $to: String!) { membershipStatistics(fromMonth: $from, toMonth: $to) {
   month votingGroupsAtMonthEnd votingGroupsByCategory { category count } } }`;
+
+// Section 1 of the Panel's Operations Report for a month (views/report.js).
+export const Q_OPERATIONS_REPORT = `query OperationsReport($month: String!) { operationsReport(month: $month) {
+  month title reference action classificationText recommendations attachments
+  sections { number title blocks { kind text items table { caption header rows } bars { category count } } }
+  testing { appendices { caption classification header rows } } } }`;

@@ -1,5 +1,6 @@
-"""Reads answered by compiled SQL (schema/reads/) give exactly what graphql-core's execution gives, on the benchmark generator's register: every field the direct path answers, aliases,
-__typename, cursors followed page after page, asOf, counts; and what it does not answer goes the ordinary way."""
+"""Reads answered by compiled SQL (schema/reads/) give exactly what graphql-core's execution gives, on the
+benchmark generator's register: every mapped field, aliases, __typename, cursors followed page after page (forward
+and back), asOf and the IDs it gives, counts; and what it does not answer goes the ordinary way."""
 
 from __future__ import annotations
 
@@ -108,8 +109,8 @@ async def test_exceptions_pages_answer_as_execution_does(register, gql, monkeypa
         assert answer.get("totalCount", 0) == 0 and answer.get("edges", []) == []
 
 
-async def test_what_the_direct_path_does_not_answer_goes_the_ordinary_way(register, gql):
-    """Relations it does not know, fragments, directives, filters: executed as ever."""
+async def test_fragments_directives_and_filters_answer_and_a_bad_cursor_is_refused(register, gql):
+    """Fragments, directives, filters: answered; a cursor to refuse is refused as normal execution refuses it."""
     for query in [
         "{ parties(first: 5) { edges { node { name lastEvent { kind } } } } }",
         "{ parties(first: 5) { edges { node { ... on Party { name } } } } }",

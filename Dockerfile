@@ -9,6 +9,7 @@ RUN pip install --require-hashes -r requirements/production.txt
 COPY pyproject.toml README.md ./
 COPY api ./api
 COPY schema ./schema
+COPY services ./services
 COPY domain ./domain
 COPY sql ./sql
 COPY validation ./validation

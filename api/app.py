@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import orjson
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
@@ -31,6 +32,7 @@ from api.responses import error_response, refusal
 from api.rest import make_routes
 from api.settings import Settings
 from api.variables import VariablesGuard
+from api.whatif_child import WhatIfChild
 from schema.context import Enqueue
 from schema.root import build_schema
 from sql import db, health
@@ -67,6 +69,13 @@ def create_app(
 ) -> Starlette:
     """The app; given a pool (tests) it uses that one, otherwise it opens one from DATABASE_URL."""
     resources = Resources(_pool=pool, enqueue=enqueue)
+    # Started on the first what-if, not before: most processes never try one.
+    resources.what_if = WhatIfChild(
+        memory_bytes=settings.sandbox_memory_mb * 1024 * 1024,
+        cpu_seconds=settings.sandbox_cpu_seconds,
+        max_rows=settings.max_rows,
+        max_columns=settings.max_columns,
+    )
     if enqueue is None and settings.broker_url:
         from api.bell import make_enqueue, make_ping
         from workers.broker import make_broker
@@ -89,6 +98,8 @@ def create_app(
             yield
         finally:
             await resources.hub.stop()
+            if resources.what_if is not None:
+                await resources.what_if.close()
             if owned is not None:
                 resources._pool = None
                 await owned.close()
@@ -116,6 +127,8 @@ def create_app(
         introspection=not settings.production,
         cost_budget=settings.query_cost_budget,
         heavy_wait_s=settings.acquire_timeout_s,
+        documents=settings.documents,
+        shipped_documents=orjson.loads((CONSOLE_DIR / "persisted-documents.json").read_bytes()),
     )
     keys = KeyResolver(resources)
     view = SecgovGraphQL(
@@ -134,7 +147,11 @@ def create_app(
     upload, submission = make_routes(settings, resources)
     app = Starlette(
         routes=[
-            Route("/graphql", CsrfGuard(VariablesGuard(view)), methods=["GET", "POST"]),
+            Route(
+                "/graphql",
+                CsrfGuard(VariablesGuard(view), allowed_origins=settings.cors_origins),
+                methods=["GET", "POST"],
+            ),
             WebSocketRoute("/graphql", view),
             Route("/api/v1/reports/{code}/{period}", upload, methods=["POST"]),  # type: ignore[arg-type]
             Route("/api/v1/submissions/{id}", submission, methods=["GET"]),  # type: ignore[arg-type]

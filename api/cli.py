@@ -14,7 +14,7 @@ import urllib.request
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
-from api import embedded, register_cli
+from api import documents, embedded, register_cli
 from api.settings import Settings
 from domain.errors import Refusal
 from sql import db, health, keys
@@ -210,6 +210,7 @@ def cmd_scheduler(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_revalidate(args: argparse.Namespace, settings: Settings) -> int:
+    from domain.viewer import SYSTEM
     from schema.relay import global_id, pk_of
     from sql import opsg, submissions
     from workers.broker import enqueue_message, make_broker
@@ -226,7 +227,7 @@ def cmd_revalidate(args: argparse.Namespace, settings: Settings) -> int:
         conn = await db.connect(settings.database_url or "")
         try:
             ids = pks or sorted(
-                {r.submission_id for r in await opsg.table(conn, month=args.month) if r.submission_id is not None}
+                {r.submission_id for r in await opsg.table(conn, month=args.month, viewer=SYSTEM) if r.submission_id}
             )
             for pk in ids:
                 await submissions.reset_for_revalidation(conn, id=pk)
@@ -361,6 +362,7 @@ def parser() -> argparse.ArgumentParser:
     create.add_argument("--expires-in-days", type=int, metavar="N", help="the key stops working N days from now")
     revoke = key_sub.add_parser("revoke")
     revoke.add_argument("name")
+    documents.add_parser(sub)
     register_cli.add_parser(sub)
     return p
 
@@ -375,6 +377,7 @@ COMMANDS: dict[str, Command] = {
     "scheduler": cmd_scheduler,
     "revalidate": cmd_revalidate,
     "rebuild-periods": cmd_rebuild_periods,
+    "documents": documents.cmd_documents,
     "register": lambda args, settings: register_cli.cmd_register(args, resolve_urls(settings).database_url or ""),
 }
 

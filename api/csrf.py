@@ -1,7 +1,9 @@
 """GraphQL multipart requests (uploads through /graphql): the CSRF defence, and the uploader's role checked before
 the file is read.
 
-CSRF: a custom header, and a same-origin Origin when one is sent; otherwise 400 CSRF_REFUSED.
+CSRF: a custom header, and, when an Origin is sent, this site's or one SECGOV_CORS_ORIGINS allows (a page there may
+call the API by design: the custom header already needs the CORS preflight that allowance answers); otherwise 400
+CSRF_REFUSED.
 
 Role: for a caller who may not upload, only the leading fields are read (`operations` and `map`, which the multipart
 request spec puts before the files); the mutation then runs with each file replaced by an empty one, so it answers
@@ -13,7 +15,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Collection
 from urllib.parse import urlsplit
 
 from starlette.datastructures import Headers
@@ -31,14 +33,15 @@ MAX_LEADING_FIELDS_BYTES = 1024 * 1024
 class CsrfGuard:
     """An ASGI wrapper (a class, so Starlette's router passes it scope, receive and send)."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, allowed_origins: Collection[str] = ()) -> None:
         self.app = app
+        self.allowed_origins = frozenset(allowed_origins)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["method"] == "POST":
             request = Request(scope)
             if request.headers.get("content-type", "").startswith("multipart/form-data"):
-                problem = _problem(request)
+                problem = _problem(request, self.allowed_origins)
                 if problem:
                     await refusal(scope["path"], 400, "CSRF_REFUSED", problem)(scope, receive, send)
                     return
@@ -126,14 +129,14 @@ def _quoted(name: str) -> str:
     return '"' + name.replace("\\", "\\\\").replace('"', '\\"').replace("\r", "").replace("\n", "") + '"'
 
 
-def _problem(request: Request) -> str | None:
+def _problem(request: Request, allowed_origins: Collection[str]) -> str | None:
     if request.headers.get("x-secgov-upload") != "1":
         return "a multipart GraphQL request needs the header X-Secgov-Upload: 1"
     origin = request.headers.get("origin")
     if origin and origin != "null":
         host = request.headers.get("host", "")
-        if urlsplit(origin).netloc != host:
-            return f"the Origin {origin} is not this site"
+        if urlsplit(origin).netloc != host and origin not in allowed_origins:
+            return f"the Origin {origin} is not this site, nor one SECGOV_CORS_ORIGINS allows"
     elif origin == "null":
         return "an opaque Origin is not accepted for uploads"
     return None

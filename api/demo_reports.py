@@ -1,6 +1,7 @@
 """The DCC's reports of the July 2018 Sub-Committee report, delivered as demo data through the real intake and
-validated by the worker's own run, with their receipt dates; then OPSG's four observations, recorded by a demo
-OPSG key. With them, the June 2018 OPSG table reads as the paper's.
+validated by the worker's own run, with their receipt dates; then the OPSG meeting that considered them
+(api.demo_meeting): its four observations and its follow-up. With them, the June 2018 OPSG table reads as the
+paper's.
 
 Every file is marked as demo data (its name starts with "demo-", and a demo_note column, which validation ignores,
 says what was made up). The paper gives no receipt dates: the ones below are the demo's, chosen on time where the
@@ -14,16 +15,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from importlib import resources
 
+from api import demo_meeting
 from domain.periods import LONDON
 from domain.viewer import Viewer
 from schema.reports.intake import accept
-from sql import keys, opsg
+from sql import keys
 from sql.db import Pool
 from sql.errors import Conflict
 from workers.validate import Limits, run
 
 DEMO_UPLOADER = Viewer(role="secas", name="demo-data (DCC receipt back-filled)")
-DEMO_OPSG_KEY = "demo-opsg"
+DEMO_OPSG_KEY = demo_meeting.DEMO_OPSG.name
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,24 +46,6 @@ REPORTS = (
     DemoReport("RDP_INCIDENT", "2018-05", "rdp-incident-2018-05.csv", _london(2018, 6, 8, 9, 30)),  # no deadline
     DemoReport("CSR_VARIANCE", "2018-05", "csr-variance-2018-05.csv", _london(2018, 6, 12, 15, 0)),  # due 14/06
     DemoReport("SR_VARIANCE", "2018-05", "sr-variance-2018-05.csv", _london(2018, 6, 13, 14, 0)),  # due 14/06
-)
-
-# The Observations column of the paper's table, in OPSG's words (the paper's spelling kept).
-OBSERVATIONS = (
-    (
-        "PMR",
-        "2018-04",
-        "Despite measures all above Target, Users were unable to use services due to Major Incident "
-        "in CSPN during April.",
-    ),
-    (
-        "RDP_INCIDENT",
-        "2018-05",
-        "DCC undertaking another full Data Refresh from RDP's. DCC requested to provided "
-        "statement of assurance to OPSG.",
-    ),
-    ("CSR_VARIANCE", "2018-05", "Despite being outside tolerance, DCC has sufficient capacity to manage."),
-    ("SR_VARIANCE", "2018-04", "None"),
 )
 
 
@@ -92,7 +76,5 @@ async def load(pool: Pool, limits: Limits | None = None) -> dict[str, int]:
     async with pool.acquire() as conn:
         with suppress(Conflict):  # loaded before: the key is there
             await keys.create(conn, name=DEMO_OPSG_KEY, role="opsg", bodies=["OPSG"], party_id=None)
-    async with pool.acquire() as conn, conn.transaction():
-        for code, period, text in OBSERVATIONS:
-            await opsg.record_observation(conn, report_type=code, period=period, text=text, actor=DEMO_OPSG_KEY)
-    return {"dcc_reports": delivered, "observations": len(OBSERVATIONS)}
+    # The meeting that considered them records its observations and what it asked for.
+    return {"dcc_reports": delivered} | await demo_meeting.load(pool)

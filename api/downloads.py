@@ -53,7 +53,7 @@ def make_route(resources: Resources) -> object:
             return error_response(400, "INVALID_INPUT", f"format {fmt!r} is not one of md, csv, html, docx")
         try:
             async with resources.pool.acquire() as conn:
-                table = build(await opsg.month_input(conn, month=month))
+                table = build(await opsg.month_input(conn, month=month, viewer=request.state.viewer))
         except Refusal as e:
             return error_response(400, e.code, e.message)
         if fmt == "md":

@@ -1,10 +1,12 @@
 """The GraphQL endpoint: context per request (viewer, loaders, request id, its one connection), the response
-cache for reads (api/response_cache.py), and answers as GraphQL over HTTP asks."""
+cache for reads (api/response_cache.py), HTTP caching of GETs (api/http_cache.py), and answers as GraphQL over HTTP
+asks."""
 
 from __future__ import annotations
 
 from contextvars import ContextVar
 from typing import Any
+from urllib.parse import parse_qs
 
 import orjson
 from starlette.requests import Request
@@ -13,15 +15,19 @@ from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
-from strawberry.http import GraphQLHTTPResponse
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
+from strawberry.http.base import BaseRequestProtocol
+from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET, UnsetType
 
 from api import page_headers
 from api.graphiql import page as graphiql_page
+from api.http_cache import conditional, is_graphql_get
 from api.register_check import check_in_child
 from api.resources import Resources
 from api.response_cache import Key, ResponseCache, request_key
+from api.responses import graphql_error_response
 from api.settings import Settings
 from api.sockets import MAX_OPERATIONS_PER_CONNECTION, Refused, session_of
 from api.variables import replaying
@@ -36,7 +42,10 @@ GRAPHQL_RESPONSE = "application/graphql-response+json"
 RETRY_AFTER_S = "2"
 # Set while a request is answered: (media type, status) chosen from Accept and the result.
 _answer: ContextVar[tuple[str, int | None]] = ContextVar("graphql_answer", default=("application/json", None))
-_BEFORE_EXECUTION = {"GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED", "BAD_USER_INPUT", "QUERY_TOO_COMPLEX"}
+
+
+class MutationOverGet(Exception):
+    """A mutation (or subscription) sent with GET, which runs queries only."""
 
 
 class SecgovGraphQL(GraphQL[Context, None]):
@@ -73,8 +82,13 @@ class SecgovGraphQL(GraphQL[Context, None]):
             return
         state = scope.setdefault("state", {})
         db = state["db"] = self._connection(per_use=False)
+        get = state["etag"] = is_graphql_get(scope)
+        if get:
+            send = conditional(
+                scope, send, keyed=state.get("viewer", PUBLIC).role != "public", version=lambda: _version(state)
+            )
         try:
-            if self.cache is not None and _json_post(scope):
+            if self.cache is not None and (get or _json_post(scope)):
                 replay = await self._from_cache(scope, receive, send, state, db)
                 if replay is None:
                     return
@@ -89,9 +103,9 @@ class SecgovGraphQL(GraphQL[Context, None]):
         """Answer from the cache (None), or hand back the body for strawberry to read, noting the request's key
         (and the data version, when an older answer had to be checked) for storing its answer afterwards."""
         assert self.cache is not None
-        body = await _read_body(receive)
+        body = b"" if state["etag"] else await _read_body(receive)
         try:
-            payload = orjson.loads(body)
+            payload = _get_payload(scope) if state["etag"] else orjson.loads(body)
         except orjson.JSONDecodeError:
             payload = None
         viewer: Viewer = state.get("viewer", PUBLIC)
@@ -110,6 +124,8 @@ class SecgovGraphQL(GraphQL[Context, None]):
             else:
                 self.cache.miss()
 
+        if state["etag"]:
+            return receive
         return replaying(body, receive)
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
@@ -124,13 +140,14 @@ class SecgovGraphQL(GraphQL[Context, None]):
             viewer,
             request_id,
             enqueue=self.resources.enqueue,
+            what_if=self.resources.what_if.ask if self.resources.what_if else None,
             check_file=check_in_child,
             request=request,
             response=response,
             client=client,
             max_upload_bytes=self.settings.max_upload_bytes,
             hub=self.resources.hub,
-            keep_answer="cache_key" in state,
+            keep_answer="cache_key" in state or state.get("etag", False),
             data_version=state.get("data_version"),
         )
         return context
@@ -139,26 +156,60 @@ class SecgovGraphQL(GraphQL[Context, None]):
         return orjson.dumps(data)
 
     async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
-        """GraphQL over HTTP: with application/graphql-response+json, a request that never executed is a 400."""
+        """GraphQL over HTTP: a request that never executed (refused while parsing, validating, costing) has no
+        `data`, and with application/graphql-response+json is a 400; one that executed has `data` (even null)."""
         state = request.scope.get("state", {})
         await state["db"].release()  # executed: the connection can serve another request already
         data = await super().process_result(request, result)
         self._keep(state, result, data)
         codes = {(e.extensions or {}).get("code") for e in result.errors or []}
         json_answer = GRAPHQL_RESPONSE not in request.headers.get("accept", "")
+        media = "application/json" if json_answer else GRAPHQL_RESPONSE
         if "UNAVAILABLE" in codes:
             # A statement or pool timeout, the heavy lane full, the database away: 503, to be tried again.
-            _answer.set(("application/json" if json_answer else GRAPHQL_RESPONSE, 503))
+            _answer.set((media, 503))
             return data
-        if json_answer:
-            _answer.set(("application/json", None))
-            return data
-        if result.data is None and codes and codes <= _BEFORE_EXECUTION:
+        executed = getattr(state.get("graphql_context"), "executed", False)
+        if not executed and result.data is None:
             data.pop("data", None)
-            _answer.set((GRAPHQL_RESPONSE, 400))
+            _answer.set((media, None if json_answer else 400))
         else:
-            _answer.set((GRAPHQL_RESPONSE, None))
+            _answer.set((media, None))
         return data
+
+    async def execute_single(
+        self,
+        request: Request,
+        request_adapter: Any,
+        sub_response: Response,
+        context: Context,
+        root_value: None,
+        request_data: GraphQLRequestData,
+    ) -> ExecutionResult:
+        try:
+            return await super().execute_single(
+                request, request_adapter, sub_response, context, root_value, request_data
+            )
+        except Exception as e:
+            if isinstance(e.__cause__, InvalidOperationTypeError) and request_adapter.method == "GET":
+                raise MutationOverGet from e
+            raise
+
+    async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
+        """GraphQL over HTTP: a mutation sent with GET is 405, naming the method that runs it."""
+        try:
+            return await super().run(request, context, root_value)
+        except MutationOverGet:
+            return graphql_error_response(
+                405,
+                "METHOD_NOT_ALLOWED",
+                "GET runs queries only: send mutations (and subscriptions) with POST",
+                headers={"Allow": "POST"},
+            )
+
+    def should_render_graphql_ide(self, request: BaseRequestProtocol) -> bool:
+        """GraphiQL for a browser's GET, unless it names a persisted document (a query sent by its hash)."""
+        return super().should_render_graphql_ide(request) and request.query_params.get("extensions") is None
 
     def _keep(self, state: dict[str, Any], result: ExecutionResult, data: GraphQLHTTPResponse) -> None:
         context = state.get("graphql_context")
@@ -199,6 +250,22 @@ class SecgovGraphQL(GraphQL[Context, None]):
         context.loaders = Loaders(context.db, viewer)
         ack: UnsetType = UNSET
         return ack
+
+
+def _version(state: dict[str, Any]) -> int | None:
+    """The data version an answer was computed at (or checked against, when it came from the response cache)."""
+    version: int | None = state.get("data_version")
+    return version if version is not None else getattr(state.get("graphql_context"), "data_version", None)
+
+
+def _get_payload(scope: Scope) -> dict[str, Any]:
+    """A GET request's parameters as a JSON body would carry them."""
+    params = {k: v[-1] for k, v in parse_qs(scope.get("query_string", b"").decode("latin-1")).items()}
+    payload: dict[str, Any] = {"query": params.get("query"), "operationName": params.get("operationName")}
+    for name in ("variables", "extensions"):
+        if params.get(name):
+            payload[name] = orjson.loads(params[name])
+    return payload
 
 
 def _json_post(scope: Scope) -> bool:

@@ -7,9 +7,10 @@ request's own connection) before answering; every committed write has raised tha
 any API process. An answer is stored under the version read before its resolvers ran (a write committing
 meanwhile makes the answer newer than its version, never older).
 
-Never kept: mutations and subscriptions (only query operations are stored), answers with errors, multipart and GET
-requests. Never shared across clearances: the viewer's role, bodies and party are part of the key. Answers that
-depend on the clock (today's register, a deadline passing) are kept at most MAX_AGE_S and never past midnight.
+Never kept: mutations and subscriptions (only query operations are stored), answers with errors, multipart
+requests. A query sent by its hash (a persisted query) is kept under the hash: a hash always names the same text.
+Never shared across clearances: the viewer's role, bodies and party are part of the key. Answers that depend on the
+clock (today's register, a deadline passing) are kept at most MAX_AGE_S and never past midnight.
 
 Memory: the limit bounds what the process holds, not `len()` of it. A request's key is kept as its SHA-256 digest
 (32 bytes, whatever the document's length), an answer as an exact-size copy (orjson hands back its bytes inside a
@@ -33,6 +34,7 @@ import orjson
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 
 from domain.viewer import Viewer
+from schema.persisted import request_document_key
 
 MAX_AGE_S = 60.0
 ENTRY_OVERHEAD = 512
@@ -54,8 +56,9 @@ def request_key(payload: object, viewer: Viewer, day: date) -> Key | None:
     is not one that may be kept."""
     if not isinstance(payload, dict):
         return None
-    query, name, variables = payload.get("query"), payload.get("operationName"), payload.get("variables") or {}
-    if not isinstance(query, str) or not isinstance(variables, dict) or not isinstance(name, str | None):
+    query = request_document_key(payload)  # its text, or the hash it was sent by (the same text, always)
+    name, variables = payload.get("operationName"), payload.get("variables") or {}
+    if query is None or not isinstance(variables, dict) or not isinstance(name, str | None):
         return None
     try:
         parts = [query, name, variables, viewer.role, viewer.all_bodies, viewer.party_id, day.isoformat()]

@@ -1,9 +1,9 @@
 """`make bench`: every benchmark in turn, then one table of what they measured (bench/results/*.json).
 
-python -m bench [--skip reads validation intake stages xlsx statistics register corpus]
+python -m bench [--skip reads validation intake stages xlsx statistics persisted register corpus]
 
 Each benchmark also runs alone: python -m bench.reads, python -m bench.bench_validation, python -m bench.bench_intake,
-python -m bench.stages, python -m bench.bench_xlsx, python -m bench.bench_statistics,
+python -m bench.stages, python -m bench.bench_xlsx, python -m bench.bench_statistics, python -m bench.bench_persisted,
 python -m bench.bench_register_import, python -m bench.read_corpus. One that fails is reported and the others still
 run; the exit status says whether all ran. Benchmarks are never part of the tests' pass/fail.
 """
@@ -27,6 +27,8 @@ MODULES = (
     ("stages", "bench.stages", "stages.json"),
     ("xlsx", "bench.bench_xlsx", "xlsx.json"),
     ("statistics", "bench.bench_statistics", "statistics.json"),
+    ("whatif", "bench.bench_whatif", "whatif.json"),
+    ("persisted", "bench.bench_persisted", "persisted.json"),
     ("register", "bench.bench_register_import", "register_import.json"),
     ("corpus", "bench.read_corpus", "read_corpus.json"),
 )

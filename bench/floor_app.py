@@ -254,7 +254,7 @@ def create(dsn: str | None = None) -> Starlette:
     async def opsg(request: Request) -> Response:
         if "opsg" not in statements:
             return Response(status_code=404)
-        rows = await state["pool"].fetch(statements["opsg"], request.query_params["month"])
+        rows = await state["pool"].fetch(statements["opsg"], request.query_params["month"], "opsg", ["OPSG"])
         return json({"opsgReport": {"month": request.query_params["month"], "rows": [dict(r.items()) for r in rows]}})
 
     async def healthz(request: Request) -> Response:

@@ -19,6 +19,11 @@ OPSG_READERS = frozenset({"opsg", "panel", "secas", "admin"})
 OBSERVATION_WRITERS = frozenset({"opsg", "secas", "admin"})
 # The audit log.
 AUDIT_READERS = STAFF
+# `recordMeetingOutcome`, and closing any follow-up (the DCC closes its own: domain.meeting.may_close): the
+# Operations Group and the administrator, as for observations.
+MEETING_RECORDERS = OBSERVATION_WRITERS
+# `whatIf`: trying a catalogue change over past months before making it; the same people.
+WHAT_IF_USERS = OBSERVATION_WRITERS
 
 
 def is_staff(role: str) -> bool:

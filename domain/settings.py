@@ -51,6 +51,8 @@ class Settings:
     response_cache: bool = setting("SECGOV_RESPONSE_CACHE", True)
     response_cache_bytes: int = setting("SECGOV_RESPONSE_CACHE_BYTES", 64 * MIB)
     query_cost_budget: int = setting("SECGOV_QUERY_COST_BUDGET", 10_000)
+    # `trusted`: only documents registered by `secgov documents add` run (docs/front-end.md, "Persisted queries").
+    documents: str = setting("SECGOV_DOCUMENTS", "any")
     # Parsing untrusted files: columns a file may have, and the limits of the worker's parsing child processes.
     max_columns: int = setting("SECGOV_MAX_COLUMNS", 200)
     sandbox_memory_mb: int = setting("SECGOV_SANDBOX_MEMORY_MB", 4096)
@@ -100,7 +102,9 @@ class Settings:
 
 def _parse(name: str, raw: str, kind: Any) -> Any:
     """One variable's text as its setting's type; a wrong value names the variable."""
-    base = next((a for a in typing.get_args(kind) if a is not type(None)), kind)
+    # `X | None` is read as X; any other type (a tuple of origins, say) as itself.
+    args = typing.get_args(kind)
+    base = next(a for a in args if a is not type(None)) if type(None) in args else kind
     try:
         if base is bool:
             if raw.lower() in _ON:

@@ -16,7 +16,20 @@ from strawberry.extensions import FieldExtension
 from domain.roles import AUDIT_READERS
 from schema.context import Context, Info
 from schema.enums import described
-from schema.relay import After, Before, Connection, First, Last, PageInfo, connection, id_key, keys_of, window
+from schema.relay import (
+    After,
+    Before,
+    Connection,
+    First,
+    Last,
+    Node,
+    PageInfo,
+    connection,
+    global_id,
+    id_key,
+    keys_of,
+    window,
+)
 from sql import audit
 from sql.audit import AuditFilter, AuditRow
 
@@ -31,7 +44,7 @@ class AuditAction(Enum):
 
 
 @strawberry.type(description="One mutation or upload: who, what, when, from where, and how it ended.")
-class AuditEntry:
+class AuditEntry(Node):
     at: datetime = strawberry.field(description="When.")
     key_name: str = strawberry.field(description="The name of the key used.")
     role: str = strawberry.field(description="The key's role.")
@@ -48,6 +61,7 @@ class AuditEntry:
     @classmethod
     def from_row(cls, r: AuditRow) -> AuditEntry:
         return cls(
+            id=global_id("AuditEntry", r.id),
             at=r.at,
             key_name=r.key_name,
             role=r.role,
@@ -159,7 +173,8 @@ def touched(kwargs: dict[str, Any], result: object) -> list[str]:
 def outcome_of(result: object) -> str:
     errors = getattr(result, "errors", None)
     if errors:
-        return str(getattr(errors[0], "code", "ERROR"))
+        code = getattr(errors[0], "code", "ERROR")
+        return str(code.value if isinstance(code, Enum) else code)  # ErrorCode, as the wire spells it
     return audit.OK
 
 

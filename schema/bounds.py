@@ -23,7 +23,7 @@ from strawberry.utils.str_converters import to_camel_case
 
 from domain.limits import MAX_ID_CHARS, MAX_LIST_ITEMS, text_limit, too_long
 from schema.context import Info
-from schema.errors import UserError
+from schema.errors import ErrorCode, UserError
 
 T = TypeVar("T")
 
@@ -115,7 +115,7 @@ class Bounded(FieldExtension):
             found = problem(kwargs.get(python_name), spec, path)
             if found:
                 field, message = found
-                return self.refusal(UserError(code="INVALID_INPUT", message=message, field=field))
+                return self.refusal(UserError(code=ErrorCode.INVALID_INPUT, message=message, field=field))
         return await next_(source, info, **kwargs)
 
     def refusal(self, error: UserError) -> Any:

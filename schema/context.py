@@ -18,6 +18,9 @@ from sql.db import Conn, Pool
 from sql.listen import EventHub
 
 Enqueue = Callable[[int, str], Awaitable[None]]
+# Re-runs stored files under tried catalogue parameters out of this process (api.whatif_child): a request in, the
+# findings out, as JSON.
+WhatIfRunner = Callable[[dict[str, Any]], Awaitable[dict[str, Any]]]
 # Wired by api: a register file ('register') or opening balance ('balance') checked outside the API process.
 CheckFile = Callable[[str, bytes], Awaitable[CheckedFile]]
 
@@ -31,6 +34,8 @@ class Context:
     db: RequestConnection
     # Wired by api: hands a submission id to the workers, so the API process never loads the validation stack.
     enqueue: Enqueue | None = None
+    # Wired by api: the what-if's re-run, in a child process.
+    what_if: WhatIfRunner | None = None
     check_file: CheckFile | None = None
     request: Any = None
     response: Any = None
@@ -46,6 +51,8 @@ class Context:
     keep_answer: bool = False
     data_version: int | None = None
     answer_keepable: bool = False
+    # Set when the operation reached execution (schema/observe.py): its answer has `data`, even null.
+    executed: bool = False
 
     def connection(self) -> AbstractAsyncContextManager[Conn]:
         """`async with ctx.connection() as conn:` the request's connection (see RequestConnection)."""

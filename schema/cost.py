@@ -5,8 +5,8 @@ fields as execution sees them; arguments and variables coerced as execution coer
 query would produce: each object- or list-valued field once per parent object,
 a list's items by its page size (`first`, 20 when not given; more than 100 is refused outright) or by a guess for
 unpaged lists, multiplied through the nesting; aliases count as the fields they repeat; known expensive fields add
-their own weight (membershipStatistics per month, the OPSG table per request). Scalars cost nothing. An operation
-above the budget is refused with QUERY_TOO_COMPLEX naming its costliest top-level field.
+their own weight (membershipStatistics per month, the OPSG table per request, a what-if per period re-run). Scalars
+cost nothing. An operation above the budget is refused with QUERY_TOO_COMPLEX naming its costliest top-level field.
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ from graphql.execution.values import VariableValues, get_argument_values, get_va
 from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
 
+from domain.whatif import COST_BASE, COST_PER_PERIOD, span
 from schema.errors import too_complex
 from schema.relay import DEFAULT_PAGE, MAX_PAGE
 
@@ -53,8 +54,10 @@ LIST_SIZES = {
     ("MembershipMonth", "votingGroupsByCategory"): 5,
 }
 # Work beyond the objects produced: per request, or per month asked for.
-EXTRA = {("Query", "opsgReport"): 300, ("Query", "reportingCalendar"): 50}
+EXTRA = {("Query", "opsgReport"): 300, ("Query", "reportingCalendar"): 50, ("Query", "whatIf"): COST_BASE}
 PER_MONTH = {("Query", "membershipStatistics"): 5}
+# Re-running stored files, per period asked for (fromPeriod to toPeriod).
+PER_PERIOD = {("Query", "whatIf"): COST_PER_PERIOD}
 MAX_MONTHS = 600
 CONNECTION_LISTS = ("edges", "nodes")
 
@@ -128,6 +131,8 @@ class _Walk:
         if key in PER_MONTH:
             size = months(args.get("fromMonth"), args.get("toMonth"))
             extra = PER_MONTH[key] * size
+        if key in PER_PERIOD:
+            extra += PER_PERIOD[key] * span(args.get("fromPeriod"), args.get("toPeriod"))
         inner_page = None
         if named.name.endswith("Connection"):
             last = args.get("last")

@@ -3,21 +3,38 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from enum import Enum
 from typing import Any
 
 import strawberry
 from graphql import ASTValidationRule, GraphQLError, Lexer, Source, TokenKind, ValidationContext
 from strawberry.extensions import AddValidationRules, SchemaExtension
 
+from schema.enums import described
 from sql.errors import Refusal, is_unavailable
+
+
+@strawberry.enum(description="Why a request was refused, as a stable code (the same codes as the REST routes').")
+class ErrorCode(Enum):
+    UNAUTHENTICATED = described("UNAUTHENTICATED", "An API key is needed, or the one sent is not live.")
+    FORBIDDEN = described("FORBIDDEN", "The key's role may not do this.")
+    NOT_FOUND = described("NOT_FOUND", "The object named does not exist, or the caller may not see it.")
+    UNKNOWN_REPORT_TYPE = described("UNKNOWN_REPORT_TYPE", "No report type has that code.")
+    INVALID_INPUT = described("INVALID_INPUT", "An input value is malformed or out of range (see field).")
+    INVALID_PERIOD = described("INVALID_PERIOD", "The period is not YYYY-MM (or YYYY-Qn for a quarterly report).")
+    CSRF_REFUSED = described("CSRF_REFUSED", "An upload without X-Secgov-Upload: 1, or from another site.")
+    CONFLICT = described("CONFLICT", "It clashes with what exists already (a name, a reference).")
+    LIFECYCLE_VIOLATION = described("LIFECYCLE_VIOLATION", "Not possible in the object's present state.")
+    ILLEGAL_TRANSITION = described("ILLEGAL_TRANSITION", "The review action does not apply to the status.")
+    PAYLOAD_TOO_LARGE = described("PAYLOAD_TOO_LARGE", "The file or body is larger than the limits.")
+    UNSUPPORTED_MEDIA_TYPE = described("UNSUPPORTED_MEDIA_TYPE", "The declared type contradicts the bytes.")
+    RATE_LIMITED = described("RATE_LIMITED", "Too many requests: try again after Retry-After seconds.")
+    UNAVAILABLE = described("UNAVAILABLE", "The service cannot answer now (the database away, too busy).")
 
 
 @strawberry.type(description="Why a mutation did not do what was asked: expected failures are answered as data.")
 class UserError:
-    code: str = strawberry.field(
-        description="What went wrong, as a stable code: UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, INVALID_INPUT, "
-        "INVALID_PERIOD, CONFLICT, LIFECYCLE_VIOLATION, ILLEGAL_TRANSITION, UNKNOWN_REPORT_TYPE and others."
-    )
+    code: ErrorCode = strawberry.field(description="What went wrong, as a stable code.")
     message: str = strawberry.field(description="What went wrong and where, in words for a person.")
     field: str | None = strawberry.field(
         default=None, description="The input field at fault (its GraphQL name), when one is."
@@ -31,7 +48,7 @@ def errors_field() -> list[UserError]:
 
 
 def user_error(error: Refusal) -> UserError:
-    return UserError(code=error.code, message=error.message, field=error.field)
+    return UserError(code=ErrorCode(error.code), message=error.message, field=error.field)
 
 
 class BadId(Refusal):

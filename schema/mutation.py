@@ -10,7 +10,7 @@ import asyncpg
 
 from domain.errors import Refusal
 from schema.context import Info
-from schema.errors import UserError, user_error
+from schema.errors import ErrorCode, UserError, user_error
 from schema.loading import Pick, load_one
 from sql.db import Conn
 
@@ -23,8 +23,8 @@ def refusal(info: Info, roles: Collection[str]) -> UserError | None:
     if role in roles:
         return None
     if role == "public":
-        return UserError(code="UNAUTHENTICATED", message="an API key is needed for this")
-    return UserError(code="FORBIDDEN", message=f"the {role} role may not do this")
+        return UserError(code=ErrorCode.UNAUTHENTICATED, message="an API key is needed for this")
+    return UserError(code=ErrorCode.FORBIDDEN, message=f"the {role} role may not do this")
 
 
 async def run(
@@ -40,9 +40,9 @@ async def run(
     except Refusal as e:
         return None, [user_error(e)]
     except asyncpg.UniqueViolationError as e:
-        return None, [UserError(code="CONFLICT", message=f"already exists: {e.detail or e}")]
+        return None, [UserError(code=ErrorCode.CONFLICT, message=f"already exists: {e.detail or e}")]
     except (asyncpg.CheckViolationError, asyncpg.ForeignKeyViolationError, asyncpg.DataError) as e:
-        return None, [UserError(code="INVALID_INPUT", message=f"not accepted: {e.detail or e}")]
+        return None, [UserError(code=ErrorCode.INVALID_INPUT, message=f"not accepted: {e.detail or e}")]
 
 
 async def run_then_load(

@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 import strawberry
 
-from domain.roles import OPSG_READERS, REPORT_READERS
+from domain.roles import AUDIT_READERS, OPSG_READERS, REPORT_READERS
+from schema.audit import AuditEntry
 from schema.context import Info
 from schema.errors import BadId, bad_user_input
 from schema.governance.types import Action, Body, Highlight, Meeting
 from schema.loading import Resolver, resolver
-from schema.modifications.types import Modification
+from schema.modifications.types import Modification, ModificationEvent
 from schema.register.types import FOREVER, Party, PartyEvent, VotingGroup
 from schema.relay import Node, parse_node_id
+from schema.reports.exceptions import HistoryEntry
+from schema.reports.meeting import load_follow_up
 from schema.reports.opsg import OpsgObservation
+from schema.reports.submissions import Finding, ValidationRun
 from schema.reports.types import ReportException, ReportSubmission, ReportType
-from sql import opsg
+from sql import opsg, parts
 
 
 async def _party(info: Info, pk: int) -> Node | None:
@@ -42,6 +47,27 @@ async def _observation(info: Info, pk: int) -> Node | None:
     return OpsgObservation.from_model(found[0]) if found else None
 
 
+def part(type_name: str, make: Callable[[Any], Node], roles: Collection[str] | None = None) -> Resolver[Node]:
+    """A row that belongs to another object, found by its own id (sql/parts.py), for the roles given."""
+
+    async def resolve(info: Info, pk: int) -> Node | None:
+        if roles is not None and info.context.viewer.role not in roles:
+            return None
+        async with info.context.connection() as conn:
+            row = await parts.by_id(conn, type_name, pk)
+        return make(row) if row is not None else None
+
+    return resolve
+
+
+async def _history_entry(info: Info, pk: int) -> Node | None:
+    """An entry made at a meeting the caller may not see is absent, as it is from the exception's history."""
+    entry = await part("HistoryEntry", HistoryEntry.from_row, REPORT_READERS)(info, pk)
+    if not isinstance(entry, HistoryEntry) or entry.meeting_id is None:
+        return entry
+    return entry if await info.context.loaders.meeting.load(entry.meeting_id) else None
+
+
 RESOLVERS: dict[str, Resolver[Node]] = {
     "Party": _party,
     "PartyEvent": resolver(lambda ls: ls.party_event, PartyEvent.from_row),
@@ -55,6 +81,12 @@ RESOLVERS: dict[str, Resolver[Node]] = {
     "ReportSubmission": resolver(lambda ls: ls.submission, ReportSubmission.from_row, REPORT_READERS),
     "ReportException": resolver(lambda ls: ls.exception, ReportException.from_row, REPORT_READERS),
     "OpsgObservation": _observation,
+    "FollowUp": load_follow_up,
+    "Finding": part("Finding", Finding.from_row, REPORT_READERS),
+    "ValidationRun": part("ValidationRun", ValidationRun.from_row, REPORT_READERS),
+    "HistoryEntry": _history_entry,
+    "AuditEntry": part("AuditEntry", AuditEntry.from_row, AUDIT_READERS),
+    "ModificationEvent": part("ModificationEvent", ModificationEvent.from_row),
 }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -31,7 +32,8 @@ from schema.limits import DocumentSize
 from schema.modifications.mutations import ModificationMutation
 from schema.modifications.queries import ModificationQuery
 from schema.node import NodeQuery
-from schema.observe import OperationName
+from schema.observe import Executed, OperationName
+from schema.persisted import DocumentsByHash, PersistedDocuments
 from schema.reads import CompiledReads, ReadPath
 from schema.register.imports import RegisterImportMutation
 from schema.register.mutations import RegisterMutation
@@ -39,11 +41,13 @@ from schema.register.operations import OperationsReportQuery
 from schema.register.queries import RegisterQuery
 from schema.register.types import Party, PartyEvent, VotingGroup
 from schema.reports.live import Subscription
+from schema.reports.meeting import MeetingMutation, MeetingQuery
 from schema.reports.mutations import ReportMutation
 from schema.reports.opsg import OpsgMutation, OpsgQuery
 from schema.reports.queries import ReportQuery
 from schema.reports.review import ReviewMutation
 from schema.reports.status_chart import StatusChartQuery
+from schema.reports.whatif import WhatIfQuery
 from schema.viewer import ViewerQuery
 
 log = logging.getLogger("secgov.graphql")
@@ -63,6 +67,8 @@ class Query(
     ReportQuery,
     StatusChartQuery,
     OpsgQuery,
+    MeetingQuery,
+    WhatIfQuery,
     AuditQuery,
 ):
     pass
@@ -81,6 +87,7 @@ class Mutation(
     ReportMutation,
     ReviewMutation,
     OpsgMutation,
+    MeetingMutation,
 ):
     pass
 
@@ -102,20 +109,25 @@ def build_schema(
     cost_budget: int = DEFAULT_BUDGET,
     heavy_wait_s: float = 2.0,
     compiled_reads: bool = True,
+    documents: str = "any",
+    shipped_documents: Mapping[str, str] | None = None,
 ) -> strawberry.Schema:
     """The schema; `introspection=False` (production) refuses `__schema` and `__type` while validating (`__typename`
     stays: it names a type, it does not describe the schema). `cost_budget` bounds each operation's estimated cost
-    (schema/cost.py); an operation above a quarter of it waits up to `heavy_wait_s` for the heavy lane."""
+    (schema/cost.py); an operation above a quarter of it waits up to `heavy_wait_s` for the heavy lane.
+    `documents="trusted"` runs only registered documents (schema/persisted.py) and `shipped_documents`."""
     limits = CostLimits(budget=cost_budget, wait_s=heavy_wait_s)
     known = KnownDocuments()
     reads = ReadPath()
     reads.enabled = compiled_reads
+    persisted = DocumentsByHash(documents, shipped=shipped_documents)
     built = SecgovSchema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
         types=[Party, PartyEvent, VotingGroup],
         extensions=[
+            lambda: PersistedDocuments(persisted),  # first: it may supply the document, or refuse the request
             ErrorPolicy,
             OperationName,
             lambda: coded(QueryDepthLimiter(max_depth=max_depth)),
@@ -124,6 +136,7 @@ def build_schema(
             DocumentSize,
             lambda: ParseAndValidateOnce(known),
             lambda: QueryCost(limits),
+            Executed,  # after every check that refuses before execution
             DataVersionFirst,
             lambda: CompiledReads(reads),
             *([] if introspection else [DisableIntrospection]),

@@ -46,8 +46,9 @@ async def add_history(
     to_status: str | None,
     comment: str | None,
     actor: str = SYSTEM,
+    meeting_id: int | None = None,
 ) -> None:
-    """One entry of an exception's append-only trail."""
+    """One entry of an exception's append-only trail; `meeting_id`: the meeting it was discussed at."""
     await execute(
         conn,
         "exceptions.history_add",
@@ -57,6 +58,7 @@ async def add_history(
         from_status=from_status,
         to_status=to_status,
         comment=comment,
+        meeting_id=meeting_id,
     )
 
 
@@ -168,6 +170,7 @@ def _entry(
         "from_status": from_status,
         "to_status": to_status,
         "comment": comment,
+        "meeting_id": None,
     }
 
 

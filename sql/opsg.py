@@ -4,11 +4,12 @@ observations OPSG records per report and period."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from domain.opsg.model import (
     ExceptionNote,
+    FollowUpNote,
     Meeting,
     MonthInput,
     Observation,
@@ -18,6 +19,7 @@ from domain.opsg.model import (
 )
 from domain.opsg.words import month_end
 from domain.periods import check_period, month_start
+from domain.viewer import Viewer
 from sql import catalogue
 from sql.db import Conn
 from sql.errors import InvalidInput
@@ -105,15 +107,16 @@ async def calendar(conn: Conn, *, month: str, as_at: datetime | None = None) -> 
     return from_records(DueRow, await fetch(conn, "opsg.calendar", month=check_month(month), as_at=as_at))
 
 
-async def table(conn: Conn, *, month: str) -> list[ReportRow]:
+async def table(conn: Conn, *, month: str, viewer: Viewer) -> list[ReportRow]:
     """The OPSG table's rows for the month, judged as at the earlier of now and the month's end."""
-    return [_table_row(r) for r in await fetch(conn, "opsg.table", month=check_month(month))]
+    return [_table_row(r) for r in await fetch(conn, "opsg.table", month=check_month(month), **viewer.sql_args())]
 
 
-async def month_input(conn: Conn, *, month: str) -> MonthInput:
-    """Everything the month's table is written from: its rows and the month's OPSG meeting."""
+async def month_input(conn: Conn, *, month: str, viewer: Viewer) -> MonthInput:
+    """Everything the month's table is written from: its rows, the month's OPSG meeting (the one at which the table
+    was recorded, when there is one the viewer may see) and the follow-ups it carries, as the viewer may see them."""
     month = check_month(month)
-    records = await fetch(conn, "opsg.table", month=month)
+    records = await fetch(conn, "opsg.table", month=month, **viewer.sql_args())
     rows = tuple(_table_row(r) for r in records)
     first = records[0] if records else None
     meeting = None
@@ -124,8 +127,32 @@ async def month_input(conn: Conn, *, month: str) -> MonthInput:
     elif first is None:  # an empty catalogue: no rows to carry the meeting
         found = await fetchrow(conn, "opsg.meeting", month=month)
         meeting = Meeting(id=found["id"], reference=found["reference"], held_on=found["held_on"]) if found else None
+    carried: tuple[FollowUpNote, ...] = ()
+    if first is not None:
+        if first["recorded_meeting_id"] is not None:
+            meeting = Meeting(
+                id=first["recorded_meeting_id"],
+                reference=first["recorded_meeting_reference"],
+                held_on=first["recorded_meeting_held_on"],
+            )
+        carried = tuple(_follow_up(f) for f in first["follow_ups"])
     as_at = rows[0].as_at if rows else min(datetime.now(UTC), month_end(month))
-    return MonthInput(month=month, as_at=as_at, rows=rows, meeting=meeting)
+    return MonthInput(month=month, as_at=as_at, rows=rows, meeting=meeting, follow_ups=carried)
+
+
+def _follow_up(f: dict[str, Any]) -> FollowUpNote:
+    """A follow-up as the table's statement gives it (JSON: dates as ISO text)."""
+    return FollowUpNote(
+        id=f["id"],
+        reference=f["reference"],
+        text=f["text"],
+        owner=f["owner"],
+        due_on=date.fromisoformat(f["due_on"]) if f["due_on"] else None,
+        report_type=f["report_type"],
+        period=f["period"],
+        closed_at=datetime.fromisoformat(f["closed_at"]) if f["closed_at"] else None,
+        closing_comment=f["closing_comment"],
+    )
 
 
 def _observation(record: Any) -> Observation:

@@ -13,7 +13,8 @@ from sql.ids import sql_global_id
 _HIGHLIGHT_FILTERS = {"body_code": "text", "from_date": "date", "to_date": "date", "text_contains": "text"}
 
 
-def _viewer(args: Mapping[str, Any], p: Params) -> dict[str, str]:
+def viewer_args(args: Mapping[str, Any], p: Params) -> dict[str, str]:
+    """The viewer's role and bodies, as the statements' classification filters take them."""
     viewer = args["viewer"]
     return {"viewer_role": p(viewer["viewer_role"], "text"), "viewer_bodies": p(viewer["viewer_bodies"], "text[]")}
 
@@ -30,14 +31,14 @@ def _highlights(a: str, args: Mapping[str, Any], p: Params) -> str:
         after_id=p(after[1], "bigint"),
         before_date=p(before[0], "date"),
         before_id=p(before[1], "bigint"),
-        **_viewer(args, p),
+        **viewer_args(args, p),
     )
 
 
 def _highlight_count(a: str, args: Mapping[str, Any], p: Params) -> str:
     f = args["filter"]
     values = {k: p(f[k], cast) for k, cast in _HIGHLIGHT_FILTERS.items()}
-    return statement("highlights.count", **values, **_viewer(args, p))
+    return statement("highlights.count", **values, **viewer_args(args, p))
 
 
 def _actions(a: str, args: Mapping[str, Any], p: Params) -> str:
@@ -50,18 +51,18 @@ def _actions(a: str, args: Mapping[str, Any], p: Params) -> str:
         status=p(f["status"], "text"),
         after_reference=p(args["after"], "text"),
         before_reference=p(args["before"], "text"),
-        **_viewer(args, p),
+        **viewer_args(args, p),
     )
 
 
 def _action_count(a: str, args: Mapping[str, Any], p: Params) -> str:
     f = args["filter"]
     values = {"meeting_id": p(f["meeting_id"], "bigint"), "status": p(f["status"], "text")}
-    return statement("actions.count", **values, **_viewer(args, p))
+    return statement("actions.count", **values, **viewer_args(args, p))
 
 
 def _meeting(a: str, args: Mapping[str, Any], p: Params) -> str:
-    return statement("meetings.by_ids", ids=f"ARRAY[{a}.meeting_id]", **_viewer(args, p))
+    return statement("meetings.by_ids", ids=f"ARRAY[{a}.meeting_id]", **viewer_args(args, p))
 
 
 def body_of(a: str, args: Mapping[str, Any], p: Params) -> str:

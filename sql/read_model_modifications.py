@@ -56,6 +56,7 @@ TYPES: list[TypeMap] = [
     TypeMap(
         "ModificationEvent",
         {
+            "id": sql_global_id("ModificationEvent", "{a}.id"),
             "kind": "{a}.kind",
             "occurredOn": "{a}.occurred_on",
             "note": "{a}.note",

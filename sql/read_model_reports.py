@@ -9,6 +9,7 @@ from typing import Any
 
 from sql.compiled import Many, One, Page, Params, TypeMap, paged, statement
 from sql.ids import sql_datetime, sql_global_id
+from sql.read_model_governance import viewer_args
 
 _FILTERS = ("status", "severity", "report_type", "period", "rule_code")
 
@@ -42,7 +43,10 @@ def _one(name: str, column: str) -> Any:
 
 
 def _history(a: str, args: Mapping[str, Any], p: Params) -> str:
-    return statement("exceptions.history_of", ids=f"ARRAY[{a}.id]")
+    """The exception's history, but the entries made at a meeting the viewer may not see."""
+    rows = statement("exceptions.history_of", ids=f"ARRAY[{a}.id]")
+    seen = statement("meetings.by_ids", ids="ARRAY[h.meeting_id]", **viewer_args(args, p))
+    return f"SELECT h.* FROM ({rows}) h WHERE h.meeting_id IS NULL OR EXISTS (SELECT 1 FROM ({seen}) m)"
 
 
 def _submissions(a: str, args: Mapping[str, Any], p: Params) -> str:
@@ -110,6 +114,7 @@ TYPES: list[TypeMap] = [
     TypeMap(
         "HistoryEntry",
         {
+            "id": sql_global_id("HistoryEntry", "{a}.id"),
             "at": sql_datetime("{a}.at"),
             "actor": "{a}.actor",
             "action": "{a}.action",
@@ -154,6 +159,7 @@ TYPES: list[TypeMap] = [
     TypeMap(
         "Finding",
         {
+            "id": sql_global_id("Finding", "{a}.id"),
             "ruleCode": "{a}.rule_code",
             "severity": "{a}.severity",
             "subject": "{a}.subject",
@@ -166,6 +172,7 @@ TYPES: list[TypeMap] = [
     TypeMap(
         "ValidationRun",
         {
+            "id": sql_global_id("ValidationRun", "{a}.id"),
             "startedAt": sql_datetime("{a}.started_at"),
             "finishedAt": sql_datetime("{a}.finished_at"),
             "catalogueVersion": "{a}.catalogue_version",

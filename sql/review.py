@@ -57,5 +57,6 @@ async def review(
         to_status=to,
         comment=text,
         actor=actor,
+        meeting_id=meeting_id,
     )
     return (await exceptions.by_ids(conn, ids=[exception_id]))[0]

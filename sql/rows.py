@@ -265,3 +265,4 @@ class HistoryRow:
     from_status: str | None
     to_status: str | None
     comment: str | None
+    meeting_id: int | None = None  # the meeting it was discussed at

@@ -258,7 +258,7 @@ def _tail(path: Path, size: int = 8192) -> str:
 # --- the child -------------------------------------------------------------------------------------------------
 
 
-def _limit_cpu(seconds: int) -> None:
+def limit_cpu(seconds: int) -> None:
     """This file's processor time on top of what the child has used so far (the limit counts since it started)."""
     used = resource.getrusage(resource.RUSAGE_SELF)
     spent = math.ceil(used.ru_utime + used.ru_stime)
@@ -284,7 +284,7 @@ def serve() -> None:
     out.flush()
     for line in sys.stdin.buffer:
         request = json.loads(line)
-        _limit_cpu(int(request["cpu_seconds"]))
+        limit_cpu(int(request["cpu_seconds"]))
         try:
             data = Path(request["input"]).read_bytes()
             frame = parse(data, max_columns=int(request["max_columns"]))

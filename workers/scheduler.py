@@ -1,4 +1,5 @@
-"""The scheduler's periodic jobs (APScheduler): re-ring the bell for stuck submissions, raise missing reports.
+"""The scheduler's periodic jobs (APScheduler): re-ring the bell for stuck submissions, raise missing reports and
+overdue follow-ups.
 
 Several schedulers may run; each job takes a PostgreSQL advisory lock so only one acts at a time.
 """
@@ -15,6 +16,7 @@ import dramatiq
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from domain.settings import Settings
+from services.meeting import flag_overdue
 from sql import db, submissions
 from sql.db import Pool
 from sql.loader import fetchval
@@ -70,6 +72,7 @@ async def main(settings: Settings) -> None:
         (7_301_101, max(5, min(30, older // 2 or 5)), requeue_job(broker, older, settings.queue))
     ]
     jobs.append((7_301_102, 60, missing_job(settings.missing_lookback_days, broker, settings)))
+    jobs.append((OVERDUE_LOCK, 60, overdue_job))
     scheduler = AsyncIOScheduler()
     for key, every, job in jobs:
         scheduler.add_job(
@@ -105,6 +108,18 @@ def missing_job(lookback_days: int, broker: dramatiq.Broker | None = None, setti
         return flagged
 
     return missing
+
+
+# The advisory lock of the overdue follow-ups job: one scheduler flags them at a time.
+OVERDUE_LOCK = 7_301_103
+
+
+async def overdue_job(pool: Pool) -> list[int]:
+    """Raise each open follow-up past its due date to the Operations Group, once."""
+    flagged = await flag_overdue(pool, now=datetime.now(UTC))
+    if flagged:
+        log.info("raised %d overdue follow-up(s)", len(flagged))
+    return flagged
 
 
 def run(settings: Settings) -> None:

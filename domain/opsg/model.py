@@ -113,6 +113,21 @@ class Meeting:
 
 
 @dataclass(frozen=True, slots=True)
+class FollowUpNote:
+    """A follow-up an OPSG meeting asked for, as a month's table carries it (open at its end, or closed during it)."""
+
+    id: int
+    reference: str
+    text: str
+    owner: str
+    due_on: date | None
+    report_type: str | None
+    period: str | None
+    closed_at: datetime | None = None
+    closing_comment: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class MonthInput:
     """Everything the table of a month is written from."""
 
@@ -120,3 +135,4 @@ class MonthInput:
     as_at: datetime
     rows: tuple[ReportRow, ...]
     meeting: Meeting | None = None
+    follow_ups: tuple[FollowUpNote, ...] = ()

@@ -14,7 +14,9 @@ import io
 import re
 
 from domain.markdown import md, md_cell
-from domain.opsg.table import HEADER, OpsgTable
+from domain.opsg.table import FOLLOW_UP_HEADER, HEADER, OpsgTable
+
+FOLLOW_UPS_TITLE = "Follow-ups"
 
 __all__ = ["RENDERERS", "markdown", "md", "md_cell", "neutralise", "to_csv", "to_docx", "to_html"]
 
@@ -38,6 +40,9 @@ def markdown(table: OpsgTable) -> str:
     for r in table.table_rows:
         cells = (r.report, r.delivery_text, r.content, r.observation_text)
         out.append("| " + " | ".join(md_cell(c) for c in cells) + " |")
+    if table.follow_ups:
+        out += ["", f"### {FOLLOW_UPS_TITLE}", "", "| " + " | ".join(FOLLOW_UP_HEADER) + " |", "|---|---|---|---|---|"]
+        out += ["| " + " | ".join(md_cell(c) for c in f.cells) + " |" for f in table.follow_ups]
     return "\n".join(out) + "\n"
 
 
@@ -53,6 +58,12 @@ def to_csv(table: OpsgTable) -> bytes:
     for r in table.table_rows:
         cells = (r.report, " ".join(r.periods), r.delivery_text, r.content, r.observation_text)
         writer.writerow([neutralise(c) for c in cells])
+    if table.follow_ups:
+        # A second table below a blank line, as a spreadsheet user would lay it out.
+        writer.writerow([])
+        writer.writerow(FOLLOW_UP_HEADER)
+        for f in table.follow_ups:
+            writer.writerow([neutralise(c) for c in f.cells])
     # A BOM, so that Excel reads the en dashes and pound signs as UTF-8.
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
@@ -80,6 +91,14 @@ def to_html(table: OpsgTable) -> bytes:
         for r in table.table_rows
     ]
     head = "".join(f'<th scope="col">{e(h)}</th>' for h in HEADER)
+    follow_ups = ""
+    if table.follow_ups:
+        cells = "".join("<tr>" + "".join(f"<td>{e(c)}</td>" for c in f.cells) + "</tr>\n" for f in table.follow_ups)
+        names = "".join(f'<th scope="col">{e(h)}</th>' for h in FOLLOW_UP_HEADER)
+        follow_ups = (
+            f"<table>\n<caption>{e(FOLLOW_UPS_TITLE)}</caption>\n<thead><tr>{names}</tr></thead>\n"
+            f"<tbody>\n{cells}</tbody>\n</table>\n"
+        )
     page = f"""<!doctype html>
 <html lang="en-GB">
 <head>
@@ -100,7 +119,7 @@ def to_html(table: OpsgTable) -> bytes:
 {chr(10).join(rows)}
 </tbody>
 </table>
-</main>
+{follow_ups}</main>
 </body>
 </html>
 """
@@ -138,6 +157,15 @@ def to_docx(table: OpsgTable) -> bytes:
             cell.text = _docx_text(parts[0])
             for part in parts[1:]:
                 cell.add_paragraph(_docx_text(part))
+    if table.follow_ups:
+        doc.add_heading(FOLLOW_UPS_TITLE, level=2)
+        asked = doc.add_table(rows=1, cols=len(FOLLOW_UP_HEADER))
+        asked.style = "Table Grid"
+        for cell, name in zip(asked.rows[0].cells, FOLLOW_UP_HEADER, strict=True):
+            cell.text = name
+        for f in table.follow_ups:
+            for cell, text in zip(asked.add_row().cells, f.cells, strict=True):
+                cell.text = _docx_text(text)
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()

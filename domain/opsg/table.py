@@ -8,11 +8,12 @@ from datetime import datetime
 from itertools import groupby
 
 from domain.opsg import wording
-from domain.opsg.model import Meeting, MonthInput, ReportRow
-from domain.opsg.words import long_day, month_end, month_name, period_label, periods_label, short_period
+from domain.opsg.model import FollowUpNote, Meeting, MonthInput, ReportRow
+from domain.opsg.words import day, london, long_day, month_end, month_name, period_label, periods_label, short_period
 from domain.periods import LONDON
 
 HEADER = ("Report", "Delivery per SEC", "Content", "Observations")
+FOLLOW_UP_HEADER = ("Follow-up", "Owner", "Due", "Status", "Asked for")
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,12 +41,41 @@ class OpsgTableRow:
 
 
 @dataclass(frozen=True, slots=True)
+class FollowUpLine:
+    """A follow-up as the table prints it: where it stood at the end of the month (or when it was closed in it)."""
+
+    note: FollowUpNote
+    reference: str
+    owner: str
+    due: str
+    status: str  # "Open", "Open (overdue)", or "Closed 05/07/2018: <comment>"
+    asked_for: str  # the text, with the report and period it concerns
+
+    @property
+    def cells(self) -> tuple[str, str, str, str, str]:
+        return (self.reference, self.owner, self.due, self.status, self.asked_for)
+
+
+def follow_up_line(note: FollowUpNote, as_at: datetime) -> FollowUpLine:
+    if note.closed_at is not None and note.closed_at <= as_at:
+        status = f"Closed {day(note.closed_at)}: {note.closing_comment or ''}".rstrip(": ")
+    elif note.due_on is not None and note.due_on < london(as_at).date():
+        status = "Open (overdue)"
+    else:
+        status = "Open"
+    concerns = f" ({note.report_type} {period_label(note.period)})" if note.report_type and note.period else ""
+    due = f"{note.due_on:%d/%m/%Y}" if note.due_on else ""
+    return FollowUpLine(note, note.reference, note.owner, due, status, note.text + concerns)
+
+
+@dataclass(frozen=True, slots=True)
 class OpsgTable:
     month: str
     as_at: datetime
     meeting: Meeting | None
     lines: tuple[OpsgLine, ...]
     table_rows: tuple[OpsgTableRow, ...]
+    follow_ups: tuple[FollowUpLine, ...] = ()
 
     @property
     def title(self) -> str:
@@ -117,4 +147,12 @@ def build(data: MonthInput) -> OpsgTable:
     rows = sorted(data.rows, key=lambda r: (r.table_order, r.report_type, r.period or ""))
     lines = tuple(line(r) for r in rows)
     table_rows = tuple(merged(list(group)) for _, group in groupby(lines, key=lambda ln: ln.row.report_type))
-    return OpsgTable(month=data.month, as_at=data.as_at, meeting=data.meeting, lines=lines, table_rows=table_rows)
+    follow_ups = tuple(follow_up_line(f, data.as_at) for f in data.follow_ups)
+    return OpsgTable(
+        month=data.month,
+        as_at=data.as_at,
+        meeting=data.meeting,
+        lines=lines,
+        table_rows=table_rows,
+        follow_ups=follow_ups,
+    )

@@ -16,7 +16,7 @@ from sql.rows import ModificationEventRow, ModificationRow
 @strawberry.type(
     description="A dated step in a modification's life: a stage change, an assessment, a vote, a decision."
 )
-class ModificationEvent:
+class ModificationEvent(Node):
     kind: str = strawberry.field(
         description="What happened: RAISED, CONVERTED, STAGE_CHANGED, WORKING_GROUP, CONSULTATION, "
         "PRELIMINARY_ASSESSMENT, IMPACT_ASSESSMENT, CHANGE_BOARD_VOTE, PANEL_DECISION, AUTHORITY_DECISION, "
@@ -35,6 +35,7 @@ class ModificationEvent:
     @classmethod
     def from_row(cls, row: ModificationEventRow) -> ModificationEvent:
         return cls(
+            id=global_id("ModificationEvent", row.id),
             kind=row.kind,
             occurred_on=row.occurred_on,
             note=row.note,

@@ -173,6 +173,7 @@ ARGUMENTS: dict[tuple[str, str], Prepare] = {
     ("Query", "actions"): _actions,
     ("Highlight", "meeting"): _seen_by,
     ("Action", "meeting"): _seen_by,
+    ("ReportException", "history"): _seen_by,
     ("Party", "events"): _events,
     ("PartyEvent", "party"): lambda args, asking: {"today": asking.today},
     ("MembershipMonth", "votingGroupsByCategory"): lambda args, asking: {"categories": list(COUNTED)},

@@ -11,7 +11,7 @@ from domain.errors import Refusal
 from domain.register import CheckedFile, RowError
 from domain.roles import STAFF
 from schema.context import Info
-from schema.errors import user_error
+from schema.errors import ErrorCode, user_error
 from schema.mutation import refusal
 from schema.reports.mutations import read_upload
 from sql import register
@@ -20,7 +20,9 @@ from sql.register import ImportOutcome
 
 @strawberry.type(description="Why a register load was refused: the file, row and column at fault.")
 class RegisterImportError:
-    code: str = strawberry.field(description="INVALID_INPUT for a refused row or file; otherwise as other payloads.")
+    code: ErrorCode = strawberry.field(
+        description="INVALID_INPUT for a refused row or file; otherwise as other payloads."
+    )
     message: str = strawberry.field(description="What is wrong and where, in words for a person.")
     field: str | None = strawberry.field(default=None, description="The argument at fault: file or openingBalance.")
     row: int | None = strawberry.field(default=None, description="The 1-based data row (header excluded).")
@@ -42,7 +44,9 @@ class _Refused(Exception):
 
 def _errors(found: list[RowError], argument: str) -> list[RegisterImportError]:
     return [
-        RegisterImportError(code="INVALID_INPUT", message=e.message, field=argument, row=e.row or None, column=e.column)
+        RegisterImportError(
+            code=ErrorCode.INVALID_INPUT, message=e.message, field=argument, row=e.row or None, column=e.column
+        )
         for e in found
     ]
 

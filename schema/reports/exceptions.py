@@ -50,26 +50,40 @@ class ReviewOption:
 
 
 @strawberry.type(description="One change to an exception: who, when, what, from which status to which, and why.")
-class HistoryEntry:
+class HistoryEntry(Node):
     at: datetime = strawberry.field(description="When.")
     actor: str = strawberry.field(description="Who: a key's name, or system.")
     action: str = strawberry.field(
-        description="A review action, or FLAGGED, RAISED_AGAIN, SYSTEM_RESOLVED or SYSTEM_REOPENED."
+        description="A review action, NOTED (discussed at a meeting, left as it was), or FLAGGED, RAISED_AGAIN, "
+        "SYSTEM_RESOLVED or SYSTEM_REOPENED."
     )
     from_status: ExceptionStatus | None = strawberry.field(description="The status before; null for FLAGGED.")
     to_status: ExceptionStatus | None = strawberry.field(description="The status after.")
     comment: str | None = strawberry.field(description="The comment given, or the system's reason.")
+    meeting_id: strawberry.Private[int | None] = None
 
     @classmethod
     def from_row(cls, r: HistoryRow) -> HistoryEntry:
         return cls(
+            id=global_id("HistoryEntry", r.id),
             at=r.at,
             actor=r.actor,
             action=r.action,
             from_status=ExceptionStatus(r.from_status) if r.from_status else None,
             to_status=ExceptionStatus(r.to_status) if r.to_status else None,
             comment=r.comment,
+            meeting_id=r.meeting_id,
         )
+
+    @strawberry.field(
+        description="The meeting at which it was discussed, when the caller may see that meeting (by its "
+        "classification); null otherwise."
+    )
+    async def meeting(self, info: Info) -> Meeting | None:
+        if self.meeting_id is None:
+            return None
+        row = await info.context.loaders.meeting.load(self.meeting_id)
+        return Meeting.from_row(row) if row else None
 
 
 @strawberry.type(
@@ -142,9 +156,15 @@ class ReportException(Node):
             if review.allowed(role, status, a)
         ]
 
-    @strawberry.field(description="Every change, oldest first; never edited or deleted.")
+    @strawberry.field(
+        description="Every change, oldest first; never edited or deleted. An entry made at a meeting the caller may "
+        "not see (by its classification) is left out, as the meeting is."
+    )
     async def history(self, info: Info) -> list[HistoryEntry]:
-        return [HistoryEntry.from_row(h) for h in await info.context.loaders.history.load(self.row.id)]
+        entries = await info.context.loaders.history.load(self.row.id)
+        named = sorted({h.meeting_id for h in entries if h.meeting_id is not None})
+        seen = {m for m, row in zip(named, await info.context.loaders.meeting.load_many(named), strict=True) if row}
+        return [HistoryEntry.from_row(h) for h in entries if h.meeting_id is None or h.meeting_id in seen]
 
 
 @strawberry.input(description="Narrows a list of exceptions; every field given must match.")

@@ -11,24 +11,24 @@ from typing import Annotated
 import strawberry
 from graphql import GraphQLError
 
+from domain.meeting import check_observation
 from domain.opsg import render
 from domain.opsg.model import Observation, ReportRow
 from domain.opsg.table import OpsgLine, OpsgTable, OpsgTableRow, build
 from domain.roles import OBSERVATION_WRITERS, OPSG_READERS
+from domain.viewer import Viewer
 from schema.context import Info
 from schema.errors import UserError, bad_user_input, unauthenticated
 from schema.governance.types import Meeting
 from schema.mutation import run
 from schema.relay import Node, global_id, parse_global_id
 from schema.reports import READERS
+from schema.reports.meeting import FollowUp
 from schema.reports.types import Delivery, ReportException, ReportSubmission
-from sql import opsg
+from sql import followups, opsg
 from sql.db import Conn
-from sql.errors import InvalidInput, Refusal
+from sql.errors import Refusal
 from sql.opsg import DueRow
-
-# An observation is a few sentences for the Panel's pack, not a document.
-MAX_OBSERVATION_CHARS = 4000
 
 
 @strawberry.type(description="A report and period whose deadline falls in the month.")
@@ -169,13 +169,17 @@ class OpsgTableRowType:
 class OpsgReport:
     month: str = strawberry.field(description="The month, YYYY-MM.")
     as_at: datetime = strawberry.field(description="When delivery was judged: the earlier of now and the month's end.")
-    heading: str = strawberry.field(description="The sentence above the table; it names the month's OPSG meeting.")
+    heading: str = strawberry.field(
+        description="The sentence above the table; it names the meeting at which the table was recorded (or the "
+        "month's OPSG meeting), when the caller may see it."
+    )
     rows: list[OpsgRow] = strawberry.field(description="One per report and period.")
     table_rows: list[OpsgTableRowType] = strawberry.field(
         description="The table as printed: one per report type, periods merged."
     )
     markdown: str = strawberry.field(description="The printed table in Markdown; everything typed is escaped.")
     meeting_id: strawberry.Private[int | None]
+    follow_up_ids: strawberry.Private[list[int]]
 
     @classmethod
     def from_table(cls, t: OpsgTable) -> OpsgReport:
@@ -187,7 +191,19 @@ class OpsgReport:
             table_rows=[OpsgTableRowType.from_model(r) for r in t.table_rows],
             markdown=render.markdown(t),
             meeting_id=t.meeting.id if t.meeting else None,
+            follow_up_ids=[f.note.id for f in t.follow_ups],
         )
+
+    @strawberry.field(
+        description="The OPSG follow-ups the table carries: those still open at the month's end and those closed "
+        "during it (with their closing comment), as the caller may see them; soonest due first."
+    )
+    async def follow_ups(self, info: Info) -> list[FollowUp]:
+        if not self.follow_up_ids:
+            return []
+        async with info.context.connection() as conn:
+            rows = {r.id: r for r in await followups.by_ids(conn, ids=self.follow_up_ids, viewer=info.context.viewer)}
+        return [FollowUp.from_row(rows[i]) for i in self.follow_up_ids if i in rows]
 
     @strawberry.field(description="The OPSG meeting of the month, if any.")
     async def meeting(self, info: Info) -> Meeting | None:
@@ -197,9 +213,9 @@ class OpsgReport:
         return Meeting.from_row(row) if row else None
 
 
-async def table_of(conn: Conn, month: str) -> OpsgTable:
-    """The OPSG table of a month (InvalidInput for a bad month)."""
-    return build(await opsg.month_input(conn, month=month))
+async def table_of(conn: Conn, month: str, viewer: Viewer) -> OpsgTable:
+    """The OPSG table of a month as the viewer may see it (InvalidInput for a bad month)."""
+    return build(await opsg.month_input(conn, month=month, viewer=viewer))
 
 
 def _aware(instant: datetime | None) -> datetime | None:
@@ -258,7 +274,7 @@ class OpsgQuery:
             raise GraphQLError(f"the {role} role may not read the OPSG table", extensions={"code": "FORBIDDEN"})
         try:
             async with info.context.connection() as conn:
-                table = await table_of(conn, month)
+                table = await table_of(conn, month, info.context.viewer)
         except Refusal as e:
             raise bad_user_input(e.message) from e
         return OpsgReport.from_table(table)
@@ -281,11 +297,7 @@ class OpsgMutation:
         actor = info.context.viewer.name
 
         async def record(conn: Conn) -> Observation:
-            if len(input.text) > MAX_OBSERVATION_CHARS:
-                raise InvalidInput(
-                    f"the text has {len(input.text):,} characters; at most {MAX_OBSERVATION_CHARS:,} are kept",
-                    field="text",
-                )
+            check_observation(input.text, "text")
             return await opsg.record_observation(
                 conn, report_type=input.report_type.strip(), period=input.period, text=input.text, actor=actor
             )

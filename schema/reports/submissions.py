@@ -63,7 +63,7 @@ class Delivery(Enum):
 
 
 @strawberry.type(description="One thing validation found in a file: a rule, what it concerns, the numbers behind it.")
-class Finding:
+class Finding(Node):
     rule_code: str = strawberry.field(
         description="The rule: SCHEMA, DUPLICATE_SUBJECT, TOTAL_MISMATCH, VARIANCE_ABOVE_TOLERANCE, BELOW_TARGET, "
         "LATE_DELIVERY, ..."
@@ -85,6 +85,7 @@ class Finding:
     @classmethod
     def from_row(cls, r: FindingRow) -> Finding:
         return cls(
+            id=global_id("Finding", r.id),
             rule_code=r.rule_code,
             severity=Severity(r.severity),
             subject=r.subject,
@@ -96,7 +97,7 @@ class Finding:
 
 
 @strawberry.type(description="One validation of a submission.")
-class ValidationRun:
+class ValidationRun(Node):
     started_at: datetime = strawberry.field(description="When the run started.")
     finished_at: datetime = strawberry.field(description="When it finished.")
     catalogue_version: int = strawberry.field(description="The report type's catalogue version it applied.")
@@ -107,6 +108,7 @@ class ValidationRun:
     @classmethod
     def from_row(cls, r: RunRow) -> ValidationRun:
         return cls(
+            id=global_id("ValidationRun", r.id),
             started_at=r.started_at,
             finished_at=r.finished_at,
             catalogue_version=r.catalogue_version,

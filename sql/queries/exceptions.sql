@@ -30,14 +30,14 @@ WHERE id = :id AND version = :version
 RETURNING version;
 
 -- name: history_add
-INSERT INTO exception_history (exception_id, actor, action, from_status, to_status, comment)
-VALUES (:exception_id, :actor, :action, :from_status, :to_status, :comment);
+INSERT INTO exception_history (exception_id, actor, action, from_status, to_status, comment, meeting_id)
+VALUES (:exception_id, :actor, :action, :from_status, :to_status, :comment, :meeting_id);
 
 -- name: history_has
 SELECT EXISTS (SELECT 1 FROM exception_history WHERE exception_id = :exception_id AND comment = :comment);
 
 -- name: history_of
-SELECT id, exception_id, at, actor, action, from_status, to_status, comment
+SELECT id, exception_id, at, actor, action, from_status, to_status, comment, meeting_id
 FROM exception_history WHERE exception_id = ANY(:ids::bigint[]) ORDER BY exception_id, id;
 
 -- name: by_ids

@@ -32,7 +32,9 @@ ORDER BY c.due_at, c.report_type_id, c.period;
 -- due rule and no row otherwise. Delivery as at the earlier of now and the end of the month; the figures from
 -- the parsed rows of the submission that counts (the newest one not REJECTED, received by then); the exceptions of
 -- the report and period (the first 20, most severe first) with the latest review comment of each; and the
--- observation OPSG recorded for the report and period. Every row also names the month's first OPSG meeting.
+-- observation OPSG recorded for the report and period. Every row also names the month's first OPSG meeting, the
+-- meeting at which the table was recorded and the follow-ups it carries, as the viewer (:viewer_role,
+-- :viewer_bodies) may see them.
 WITH win AS (
     SELECT first_day,
            first_day::timestamp AT TIME ZONE 'Europe/London' AS starts,
@@ -66,6 +68,24 @@ WITH win AS (
     UNION ALL
     SELECT t.id, NULL FROM report_types t
     WHERE t.due_working_days IS NOT NULL AND NOT EXISTS (SELECT 1 FROM owed o WHERE o.report_type_id = t.id)
+), recorded AS (
+    -- The meeting at which the month's table was recorded, when the viewer may see it.
+    SELECT m.id, m.reference, m.held_on
+    FROM opsg_meeting_outcomes oc JOIN meetings m ON m.id = oc.meeting_id JOIN bodies b ON b.id = m.body_id
+    WHERE oc.month = :month AND can_see(m.classification, b.code, :viewer_role, :viewer_bodies)
+), carried AS (
+    -- The OPSG follow-ups the table carries: from meetings held by the month's end, open at that end or closed
+    -- during the month, as the viewer may see them; soonest due first.
+    SELECT coalesce(jsonb_agg(jsonb_build_object(
+               'id', a.id, 'reference', a.reference, 'text', a.text, 'owner', coalesce(a.owner, ''),
+               'due_on', a.due_on, 'report_type', rt.code, 'period', a.period, 'closed_at', a.closed_at,
+               'closing_comment', a.closing_comment) ORDER BY a.due_on, a.id), '[]'::jsonb) AS follow_ups
+    FROM actions a JOIN meetings m ON m.id = a.meeting_id JOIN bodies b ON b.id = m.body_id
+    LEFT JOIN report_types rt ON rt.id = a.report_type_id
+    CROSS JOIN win
+    WHERE a.follow_up AND b.code = 'OPSG' AND m.held_on < (win.first_day + interval '1 month')::date
+      AND (a.closed_at IS NULL OR a.closed_at >= win.starts)
+      AND can_see(a.classification, b.code, :viewer_role, :viewer_bodies)
 )
 SELECT t.id AS report_type_id, t.code AS report_type, t.name AS report_name, t.sec_clause, t.cadence,
        t.due_working_days, t.tbc, t.tolerance_lower_pct::float8 AS tolerance_lower_pct,
@@ -95,10 +115,14 @@ SELECT t.id AS report_type_id, t.code AS report_type, t.name AS report_name, t.s
        coalesce(ex.exception_count, 0) AS exception_count, coalesce(ex.exceptions, '[]'::jsonb) AS exceptions,
        o.id AS observation_id, o.text AS observation_text, o.recorded_by AS observation_by,
        o.recorded_at AS observation_at,
-       win.meeting_id, win.meeting_reference, win.meeting_held_on
+       win.meeting_id, win.meeting_reference, win.meeting_held_on,
+       rec.id AS recorded_meeting_id, rec.reference AS recorded_meeting_reference,
+       rec.held_on AS recorded_meeting_held_on, carried.follow_ups
 FROM keyed k
 JOIN report_types t ON t.id = k.report_type_id
 CROSS JOIN win
+CROSS JOIN carried
+LEFT JOIN recorded rec ON true
 LEFT JOIN LATERAL (
     SELECT min(s.received_at) AS first_received_at FROM submissions s
     WHERE s.report_type_id = t.id AND s.period = k.period AND s.status <> 'REJECTED' AND s.received_at <= win.as_at
@@ -174,6 +198,10 @@ LEFT JOIN LATERAL (
         LEFT JOIN LATERAL (
             SELECT eh.comment, eh.actor, eh.at FROM exception_history eh
             WHERE eh.exception_id = e.id AND eh.action <> 'FLAGGED' AND coalesce(btrim(eh.comment), '') <> ''
+              -- A comment made at a meeting the viewer may not see is not theirs to read.
+              AND (eh.meeting_id IS NULL OR EXISTS (
+                  SELECT 1 FROM meetings hm JOIN bodies hb ON hb.id = hm.body_id
+                  WHERE hm.id = eh.meeting_id AND can_see(hm.classification, hb.code, :viewer_role, :viewer_bodies)))
             ORDER BY eh.id DESC LIMIT 1
         ) AS h ON true
         WHERE e.report_type_id = t.id AND e.period = k.period

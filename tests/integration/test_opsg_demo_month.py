@@ -72,7 +72,7 @@ async def demo(pool):
     async with pool.acquire() as conn:
         await demo_data.load(conn)
     counts = await demo_reports.load(pool)
-    assert counts == {"dcc_reports": 5, "observations": 4}
+    assert counts == {"dcc_reports": 5, "observations": 4, "follow_ups": 1}
 
 
 async def test_june_2018_is_the_papers_table(demo, gql, api_keys):
@@ -151,10 +151,12 @@ async def test_markdown_cannot_be_turned_into_markup(demo, gql, api_keys):
     html = MarkdownIt("commonmark").enable("table").render(md)
     assert "<a " not in html and "<em>" not in html and "<strong>" not in html and "<img" not in html
     assert "<script" not in html and "<b>" not in html and "<code>" not in html
-    assert re.findall(r"<h\d", html) == ["<h2"]  # the title only
-    # Still one table of 8 rows of 4 cells: no cell was broken.
-    assert html.count("<tr>") == 1 + 7
-    assert all(row.count("<td>") == 4 for row in html.split("<tr>")[2:])
+    assert re.findall(r"<h\d", html) == ["<h2", "<h3"]  # the title and the follow-ups' only
+    # Still one table of 8 rows of 4 cells (no cell was broken), then the follow-ups' table of 2 rows of 5 cells.
+    reports, follow_ups = html.split("<h3")
+    assert reports.count("<tr>") == 1 + 7 and follow_ups.count("<tr>") == 1 + 1
+    assert all(row.count("<td>") == 4 for row in reports.split("<tr>")[2:])
+    assert all(row.count("<td>") == 5 for row in follow_ups.split("<tr>")[2:])
     assert "[x](https:\u2060//example.invalid)" in html  # shown as typed (a word joiner stops bare-link detection)
 
 
@@ -232,7 +234,9 @@ async def test_every_download_carries_the_observations(demo, client, api_keys):
     capacity = "Despite being outside tolerance, DCC has sufficient capacity to manage."
     sheet = await client.get("/api/v1/opsg-report/2018-06.csv", headers=auth)
     rows = list(csv.reader(io.StringIO(sheet.content.decode("utf-8-sig"))))
-    assert [r[4] for r in rows[1:]] == [p[3] for p in PAPER]
+    gap = rows.index([])  # the reports' table, a blank line, then the follow-ups' table
+    assert [r[4] for r in rows[1:gap]] == [p[3] for p in PAPER]
+    assert rows[gap + 1][0] == "Follow-up" and rows[gap + 2][:2] == ["OPSG_2606_2018/01", "DCC"]
     page = await client.get("/api/v1/opsg-report/2018-06.html", headers=auth)
     assert html.escape(capacity) in page.text and "at their meeting on 26th June 2018" in page.text
     word = Document(io.BytesIO((await client.get("/api/v1/opsg-report/2018-06.docx", headers=auth)).content))

@@ -133,3 +133,22 @@ async def test_findings_are_paged_backward_by_the_compiled_path(register, gql, a
     assert [e["node"]["row"] for e in findings["edges"]] == [9, 10, 11, 12]
     assert findings["edges"][0]["node"]["details"] == {"actual": 13.5}
     assert compiled == [True]
+
+
+async def test_history_made_at_a_meeting_shows_only_to_whom_may_see_the_meeting(register, gql, api_keys, monkeypatch):
+    compiled: list[bool] = []
+    spy = spying(compiled)
+    monkeypatch.setattr(ReadPath, "statements", spy)
+    query = "{ exceptions(first: 100) { edges { node { history { id comment } } } } }"
+    counts = {}
+    for role, bodies in [("dcc", ()), ("opsg", ("OPSG",)), ("admin", ())]:
+        key = await api_keys.get(role, bodies=bodies)
+        answer = await gql(query, key=key)
+        entries = [h for e in answer["data"]["exceptions"]["edges"] for h in e["node"]["history"]]
+        counts[role] = sum(h["comment"] == "at the meeting" for h in entries)
+        monkeypatch.setattr(ReadPath, "statements", lambda *args: None)
+        assert (await gql(query, key=key)) == answer  # as normal execution answers
+        monkeypatch.setattr(ReadPath, "statements", spy)
+    # Twelve meetings (three bodies, four classifications), five exceptions each: dcc sees White and Green.
+    assert counts == {"dcc": 30, "opsg": 40, "admin": 60}  # OPSG also sees its own Amber and Red meetings
+    assert compiled == [True, True, True]

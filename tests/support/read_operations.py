@@ -38,6 +38,13 @@ async def committee_business(conn: Any) -> None:
                 classification=("WHITE", "GREEN", "AMBER", "RED")[(i + 1) % 4],
                 published_on=date(2024, 2, n % 5 + 1),
             )
+            # A comment made at the meeting on the first exceptions: shown only to whom may see the meeting.
+            await conn.execute(
+                "INSERT INTO exception_history (exception_id, actor, action, from_status, to_status, comment, "
+                "meeting_id) SELECT id, 'opsg', 'COMMENT', status, status, 'at the meeting', $1 "
+                "FROM report_exceptions ORDER BY id LIMIT 5",
+                meeting,
+            )
             await governance.create_action(
                 conn,
                 reference=f"{code}{n}/01",
@@ -204,13 +211,13 @@ SHAPES = {
     "ReportExceptionEdge": ["cursor", "node", "__typename"],
     "ReportException": ["id", "ruleCode", "severity", "status", "subject", "message", "secClause", "details"]
     + ["period", "firstFlaggedAt", "lastRaisedAt", "reportType", "submission", "history", "__typename"],
-    "HistoryEntry": ["at", "actor", "action", "fromStatus", "toStatus", "comment", "__typename"],
+    "HistoryEntry": ["id", "at", "actor", "action", "fromStatus", "toStatus", "comment", "__typename"],
     "ReportType": ["id", "code", "name", "secClause", "cadence", "dueWorkingDays", "obligationFrom", "version"],
     "ModificationConnection": ["totalCount", "pageInfo", "edges", "__typename"],
     "ModificationEdge": ["cursor", "node", "__typename"],
     "Modification": ["id", "reference", "formerReferences", "title", "path", "stage", "proposer", "raisedOn"]
     + ["workingGroup", "release", "implementedOn", "partiesImpacted", "secSections", "events", "__typename"],
-    "ModificationEvent": ["kind", "occurredOn", "note", "stage", "outcome", "body", "__typename"],
+    "ModificationEvent": ["id", "kind", "occurredOn", "note", "stage", "outcome", "body", "__typename"],
     "Body": ["id", "code", "name", "__typename"],
     "HighlightConnection": ["totalCount", "pageInfo", "edges", "__typename"],
     "HighlightEdge": ["cursor", "node", "__typename"],
@@ -226,8 +233,8 @@ SHAPES = {
     "ReportSubmissionEdge": ["cursor", "node", "__typename"],
     "FindingConnection": ["totalCount", "pageInfo", "edges", "__typename"],
     "FindingEdge": ["cursor", "node", "__typename"],
-    "Finding": ["ruleCode", "severity", "subject", "message", "secClause", "details", "row", "__typename"],
-    "ValidationRun": ["startedAt", "finishedAt", "catalogueVersion", "outcome", "attempt", "findingCount"],
+    "Finding": ["id", "ruleCode", "severity", "subject", "message", "secClause", "details", "row", "__typename"],
+    "ValidationRun": ["id", "startedAt", "finishedAt", "catalogueVersion", "outcome", "attempt", "findingCount"],
 }
 LINKS = {
     ("PartyConnection", "pageInfo"): "PageInfo",

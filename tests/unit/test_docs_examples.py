@@ -1,4 +1,6 @@
-"""Every GraphQL example in the README and docs/ is valid against the schema, so the docs keep up with it."""
+"""Every GraphQL example in the README and docs/ is one named operation, valid against the schema, so each can be
+pasted into GraphiQL or a client as it is; and the codegen configuration the front-end guide shows is the one the
+test suite runs."""
 
 from __future__ import annotations
 
@@ -6,7 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
-from graphql import GraphQLSchema, build_schema, parse, validate
+from graphql import GraphQLSchema, OperationDefinitionNode, build_schema, parse, validate
 
 from schema.root import build_schema as build_ours
 
@@ -16,23 +18,12 @@ BLOCK = re.compile(r"```graphql\n(.*?)```", re.S)
 
 
 def examples() -> list[tuple[str, str]]:
-    """(where, document) for every top-level operation in a graphql block; blocks hold one or more."""
+    """(where, document) for every graphql block."""
     found = []
     for page in PAGES:
-        documents = [d for block in BLOCK.findall(page.read_text(encoding="utf-8")) for d in operations(block)]
-        found += [(f"{page.relative_to(ROOT)} #{n}", d) for n, d in enumerate(documents, start=1)]
+        blocks = BLOCK.findall(page.read_text(encoding="utf-8"))
+        found += [(f"{page.relative_to(ROOT)} #{n}", block) for n, block in enumerate(blocks, start=1)]
     return found
-
-
-def operations(block: str) -> list[str]:
-    """Split a block into its operations at the lines that start one (a block may list several)."""
-    parts: list[list[str]] = []
-    for line in block.splitlines():
-        starts = re.match(r"(query|mutation|subscription)\b|\{", line) is not None
-        if starts or not parts:
-            parts.append([])
-        parts[-1].append(line)
-    return [text for text in ("\n".join(p).strip() for p in parts) if text and not text.startswith("#")]
 
 
 @pytest.fixture(scope="module")
@@ -45,6 +36,21 @@ def test_the_docs_have_examples() -> None:
 
 
 @pytest.mark.parametrize(("where", "document"), examples(), ids=[w for w, _ in examples()])
-def test_example_is_valid_against_the_schema(schema: GraphQLSchema, where: str, document: str) -> None:
-    errors = validate(schema, parse(document))
+def test_example_is_one_named_valid_operation(schema: GraphQLSchema, where: str, document: str) -> None:
+    parsed = parse(document)
+    operations = [d for d in parsed.definitions if isinstance(d, OperationDefinitionNode)]
+    assert len(operations) == 1, f"{where}: a block holds one operation, so it can be pasted as it is"
+    assert operations[0].name is not None, f"{where}: name the operation (clients and codegen need names)"
+    errors = validate(schema, parsed)
     assert not errors, f"{where}:\n{document}\n" + "\n".join(e.message for e in errors)
+
+
+def test_the_front_end_guide_maps_every_custom_scalar_as_the_suite_does() -> None:
+    config = (ROOT / "tests" / "clients" / "codegen.ts").read_text(encoding="utf-8")
+    scalars = re.search(r"\n( +scalars: \{\n.*?\n +\},)\n", config, re.S)
+    assert scalars is not None
+    custom = set(re.findall(r"^scalar (\w+)", (ROOT / "schema.graphql").read_text(encoding="utf-8"), re.M))
+    assert custom >= {"Date", "DateTime", "JSON", "Upload"}
+    assert custom == set(re.findall(r"(\w+): \"", scalars.group(1))), "codegen.ts maps every custom scalar"
+    guide = (ROOT / "docs" / "front-end.md").read_text(encoding="utf-8")
+    assert scalars.group(1) in guide, "docs/front-end.md shows the scalar mappings tests/clients/codegen.ts uses"

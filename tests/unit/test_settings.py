@@ -19,6 +19,11 @@ def test_unset_or_empty_variables_keep_the_defaults():
     assert Settings.from_env({"DATABASE_URL": "", "SECGOV_MAX_ROWS": "  "}) == Settings()
 
 
+def test_a_list_setting_is_read_as_a_tuple():
+    settings = Settings.from_env({"SECGOV_CORS_ORIGINS": "http://localhost:5173, https://app.example"})
+    assert settings.cors_origins == ("http://localhost:5173", "https://app.example")
+
+
 def test_values_are_read_as_their_types():
     s = Settings.from_env(
         {

@@ -11,14 +11,16 @@ import * as live from "./live.js";
 import { close, loadCatalogue, may, open, savedKey, session } from "./session.js";
 import * as charts from "./views/charts.js";
 import * as detail from "./views/detail.js";
+import * as meeting from "./views/meeting.js";
 import * as month from "./views/month.js";
 import * as queue from "./views/queue.js";
 import * as report from "./views/report.js";
+import * as whatif from "./views/whatif.js";
 
 // The views the navigation switches between, by the name in the URL's #fragment (the first is the default); the
 // page has a <section id="view-NAME"> with a heading NAME-h for each.
-const VIEWS = { queue: { show: () => {}, reset: queue.reset }, month, charts, report };
-const WIRED = [queue, detail, month, charts, report];
+const VIEWS = { queue: { show: () => {}, reset: queue.reset }, month, charts, report, meeting, whatif };
+const WIRED = [queue, detail, month, charts, report, meeting, whatif];
 
 // ---------------------------------------------------------------------------------------------------- sign in
 

@@ -51,6 +51,31 @@ export const Q_STATUS_OVER_TIME = `query StatusOverTime { exceptionStatusOverTim
 export const Q_MEMBERSHIP = `query Membership($from: String!, $to: String!) { membershipStatistics(fromMonth: $from, toMonth: $to) {
   month votingGroupsAtMonthEnd votingGroupsByCategory { category count } } }`;
 
+// The Operations Group's meeting: the month's table, its follow-ups, recording the meeting, closing a follow-up.
+export const Q_MEETING_MONTH = `query MeetingMonth($month: String!) {
+  opsgReport(month: $month) { month heading meeting { id reference }
+    rows { reportType period report observation { text } exceptions { id ruleCode subject severity status } }
+    followUps { id reference text ownerName due status reportType period closedAt closingComment } } }`;
+// Apart from the month's table, so that neither takes the heavy lane (the what-if does).
+export const Q_MEETINGS = `query Meetings { bodies { code meetings(first: 50) { edges { node { id reference heldOn } } } } }`;
+export const Q_FOLLOW_UPS = `query OpenFollowUps { followUps(first: 100) { totalCount edges { node {
+  id reference text ownerName due status reportType period closingComment meeting { reference } } } } }`;
+export const M_RECORD_MEETING = `mutation RecordMeeting($input: RecordMeetingOutcomeInput!) { recordMeetingOutcome(input: $input) {
+  meeting { reference } followUps { reference } exceptions { id status } errors { code message field } } }`;
+export const M_CLOSE_FOLLOW_UP = `mutation CloseFollowUp($id: ID!, $comment: String!) { closeFollowUp(id: $id, comment: $comment) {
+  followUp { id status } errors { code message field } } }`;
+
+// The catalogue and the what-if beside it.
+export const Q_CATALOGUE_TABLE = `query Catalogue { reportTypes { code name version toleranceLowerPct toleranceUpperPct dueWorkingDays } }`;
+export const Q_WHAT_IF = `query WhatIf($reportType: String!, $from: String!, $to: String!, $change: CatalogueChangeInput!) {
+  whatIf(reportType: $reportType, fromPeriod: $from, toPeriod: $to, change: $change) { reportType catalogueVersion
+    periods { period statusToday statusWouldBe
+      added { ruleCode severity subject message raisesException }
+      cleared { ruleCode severity subject message raisesException exception { id status } }
+      changed { ruleCode severity was subject message } }
+    cost { estimated periods bytes findings cpuSeconds milliseconds } } }`;
+export const M_AMEND_REPORT_TYPE = `mutation Amend($input: AmendReportTypeInput!) { amendReportType(input: $input) {
+  reportType { code version toleranceLowerPct toleranceUpperPct dueWorkingDays } errors { code message field } } }`;
 // Section 1 of the Panel's Operations Report for a month (views/report.js).
 export const Q_OPERATIONS_REPORT = `query OperationsReport($month: String!) { operationsReport(month: $month) {
   month title reference action classificationText recommendations attachments

@@ -227,7 +227,11 @@ def cmd_revalidate(args: argparse.Namespace, settings: Settings) -> int:
         conn = await db.connect(settings.database_url or "")
         try:
             ids = pks or sorted(
-                {r.submission_id for r in await opsg.table(conn, month=args.month, viewer=SYSTEM) if r.submission_id}
+                {
+                    r.submission_id
+                    for r in await opsg.table(conn, month=args.month, viewer=SYSTEM)
+                    if r.submission_id is not None
+                }
             )
             for pk in ids:
                 await submissions.reset_for_revalidation(conn, id=pk)

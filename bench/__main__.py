@@ -1,11 +1,12 @@
 """`make bench`: every benchmark in turn, then one table of what they measured (bench/results/*.json).
 
-python -m bench [--skip reads validation intake stages xlsx statistics persisted register corpus]
+python -m bench [--skip reads validation intake stages xlsx statistics persisted register processes corpus]
 
 Each benchmark also runs alone: python -m bench.reads, python -m bench.bench_validation, python -m bench.bench_intake,
 python -m bench.stages, python -m bench.bench_xlsx, python -m bench.bench_statistics, python -m bench.bench_persisted,
-python -m bench.bench_register_import, python -m bench.read_corpus. One that fails is reported and the others still
-run; the exit status says whether all ran. Benchmarks are never part of the tests' pass/fail.
+python -m bench.bench_register_import, python -m bench.api_processes, python -m bench.read_corpus. One that fails is
+reported and the others still run; the exit status says whether all ran. Benchmarks are never part of the tests'
+pass/fail.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ MODULES = (
     ("whatif", "bench.bench_whatif", "whatif.json"),
     ("persisted", "bench.bench_persisted", "persisted.json"),
     ("register", "bench.bench_register_import", "register_import.json"),
+    ("processes", "bench.api_processes", "api_processes.json"),
     ("corpus", "bench.read_corpus", "read_corpus.json"),
 )
 
@@ -101,6 +103,18 @@ def _reads(data: dict[str, Any]) -> list[list[str]]:
     return rows
 
 
+def _processes(data: dict[str, Any]) -> list[list[str]]:
+    return [
+        [
+            "API processes",
+            r["name"],
+            f"one process {r['one_process_rps']} rps, two processes {r['two_processes_rps']} rps",
+            f"two {r['two_over_one_ratio']}x one",
+        ]
+        for r in data.get("reads", [])
+    ]
+
+
 def summary(ran: dict[str, str]) -> str:
     rows: list[list[str]] = []
     reads_file = RESULTS / "reads.json"
@@ -109,7 +123,8 @@ def summary(ran: dict[str, str]) -> str:
     for name, _, result in MODULES:
         path = RESULTS / result
         if path.exists():
-            rows += _generic(name, json.loads(path.read_text()))
+            data = json.loads(path.read_text())
+            rows += _processes(data) if name == "processes" else _generic(name, data)
     for name, status in ran.items():
         if status != "ok":
             rows.append([name, "run", status, ""])

@@ -118,6 +118,7 @@ def json(data: Any) -> Response:
 def create(dsn: str | None = None) -> Starlette:
     state: dict[str, Any] = {}
     statements: dict[str, str] = {}
+    opsg_params: list[str] = []
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -127,7 +128,9 @@ def create(dsn: str | None = None) -> Starlette:
 
         statements["statistics"] = query("parties.statistics").text
         with suppress(KeyError):
-            statements["opsg"] = query("opsg.table").text
+            opsg_table = query("opsg.table")
+            statements["opsg"] = opsg_table.text
+            opsg_params.extend(opsg_table.params)
 
         state["pool"] = await asyncpg.create_pool(
             dsn or os.environ["DATABASE_URL"], min_size=2, max_size=20, init=set_codecs
@@ -254,7 +257,9 @@ def create(dsn: str | None = None) -> Starlette:
     async def opsg(request: Request) -> Response:
         if "opsg" not in statements:
             return Response(status_code=404)
-        rows = await state["pool"].fetch(statements["opsg"], request.query_params["month"], "opsg", ["OPSG"])
+        # The floor reads as the administrator: every meeting may be named.
+        given = {"month": request.query_params["month"], "viewer_role": "admin", "viewer_bodies": []}
+        rows = await state["pool"].fetch(statements["opsg"], *(given[p] for p in opsg_params))
         return json({"opsgReport": {"month": request.query_params["month"], "rows": [dict(r.items()) for r in rows]}})
 
     async def healthz(request: Request) -> Response:

@@ -14,6 +14,14 @@ MAX_ROWS = 10_000_000
 MAX_XLSX_UNPACKED = GIB
 MAX_XLSX_RATIO = 200
 
+# A subject names an exception: (report type, period, rule, subject) is one entry of a B-tree index, which holds at
+# most 2,704 bytes. A subject joins at most SUBJECT_PARTS values by '/', each at most MAX_SUBJECT_CHARS characters of
+# up to 4 bytes in UTF-8: 2 × 300 × 4 + 4 = 2,404 bytes, with room for the rest of the entry. A longer value in a
+# column that names the subject is a SCHEMA finding on its row, not a value the store is asked to hold.
+MAX_SUBJECT_CHARS = 300
+SUBJECT_PARTS = 2
+MAX_INDEX_ENTRY_BYTES = 2704
+
 MAX_ID_CHARS = 100  # a global ID is base64 of "Type:number": a few dozen characters
 MAX_TEXT_CHARS = 500  # names, titles, codes, references, periods
 MAX_LONG_TEXT_CHARS = 10_000  # prose: comments, notes, a highlight's body, an action's text

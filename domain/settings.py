@@ -35,6 +35,8 @@ class Settings:
     max_rows: int = setting("SECGOV_MAX_ROWS", MAX_ROWS)
     max_attempts: int = setting("SECGOV_MAX_ATTEMPTS", 3)
     requeue_after_s: int = setting("SECGOV_REQUEUE_AFTER_S", 300)
+    # A run's lease on its submission, renewed every third of it while the run works (workers/lease.py).
+    lease_s: int = setting("SECGOV_LEASE_S", 60)
     missing_lookback_days: int = setting("SECGOV_MISSING_LOOKBACK_DAYS", 90)
     webhook_url: str | None = setting("SECGOV_WEBHOOK_URL", None)
     max_exceptions_per_rule: int = setting("SECGOV_MAX_EXCEPTIONS_PER_RULE", 500)

@@ -9,15 +9,19 @@ from datetime import date, datetime
 
 from domain import meeting as policy
 from domain.errors import Forbidden, InvalidInput, NotFound, Refusal, Unauthenticated
+from domain.exception_lifecycle import Effect, Raised
 from domain.periods import LONDON, check_period
 from domain.roles import MEETING_RECORDERS
 from domain.viewer import Viewer
+from services.raising import raise_and_close
 from sql import catalogue, events, exceptions, followups, opsg, review
 from sql.db import Conn, Pool
-from sql.exceptions import Raised
 from sql.followups import FollowUpRow, NewFollowUp
 from sql.opsg import check_month
 from sql.rows import ExceptionRow, MeetingRow
+
+# An overdue follow-up is raised, or raised again while it stays open; it never closes anything itself.
+STILL_OPEN = Effect(closes=False, raised_again_comment="still open")
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,16 +280,14 @@ async def flag_overdue(pool: Pool, *, now: datetime) -> list[int]:
                 None,
                 {"due_on": f.due_on.isoformat(), "owner": f.owner, "follow_up": subject},
             )
-            new = await exceptions.apply_run(
+            new = await raise_and_close(
                 conn,
                 report_type_id=f.report_type_id,
                 period=f.period,
                 raised=[raised],
                 submission_id=None,
                 run_id=None,
-                closes=False,
-                closing_comment="",
-                raised_again_comment="still open",
+                effect=STILL_OPEN,
             )
             if new:
                 flagged += new

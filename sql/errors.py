@@ -1,4 +1,5 @@
-"""Expected failures of the store (the domain's refusals), and which database errors mean "unavailable"."""
+"""Expected failures of the store (the domain's refusals), and which database errors mean "unavailable" or "a value
+the store cannot hold"."""
 
 import asyncpg
 
@@ -30,6 +31,7 @@ __all__ = [
     "Unauthenticated",
     "UnknownReportType",
     "UnsupportedMediaType",
+    "cannot_hold",
     "is_unavailable",
 ]
 
@@ -50,3 +52,13 @@ UNAVAILABLE_ERRORS: tuple[type[BaseException], ...] = (
 def is_unavailable(exc: BaseException | None) -> bool:
     """The database could not be reached or went away mid-request: a 503, not a bug."""
     return isinstance(exc, UNAVAILABLE_ERRORS)
+
+
+# A value the store cannot hold: asked again, it fails again (data exceptions, class 22; program limits, class 54,
+# such as an index entry over the size a B-tree allows).
+CANNOT_HOLD_ERRORS: tuple[type[BaseException], ...] = (asyncpg.DataError, asyncpg.ProgramLimitExceededError)
+
+
+def cannot_hold(exc: BaseException | None) -> bool:
+    """The store refuses a value for good: a run that met it is rejected with the reason, never retried."""
+    return isinstance(exc, CANNOT_HOLD_ERRORS)

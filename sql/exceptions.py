@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any, TypedDict, Unpack
 
 import orjson
 
-from domain.review import RESOLVED_BY_A_RUN
+from domain.exception_lifecycle import Entry, Existing, Found, Key, Plan, Raised, RaisePolicy, flagged
 from sql.db import Conn
 from sql.loader import execute, executemany, fetch, fetchval
 from sql.rows import ExceptionRow, HistoryRow, from_records
@@ -16,24 +14,33 @@ from sql.rows import ExceptionRow, HistoryRow, from_records
 SYSTEM = "system"
 
 
-@dataclass(frozen=True, slots=True)
-class Raised:
-    """What a run raises: the exception's identity within the period and what it says."""
-
-    rule_code: str
-    subject: str
-    severity: str
-    message: str
-    sec_clause: str | None
-    details: dict[str, Any]
-
-
-async def raised_by_run(conn: Conn, *, run_id: int, cap: int) -> list[Raised]:
-    """The exceptions a run raises, read from its stored findings (WARNING and HIGH; SCHEMA per column; at most
-    `cap` per rule and one MORE for the rest), in the order apply_run takes them."""
-    rows = await fetch(conn, "exceptions.raised_by_run", run_id=run_id, cap=cap)
+async def raised_by_run(conn: Conn, *, run_id: int, policy: RaisePolicy) -> list[Found]:
+    """What a run's stored findings give to raise under the policy, in the order found (set by set: a run can hold a
+    million findings)."""
+    rows = await fetch(
+        conn,
+        "exceptions.raised_by_run",
+        run_id=run_id,
+        severities=list(policy.severities),
+        by_column=list(policy.by_column),
+        cap=policy.cap,
+        shown=policy.shown,
+    )
     return [
-        Raised(r["rule_code"], r["subject"], r["severity"], r["message"], r["sec_clause"], r["details"]) for r in rows
+        Found(
+            r["kind"],
+            r["rule_code"],
+            r["subject"],
+            r["severity"],
+            r["message"],
+            r["sec_clause"],
+            r["details"],
+            r["row"],
+            r["n"],
+            r["rows"],
+            r["subjects"],
+        )
+        for r in rows
     ]
 
 
@@ -62,121 +69,89 @@ async def add_history(
     )
 
 
-async def apply_run(
-    conn: Conn,
-    *,
-    report_type_id: int,
-    period: str,
-    raised: Sequence[Raised],
-    submission_id: int | None,
-    run_id: int | None,
-    closes: bool,
-    closing_comment: str,
-    raised_again_comment: str,
-    closing_by_rule: Mapping[str, str] | None = None,
-) -> list[int]:
-    """Raise (insert, re-raise or reopen) and, when `closes`, close what the run no longer raises.
-
-    Idempotent: a redelivered message or a re-run of the same submission adds no history twice.
-    Returns the ids of exceptions newly flagged or reopened (for the live feed), in the order raised.
-    A run raises up to a few thousand exceptions: each kind of statement is sent once for all of them.
-    """
-    existing = {
-        (e.rule_code, e.subject): e
-        for e in from_records(
-            ExceptionRow,
-            await fetch(conn, "exceptions.of_period_for_update", report_type_id=report_type_id, period=period),
-        )
-    }
-    fresh: dict[tuple[str, str], Raised] = {}
-    reopened: set[tuple[str, str]] = set()
-    order: dict[tuple[str, str], None] = {}  # each key once, in the order raised
-    history: list[dict[str, Any]] = []
-    updates: list[dict[str, Any]] = []
-    for r in raised:
-        key = (r.rule_code, r.subject)
-        if key in order:
-            continue
-        order[key] = None
-        old = existing.get(key)
-        if old is None:
-            fresh[key] = r
-            continue
-        new_source = submission_id is not None and old.submission_id != submission_id
-        status, by_system = old.status, old.closed_by_system
-        if old.status in ("RESOLVED", "WAIVED") and old.closed_by_system:
-            status, by_system = "OPEN", False
-            history.append(_entry(old.id, "SYSTEM_REOPENED", old.status, "OPEN", raised_again_comment))
-            reopened.add(key)
-        elif new_source:
-            note = raised_again_comment
-            if old.status in ("RESOLVED", "WAIVED"):
-                note += f"; left {old.status} as its reviewer decided"
-            history.append(_entry(old.id, "RAISED_AGAIN", old.status, old.status, note))
-        updates.append(
-            {
-                "id": old.id,
-                "severity": r.severity,
-                "message": r.message,
-                "sec_clause": r.sec_clause,
-                "details": r.details,
-                "submission_id": submission_id,
-                "run_id": run_id,
-                "status": status,
-                "closed_by_system": by_system,
-            }
-        )
-    inserted = await _insert(conn, report_type_id, period, list(fresh.values()), submission_id, run_id)
-    history += [_entry(inserted[k], "FLAGGED", None, "OPEN", r.message) for k, r in fresh.items() if k in inserted]
-    if updates:
-        await executemany(conn, "exceptions.raise_again", updates)
-    if closes:
-        closing: list[dict[str, Any]] = []
-        for key, old in existing.items():
-            if key in order:
-                continue
-            comment = (closing_by_rule or {}).get(old.rule_code, closing_comment)
-            if old.status in RESOLVED_BY_A_RUN:
-                closing.append(
-                    {
-                        "id": old.id,
-                        "to_status": "RESOLVED",
-                        "closed_by_system": True,
-                        "meeting_id": None,
-                        "version": old.version,
-                    }
-                )
-                history.append(_entry(old.id, "SYSTEM_RESOLVED", old.status, "RESOLVED", comment))
-            elif old.status == "ESCALATED" and not await fetchval(
-                conn, "exceptions.history_has", exception_id=old.id, comment=comment
-            ):
-                history.append(_entry(old.id, "COMMENT", "ESCALATED", "ESCALATED", comment))
-        if closing:
-            await executemany(conn, "exceptions.set_status", closing)
-    if history:
-        await executemany(conn, "exceptions.history_add", history)
+async def existing(conn: Conn, *, report_type_id: int, period: str) -> list[Existing]:
+    """The period's exceptions, locked until the transaction ends (a run plans against them)."""
+    rows = await fetch(conn, "exceptions.of_period_for_update", report_type_id=report_type_id, period=period)
     return [
-        inserted[key] if key in inserted else existing[key].id for key in order if key in inserted or key in reopened
+        Existing(
+            r["id"], r["rule_code"], r["subject"], r["status"], r["closed_by_system"], r["submission_id"], r["version"]
+        )
+        for r in rows
     ]
 
 
-def _entry(
-    exception_id: int, action: str, from_status: str | None, to_status: str | None, comment: str | None
-) -> dict[str, Any]:
+async def apply_run(
+    conn: Conn, *, report_type_id: int, period: str, plan: Plan, submission_id: int | None, run_id: int | None
+) -> list[int]:
+    """Write what the plan decided: each kind of statement once for all the exceptions it touches (a run raises up
+    to a few thousand). Returns the ids of exceptions newly flagged or reopened (for the live feed), in the order
+    raised."""
+    inserted = await _insert(conn, report_type_id, period, list(plan.fresh), submission_id, run_id)
+    history = [*plan.history, *(flagged(inserted[r.key], r) for r in plan.fresh if r.key in inserted)]
+    if plan.updates:
+        await executemany(
+            conn,
+            "exceptions.raise_again",
+            [
+                {
+                    "id": u.id,
+                    "severity": u.raised.severity,
+                    "message": u.raised.message,
+                    "sec_clause": u.raised.sec_clause,
+                    "details": u.raised.details,
+                    "submission_id": submission_id,
+                    "run_id": run_id,
+                    "status": u.status,
+                    "closed_by_system": u.closed_by_system,
+                }
+                for u in plan.updates
+            ],
+        )
+    if plan.closes:
+        await executemany(
+            conn,
+            "exceptions.set_status",
+            [
+                {
+                    "id": c.id,
+                    "to_status": "RESOLVED",
+                    "closed_by_system": True,
+                    "meeting_id": None,
+                    "version": c.version,
+                }
+                for c in plan.closes
+            ],
+        )
+    if plan.notes:
+        noted = await fetch(
+            conn,
+            "exceptions.history_having",
+            ids=[n.exception_id for n in plan.notes],
+            comments=[n.comment for n in plan.notes],
+        )
+        have = {(r["exception_id"], r["comment"]) for r in noted}
+        history += [n for n in plan.notes if (n.exception_id, n.comment) not in have]
+    if history:
+        await executemany(conn, "exceptions.history_add", [_entry(e) for e in history])
+    reopened = {u.raised.key: u.id for u in plan.updates if u.raised.key in plan.reopened}
+    return [inserted.get(key) or reopened[key] for key in plan.order if key in inserted or key in reopened]
+
+
+def _entry(e: Entry) -> dict[str, Any]:
     return {
-        "exception_id": exception_id,
+        "exception_id": e.exception_id,
         "actor": SYSTEM,
-        "action": action,
-        "from_status": from_status,
-        "to_status": to_status,
-        "comment": comment,
+        "action": e.action,
+        "from_status": e.from_status,
+        "to_status": e.to_status,
+        "comment": e.comment,
         "meeting_id": None,
     }
 
 
 async def _insert(
     conn: Conn, report_type_id: int, period: str, fresh: list[Raised], submission_id: int | None, run_id: int | None
-) -> dict[tuple[str, str], int]:
+) -> dict[Key, int]:
     """The new exceptions, one statement; the ids of those inserted (one raced in meanwhile is left alone)."""
     if not fresh:
         return {}

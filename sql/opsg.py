@@ -125,7 +125,7 @@ async def month_input(conn: Conn, *, month: str, viewer: Viewer) -> MonthInput:
             id=first["meeting_id"], reference=first["meeting_reference"], held_on=first["meeting_held_on"]
         )
     elif first is None:  # an empty catalogue: no rows to carry the meeting
-        found = await fetchrow(conn, "opsg.meeting", month=month)
+        found = await fetchrow(conn, "opsg.meeting", month=month, **viewer.sql_args())
         meeting = Meeting(id=found["id"], reference=found["reference"], held_on=found["held_on"]) if found else None
     carried: tuple[FollowUpNote, ...] = ()
     if first is not None:

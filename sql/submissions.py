@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from uuid import UUID
 
 from domain.formats import Format, detect_format
 from sql import catalogue
@@ -92,10 +93,37 @@ async def content(conn: Conn, *, submission_id: int) -> bytes:
     return data
 
 
-async def begin_attempt(conn: Conn, *, id: int) -> int | None:
-    """Count an attempt (committed at once); None when the submission is already final."""
-    attempts: int | None = await fetchval(conn, "submissions.begin_attempt", id=id)
-    return attempts
+@dataclass(frozen=True, slots=True)
+class Attempt:
+    """What a delivery found: its attempt begun (counted, lease taken), or why not."""
+
+    number: int | None  # the attempt, counted; None when not begun
+    final: bool = False  # the submission is final already: nothing to do
+    lease_left_s: float = 0.0  # another delivery's lease runs this much longer
+
+
+async def begin_attempt(conn: Conn, *, id: int, token: UUID, lease_s: float) -> Attempt:
+    """Count an attempt and take the run's lease (committed at once), unless the submission is final or another
+    delivery holds a live lease."""
+    number: int | None = await fetchval(conn, "submissions.begin_attempt", id=id, token=token, lease_s=lease_s)
+    if number is not None:
+        return Attempt(number)
+    found = await fetchrow(conn, "submissions.lease_of", id=id)
+    if found is None:
+        raise NotFound(f"no submission {id}", field="id")
+    if found["status"] not in ("RECEIVED", "VALIDATING"):
+        return Attempt(None, final=True)
+    return Attempt(None, lease_left_s=found["lease_left_s"])
+
+
+async def release_lease(conn: Conn, *, id: int, token: UUID) -> None:
+    """Let the run's lease go (the run failed on a fault): the next delivery may begin at once."""
+    await execute(conn, "submissions.release_lease", id=id, token=token)
+
+
+async def renew_lease(conn: Conn, *, id: int, token: UUID, lease_s: float) -> bool:
+    """Keep the run's lease; False when it is no longer this run's."""
+    return await fetchval(conn, "submissions.renew_lease", id=id, token=token, lease_s=lease_s) is not None
 
 
 async def give_back_attempt(conn: Conn, *, id: int) -> None:
@@ -111,6 +139,7 @@ class RunContext:
     status: str
     received_at: datetime
     attempts: int
+    lease_token: UUID | None
     first_received_at: datetime | None
     due_at: datetime | None
     newest_accepted_id: int | None

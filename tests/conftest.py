@@ -195,13 +195,14 @@ def worker(dsn: str, broker_url: str, queue: str) -> Iterator[Any]:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Tests that use a broker are marked `broker`, so CI can run them again on the other broker. The chaos run
-    takes minutes: it runs only when `-m` names it."""
-    if "chaos" not in (config.option.markexpr or ""):
-        chaos = [item for item in items if item.get_closest_marker("chaos")]
-        if chaos:
-            config.hook.pytest_deselected(items=chaos)
-            items[:] = [item for item in items if not item.get_closest_marker("chaos")]
+    """Tests that use a broker are marked `broker`, so CI can run them again on the other broker. The chaos run and
+    the multi-process run take minutes: each runs only when `-m` names it."""
+    for long_run in ("chaos", "multiprocess"):
+        if long_run not in (config.option.markexpr or ""):
+            left_out = [item for item in items if item.get_closest_marker(long_run)]
+            if left_out:
+                config.hook.pytest_deselected(items=left_out)
+                items[:] = [item for item in items if not item.get_closest_marker(long_run)]
     for item in items:
         if "broker_url" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.broker)

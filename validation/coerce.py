@@ -16,7 +16,7 @@ from validation.findings import Severity
 from validation.schemas import ColumnSpec, ReportSchema
 
 # The kinds of problem a bad cell can have; the message depends on it.
-TYPE, RANGE, MISSING = "type", "range", "missing"
+TYPE, RANGE, MISSING, LONG = "type", "range", "missing", "long"
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +65,13 @@ def coerce(frame: pl.DataFrame, schema: ReportSchema) -> Coerced:
             (pl.col(s.name).is_not_null() & typed.get_column(s.name).is_null()).alias(s.name) for s in failing
         )
         parts.extend(_cells(frame, masks, spec.name, TYPE) for spec in failing)
+    # Too long for the store to index (domain.limits): worded here, before pandera's own finding of the same cell.
+    long = [s for s in present if s.max_chars is not None]
+    if long:
+        masks = frame.select(
+            (pl.col(s.name).str.len_chars() > s.max_chars).fill_null(False).alias(s.name) for s in long
+        )
+        parts.extend(_cells(frame, masks, spec.name, LONG) for spec in long if masks.get_column(spec.name).any())
     unplaced: tuple[str, ...] = ()
     try:
         schema.schema.validate(typed.select(spec.name for spec in specs), lazy=True)
@@ -125,6 +132,8 @@ def _pandera_cells(frame: pl.DataFrame, cases: pl.DataFrame) -> pl.DataFrame:
 def _problem(spec: ColumnSpec, problem: str) -> str:
     if problem == MISSING:
         return "is empty: a value is required"
+    if problem == LONG:
+        return f"is longer than {spec.max_chars or 0:,} characters, the most a value naming a subject may have"
     if spec.kind == "count":
         return "is negative: a count cannot be below 0" if problem == RANGE else "is not a whole number"
     if spec.kind == "percent":
@@ -149,7 +158,7 @@ def schema_findings(coerced: Coerced, schema: ReportSchema, sec_clause: str | No
     bare = pl.col("column").is_in(counted) & (problem == RANGE)
     # The wording depends only on the column and the kind of problem: worked out once per pair.
     wording = {
-        f"{name}|{kind}": _problem(spec, kind) for name, spec in specs.items() for kind in (TYPE, RANGE, MISSING)
+        f"{name}|{kind}": _problem(spec, kind) for name, spec in specs.items() for kind in (TYPE, RANGE, MISSING, LONG)
     }
     return (
         bad.lazy()
@@ -162,6 +171,7 @@ def schema_findings(coerced: Coerced, schema: ReportSchema, sec_clause: str | No
             .replace_strict(wording, return_dtype=pl.String)
             .alias("__says"),
             bare.alias("__bare"),
+            (problem == LONG).alias("__long"),
         )
         .select(
             findings.rule_frame(
@@ -173,6 +183,8 @@ def schema_findings(coerced: Coerced, schema: ReportSchema, sec_clause: str | No
                     pl.col("column"),
                     pl.when(value.is_null())
                     .then(pl.lit(""))
+                    .when(pl.col("__long"))  # its length, not thousands of characters of it
+                    .then(findings.text(" (", value.str.len_chars(), " characters)"))
                     .when(pl.col("__bare"))
                     .then(findings.text(" ", value))
                     .otherwise(findings.text(" ", pl.col("__quoted"))),

@@ -10,19 +10,23 @@ from typing import Literal
 import pandera.polars as pa
 import polars as pl
 
+from domain.limits import MAX_SUBJECT_CHARS
+
 PROVIDERS = ("CODE", "DSP", "CSP_N", "CSP_C", "CSP_S")
 INCIDENT_STATUSES = ("OPEN", "RESOLVED")
 _PERCENT = {"min_value": 0, "max_value": 100}
+# A column that names the subject holds what the store can index (domain.limits).
+_SUBJECT = {"max_value": MAX_SUBJECT_CHARS}
 
 
 class SrVariance(pa.DataFrameModel):
     """SR_VARIANCE: Service Requests sent against forecast, per User ID (and service)."""
 
-    user_id: str = pa.Field(nullable=False)
+    user_id: str = pa.Field(nullable=False, str_length=_SUBJECT)
     forecast: int = pa.Field(ge=0)
     actual: int = pa.Field(ge=0)
     user_role: str | None = pa.Field(nullable=True)
-    service: str | None = pa.Field(nullable=True)
+    service: str | None = pa.Field(nullable=True, str_length=_SUBJECT)
     party_name: str | None = pa.Field(nullable=True)
 
     class Config:
@@ -32,7 +36,7 @@ class SrVariance(pa.DataFrameModel):
 class CsrVariance(pa.DataFrameModel):
     """CSR_VARIANCE: Certificate Signing Requests sent against forecast, per subscriber."""
 
-    subscriber: str = pa.Field(nullable=False)
+    subscriber: str = pa.Field(nullable=False, str_length=_SUBJECT)
     forecast: int = pa.Field(ge=0)
     actual: int = pa.Field(ge=0)
     party_name: str | None = pa.Field(nullable=True)
@@ -44,7 +48,7 @@ class CsrVariance(pa.DataFrameModel):
 class Pmr(pa.DataFrameModel):
     """PMR: each performance measure's achieved percentage, per provider."""
 
-    measure: str = pa.Field(nullable=False)
+    measure: str = pa.Field(nullable=False, str_length=_SUBJECT)
     provider: str = pa.Field(isin=list(PROVIDERS))
     # Blank: no data for the month ("above Target where data is available"), not an error; it is not checked.
     actual_pct: float | None = pa.Field(in_range=_PERCENT, nullable=True)
@@ -60,7 +64,7 @@ class Pmr(pa.DataFrameModel):
 class RdpIncident(pa.DataFrameModel):
     """RDP_INCIDENT: incidents raised by Registration Data Providers."""
 
-    incident_ref: str = pa.Field(nullable=False)
+    incident_ref: str = pa.Field(nullable=False, str_length=_SUBJECT)
     rdp: str = pa.Field(nullable=False)
     raised_on: date = pa.Field(nullable=False)
     status: str = pa.Field(isin=list(INCIDENT_STATUSES))
@@ -87,6 +91,7 @@ class ColumnSpec:
     min_value: float | None = None
     max_value: float | None = None
     choices: tuple[str, ...] = ()
+    max_chars: int | None = None  # text: the longest value the column may hold
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +142,7 @@ def column_specs(model: type[pa.DataFrameModel]) -> tuple[ColumnSpec, ...]:
             kind = "date"
         else:
             kind = "choice" if choices else "text"
+        longest = stats.get("max_value") if kind == "text" else None
         specs.append(
             ColumnSpec(
                 name=str(name),
@@ -144,9 +150,10 @@ def column_specs(model: type[pa.DataFrameModel]) -> tuple[ColumnSpec, ...]:
                 dtype=dtype,
                 required=bool(column.required),
                 nullable=bool(column.nullable),
-                min_value=_number(stats.get("min_value")),
-                max_value=_number(stats.get("max_value")),
+                min_value=_number(stats.get("min_value")) if kind != "text" else None,
+                max_value=_number(stats.get("max_value")) if kind != "text" else None,
                 choices=choices,
+                max_chars=int(longest) if isinstance(longest, int) else None,
             )
         )
     return tuple(specs)

@@ -17,10 +17,8 @@ many times the sheet is read:
 
 from __future__ import annotations
 
-import io
 import logging
 import re
-import zipfile
 from functools import cached_property
 
 import fastexcel
@@ -36,6 +34,7 @@ from validation.cells import (
     shown_datetime,
 )
 from validation.sheet import UnreadableFile, cell_text, refuse_width
+from validation.workbook import uses_1904_dates
 
 # What reading a damaged or hostile workbook can raise: the reader's own errors (calamine's among them) and
 # Python's errors building values; a Rust panic is caught by name (see first_sheet).
@@ -46,7 +45,6 @@ _NOT_ONE_KIND = (fastexcel.UnsupportedColumnTypeCombinationError, fastexcel.Cala
 _REPEAT = re.compile(r"(.*)_[0-9]+", re.DOTALL)
 # A header number comes as the shortest digits that give it back; Python may write the same number otherwise.
 _NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?|-?inf|NaN")
-_DATE_1904 = re.compile(rb"<(?:\w+:)?workbookPr\b[^>]*\sdate1904\s*=\s*[\"'](?:1|true)[\"']")
 _BOOLEANS = ("true", "false")
 # A column of nothing but blanks and placeholders is typed as text, which is what is wanted here; the reader
 # would log a warning for each such column of every upload.
@@ -229,9 +227,7 @@ class _Sheet:
     @cached_property
     def dates(self) -> DateSystem:
         """The workbook's date system, from the flag the reader itself reads (check_workbook has vetted the part)."""
-        with zipfile.ZipFile(io.BytesIO(self.data)) as archive:
-            workbook = archive.read("xl/workbook.xml")
-        return DateSystem.of(date_1904=_DATE_1904.search(workbook) is not None)
+        return DateSystem.of(date_1904=uses_1904_dates(self.data))
 
 
 def _plain_header(columns: list[fastexcel.ColumnInfo]) -> bool:

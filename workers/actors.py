@@ -11,8 +11,10 @@ import dramatiq
 from domain.settings import Settings
 from sql import db
 from sql.db import Pool
+from sql.errors import NotFound
 from workers import broker as broker_module
-from workers.sandbox import GIB, Sandbox, SandboxLimits
+from workers.lease import LeaseHeld
+from workers.sandbox import ACTOR_TIME_LIMIT_S, GIB, Sandbox, SandboxLimits
 from workers.validate import Limits, validate
 from workers.webhook import deliver
 
@@ -31,6 +33,7 @@ LIMITS = Limits(
     max_attempts=settings.max_attempts,
     max_rows=settings.max_rows,
     max_exceptions_per_rule=settings.max_exceptions_per_rule,
+    lease_s=settings.lease_s,
 )
 
 
@@ -55,8 +58,10 @@ async def pool() -> Pool:
     return _pool
 
 
-# The time limit stays below RabbitMQ's consumer timeout (30 min by default); a crash is counted by the
-# submission's own attempt counter, so Dramatiq's retries are only for transient faults (database down).
+# A crash is counted by the submission's own attempt counter and a file that fails for good is rejected by the run
+# itself, so Dramatiq's retries are only for transient faults (database down), and for a delivery that finds
+# another one's run holding the submission (it comes back once that lease may have lapsed). A submission that does
+# not exist is not retried (`throws`).
 def announce(exception_ids: list[int]) -> None:
     """Queue a webhook delivery per new exception, when a webhook is configured (after the run's commit)."""
     if settings.webhook_url:
@@ -83,7 +88,12 @@ async def notify_webhook(exception_id: int) -> None:
     max_retries=20,
     min_backoff=1_000,
     max_backoff=60_000,
-    time_limit=20 * 60 * 1000,
+    time_limit=ACTOR_TIME_LIMIT_S * 1000,
+    throws=(NotFound,),
 )
 async def validate_submission(submission_id: int) -> None:
-    announce((await validate(await pool(), submission_id, LIMITS, sandbox.parse)).flagged)
+    try:
+        outcome = await validate(await pool(), submission_id, LIMITS, sandbox.parse)
+    except LeaseHeld as held:
+        raise dramatiq.Retry(str(held), delay=int(held.seconds * 1000) + 1_000) from None
+    announce(outcome.flagged)

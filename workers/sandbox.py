@@ -47,6 +47,12 @@ class SandboxUnavailable(RuntimeError):
     """No child could be started (a broken installation, no processes left): not the file's fault."""
 
 
+# The validation actor's time limit stays below RabbitMQ's consumer timeout (30 min by default), and a child's wall
+# limit leaves the run STORE_ALLOWANCE_S of it to store its result: a parse never outlives the actor running it.
+ACTOR_TIME_LIMIT_S = 25 * 60
+STORE_ALLOWANCE_S = 5 * 60
+
+
 @dataclass(frozen=True)
 class SandboxLimits:
     memory_bytes: int = 4 * GIB
@@ -55,8 +61,9 @@ class SandboxLimits:
 
     @property
     def wall_seconds(self) -> float:
-        """A child blocked without using the processor (swapping, a stalled disk) is stopped after this long."""
-        return 2 * self.cpu_seconds + 30
+        """A child blocked without using the processor (swapping, a stalled disk) is stopped after this long, and
+        always within the actor's time limit."""
+        return min(2 * self.cpu_seconds + 30, ACTOR_TIME_LIMIT_S - STORE_ALLOWANCE_S)
 
 
 class _Child:

@@ -33,8 +33,11 @@ RETURNING version;
 INSERT INTO exception_history (exception_id, actor, action, from_status, to_status, comment, meeting_id)
 VALUES (:exception_id, :actor, :action, :from_status, :to_status, :comment, :meeting_id);
 
--- name: history_has
-SELECT EXISTS (SELECT 1 FROM exception_history WHERE exception_id = :exception_id AND comment = :comment);
+-- name: history_having
+-- Which of these (exception, comment) pairs its history has already.
+SELECT DISTINCT h.exception_id, h.comment
+FROM unnest(:ids::bigint[], :comments::text[]) AS w (id, comment)
+JOIN exception_history h ON h.exception_id = w.id AND h.comment = w.comment;
 
 -- name: history_of
 SELECT id, exception_id, at, actor, action, from_status, to_status, comment, meeting_id
@@ -121,25 +124,27 @@ WHERE (:status::text IS NULL OR e.status = :status)
 SELECT pg_notify('secgov_events', :payload);
 
 -- name: raised_by_run
--- What a run raises, read from its stored findings: WARNING and HIGH ones; SCHEMA findings one per column (a bad
--- cell each); at most :cap per rule, the rest summed up in one MORE exception. Rules in the order they were found.
--- A run can hold a million findings: they are read once, narrow, and only the few rules are sorted.
+-- The facts of what a run raises, read from its stored findings; domain.exception_lifecycle words them. The
+-- policy comes as data: findings of :severities only; those of the :by_column rules one per column (subject), with
+-- how many and their first :shown rows; at most :cap per rule, the rest counted in one MORE row with its first
+-- :shown subjects. Rules in the order they were found. A run can hold a million findings: they are read once,
+-- narrow, and only the few rules are sorted.
 WITH f AS MATERIALIZED (
     SELECT id, rule_code, severity, subject, row
     FROM findings
     WHERE id > (SELECT findings_after FROM validation_runs WHERE id = :run_id)
       AND id <= (SELECT findings_last FROM validation_runs WHERE id = :run_id)
-      AND run_id = :run_id AND severity <> 'INFO'
+      AND run_id = :run_id AND severity = ANY(:severities::text[])
 ),
 by_column AS (
-    SELECT subject, min(id) AS id, count(*) AS n,
-           (array_agg(row ORDER BY id) FILTER (WHERE row IS NOT NULL))[1 : 20] AS rows
-    FROM f WHERE rule_code = 'SCHEMA' GROUP BY subject
+    SELECT subject, rule_code, min(id) AS id, count(*) AS n,
+           (array_agg(row ORDER BY id) FILTER (WHERE row IS NOT NULL))[1 : :shown] AS rows
+    FROM f WHERE rule_code = ANY(:by_column::text[]) GROUP BY rule_code, subject
 ),
 candidates AS MATERIALIZED (
-    SELECT id, rule_code, subject, severity FROM f WHERE rule_code <> 'SCHEMA'
+    SELECT id, rule_code, subject, severity FROM f WHERE NOT rule_code = ANY(:by_column::text[])
     UNION ALL
-    SELECT c.id, 'SCHEMA', c.subject, f.severity FROM by_column c JOIN f ON f.id = c.id
+    SELECT c.id, c.rule_code, c.subject, f.severity FROM by_column c JOIN f ON f.id = c.id
 ),
 rules AS (
     SELECT rule_code, min(id) AS rule_first, count(*) AS n FROM candidates GROUP BY rule_code
@@ -154,7 +159,7 @@ kept AS (
 more AS (
     SELECT r.rule_code, r.rule_first, r.n - :cap AS n, rest.severity, rest.first_id,
            ARRAY(SELECT c.subject FROM candidates c WHERE c.rule_code = r.rule_code AND c.id > edge.id
-                 ORDER BY c.id LIMIT 20) AS subjects
+                 ORDER BY c.id LIMIT :shown) AS subjects
     FROM rules r
     CROSS JOIN LATERAL (SELECT max(id) AS id FROM kept WHERE kept.rule_code = r.rule_code) edge
     CROSS JOIN LATERAL (
@@ -164,31 +169,16 @@ more AS (
     ) rest
     WHERE r.n > :cap
 )
-SELECT rule_code, subject, severity, message, sec_clause, details FROM (
-    SELECT k.rule_code, k.subject, k.severity,
-           CASE WHEN c.n > 1
-                THEN to_char(c.n, 'FM999,999,999,999,990') || ' rows have invalid values in column '''
-                     || c.subject || ''', first at row ' || coalesce(c.rows[1]::text, '?') || ': ' || x.message
-                ELSE x.message
-           END AS message,
-           x.sec_clause,
-           CASE WHEN c.n > 1
-                THEN jsonb_build_object('column', c.subject, 'count', c.n,
-                                        'rows', to_jsonb(coalesce(c.rows, '{}'::integer[])))
-                WHEN c.n IS NULL THEN x.details
-                WHEN x.row IS NULL THEN x.details || '{"rows": []}'::jsonb
-                ELSE x.details || jsonb_build_object('rows', jsonb_build_array(x.row))
-           END AS details,
+SELECT kind, rule_code, subject, severity, message, sec_clause, details, row, n, rows, subjects FROM (
+    SELECT CASE WHEN c.n IS NULL THEN 'ONE' ELSE 'COLUMN' END AS kind, k.rule_code, k.subject, k.severity,
+           x.message, x.sec_clause, x.details, x.row, c.n, c.rows, NULL::text[] AS subjects,
            k.rule_first, 0 AS last, k.id AS at
     FROM kept k
     JOIN findings x ON x.id = k.id
-    LEFT JOIN by_column c ON k.rule_code = 'SCHEMA' AND c.id = k.id
+    LEFT JOIN by_column c ON c.id = k.id
     UNION ALL
-    SELECT m.rule_code, 'MORE', m.severity,
-           to_char(m.n, 'FM999,999,999,999,990') || ' more ' || m.rule_code || ' problems were found in this run and'
-           || ' not raised one by one (the first ' || to_char(:cap::bigint, 'FM999,999,999,999,990')
-           || ' were); see the submission''s findings',
-           x.sec_clause, jsonb_build_object('count', m.n, 'subjects', to_jsonb(m.subjects)), m.rule_first, 1, 0
+    SELECT 'MORE', m.rule_code, NULL, m.severity, NULL, x.sec_clause, NULL, NULL, m.n, NULL, m.subjects,
+           m.rule_first, 1, 0
     FROM more m JOIN findings x ON x.id = m.first_id
 ) raised
 ORDER BY rule_first, last, at;

@@ -47,6 +47,7 @@ WITH win AS (
         SELECT mm.id, mm.reference, mm.held_on
         FROM meetings mm JOIN bodies b ON b.id = mm.body_id
         WHERE b.code = 'OPSG' AND mm.held_on >= m.first_day AND mm.held_on < m.first_day + interval '1 month'
+          AND can_see(mm.classification, b.code, :viewer_role, :viewer_bodies)
         ORDER BY mm.held_on, mm.id
         LIMIT 1
     ) AS mt ON true
@@ -211,11 +212,12 @@ LEFT JOIN opsg_observations o ON o.report_type_id = t.id AND o.period = k.period
 ORDER BY t.table_order, t.id, k.period NULLS LAST;
 
 -- name: meeting
--- The first OPSG meeting held in the month, if any.
+-- The first OPSG meeting held in the month that the viewer may see, if any.
 SELECT m.id, m.reference, m.held_on
 FROM meetings m JOIN bodies b ON b.id = m.body_id
 WHERE b.code = 'OPSG' AND m.held_on >= to_date(:month::text || '-01', 'YYYY-MM-DD')
   AND m.held_on < to_date(:month::text || '-01', 'YYYY-MM-DD') + interval '1 month'
+  AND can_see(m.classification, b.code, :viewer_role, :viewer_bodies)
 ORDER BY m.held_on, m.id
 LIMIT 1;
 

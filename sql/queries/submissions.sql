@@ -74,18 +74,38 @@ WHERE (:report_type::text IS NULL OR t.code = :report_type)
   AND (:status::text IS NULL OR s.status = :status);
 
 -- name: begin_attempt
--- Counted before any work, in its own transaction, so a worker killed mid-run still used up an attempt.
-UPDATE submissions SET attempts = attempts + 1, status = 'VALIDATING'
-WHERE id = :id AND status IN ('RECEIVED', 'VALIDATING')
+-- Counted before any work, in its own transaction, so a worker killed mid-run still used up an attempt; the lease is
+-- taken at the same time, and only when no other delivery holds a live one.
+UPDATE submissions
+SET attempts = attempts + 1, status = 'VALIDATING', lease_token = :token,
+    lease_until = now() + make_interval(secs => :lease_s)
+WHERE id = :id AND status IN ('RECEIVED', 'VALIDATING') AND (lease_until IS NULL OR lease_until <= now())
 RETURNING attempts;
+
+-- name: lease_of
+-- Why an attempt was not begun: the submission is final, or another delivery's lease runs this much longer.
+SELECT status, greatest(extract(epoch FROM lease_until - now()), 0)::float8 AS lease_left_s
+FROM submissions WHERE id = :id;
+
+-- name: renew_lease
+-- The run still works: its lease runs on. No row when another delivery took the submission over (the lease had
+-- lapsed) or the run is over.
+UPDATE submissions SET lease_until = now() + make_interval(secs => :lease_s)
+WHERE id = :id AND lease_token = :token AND status = 'VALIDATING'
+RETURNING id;
 
 -- name: give_back_attempt
 -- A delivery that found the submission finished by another one meanwhile: its attempt neither failed nor stored a
 -- run, so it does not count against SECGOV_MAX_ATTEMPTS.
 UPDATE submissions SET attempts = attempts - 1 WHERE id = :id AND attempts > 0;
 
+-- name: release_lease
+-- A run that failed on a fault lets its lease go at once: the delivery retried need not wait for it to lapse.
+UPDATE submissions SET lease_until = now()
+WHERE id = :id AND lease_token = :token AND status = 'VALIDATING';
+
 -- name: for_run
-SELECT s.id, s.report_type_id, s.period, s.status, s.received_at, s.attempts,
+SELECT s.id, s.report_type_id, s.period, s.status, s.received_at, s.attempts, s.lease_token,
        (SELECT min(o.received_at) FROM submissions o
         WHERE o.report_type_id = s.report_type_id AND o.period = s.period AND o.status <> 'REJECTED')
            AS first_received_at,
@@ -98,15 +118,18 @@ WHERE s.id = :id
 FOR UPDATE OF s;
 
 -- name: finish
-UPDATE submissions SET status = :status, row_count = :row_count WHERE id = :id;
+UPDATE submissions SET status = :status, row_count = :row_count, lease_token = NULL, lease_until = NULL
+WHERE id = :id;
 
 -- name: reset_for_revalidation
-UPDATE submissions SET status = 'RECEIVED', attempts = 0 WHERE id = :id RETURNING id;
+UPDATE submissions SET status = 'RECEIVED', attempts = 0, lease_token = NULL, lease_until = NULL
+WHERE id = :id RETURNING id;
 
 -- name: stale_received
--- Submissions whose bell may not have rung (broker down, worker lost): ring it again.
+-- Submissions whose bell may not have rung (broker down) or whose run's worker died (its lease lapsed, never merely
+-- a long run: a live run renews its lease): ring it again.
 SELECT id FROM submissions
-WHERE status IN ('RECEIVED', 'VALIDATING')
+WHERE (status = 'RECEIVED' OR (status = 'VALIDATING' AND (lease_until IS NULL OR lease_until < now())))
   AND coalesce(enqueued_at, created_at) < now() - make_interval(secs => :older_than_s)
 ORDER BY id
 LIMIT 1000;

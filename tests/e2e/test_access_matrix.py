@@ -13,29 +13,7 @@ from typing import Any
 import pytest
 
 from sql import governance, modifications, parties
-
-CLASSES = ("WHITE", "GREEN", "AMBER", "RED")
-OWNERS = ("OPSG", "SSC")
-
-# The one table (docs/domain.md, "Roles"): viewer → (role, extra bodies on its key), and the
-# classifications it sees of items owned by OPSG and by SSC. White all; Green any key; Amber members of the owning
-# body and `panel`; Red members of the owning body only; secas and admin everything.
-VIEWERS: dict[str, tuple[str, tuple[str, ...], str, str]] = {
-    #             role      bodies     OPSG    SSC
-    "public": ("public", (), "W", "W"),
-    "party": ("party", (), "WG", "WG"),
-    "dcc": ("dcc", (), "WG", "WG"),
-    "opsg": ("opsg", (), "WGAR", "WG"),
-    "panel": ("panel", (), "WGA", "WGA"),
-    "ssc-key": ("dcc", ("SSC",), "WG", "WGAR"),
-    "secas": ("secas", (), "WGAR", "WGAR"),
-    "admin": ("admin", (), "WGAR", "WGAR"),
-}
-
-
-def sees(viewer: str, owner: str, classification: str) -> bool:
-    _, _, opsg, ssc = VIEWERS[viewer]
-    return classification[0] in (opsg if owner == "OPSG" else ssc)
+from tests.support.access import CLASSES, OWNERS, VIEWERS, sees
 
 
 def gid(type_name: str, pk: int) -> str:

@@ -4,16 +4,17 @@ findings in SQL (SCHEMA one per column, at most the cap per rule, the rest in on
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import threading
-from datetime import UTC, datetime
 from typing import Any
 
 import polars as pl
+import pytest
 
+from domain.exception_lifecycle import RaisePolicy, raised_from
 from sql import exceptions, submissions
-from tests.support.reports import csv_bytes
+from tests.support.reports import csv_bytes, received
 from validation.parsing import parse
+from workers.lease import LeaseHeld
 from workers.validate import Limits, validate
 
 SR = "user_id,forecast,actual"
@@ -31,21 +32,26 @@ ROWS = (
 
 
 async def _received(pool: Any, period: str, *rows: str) -> int:
-    data = csv_bytes(SR, *rows)
+    return await received(pool, csv_bytes(SR, *rows), period=period)
+
+
+def _held() -> tuple[threading.Event, threading.Event, Any]:
+    """A parser that holds the run until released, and says when it has begun."""
+    started, release = threading.Event(), threading.Event()
+
+    def held(data: bytes) -> pl.DataFrame:
+        started.set()
+        assert release.wait(30), "never released"
+        return parse(data)
+
+    return started, release, held
+
+
+async def _attempts_and_runs(pool: Any, submission_id: int) -> tuple[int, int]:
     async with pool.acquire() as conn:
-        received = await submissions.receive(
-            conn,
-            code="SR_VARIANCE",
-            period=period,
-            content=data,
-            sha256=hashlib.sha256(data).digest(),
-            filename="may.csv",
-            content_type="text/csv",
-            received_at=datetime(2018, 6, 1, 9, tzinfo=UTC),
-            uploaded_by="test",
-            request_id=None,
-        )
-    return received.submission_id
+        attempts = await conn.fetchval("SELECT attempts FROM submissions WHERE id = $1", submission_id)
+        runs = await conn.fetchval("SELECT count(*) FROM validation_runs WHERE submission_id = $1", submission_id)
+    return attempts, runs
 
 
 async def test_findings_rows_and_capped_exceptions(pool: Any) -> None:
@@ -135,7 +141,8 @@ async def test_a_runs_findings_are_its_own_when_another_run_took_ids_inside_its_
         assert await submissions.findings_by_rule(conn, submission_id=first) == {
             r["rule_code"]: r["n"] for r in counted
         }
-        raised = await exceptions.raised_by_run(conn, run_id=run, cap=10)
+        policy = RaisePolicy(cap=10)
+        raised = raised_from(await exceptions.raised_by_run(conn, run_id=run, policy=policy), policy)
         assert sorted((r.rule_code, r.subject) for r in raised) == [
             ("SCHEMA", "actual"),
             ("VARIANCE_ABOVE_TOLERANCE", "A"),
@@ -157,24 +164,39 @@ async def test_a_run_without_findings_has_no_range_and_an_empty_page(pool: Any) 
         assert await submissions.findings_count(conn, submission_id=submission_id) == 0
 
 
-async def test_a_delivery_overtaken_by_another_stores_nothing_and_gives_its_attempt_back(pool: Any) -> None:
-    # Two deliveries of one submission at once (the bell's message and the requeue job's): the first to commit
-    # stores the run; the other finds it final, stores nothing and does not count an attempt against the limit.
+async def test_a_second_delivery_waits_while_the_run_holds_its_lease(pool: Any) -> None:
+    # Two deliveries of one submission at once (the bell's message and the requeue job's): the second finds the
+    # first's run holding the lease, so it parses nothing, counts no attempt and is told when to come back; once the
+    # run is over, the delivery that comes back finds the submission final.
     submission_id = await _received(pool, "2018-09", "A,100,200")
-    started, release = threading.Event(), threading.Event()
-
-    def held(data: bytes) -> pl.DataFrame:
-        started.set()
-        assert release.wait(30), "never released"
-        return parse(data)
-
-    slow = asyncio.create_task(validate(pool, submission_id, Limits(), held))
+    started, release, held = _held()
+    slow = asyncio.create_task(validate(pool, submission_id, Limits(lease_s=3), held))
     assert await asyncio.to_thread(started.wait, 30)
+    await asyncio.sleep(4)  # longer than the lease: the run renews it while it works
+    with pytest.raises(LeaseHeld) as waiting:
+        await validate(pool, submission_id, Limits(lease_s=3))
+    assert 0 < waiting.value.seconds <= 3
+    release.set()
+    assert (await slow).status == "FLAGGED"
+    assert (await validate(pool, submission_id, Limits())).status is None
+    assert await _attempts_and_runs(pool, submission_id) == (1, 1)
+
+
+async def test_a_delivery_overtaken_once_its_lease_lapsed_stores_nothing_and_gives_its_attempt_back(
+    pool: Any,
+) -> None:
+    # A run whose lease lapsed (its worker stalled past it) is taken over by another delivery: the first to commit
+    # stores the run; the other finds it taken, stores nothing and does not count an attempt against the limit.
+    submission_id = await _received(pool, "2018-09", "A,100,200")
+    started, release, held = _held()
+    slow = asyncio.create_task(validate(pool, submission_id, Limits(lease_s=600), held))
+    assert await asyncio.to_thread(started.wait, 30)
+    async with pool.acquire() as conn:
+        await conn.execute(
+            "UPDATE submissions SET lease_until = now() - interval '1 second' WHERE id = $1", submission_id
+        )
     fast = await validate(pool, submission_id, Limits())
     release.set()
     overtaken = await slow
     assert (fast.status, overtaken.status) == ("FLAGGED", None)
-    async with pool.acquire() as conn:
-        attempts = await conn.fetchval("SELECT attempts FROM submissions WHERE id = $1", submission_id)
-        runs = await conn.fetchval("SELECT count(*) FROM validation_runs WHERE submission_id = $1", submission_id)
-    assert (attempts, runs) == (1, 1)
+    assert await _attempts_and_runs(pool, submission_id) == (1, 1)

@@ -10,7 +10,8 @@ run, after the attempt has been counted, as a real crash (out of memory while pa
   names the file that records that the one crash happened.
 
 Every delivery of a message is appended to SECGOV_TEST_DELIVERIES (one submission id a line) when it is set, once its
-attempt has been counted, or refused because the submission is final already.
+attempt has been counted, or refused because the submission is final already. Every parse is appended to
+SECGOV_TEST_PARSES (the worker's process id a line); SECGOV_TEST_SLOW_PARSE_S makes each parse take that much longer.
 
 The seams are the store's functions and the pure validation entry point, patched before the worker modules are
 imported, so the actors themselves run unchanged.
@@ -21,6 +22,7 @@ from __future__ import annotations
 import contextvars
 import os
 import signal
+import time
 from typing import Any
 
 import sql.exceptions
@@ -31,6 +33,8 @@ POISON = "poison.csv"
 CRASH_ONCE = os.environ.get("SECGOV_TEST_CRASH_ONCE", "")
 MARKER = os.environ.get("SECGOV_TEST_CRASH_MARKER", "")
 DELIVERIES = os.environ.get("SECGOV_TEST_DELIVERIES", "")
+PARSES = os.environ.get("SECGOV_TEST_PARSES", "")
+SLOW_PARSE_S = float(os.environ.get("SECGOV_TEST_SLOW_PARSE_S", "0"))
 
 _poisoned: contextvars.ContextVar[bool] = contextvars.ContextVar("poisoned", default=False)
 _begin_attempt = sql.submissions.begin_attempt
@@ -59,11 +63,13 @@ def _record(submission_id: int) -> None:
         f.write(f"{submission_id}\n")
 
 
-async def begin_attempt(conn: Any, *, id: int) -> int | None:
-    attempts = await _begin_attempt(conn, id=id)
-    if DELIVERIES:  # written once the attempt is counted (or refused: the submission is final already)
+async def begin_attempt(conn: Any, *, id: int, **lease: Any) -> Any:
+    attempt = await _begin_attempt(conn, id=id, **lease)
+    # Written once the attempt is counted (or refused: the submission is final already); a delivery that finds
+    # another one's run holding the submission comes back later, and is written then.
+    if DELIVERIES and (attempt.number is not None or attempt.final):
         _record(id)
-    return attempts
+    return attempt
 
 
 async def content(conn: Any, *, submission_id: int) -> bytes:
@@ -77,6 +83,11 @@ async def content(conn: Any, *, submission_id: int) -> bytes:
 def validate_report(*args: Any, **kwargs: Any) -> Any:
     if _poisoned.get() or (CRASH_ONCE == "validation" and _first_crash()):
         _die()
+    if PARSES:
+        with open(PARSES, "a") as f:
+            f.write(f"{os.getpid()}\n")
+    if SLOW_PARSE_S:
+        time.sleep(SLOW_PARSE_S)  # a large file: the run outlives several of its lease's periods
     return _validate_report(*args, **kwargs)
 
 

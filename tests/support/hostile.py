@@ -161,6 +161,35 @@ def with_external_link() -> bytes:
     return workbook(sheet(csr_rows(("ES-1", "100", "95"))), extra={"xl/externalLinks/externalLink1.xml": link.encode()})
 
 
+def commented_sheet() -> bytes:
+    """A commented-out <sheet> before <sheets> names a harmless decoy; the reader loads the real first sheet, whose
+    cells reach column XFD."""
+    book = (
+        XML + f'<workbook xmlns="{NS}" xmlns:r="{REL_NS}"><!-- <sheet name="decoy" sheetId="9" r:id="rId9"/> -->'
+        '<sheets><sheet name="S1" sheetId="1" r:id="rId1"/></sheets></workbook>'
+    )
+    rels = (
+        XML + f'<Relationships xmlns="{PKG_NS}">'
+        f'<Relationship Id="rId1" Type="{REL_NS}/worksheet" Target="worksheets/sheet1.xml"/>'
+        f'<Relationship Id="rId9" Type="{REL_NS}/worksheet" Target="worksheets/decoy.xml"/></Relationships>'
+    )
+    far = '<row r="1048576">' + number("XFD1048576", "1") + "</row>"
+    return workbook(
+        sheet(csr_rows(("ES-1", "100", "95")) + far),
+        extra={
+            "xl/workbook.xml": book.encode(),
+            "xl/_rels/workbook.xml.rels": rels.encode(),
+            "xl/worksheets/decoy.xml": sheet(csr_rows(("ES-1", "100", "95"))).encode(),
+        },
+    )
+
+
+def prefixed_cell() -> bytes:
+    """A cell under a prefix of its own, bound to the main namespace in place: still a cell to the reader."""
+    far = f'<row r="1048576"><y:c xmlns:y="{NS}" r="XFD1048576"><y:v>1</y:v></y:c></row>'
+    return workbook(sheet(csr_rows(("ES-1", "100", "95")) + far))
+
+
 def many_sheets() -> bytes:
     return workbook(sheet(csr_rows(("ES-1", "100", "95"))), sheets=10_000)
 
@@ -223,6 +252,8 @@ def cases() -> list[Case]:
         Case("macros", with_macros(), "REJECTED", ("macros",)),
         Case("external_links", with_external_link(), "REJECTED", ("external links",)),
         Case("ten_thousand_sheets", many_sheets(), "REJECTED", ("10,000 sheets",)),
+        Case("commented_sheet", commented_sheet(), "REJECTED", ("16,384 columns", "A1:XFD1048576")),
+        Case("prefixed_cell", prefixed_cell(), "REJECTED", ("16,384 columns", "A1:XFD1048576")),
         Case("deep_json", deep_json(), "REJECTED", ("nested too deeply",)),
         Case("wide_json", wide_json_square(), "REJECTED", ("more than 200 columns", "JSON")),
         Case("wide_csv", wide_csv(), "REJECTED", ("100,000 columns", "header row")),

@@ -47,3 +47,28 @@ async def wait_final(client: httpx.AsyncClient, key: str, submission_id: str, ti
             return body
         await asyncio.sleep(0.2)
     raise AssertionError(f"submission {submission_id} not final after {timeout}s: {body}")
+
+
+async def received(
+    pool: Any, data: bytes, *, code: str = "SR_VARIANCE", period: str = "2018-05", filename: str = "may.csv"
+) -> int:
+    """A submission stored as the intake stores it (received 1 June 2018), without a bell: the test runs it."""
+    import hashlib
+    from datetime import UTC, datetime
+
+    from sql import submissions
+
+    async with pool.acquire() as conn:
+        stored = await submissions.receive(
+            conn,
+            code=code,
+            period=period,
+            content=data,
+            sha256=hashlib.sha256(data).digest(),
+            filename=filename,
+            content_type="application/json" if filename.endswith(".json") else "text/csv",
+            received_at=datetime(2018, 6, 1, 9, tzinfo=UTC),
+            uploaded_by="test",
+            request_id=None,
+        )
+    return stored.submission_id

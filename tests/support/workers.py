@@ -65,6 +65,8 @@ class WorkerProcess:
             # Small sandbox limits, so that a hostile file reaches them quickly.
             "SECGOV_SANDBOX_MEMORY_MB": "768",
             "SECGOV_SANDBOX_CPU_SECONDS": "30",
+            # A short lease: a killed worker's submission is taken over by the redelivery within seconds.
+            "SECGOV_LEASE_S": "3",
             "PYTHONPATH": str(ROOT),
             **(extra_env or {}),
         }

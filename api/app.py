@@ -129,6 +129,7 @@ def create_app(
         heavy_wait_s=settings.acquire_timeout_s,
         documents=settings.documents,
         shipped_documents=orjson.loads((CONSOLE_DIR / "persisted-documents.json").read_bytes()),
+        list_sizes=resources.hub.sizes,
     )
     keys = KeyResolver(resources)
     view = SecgovGraphQL(

@@ -2,11 +2,12 @@
 
 The estimate walks the fields graphql-core collects for execution (fragments, @include/@skip, aliases and repeated
 fields as execution sees them; arguments and variables coerced as execution coerces them) and counts the objects a
-query would produce: each object- or list-valued field once per parent object,
-a list's items by its page size (`first`, 20 when not given; more than 100 is refused outright) or by a guess for
-unpaged lists, multiplied through the nesting; aliases count as the fields they repeat; known expensive fields add
-their own weight (membershipStatistics per month, the OPSG table per request, a what-if per period re-run). Scalars
-cost nothing. An operation above the budget is refused with QUERY_TOO_COMPLEX naming its costliest top-level field.
+query would produce: each object- or list-valued field once per parent object, a list's items by its page size
+(`first`, 20 when not given; more than 100 is refused outright) or, for an unpaged list, by the longest it has grown
+as stored (sql/list_sizes.py: an exception's history grows with every comment, so its estimate does too) or else a
+guess, multiplied through the nesting; aliases count as the fields they repeat; known expensive fields add their own
+weight (membershipStatistics per month, the OPSG table per request, a what-if per period re-run). Scalars cost
+nothing. An operation above the budget is refused with QUERY_TOO_COMPLEX naming its costliest top-level field.
 """
 
 from __future__ import annotations
@@ -41,9 +42,10 @@ from strawberry.types.graphql import OperationType
 from domain.whatif import COST_BASE, COST_PER_PERIOD, span
 from schema.errors import too_complex
 from schema.relay import DEFAULT_PAGE, MAX_PAGE
+from sql.list_sizes import ListSizes
 
 DEFAULT_BUDGET = 10_000
-LIST_GUESS = 20  # items of an unpaged list, unless named below
+LIST_GUESS = 20  # items of an unpaged list, unless stored (ListSizes) or named below
 # Unpaged lists by what they hold on a large register (Voting Groups' members together are about the Parties).
 LIST_SIZES = {
     ("Query", "votingGroups"): 200,
@@ -82,8 +84,9 @@ class _Walk:
         document: DocumentNode,
         operation: OperationDefinitionNode,
         variables: VariableValues,
+        sizes: Mapping[str, int],
     ) -> None:
-        self.types, self.operation, self.variables = types, operation, variables
+        self.types, self.operation, self.variables, self.sizes = types, operation, variables, sizes
         self.fragments = {
             d.name.value: FragmentDetails(d) for d in document.definitions if isinstance(d, FragmentDefinitionNode)
         }
@@ -114,6 +117,10 @@ class _Walk:
             default=0,
         )
 
+    def unpaged(self, key: tuple[str, str]) -> int:
+        stored = self.sizes.get(".".join(key))
+        return LIST_SIZES.get(key, LIST_GUESS) if stored is None else max(stored, 1)
+
     def field(self, details: FieldDetailsList, owner: GraphQLObjectType, times: int, page: int | None) -> int:
         node = details[0].node
         name = node.name.value
@@ -127,7 +134,7 @@ class _Walk:
         key = (owner.name, name)
         size, extra = 1, EXTRA.get(key, 0)
         if isinstance(get_nullable_type(definition.type), GraphQLList):
-            size = page if page is not None and name in CONNECTION_LISTS else LIST_SIZES.get(key, LIST_GUESS)
+            size = page if page is not None and name in CONNECTION_LISTS else self.unpaged(key)
         if key in PER_MONTH:
             size = months(args.get("fromMonth"), args.get("toMonth"))
             extra = PER_MONTH[key] * size
@@ -161,7 +168,11 @@ def months(start: Any, end: Any) -> int:
 
 
 def estimate(
-    types: GraphQLSchema, document: DocumentNode, operation_name: str | None, variables: Mapping[str, Any] | None
+    types: GraphQLSchema,
+    document: DocumentNode,
+    operation_name: str | None,
+    variables: Mapping[str, Any] | None,
+    sizes: Mapping[str, int] | None = None,
 ) -> Estimate:
     operation = get_operation_ast(document, operation_name)
     if operation is None:
@@ -172,7 +183,7 @@ def estimate(
     coerced = get_variable_values(types, operation.variable_definitions or (), dict(variables or {}))
     if not isinstance(coerced, VariableValues):
         return Estimate(0, {})  # execution refuses the variables, before any SQL
-    walk = _Walk(types, document, operation, coerced)
+    walk = _Walk(types, document, operation, coerced, sizes or {})
     parts = {key: walk.field(details, root, 1, None) for key, details in walk.grouped(root, None).items()}
     return Estimate(sum(parts.values()), parts)
 
@@ -181,10 +192,19 @@ class CostLimits:
     """A schema's budget, the types the estimate walks, and its lane for heavy operations: one at a time per
     process, and after each the lane rests for REST_FACTOR times as long as it ran, so heavy operations take at most
     a third of the process's time (and one database connection) whoever sends them and however many; everyone else
-    keeps the rest. Waiting longer than `wait_s` for the lane is answered UNAVAILABLE, to be tried again."""
+    keeps the rest. Waiting longer than `wait_s` for the lane is answered UNAVAILABLE, to be tried again. `sizes`
+    are the unpaged lists' stored lengths, kept current by the live feed's connection."""
 
-    def __init__(self, *, budget: int = DEFAULT_BUDGET, wait_s: float = 2.0, heavy_at_once: int = 1) -> None:
+    def __init__(
+        self,
+        *,
+        budget: int = DEFAULT_BUDGET,
+        wait_s: float = 2.0,
+        heavy_at_once: int = 1,
+        sizes: ListSizes | None = None,
+    ) -> None:
         self.budget = budget
+        self.sizes = sizes or ListSizes()
         self.heavy = max(budget // HEAVY_SHARE, 1)
         self.wait_s = wait_s
         self.lane = asyncio.Semaphore(heavy_at_once)
@@ -205,7 +225,7 @@ class QueryCost(SchemaExtension):
         if limits.types is None or ec.graphql_document is None:
             yield
             return
-        found = estimate(limits.types, ec.graphql_document, ec.operation_name, ec.variables)
+        found = estimate(limits.types, ec.graphql_document, ec.operation_name, ec.variables, limits.sizes.largest)
         if found.total > limits.budget:
             part, cost = found.costliest
             raise too_complex(

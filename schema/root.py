@@ -49,6 +49,7 @@ from schema.reports.review import ReviewMutation
 from schema.reports.status_chart import StatusChartQuery
 from schema.reports.whatif import WhatIfQuery
 from schema.viewer import ViewerQuery
+from sql.list_sizes import ListSizes
 
 log = logging.getLogger("secgov.graphql")
 
@@ -111,12 +112,14 @@ def build_schema(
     compiled_reads: bool = True,
     documents: str = "any",
     shipped_documents: Mapping[str, str] | None = None,
+    list_sizes: ListSizes | None = None,
 ) -> strawberry.Schema:
     """The schema; `introspection=False` (production) refuses `__schema` and `__type` while validating (`__typename`
     stays: it names a type, it does not describe the schema). `cost_budget` bounds each operation's estimated cost
     (schema/cost.py); an operation above a quarter of it waits up to `heavy_wait_s` for the heavy lane.
-    `documents="trusted"` runs only registered documents (schema/persisted.py) and `shipped_documents`."""
-    limits = CostLimits(budget=cost_budget, wait_s=heavy_wait_s)
+    `documents="trusted"` runs only registered documents (schema/persisted.py) and `shipped_documents`.
+    `list_sizes`: the unpaged lists' stored lengths the estimate reads (kept current by the app's live feed)."""
+    limits = CostLimits(budget=cost_budget, wait_s=heavy_wait_s, sizes=list_sizes)
     known = KnownDocuments()
     reads = ReadPath()
     reads.enabled = compiled_reads

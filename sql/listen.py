@@ -11,13 +11,18 @@ import asyncpg
 
 from sql.db import Conn, Pool
 from sql.events import Event, decode
+from sql.list_sizes import CHANNEL as SIZES_CHANNEL
+from sql.list_sizes import ListSizes
 
 CHANNEL = "secgov_events"
 log = logging.getLogger("secgov.live")
 
 
 class EventHub:
+    """The live feed, and on the same connection the unpaged lists' sizes (`sizes`) for the cost estimate."""
+
     def __init__(self) -> None:
+        self.sizes = ListSizes()
         self._subscribers: set[asyncio.Queue[Event]] = set()
         self._conn: Conn | None = None
         self._pool: Pool | None = None
@@ -43,6 +48,8 @@ class EventHub:
                 async with self._pool.acquire() as conn:
                     self._conn = conn
                     await conn.add_listener(CHANNEL, self._on_notify)
+                    await conn.add_listener(SIZES_CHANNEL, self.sizes.heard)
+                    await self.sizes.read(conn)  # after listening: no growth falls between the two
                     try:
                         while not conn.is_closed():
                             await asyncio.sleep(1)
@@ -51,6 +58,7 @@ class EventHub:
                         if not conn.is_closed():
                             with contextlib.suppress(Exception):
                                 await asyncio.shield(conn.remove_listener(CHANNEL, self._on_notify))
+                                await asyncio.shield(conn.remove_listener(SIZES_CHANNEL, self.sizes.heard))
             except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as e:
                 log.warning("live feed lost its database connection (%s); retrying", type(e).__name__)
                 self._conn = None

@@ -1,24 +1,28 @@
 """The compiled read path answers every operation exactly as normal execution does, errors included: random valid
 operations over the mapped types (fragments, inline fragments, aliases, repeated fields, @include/@skip with
-variables, asOf, filters, paging forward and back with cursors), as every kind of viewer, on a generated register.
+variables, asOf, filters, paging forward and back with cursors), as every kind of viewer, on a generated register and on registers drawn by Hypothesis (a database each).
 The wrong answers an earlier compiled path gave are fixed examples here."""
 
 from __future__ import annotations
 
 import asyncio
-from datetime import date
+from dataclasses import dataclass
 from typing import Any
 
+import httpx
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from api.app import create_app
 from api.settings import Settings
 from bench.gen_register import Sizes, generate
 from schema.reads import ReadPath
-from sql.ids import encode_cursor, global_id
+from sql import db
+from tests.conftest import GraphQLClient, Keys
 from tests.integration.conftest import spying
-from tests.support.read_operations import committee_business, findings_of_the_latest, operations
+from tests.support.random_register import Register, registers, write
+from tests.support.read_operations import committee_business, findings_of_the_latest, handles, operations
 
 APP_SETTINGS = Settings(response_cache=False)
 VIEWERS = [("public", ()), ("party", ()), ("dcc", ()), ("opsg", ("OPSG",)), ("opsg", ()), ("panel", ("PANEL",))]
@@ -59,48 +63,98 @@ async def register(pool: Any) -> tuple[list[str], list[str], list[str]]:
     """Cursors of some Parties and exceptions, and some Parties' IDs, of a generated register."""
     async with pool.acquire() as conn:
         await generate(conn, Sizes(parties=60, modifications=5, exceptions=60, sr_rows=2))
-        parties = [(r["name"], r["id"]) for r in await conn.fetch("SELECT name, id FROM parties ORDER BY name, id")]
-        queue = await conn.fetch("SELECT id, severity, first_flagged_at FROM report_exceptions ORDER BY id")
-        references = [r["reference"] for r in await conn.fetch("SELECT reference FROM modifications ORDER BY 1")]
+        found = await handles(conn)
         await committee_business(conn)
         await findings_of_the_latest(conn)
-    exceptions = [
-        encode_cursor([0 if r["severity"] == "HIGH" else 1, r["first_flagged_at"].isoformat(), r["id"]])
-        for r in queue[::6]
-    ]
-    return (
-        [encode_cursor(list(p)) for p in parties[::7]] + ["bm9wZQ"],
-        exceptions + [encode_cursor([r]) for r in references[::2]] + [encode_cursor([i]) for i in (1, 3, 6, 10)],
-        [global_id("Party", i) for _, i in parties[::9]] + [global_id("Party", 2, date(2018, 7, 26))],
-    )
+    return found
+
+
+async def compare(gql: GraphQLClient, monkeypatch: Any, spy: Any, query: str, variables: Any, key: Any) -> None:
+    """The compiled path's answer (noted by `spy`) equals normal execution's, errors included."""
+    monkeypatch.setattr(ReadPath, "statements", spy)
+    answer = await gql(query, variables, key=key, expect_errors=True)
+    monkeypatch.setattr(ReadPath, "statements", lambda *args: None)
+    ordinary = await gql(query, variables, key=key, expect_errors=True)
+    assert answer == ordinary, query
+
+
+async def viewers(keys: Keys) -> list[str | None]:
+    return [await keys.get(role, bodies=bodies, party_id=1 if role == "party" else None) for role, bodies in VIEWERS]
 
 
 async def test_compiled_reads_answer_as_normal_execution_does(register, gql, api_keys, monkeypatch):
-    keys = [
-        await api_keys.get(role, bodies=bodies, party_id=1 if role == "party" else None) for role, bodies in VIEWERS
-    ]
+    keys = await viewers(api_keys)
     loop = asyncio.get_running_loop()
     compiled: list[bool] = []
     spy = spying(compiled)
 
-    async def compare(query: str, variables: dict[str, Any], key: str | None) -> None:
-        monkeypatch.setattr(ReadPath, "statements", spy)
-        answer = await gql(query, variables, key=key, expect_errors=True)
-        monkeypatch.setattr(ReadPath, "statements", lambda *args: None)
-        ordinary = await gql(query, variables, key=key, expect_errors=True)
-        assert answer == ordinary, query
-
     for key in keys:
         for query, variables in FIXED:
-            await compare(query, variables, key)
+            await compare(gql, monkeypatch, spy, query, variables, key)
 
     @settings(max_examples=120)
     @given(operation=operations(register), key=st.sampled_from(keys))
     def run(operation: tuple[str, dict[str, Any]], key: str | None) -> None:
-        asyncio.run_coroutine_threadsafe(compare(*operation, key), loop).result()
+        asyncio.run_coroutine_threadsafe(compare(gql, monkeypatch, spy, *operation, key), loop).result()
 
     await asyncio.to_thread(run)
     assert sum(compiled) > len(compiled) // 2  # most operations were answered by the compiled path
+
+
+# Registers drawn afresh, a database each: a few when derandomized (make test), more in the randomized run.
+REGISTERS = 3 if settings.default.derandomize else 8
+OPERATIONS_EACH = 40
+
+
+@dataclass
+class Drawn:
+    """A drawn register written into a database of its own, with the app over it and each viewer's key."""
+
+    dsn: str
+    pool: Any
+    client: httpx.AsyncClient
+    found: tuple[list[str], list[str], list[str]]
+    keys: list[str | None]
+
+    @classmethod
+    async def open(cls, pg_server: Any, register: Register) -> Drawn:
+        dsn = await pg_server.create()
+        pool = await db.create_pool(dsn, min_size=1, max_size=4)
+        async with pool.acquire() as conn:
+            await write(conn, register)
+            found = await handles(conn)
+        transport = httpx.ASGITransport(app=create_app(APP_SETTINGS, pool=pool))
+        client = httpx.AsyncClient(transport=transport, base_url="http://testserver")
+        return cls(dsn, pool, client, found, await viewers(Keys(pool)))
+
+    async def close(self, pg_server: Any) -> None:
+        await self.client.aclose()
+        await self.pool.close()
+        await pg_server.drop(self.dsn)
+
+
+async def test_random_registers_answer_as_normal_execution_does(pg_server, monkeypatch):
+    loop = asyncio.get_running_loop()
+    compiled: list[bool] = []
+    spy = spying(compiled)
+
+    def wait(step: Any) -> Any:
+        return asyncio.run_coroutine_threadsafe(step, loop).result()
+
+    @settings(max_examples=REGISTERS, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    @given(register=registers(), data=st.data())
+    def run(register: Register, data: st.DataObject) -> None:
+        drawn = wait(Drawn.open(pg_server, register))
+        try:
+            for _ in range(OPERATIONS_EACH):
+                query, variables = data.draw(operations(drawn.found))
+                key = data.draw(st.sampled_from(drawn.keys))
+                wait(compare(GraphQLClient(drawn.client), monkeypatch, spy, query, variables, key))
+        finally:
+            wait(drawn.close(pg_server))
+
+    await asyncio.to_thread(run)
+    assert sum(compiled) > len(compiled) // 2
 
 
 async def test_committee_business_is_compiled_with_each_viewers_visibility(register, gql, api_keys, monkeypatch):

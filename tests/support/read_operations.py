@@ -9,7 +9,7 @@ from typing import Any
 from hypothesis import strategies as st
 
 from sql import governance
-from sql.ids import encode_cursor
+from sql.ids import encode_cursor, global_id
 
 DAYS = ["2014-01-01", "2016-05-31", "2018-07-26", "2021-12-31", "2030-01-01"]
 
@@ -81,6 +81,23 @@ async def findings_of_the_latest(conn: Any) -> None:
         "'id')) WHERE id = $1",
         run,
         after,
+    )
+
+
+async def handles(conn: Any) -> tuple[list[str], list[str], list[str]]:
+    """What operations name of a register: cursors of some Parties, of some exceptions and modifications (and a few
+    that name nothing), and some Parties' IDs."""
+    parties = [(r["name"], r["id"]) for r in await conn.fetch("SELECT name, id FROM parties ORDER BY name, id")]
+    queue = await conn.fetch("SELECT id, severity, first_flagged_at FROM report_exceptions ORDER BY id")
+    references = [r["reference"] for r in await conn.fetch("SELECT reference FROM modifications ORDER BY 1")]
+    exceptions = [
+        encode_cursor([0 if r["severity"] == "HIGH" else 1, r["first_flagged_at"].isoformat(), r["id"]])
+        for r in queue[::6]
+    ]
+    return (
+        [encode_cursor(list(p)) for p in parties[::7]] + ["bm9wZQ"],
+        exceptions + [encode_cursor([r]) for r in references[::2]] + [encode_cursor([i]) for i in (1, 3, 6, 10)],
+        [global_id("Party", i) for _, i in parties[::9]] + [global_id("Party", 2, date(2018, 7, 26))],
     )
 
 

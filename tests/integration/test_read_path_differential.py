@@ -1,7 +1,8 @@
 """The compiled read path answers every operation exactly as normal execution does, errors included: random valid
 operations over the mapped types (fragments, inline fragments, aliases, repeated fields, @include/@skip with
-variables, asOf, filters, paging forward and back with cursors), as every kind of viewer, on a generated register and on registers drawn by Hypothesis (a database each).
-The wrong answers an earlier compiled path gave are fixed examples here."""
+variables, asOf, filters, paging forward and back with cursors), as every kind of viewer, on a generated register
+and on registers drawn by Hypothesis (a database each). The wrong answers an earlier compiled path gave are fixed
+examples here."""
 
 from __future__ import annotations
 

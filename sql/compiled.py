@@ -107,6 +107,26 @@ def paged(name: str, args: Mapping[str, Any], p: Params, **values: str) -> str:
     return statement(f"{name}_backward" if w.backward else name, limit=p(w.limit + 1, "int"), **values)
 
 
+def listed(rows: str, order: Sequence[str], args: Mapping[str, Any], p: Params) -> str:
+    """A page of a short list read whole (as schema/relay.py `in_memory` pages it): the rows after (and before) the
+    row whose id the cursor names, in `order` (columns, "column DESC" for newest first; the last is `id`); none
+    when a cursor names no row of the list."""
+    w = args["window"]
+    conditions = ["true"]
+    for pk, ahead in ((args["after"], True), (args["before"], False)):
+        if pk is not None:
+            at = p(pk, "bigint")
+            columns = ", ".join(c.partition(" ")[0] for c in order)
+            later = ">" if ahead != order[0].endswith(" DESC") else "<"
+            picked = ", ".join(f"x.{c.partition(' ')[0]}" for c in order)
+            conditions.append(f"({columns}) {later} (SELECT {picked} FROM l x WHERE x.id = {at})")
+    by = ", ".join(_direction("e", c, reverse=w.backward) for c in order)
+    return (
+        f"WITH l AS ({rows}) SELECT e.* FROM l e WHERE {' AND '.join(conditions)} "
+        f"ORDER BY {by} LIMIT {p(w.limit + 1, 'int')}"
+    )
+
+
 class Compiler:
     def __init__(self, types: Mapping[str, TypeMap]) -> None:
         self.types = types

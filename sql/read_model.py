@@ -15,7 +15,7 @@ from domain.lifecycle import MEMBER_STATUSES
 from sql import read_model_governance as governance
 from sql import read_model_modifications as modifications
 from sql import read_model_reports as reports
-from sql.compiled import Many, One, Page, Params, TypeMap, paged, statement
+from sql.compiled import Many, One, Page, Params, TypeMap, listed, paged, statement
 from sql.ids import sql_global_id
 
 FOREVER = "DATE '9999-12-31'"  # every recorded event, future-dated ones included
@@ -116,17 +116,7 @@ def _events(a: str) -> str:
 
 def _event_page(a: str, args: Mapping[str, Any], p: Params) -> str:
     """A Party's events after (and before) the events the cursors name; none when a cursor names none of them."""
-    w = args["window"]
-    conditions = ["true"]
-    for pk, op in ((args["after"], ">"), (args["before"], "<")):
-        if pk is not None:
-            at = p(pk, "bigint")
-            conditions.append(f"(e.occurred_on, e.id) {op} (SELECT x.occurred_on, x.id FROM l x WHERE x.id = {at})")
-    direction = "DESC" if w.backward else ""
-    return (
-        f"WITH l AS ({_events(a)}) SELECT e.* FROM l e WHERE {' AND '.join(conditions)} "
-        f"ORDER BY e.occurred_on {direction}, e.id {direction} LIMIT {p(w.limit + 1, 'int')}"
-    )
+    return listed(_events(a), ("occurred_on", "id"), args, p)
 
 
 def _roles(a: str, args: Mapping[str, Any], p: Params) -> str:

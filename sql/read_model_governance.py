@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sql.compiled import One, Page, Params, TypeMap, paged, statement
+from sql.compiled import Many, One, Page, Params, TypeMap, listed, paged, statement
 from sql.ids import sql_global_id
 
 _HIGHLIGHT_FILTERS = {"body_code": "text", "from_date": "date", "to_date": "date", "text_contains": "text"}
@@ -69,8 +69,25 @@ def body_of(a: str, args: Mapping[str, Any], p: Params) -> str:
     return statement("bodies.by_ids", ids=f"ARRAY[{a}.body_id]")
 
 
+def _meetings_of(a: str, args: Mapping[str, Any], p: Params) -> str:
+    return statement("meetings.page_of_bodies", body_ids=f"ARRAY[{a}.id]", **viewer_args(args, p))
+
+
+def _meeting_page(a: str, args: Mapping[str, Any], p: Params) -> str:
+    """A body's meetings the viewer may see, newest first, paged as its resolver pages the list."""
+    return listed(_meetings_of(a, args, p), ("held_on DESC", "id DESC"), args, p)
+
+
+def _meeting_count(a: str, args: Mapping[str, Any], p: Params) -> str:
+    return f"SELECT count(*) FROM ({_meetings_of(a, args, p)}) m"
+
+
 TYPES: list[TypeMap] = [
-    TypeMap("Body", {"id": sql_global_id("Body", "{a}.id"), "code": "{a}.code", "name": "{a}.name"}),
+    TypeMap(
+        "Body",
+        {"id": sql_global_id("Body", "{a}.id"), "code": "{a}.code", "name": "{a}.name"},
+        {"meetings": Page("Meeting", _meeting_page, _meeting_count, (("id", "int"),), ("held_on DESC", "id DESC"))},
+    ),
     TypeMap(
         "Highlight",
         {
@@ -110,7 +127,8 @@ TYPES: list[TypeMap] = [
         {"body": One("Body", body_of)},
     ),
 ]
-QUERY_LINKS = {
+QUERY_LINKS: dict[str, One | Many | Page] = {
+    "bodies": Many("Body", lambda a, args, p: statement("bodies.list"), ("code",)),
     "highlights": Page(
         "Highlight",
         _highlights,

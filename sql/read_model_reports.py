@@ -182,7 +182,8 @@ TYPES: list[TypeMap] = [
         },
     ),
 ]
-QUERY_LINKS = {
+QUERY_LINKS: dict[str, One | Many | Page] = {
+    "reportTypes": Many("ReportType", lambda a, args, p: statement("catalogue.list"), ("code",)),
     "reportSubmissions": Page("ReportSubmission", _submissions, _submission_count, (("id", "int"),), ("id DESC",)),
     "exceptions": Page(
         "ReportException",

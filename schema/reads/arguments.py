@@ -83,7 +83,7 @@ def _position(cursor: str | None, field: str) -> int | None:
     return at
 
 
-def _events(args: Mapping[str, Any], asking: Asking) -> Mapping[str, Any]:
+def _listed(args: Mapping[str, Any], asking: Asking) -> Mapping[str, Any]:
     w = _window(args)
     return {"window": w, "after": _position(w.after, "after"), "before": _position(w.before, "before")}
 
@@ -174,7 +174,8 @@ ARGUMENTS: dict[tuple[str, str], Prepare] = {
     ("Highlight", "meeting"): _seen_by,
     ("Action", "meeting"): _seen_by,
     ("ReportException", "history"): _seen_by,
-    ("Party", "events"): _events,
+    ("Party", "events"): _listed,
+    ("Body", "meetings"): lambda args, asking: {**_listed(args, asking), **_seen_by(args, asking)},
     ("PartyEvent", "party"): lambda args, asking: {"today": asking.today},
     ("MembershipMonth", "votingGroupsByCategory"): lambda args, asking: {"categories": list(COUNTED)},
 }

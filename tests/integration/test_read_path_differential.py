@@ -20,6 +20,7 @@ from api.settings import Settings
 from bench.gen_register import Sizes, generate
 from schema.reads import ReadPath
 from sql import db
+from sql.ids import encode_cursor
 from tests.conftest import GraphQLClient, Keys
 from tests.integration.conftest import spying
 from tests.support.random_register import Register, registers, write
@@ -207,3 +208,25 @@ async def test_history_made_at_a_meeting_shows_only_to_whom_may_see_the_meeting(
     # Twelve meetings (three bodies, four classifications), five exceptions each: dcc sees White and Green.
     assert counts == {"dcc": 30, "opsg": 40, "admin": 60}  # OPSG also sees its own Amber and Red meetings
     assert compiled == [True, True, True]
+
+
+async def test_bodies_their_meetings_and_report_types_are_compiled(register, gql, api_keys, monkeypatch):
+    """The root lists and a body's meetings (paged as its resolver pages them, visibility by the same statement)."""
+    compiled: list[bool] = []
+    spy = spying(compiled)
+    query = (
+        "{ reportTypes { code name cadence } bodies { code meetings(first: 2, after: $after) { totalCount pageInfo "
+        "{ hasNextPage endCursor } edges { cursor node { reference classification body { code } } } } } }"
+    )
+    query = "query($after: String) " + query
+    seen = {}
+    for role, bodies in [("public", ()), ("dcc", ()), ("opsg", ("OPSG",)), ("admin", ())]:
+        key = await api_keys.get(role, bodies=bodies)
+        for after in (None, encode_cursor([5]), encode_cursor([999])):
+            await compare(gql, monkeypatch, spy, query, {"after": after}, key)
+        monkeypatch.setattr(ReadPath, "statements", spy)
+        data = (await gql(query, {"after": None}, key=key))["data"]
+        seen[role] = sum(b["meetings"]["totalCount"] for b in data["bodies"])
+        assert len(data["reportTypes"]) > 0
+    assert seen["public"] < seen["dcc"] < seen["opsg"] < seen["admin"] == 12
+    assert all(compiled)

@@ -159,13 +159,17 @@ def operations(register: tuple[list[str], list[str], list[str]]) -> st.SearchStr
                 if link is None:
                     out.append(wrap(type_name, alias + f))
                 elif depth > 0:
-                    args = paging(event_cursors) if link in ("PartyEventConnection", "FindingConnection") else ""
+                    args = (
+                        paging(event_cursors)
+                        if link in ("PartyEventConnection", "FindingConnection", "MeetingConnection")
+                        else ""
+                    )
                     inner = select(link, depth - 1)
                     out.append(wrap(type_name, f"{alias}{f}{f'({args})' if args else ''} {{ {inner} }}"))
             return " ".join(out) or "__typename"
 
         roots = ["parties", "votingGroups", "membershipStatistics", "party", "exceptions", "modifications"]
-        roots += ["highlights", "actions", "reportSubmissions"]
+        roots += ["highlights", "actions", "reportSubmissions", "bodies", "reportTypes"]
         root = draw(st.sampled_from(roots))
         day = draw(st.sampled_from([None, *DAYS])) if root in ("parties", "votingGroups") else None
         as_of = ""
@@ -189,6 +193,8 @@ def operations(register: tuple[list[str], list[str], list[str]]) -> st.SearchStr
             field = f"{root}{f'({joined})' if args else ''} {{ {select(CONNECTIONS[root], 3)} }}"
         elif root == "votingGroups":
             field = f"votingGroups{f'({as_of})' if as_of else ''} {{ {select('VotingGroup', 2)} }}"
+        elif root in ("bodies", "reportTypes"):
+            field = f"{root} {{ {select(LISTS[root], 2)} }}"
         elif root == "party":
             field = f'party(id: "{draw(party_ids)}") {{ {select("Party", 2)} }}'
         else:
@@ -209,6 +215,7 @@ CONNECTIONS = {
     "highlights": "HighlightConnection",
     "actions": "ActionConnection",
 }
+LISTS = {"bodies": "Body", "reportTypes": "ReportType"}
 CATEGORIES = ["LARGE_SUPPLIER", "SMALL_SUPPLIER", "OTHER_SEC_PARTY", "DCC"]
 SHAPES = {
     "PartyConnection": ["totalCount", "pageInfo", "edges", "__typename"],
@@ -235,7 +242,9 @@ SHAPES = {
     "Modification": ["id", "reference", "formerReferences", "title", "path", "stage", "proposer", "raisedOn"]
     + ["workingGroup", "release", "implementedOn", "partiesImpacted", "secSections", "events", "__typename"],
     "ModificationEvent": ["id", "kind", "occurredOn", "note", "stage", "outcome", "body", "__typename"],
-    "Body": ["id", "code", "name", "__typename"],
+    "Body": ["id", "code", "name", "__typename", "meetings"],
+    "MeetingConnection": ["totalCount", "pageInfo", "edges", "__typename"],
+    "MeetingEdge": ["cursor", "node", "__typename"],
     "HighlightConnection": ["totalCount", "pageInfo", "edges", "__typename"],
     "HighlightEdge": ["cursor", "node", "__typename"],
     "Highlight": ["id", "title", "body", "bodyCode", "classification", "publishedOn", "meeting", "__typename"],
@@ -297,4 +306,8 @@ LINKS = {
     ("Highlight", "meeting"): "Meeting",
     ("Action", "meeting"): "Meeting",
     ("Meeting", "body"): "Body",
+    ("Body", "meetings"): "MeetingConnection",
+    ("MeetingConnection", "pageInfo"): "PageInfo",
+    ("MeetingConnection", "edges"): "MeetingEdge",
+    ("MeetingEdge", "node"): "Meeting",
 }

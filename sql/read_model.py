@@ -15,8 +15,9 @@ from domain.lifecycle import MEMBER_STATUSES
 from sql import read_model_governance as governance
 from sql import read_model_modifications as modifications
 from sql import read_model_reports as reports
-from sql.compiled import Many, One, Page, Params, TypeMap, listed, paged, statement
+from sql.compiled import Many, One, Page, Params, Rows, TypeMap, listed, paged, statement
 from sql.ids import sql_global_id
+from sql.read_model_governance import viewer_args
 
 FOREVER = "DATE '9999-12-31'"  # every recorded event, future-dated ones included
 LAST_DAY = "DATE '9999-12-30'"  # the last day a period can be read on (sql/parties.py)
@@ -160,6 +161,39 @@ def _by_category(a: str, args: Mapping[str, Any], p: Params) -> str:
     )
 
 
+def _group(a: str, args: Mapping[str, Any], p: Params) -> str:
+    rows = statement("voting_groups.by_ids", ids=f"ARRAY[{p(args['id'], 'bigint')}]")
+    return _with_day(rows, p(args["as_of"], "date"), p(args["explicit"], "bool"))
+
+
+def _by_id(name: str, seen: bool) -> Rows:
+    """`node(id:)` of a type read by the named statement its resolver's loader runs (with the viewer's visibility
+    when `seen`)."""
+
+    def rows(a: str, args: Mapping[str, Any], p: Params) -> str:
+        return statement(name, ids=f"ARRAY[{p(args['id'], 'bigint')}]", **(viewer_args(args, p) if seen else {}))
+
+    return rows
+
+
+NODES = {
+    "node Party": One("Party", _party),
+    "node VotingGroup": One("VotingGroup", _group),
+    **{
+        f"node {kind}": One(kind, _by_id(name, seen))
+        for kind, name, seen in (
+            ("Body", "bodies.by_ids", False),
+            ("Meeting", "meetings.by_ids", True),
+            ("Highlight", "highlights.by_ids", True),
+            ("Action", "actions.by_ids", True),
+            ("Modification", "modifications.by_ids", False),
+            ("ReportType", "catalogue.by_ids", False),
+            ("ReportException", "exceptions.by_ids", False),
+            ("ReportSubmission", "submissions.by_ids", False),
+        )
+    },
+}
+
 TYPES: dict[str, TypeMap] = {
     t.name: t
     for t in [
@@ -174,6 +208,7 @@ TYPES: dict[str, TypeMap] = {
                 **reports.QUERY_LINKS,
                 **modifications.QUERY_LINKS,
                 **governance.QUERY_LINKS,
+                **NODES,
             },
         ),
         TypeMap(

@@ -14,7 +14,7 @@ from domain.viewer import Viewer
 from schema.enums import PartyCategory, PartyStatus
 from schema.governance.queries import highlight_key
 from schema.register.queries import party_page_args, statistics_months
-from schema.register.types import PartyFilter
+from schema.register.types import FOREVER, PartyFilter
 from schema.relay import Window, decode_cursor, id_key, keys_of, parse_node_id, pk_of, text_key, window
 from schema.reports.catalogue import Severity
 from schema.reports.exceptions import ExceptionFilter, ExceptionStatus
@@ -159,6 +159,21 @@ def _findings(args: Mapping[str, Any], asking: Asking) -> Mapping[str, Any]:
     after, before = keys_of(w, 1, id_key)
     return {"window": w, "after": after, "before": before}
 
+
+def node_args(kind: str, pk: int, day: date | None, asking: Asking) -> Mapping[str, Any]:
+    """`node(id:)` for a mapped type, as its resolver reads it (schema/node.py): a Party or Voting Group as of the
+    day its ID names (today's Party, or a Voting Group over all its events, when none); classified items as the
+    viewer may see them; the review queue's rows only for its readers (normal execution answers null)."""
+    if kind not in NODE_KINDS or (day is not None and kind not in ("Party", "VotingGroup")):
+        raise Unanswerable(f"node of {kind}")
+    if kind in ("ReportException", "ReportSubmission") and asking.viewer.role not in REPORT_READERS:
+        raise Unanswerable("not a reader of reports")
+    as_of = _day(day) or (asking.today if kind == "Party" else FOREVER)
+    return {"id": pk, "as_of": as_of, "explicit": day is not None, **_seen_by({}, asking)}
+
+
+NODE_KINDS = {"Party", "VotingGroup", "Body", "Meeting", "Highlight", "Action", "Modification", "ReportType"}
+NODE_KINDS |= {"ReportException", "ReportSubmission"}
 
 ARGUMENTS: dict[tuple[str, str], Prepare] = {
     ("Query", "parties"): _parties,

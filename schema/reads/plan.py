@@ -11,6 +11,7 @@ from typing import Any
 from graphql import (
     DocumentNode,
     FragmentDefinitionNode,
+    GraphQLNamedType,
     GraphQLObjectType,
     GraphQLSchema,
     OperationType,
@@ -22,7 +23,9 @@ from graphql import (
 from graphql.execution.collect_fields import FieldDetailsList, FragmentDetails, collect_fields, collect_subfields
 from graphql.execution.values import VariableValues, get_argument_values, get_variable_values
 
-from schema.reads.arguments import ARGUMENTS, Asking
+from schema.errors import BadId
+from schema.reads.arguments import ARGUMENTS, Asking, node_args
+from schema.relay import parse_node_id
 from sql.compiled import Sel, Unanswerable
 
 
@@ -50,6 +53,14 @@ class Planner:
             for key, details in collected.grouped_field_set.items()
         )
 
+    def node(self, args: Mapping[str, Any], asking: Asking) -> tuple[str, Mapping[str, Any], GraphQLNamedType]:
+        """`node(id:)` as the type its ID names: the selection is collected for that type, as execution does."""
+        try:
+            kind, pk, day = parse_node_id(args["id"])
+        except BadId as e:
+            raise Unanswerable(str(e)) from e  # normal execution refuses it, in its words
+        return f"node {kind}", node_args(kind, pk, day, asking), self.schema.type_map[kind]
+
     def field(
         self, key: str, details: FieldDetailsList, parent: GraphQLObjectType, variables: VariableValues, asking: Asking
     ) -> Sel:
@@ -68,6 +79,8 @@ class Planner:
         except Exception as e:
             raise Unanswerable(str(e)) from e
         named = get_named_type(definition.type)
+        if parent is self.query and name == "node":
+            name, args, named = self.node(args, asking)
         if is_leaf_type(named):
             return Sel(key, name, args)
         if not is_object_type(named):
@@ -78,7 +91,7 @@ class Planner:
             raise Unanswerable("@defer")
         return Sel(
             key,
-            name,
+            name,  # `node` is planned as "node Party" (and so on): the object its ID names
             args,
             tuple(self.field(k, d, named, variables, asking) for k, d in sub.grouped_field_set.items()),
         )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import httpx
@@ -20,7 +21,7 @@ from api.settings import Settings
 from bench.gen_register import Sizes, generate
 from schema.reads import ReadPath
 from sql import db
-from sql.ids import encode_cursor
+from sql.ids import encode_cursor, global_id
 from tests.conftest import GraphQLClient, Keys
 from tests.integration.conftest import spying
 from tests.support.random_register import Register, registers, write
@@ -230,3 +231,33 @@ async def test_bodies_their_meetings_and_report_types_are_compiled(register, gql
         assert len(data["reportTypes"]) > 0
     assert seen["public"] < seen["dcc"] < seen["opsg"] < seen["admin"] == 12
     assert all(compiled)
+
+
+NODE_SELECTIONS = {
+    "Party": "name status votingGroup { name }",
+    "VotingGroup": "name parties { name }",
+    "Body": "code meetings(first: 1) { totalCount }",
+    "Meeting": "reference classification",
+    "Highlight": "title meeting { reference }",
+    "Action": "reference",
+    "Modification": "reference events { kind }",
+    "ReportType": "code",
+    "ReportException": "ruleCode history { action }",
+    "ReportSubmission": "period runs { outcome }",
+}
+
+
+async def test_node_of_each_mapped_type_is_compiled(register, gql, api_keys, monkeypatch):
+    """`node(id:)` is planned as the type its ID names, read by the statement its resolver's loader runs."""
+    compiled: list[bool] = []
+    spy = spying(compiled)
+    ids = [(kind, global_id(kind, n)) for kind in NODE_SELECTIONS for n in (1, 2)]
+    ids += [("Party", register[2][-1]), ("VotingGroup", global_id("VotingGroup", 1, date(2018, 7, 26)))]
+    for role in ("public", "dcc", "admin"):
+        key = await api_keys.get(role)
+        for kind, node_id in ids:
+            query = f'{{ node(id: "{node_id}") {{ id __typename ... on {kind} {{ {NODE_SELECTIONS[kind]} }} }} }}'
+            compiled.clear()
+            await compare(gql, monkeypatch, spy, query, {}, key)
+            readers_only = kind in ("ReportException", "ReportSubmission") and role == "public"
+            assert compiled == [not readers_only], (role, query)

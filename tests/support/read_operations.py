@@ -169,7 +169,7 @@ def operations(register: tuple[list[str], list[str], list[str]]) -> st.SearchStr
             return " ".join(out) or "__typename"
 
         roots = ["parties", "votingGroups", "membershipStatistics", "party", "exceptions", "modifications"]
-        roots += ["highlights", "actions", "reportSubmissions", "bodies", "reportTypes"]
+        roots += ["highlights", "actions", "reportSubmissions", "bodies", "reportTypes", "node"]
         root = draw(st.sampled_from(roots))
         day = draw(st.sampled_from([None, *DAYS])) if root in ("parties", "votingGroups") else None
         as_of = ""
@@ -195,6 +195,15 @@ def operations(register: tuple[list[str], list[str], list[str]]) -> st.SearchStr
             field = f"votingGroups{f'({as_of})' if as_of else ''} {{ {select('VotingGroup', 2)} }}"
         elif root in ("bodies", "reportTypes"):
             field = f"{root} {{ {select(LISTS[root], 2)} }}"
+        elif root == "node":
+            kind = draw(st.sampled_from(NODES))
+            found = (
+                draw(party_ids) if kind == "Party" and draw(st.booleans()) else global_id(kind, draw(st.integers(1, 6)))
+            )
+            if kind == "VotingGroup" and draw(st.booleans()):
+                found = global_id(kind, draw(st.integers(1, 3)), date.fromisoformat(draw(st.sampled_from(DAYS))))
+            common = draw(st.sampled_from(["id", "__typename", "... on Node { id }", ""]))
+            field = f'node(id: "{found}") {{ {common} ... on {kind} {{ {select(kind, 2)} }} }}'
         elif root == "party":
             field = f'party(id: "{draw(party_ids)}") {{ {select("Party", 2)} }}'
         else:
@@ -215,6 +224,8 @@ CONNECTIONS = {
     "highlights": "HighlightConnection",
     "actions": "ActionConnection",
 }
+NODES = ["Party", "VotingGroup", "Body", "Meeting", "Highlight", "Action", "Modification", "ReportType"]
+NODES += ["ReportException", "ReportSubmission", "PartyEvent"]  # the last one left to normal execution
 LISTS = {"bodies": "Body", "reportTypes": "ReportType"}
 CATEGORIES = ["LARGE_SUPPLIER", "SMALL_SUPPLIER", "OTHER_SEC_PARTY", "DCC"]
 SHAPES = {

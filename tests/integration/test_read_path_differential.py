@@ -13,7 +13,7 @@ from typing import Any
 
 import httpx
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from api.app import create_app
@@ -25,7 +25,7 @@ from sql.ids import encode_cursor, global_id
 from tests.conftest import GraphQLClient, Keys
 from tests.integration.conftest import spying
 from tests.support.random_register import Register, registers, write
-from tests.support.read_operations import committee_business, findings_of_the_latest, handles, operations
+from tests.support.read_operations import DAYS, committee_business, findings_of_the_latest, handles, operations
 
 APP_SETTINGS = Settings(response_cache=False)
 VIEWERS = [("public", ()), ("party", ()), ("dcc", ()), ("opsg", ("OPSG",)), ("opsg", ()), ("panel", ("PANEL",))]
@@ -104,6 +104,31 @@ async def test_compiled_reads_answer_as_normal_execution_does(register, gql, api
     assert sum(compiled) > len(compiled) // 2  # most operations were answered by the compiled path
 
 
+# Asked of every drawn register as every viewer: what each part of it holds, whole.
+WHOLE_PARTY = "id status category votingGroup { id name } userRoles { role } lastEvent { kind } events(first: 10) "
+WHOLE_PARTY += "{ totalCount edges { cursor node { kind occurredOn } } }"
+PROBES: list[tuple[str, dict[str, Any]]] = [
+    (
+        "{ exceptions(first: 20) { totalCount edges { cursor node { id status history { id action comment } "
+        "submission { id status runs { id } } } } } }",
+        {},
+    ),
+    ("{ bodies { code meetings(first: 5) { totalCount edges { node { reference classification } } } } }", {}),
+    (
+        "{ highlights(first: 20) { totalCount edges { node { title meeting { reference } } } } "
+        "actions(first: 20) { edges { node { reference meeting { heldOn } } } } }",
+        {},
+    ),
+    *[
+        (
+            "query($d: Date) { parties(asOf: $d, first: 20) { totalCount edges { node { " + WHOLE_PARTY + " } } } "
+            "votingGroups(asOf: $d) { id name parties { name status } } }",
+            {"d": day},
+        )
+        for day in (None, *DAYS)
+    ],
+]
+
 # Registers drawn afresh, a database each: a few when derandomized (make test), more in the randomized run.
 REGISTERS = 3 if settings.default.derandomize else 8
 OPERATIONS_EACH = 40
@@ -144,11 +169,19 @@ async def test_random_registers_answer_as_normal_execution_does(pg_server, monke
     def wait(step: Any) -> Any:
         return asyncio.run_coroutine_threadsafe(step, loop).result()
 
-    @settings(max_examples=REGISTERS, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    # Not shrunk: each example costs a database, and a failing one is reported as drawn (register and operation).
+    @settings(
+        max_examples=REGISTERS,
+        phases=[Phase.explicit, Phase.reuse, Phase.generate],
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
     @given(register=registers(), data=st.data())
     def run(register: Register, data: st.DataObject) -> None:
         drawn = wait(Drawn.open(pg_server, register))
         try:
+            for key in drawn.keys:
+                for query, variables in PROBES:
+                    wait(compare(GraphQLClient(drawn.client), monkeypatch, spy, query, variables, key))
             for _ in range(OPERATIONS_EACH):
                 query, variables = data.draw(operations(drawn.found))
                 key = data.draw(st.sampled_from(drawn.keys))

@@ -133,22 +133,37 @@ async def give_back_attempt(conn: Conn, *, id: int) -> None:
 
 @dataclass(frozen=True, slots=True)
 class RunContext:
+    """What judging a submission needs, read as its run begins."""
+
     id: int
     report_type_id: int
     period: str
     status: str
     received_at: datetime
     attempts: int
-    lease_token: UUID | None
+    supersedes_id: int | None
     first_received_at: datetime | None
     due_at: datetime | None
-    newest_accepted_id: int | None
 
 
-async def for_run(conn: Conn, *, id: int) -> RunContext | None:
-    """The submission locked for its run, with what judging it needs."""
+async def for_run(conn: Conn, *, id: int) -> RunContext:
     row = await fetchrow(conn, "submissions.for_run", id=id)
-    return from_record(RunContext, row) if row else None
+    if row is None:
+        raise NotFound(f"no submission {id}", field="id")
+    return from_record(RunContext, row)
+
+
+@dataclass(frozen=True, slots=True)
+class Held:
+    """The run still holds its submission (locked in the run's transaction)."""
+
+    newest_accepted_id: int
+
+
+async def run_held(conn: Conn, *, id: int, token: UUID) -> Held | None:
+    """None when another delivery finished the submission meanwhile or took it over once the run's lease lapsed."""
+    row = await fetchrow(conn, "submissions.run_held", id=id, token=token)
+    return from_record(Held, row) if row else None
 
 
 async def next_run_id(conn: Conn) -> int:

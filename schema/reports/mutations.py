@@ -15,7 +15,7 @@ from domain.size_cap import read_capped
 from schema.context import Info
 from schema.errors import UserError, errors_field, user_error
 from schema.loading import load_one
-from schema.mutation import run
+from schema.payloads import run
 from schema.relay import pk_of
 from schema.reports.types import ReportSubmission, ReportType
 from services.upload import File, ReadFile, UploadRequest, accept, file_cap, ring

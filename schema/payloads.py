@@ -1,5 +1,5 @@
-"""Running a mutation: role check, one transaction, expected failures returned as payload errors; then the object
-it made or changed, loaded as the caller may see it."""
+"""Mutations' answers as payloads: the role checked, one transaction, expected refusals returned as payload errors;
+then the object made or changed, loaded as the caller may see it."""
 
 from __future__ import annotations
 

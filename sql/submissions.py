@@ -8,28 +8,12 @@ from datetime import datetime
 from uuid import UUID
 
 from domain.formats import Format, detect_format
+from domain.report_rows import REPORT_ROWS
 from sql import catalogue
 from sql.db import Conn
 from sql.errors import NotFound
 from sql.loader import execute, fetch, fetchrow, fetchval
 from sql.rows import FindingRow, RunRow, SubmissionRow, from_record, from_records
-
-# Parsed-row tables per report type, with their columns in COPY order (after submission_id).
-ROW_TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
-    "SR_VARIANCE": (
-        "sr_variance_rows",
-        ("row", "subject", "user_id", "forecast", "actual", "user_role", "service", "party_name"),
-    ),
-    "CSR_VARIANCE": ("csr_variance_rows", ("row", "subject", "subscriber", "forecast", "actual", "party_name")),
-    "PMR": (
-        "pmr_rows",
-        ("row", "subject", "measure", "provider", "actual_pct", "target_pct", "minimum_pct", "name", "volume"),
-    ),
-    "RDP_INCIDENT": (
-        "rdp_incident_rows",
-        ("row", "subject", "incident_ref", "rdp", "raised_on", "status", "resolved_on", "category", "summary"),
-    ),
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,7 +188,7 @@ async def store_run(
     """Record a run: its findings, the run row and the parsed rows (one COPY each, rows replacing earlier ones).
 
     Both come in PostgreSQL's binary COPY format: findings with FINDING_COLUMNS, rows with submission_id then the
-    type's columns (ROW_TABLES).
+    type's stored columns (domain.report_rows).
     Their submission and run are checked once, by the run's own row, not row by row; the run row, written after
     its findings, keeps the range of ids they were given.
     """
@@ -225,12 +209,13 @@ async def store_run(
         rule_counts=dict(rule_counts),
         findings_after=findings_after,
     )
-    table = ROW_TABLES.get(code)
+    table = REPORT_ROWS.get(code)
     if table is not None:
-        name, columns = table
-        await conn.execute(f"DELETE FROM {name} WHERE submission_id = $1", submission_id)
+        await conn.execute(f"DELETE FROM {table.table} WHERE submission_id = $1", submission_id)
         if rows is not None:
-            await conn.copy_to_table(name, source=rows, columns=["submission_id", *columns], format="binary")
+            await conn.copy_to_table(
+                table.table, source=rows, columns=["submission_id", *table.stored], format="binary"
+            )
     await execute(conn, "submissions.finish", id=submission_id, status=status, row_count=row_count)
     return run_id
 

@@ -11,9 +11,9 @@ from datetime import UTC, datetime
 
 import polars as pl
 
+from domain.report_rows import REPORT_ROWS
 from services import validation
 from services.validation import Begun
-from sql import submissions
 from sql.db import Pool
 from sql.errors import cannot_hold
 from sql.rows import ReportTypeRow, ServiceLevelRow
@@ -49,11 +49,11 @@ def spec_of(rt: ReportTypeRow, levels: list[ServiceLevelRow]) -> ReportSpec:
 
 
 def rows_frame(result: ValidationResult, code: str, submission_id: int) -> pl.DataFrame | None:
-    """The parsed rows as store_run COPYs them: submission_id, then the type's columns (submissions.ROW_TABLES)."""
-    table = submissions.ROW_TABLES.get(code)
+    """The parsed rows as store_run COPYs them: submission_id, then the type's stored columns (domain.report_rows)."""
+    table = REPORT_ROWS.get(code)
     if table is None or result.rows is None or result.rows.height == 0:
         return None
-    _, columns = table
+    columns = table.stored
     frame = result.rows
     return frame.select(
         pl.lit(submission_id, dtype=pl.Int64).alias("submission_id"),

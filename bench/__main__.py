@@ -1,11 +1,12 @@
 """`make bench`: every benchmark in turn, then one table of what they measured (bench/results/*.json).
 
-python -m bench [--skip reads validation intake stages xlsx statistics persisted register processes]
+python -m bench [--skip reads validation intake stages xlsx statistics persisted register processes corpus]
 
 Each benchmark also runs alone: python -m bench.reads, python -m bench.bench_validation, python -m bench.bench_intake,
 python -m bench.stages, python -m bench.bench_xlsx, python -m bench.bench_statistics, python -m bench.bench_persisted,
-python -m bench.bench_register_import, python -m bench.api_processes. One that fails is reported and the others
-still run; the exit status says whether all ran. Benchmarks are never part of the tests' pass/fail.
+python -m bench.bench_register_import, python -m bench.api_processes, python -m bench.read_corpus. One that fails is
+reported and the others still run; the exit status says whether all ran. Benchmarks are never part of the tests'
+pass/fail.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ MODULES = (
     ("persisted", "bench.bench_persisted", "persisted.json"),
     ("register", "bench.bench_register_import", "register_import.json"),
     ("processes", "bench.api_processes", "api_processes.json"),
+    ("corpus", "bench.read_corpus", "read_corpus.json"),
 )
 
 

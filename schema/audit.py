@@ -16,8 +16,20 @@ from strawberry.extensions import FieldExtension
 from domain.roles import AUDIT_READERS
 from schema.context import Context, Info
 from schema.enums import described
-from schema.errors import BadId, bad_user_input
-from schema.relay import After, Connection, First, Node, PageInfo, connection, decode_cursor, global_id, page_size
+from schema.relay import (
+    After,
+    Before,
+    Connection,
+    First,
+    Last,
+    Node,
+    PageInfo,
+    connection,
+    global_id,
+    id_key,
+    keys_of,
+    window,
+)
 from sql import audit
 from sql.audit import AuditFilter, AuditRow
 
@@ -106,27 +118,37 @@ class AuditQuery:
         filter: Annotated[
             AuditLogFilter | None, strawberry.argument(description="Only the entries that match it.")
         ] = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[AuditEntry]:
-        limit = page_size(first)
+        w = window(first, after, last, before)
         if info.context.viewer.role not in AUDIT_READERS:
             return Connection(
                 edges=[],
                 page_info=PageInfo(has_next_page=False, has_previous_page=False, start_cursor=None, end_cursor=None),
                 counter=_nothing,
             )
-        try:
-            cursor = int(decode_cursor(after, 1)[0]) if after else None
-        except (BadId, ValueError, TypeError) as e:
-            raise bad_user_input(f"{after!r} is not a valid cursor") from e
+        after_key, before_key = keys_of(w, 1, id_key)
         where = (filter or AuditLogFilter()).store()
         async with info.context.connection() as conn:
-            rows = await audit.page(conn, after=cursor, limit=limit + 1, where=where)
+            rows = await audit.page(
+                conn, after=after_key, before=before_key, backward=w.backward, limit=w.limit + 1, where=where
+            )
 
         async def total() -> int:
             async with info.context.connection() as conn:
                 return await audit.count(conn, where=where)
 
-        return connection(rows, limit=limit, after=after, key=lambda r: [r.id], node=AuditEntry.from_row, counter=total)
+        return connection(
+            rows,
+            limit=w.limit,
+            after=after,
+            before=before,
+            backward=w.backward,
+            key=lambda r: [r.id],
+            node=AuditEntry.from_row,
+            counter=total,
+        )
 
 
 def touched(kwargs: dict[str, Any], result: object) -> list[str]:

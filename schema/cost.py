@@ -1,6 +1,8 @@
 """What an operation may cost, estimated from its document and variables before any SQL runs.
 
-The estimate counts the objects a query would produce: each object- or list-valued field once per parent object,
+The estimate walks the fields graphql-core collects for execution (fragments, @include/@skip, aliases and repeated
+fields as execution sees them; arguments and variables coerced as execution coerces them) and counts the objects a
+query would produce: each object- or list-valued field once per parent object,
 a list's items by its page size (`first`, 20 when not given; more than 100 is refused outright) or by a guess for
 unpaged lists, multiplied through the nesting; aliases count as the fields they repeat; known expensive fields add
 their own weight (membershipStatistics per month, the OPSG table per request, a what-if per period re-run). Scalars
@@ -10,7 +12,7 @@ cost nothing. An operation above the budget is refused with QUERY_TOO_COMPLEX na
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator, Mapping
+from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,22 +20,21 @@ from graphql import (
     DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
-    FragmentSpreadNode,
     GraphQLError,
+    GraphQLField,
     GraphQLInterfaceType,
     GraphQLList,
     GraphQLNamedType,
     GraphQLObjectType,
     GraphQLSchema,
     GraphQLUnionType,
-    InlineFragmentNode,
     OperationDefinitionNode,
-    SelectionSetNode,
-    VariableNode,
     get_named_type,
     get_nullable_type,
-    value_from_ast_untyped,
+    get_operation_ast,
 )
+from graphql.execution.collect_fields import FieldDetailsList, FragmentDetails, collect_fields, collect_subfields
+from graphql.execution.values import VariableValues, get_argument_values, get_variable_values
 from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
 
@@ -61,26 +62,6 @@ MAX_MONTHS = 600
 CONNECTION_LISTS = ("edges", "nodes")
 
 
-def with_defaults(operation: OperationDefinitionNode, variables: Mapping[str, Any]) -> dict[str, Any]:
-    """The operation's variables, with the defaults its definitions give."""
-    defaults = {
-        v.variable.name.value: value_from_ast_untyped(v.default_value)
-        for v in operation.variable_definitions or ()
-        if v.default_value is not None
-    }
-    return {**defaults, **variables}
-
-
-def argument(field: FieldNode, name: str, variables: Mapping[str, Any]) -> Any:
-    """An argument's value as written (uncoerced): a literal, or the variable's value; None when absent."""
-    for arg in field.arguments or ():
-        if arg.name.value == name:
-            if isinstance(arg.value, VariableNode):
-                return variables.get(arg.value.name.value)
-            return value_from_ast_untyped(arg.value, dict(variables))
-    return None
-
-
 @dataclass(frozen=True, slots=True)
 class Estimate:
     total: int
@@ -92,78 +73,81 @@ class Estimate:
 
 
 class _Walk:
+    """The operation's fields as graphql-core collects them for execution (fragments, @include/@skip, aliases,
+    repeated fields merged) with their arguments coerced: what will run, not what is written."""
+
     def __init__(
         self,
         types: GraphQLSchema,
         document: DocumentNode,
-        variables: Mapping[str, Any],
         operation: OperationDefinitionNode,
+        variables: VariableValues,
     ) -> None:
-        self.types = types
-        self.fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
-        defaults = {
-            v.variable.name.value: value_from_ast_untyped(v.default_value)
-            for v in operation.variable_definitions or ()
-            if v.default_value is not None
+        self.types, self.operation, self.variables = types, operation, variables
+        self.fragments = {
+            d.name.value: FragmentDetails(d) for d in document.definitions if isinstance(d, FragmentDefinitionNode)
         }
-        self.variables = {**defaults, **variables}
 
-    def fields(
-        self, selections: SelectionSetNode | None, parent: GraphQLNamedType
-    ) -> Iterator[tuple[FieldNode, GraphQLNamedType]]:
-        for s in selections.selections if selections else ():
-            if isinstance(s, FieldNode):
-                yield s, parent
-            elif isinstance(s, InlineFragmentNode):
-                condition = self.types.get_type(s.type_condition.name.value) if s.type_condition else parent
-                yield from self.fields(s.selection_set, condition or parent)
-            elif isinstance(s, FragmentSpreadNode) and (fragment := self.fragments.get(s.name.value)):
-                yield from self.fields(
-                    fragment.selection_set, self.types.get_type(fragment.type_condition.name.value) or parent
-                )
+    def grouped(self, parent: GraphQLObjectType, details: FieldDetailsList | None) -> dict[str, FieldDetailsList]:
+        if details is None:
+            return collect_fields(self.types, self.fragments, self.variables, parent, self.operation).grouped_field_set
+        return collect_subfields(
+            self.types, self.fragments, self.variables, self.operation, parent, details
+        ).grouped_field_set
 
-    def argument(self, field: FieldNode, name: str) -> Any:
-        return argument(field, name, self.variables)
+    def arguments(self, definition: GraphQLField, node: FieldNode) -> dict[str, Any]:
+        try:
+            return get_argument_values(definition, node, self.variables)
+        except GraphQLError:
+            return {}  # execution refuses it, before any SQL
 
-    def cost(
-        self, selections: SelectionSetNode | None, parent: GraphQLNamedType, times: int, page: int | None = None
-    ) -> int:
-        total = 0
-        for node, owner in self.fields(selections, parent):
-            total += self.field(node, owner, times, page)
-        return total
+    def cost(self, details: FieldDetailsList, named: GraphQLNamedType, times: int, page: int | None = None) -> int:
+        """The sub-selection's cost: on an interface or union, its costliest possible type's."""
+        if isinstance(named, GraphQLObjectType):
+            possible: Sequence[GraphQLObjectType] = (named,)
+        elif isinstance(named, GraphQLInterfaceType | GraphQLUnionType):
+            possible = self.types.get_possible_types(named)
+        else:
+            return 0
+        return max(
+            (sum(self.field(d, t, times, page) for d in self.grouped(t, details).values()) for t in possible),
+            default=0,
+        )
 
-    def field(self, node: FieldNode, owner: GraphQLNamedType, times: int, page: int | None) -> int:
+    def field(self, details: FieldDetailsList, owner: GraphQLObjectType, times: int, page: int | None) -> int:
+        node = details[0].node
         name = node.name.value
-        definition = owner.fields.get(name) if isinstance(owner, GraphQLObjectType | GraphQLInterfaceType) else None
+        definition = owner.fields.get(name)
         if definition is None:
             return 0
         named = get_named_type(definition.type)
         if not isinstance(named, GraphQLObjectType | GraphQLInterfaceType | GraphQLUnionType):
             return 0  # a scalar or enum: answered from its parent's row
+        args = self.arguments(definition, node)
         key = (owner.name, name)
         size, extra = 1, EXTRA.get(key, 0)
         if isinstance(get_nullable_type(definition.type), GraphQLList):
             size = page if page is not None and name in CONNECTION_LISTS else LIST_SIZES.get(key, LIST_GUESS)
         if key in PER_MONTH:
-            size = months(self.argument(node, "fromMonth"), self.argument(node, "toMonth"))
+            size = months(args.get("fromMonth"), args.get("toMonth"))
             extra = PER_MONTH[key] * size
         if key in PER_PERIOD:
-            extra += PER_PERIOD[key] * span(self.argument(node, "fromPeriod"), self.argument(node, "toPeriod"))
+            extra += PER_PERIOD[key] * span(args.get("fromPeriod"), args.get("toPeriod"))
         inner_page = None
         if named.name.endswith("Connection"):
-            inner_page = page_of(self.argument(node, "first"), node)
-        return times * (size + extra) + self.cost(node.selection_set, named, times * size, inner_page)
+            last = args.get("last")
+            inner_page = page_of(args.get("first"), node) if last is None else page_of(last, node, "last")
+        return times * (size + extra) + self.cost(details, named, times * size, inner_page)
 
 
-def page_of(first: Any, node: FieldNode) -> int:
+def page_of(first: Any, node: FieldNode, name: str = "first") -> int:
     if first is None:
         return DEFAULT_PAGE
     if not isinstance(first, int):
         return MAX_PAGE
     if first > MAX_PAGE:
         where = node.alias.value if node.alias else node.name.value
-        raise too_complex(f"{where}: first: {first} is more than the maximum page size of {MAX_PAGE}")
+        raise too_complex(f"{where}: {name}: {first} is more than the maximum page size of {MAX_PAGE}")
     return max(first, 0)
 
 
@@ -176,27 +160,20 @@ def months(start: Any, end: Any) -> int:
     return min(max((y1 - y0) * 12 + m1 - m0 + 1, 1), MAX_MONTHS)
 
 
-def operation_of(document: DocumentNode, name: str | None) -> OperationDefinitionNode | None:
-    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
-    if name is None:
-        return operations[0] if len(operations) == 1 else None
-    return next((o for o in operations if o.name and o.name.value == name), None)
-
-
 def estimate(
     types: GraphQLSchema, document: DocumentNode, operation_name: str | None, variables: Mapping[str, Any] | None
 ) -> Estimate:
-    operation = operation_of(document, operation_name)
+    operation = get_operation_ast(document, operation_name)
     if operation is None:
         return Estimate(0, {})
     root = types.get_root_type(operation.operation)
     if root is None:
         return Estimate(0, {})
-    walk = _Walk(types, document, variables or {}, operation)
-    parts: dict[str, int] = {}
-    for node, owner in walk.fields(operation.selection_set, root):
-        alias = node.alias.value if node.alias else node.name.value
-        parts[alias] = parts.get(alias, 0) + walk.field(node, owner, 1, None)
+    coerced = get_variable_values(types, operation.variable_definitions or (), dict(variables or {}))
+    if not isinstance(coerced, VariableValues):
+        return Estimate(0, {})  # execution refuses the variables, before any SQL
+    walk = _Walk(types, document, operation, coerced)
+    parts = {key: walk.field(details, root, 1, None) for key, details in walk.grouped(root, None).items()}
     return Estimate(sum(parts.values()), parts)
 
 

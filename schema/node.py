@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
+from datetime import date
 from typing import Annotated, Any
 
 import strawberry
@@ -15,7 +16,7 @@ from schema.governance.types import Action, Body, Highlight, Meeting
 from schema.loading import Resolver, resolver
 from schema.modifications.types import Modification, ModificationEvent
 from schema.register.types import FOREVER, Party, PartyEvent, VotingGroup
-from schema.relay import Node, parse_global_id
+from schema.relay import Node, parse_node_id
 from schema.reports.exceptions import HistoryEntry
 from schema.reports.meeting import load_follow_up
 from schema.reports.opsg import OpsgObservation
@@ -26,6 +27,16 @@ from sql import opsg, parts
 
 async def _party(info: Info, pk: int) -> Node | None:
     return await Party.load(info, pk, None)
+
+
+async def _dated(info: Info, type_name: str, pk: int, day: date) -> Node | None:
+    """A Party or Voting Group as it was read as of a day (its ID names the day)."""
+    if type_name == "Party":
+        return await Party.load(info, pk, day)
+    if type_name == "VotingGroup":
+        group = await info.context.loaders.voting_group.load(pk)
+        return VotingGroup.from_row(group, day, explicit=True) if group else None
+    return None
 
 
 async def _observation(info: Info, pk: int) -> Node | None:
@@ -90,8 +101,10 @@ class NodeQuery:
         id: Annotated[strawberry.ID, strawberry.argument(description="The object's global ID.")],
     ) -> Node | None:
         try:
-            type_name, pk = parse_global_id(id)
+            type_name, pk, day = parse_node_id(id)
         except BadId as e:
             raise bad_user_input(e.message) from e
+        if day is not None:
+            return await _dated(info, type_name, pk, day)
         resolver = RESOLVERS.get(type_name)
         return await resolver(info, pk) if resolver else None

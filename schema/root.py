@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from datetime import date
+from typing import Any
 
 import graphql
 import strawberry
@@ -21,7 +23,6 @@ from schema.audit import AuditQuery, audited
 from schema.bounds import bounded
 from schema.cost import DEFAULT_BUDGET, CostLimits, QueryCost
 from schema.data_version import DataVersionFirst
-from schema.direct import DirectReads
 from schema.documents import KnownDocuments, ParseAndValidateOnce
 from schema.errors import ErrorPolicy, coded
 from schema.governance.mutations import GovernanceMutation
@@ -33,6 +34,7 @@ from schema.modifications.queries import ModificationQuery
 from schema.node import NodeQuery
 from schema.observe import Executed, OperationName
 from schema.persisted import DocumentsByHash, PersistedDocuments
+from schema.reads import CompiledReads, ReadPath
 from schema.register.imports import RegisterImportMutation
 from schema.register.mutations import RegisterMutation
 from schema.register.operations import OperationsReportQuery
@@ -106,6 +108,7 @@ def build_schema(
     introspection: bool = True,
     cost_budget: int = DEFAULT_BUDGET,
     heavy_wait_s: float = 2.0,
+    compiled_reads: bool = True,
     documents: str = "any",
     shipped_documents: Mapping[str, str] | None = None,
 ) -> strawberry.Schema:
@@ -115,6 +118,8 @@ def build_schema(
     `documents="trusted"` runs only registered documents (schema/persisted.py) and `shipped_documents`."""
     limits = CostLimits(budget=cost_budget, wait_s=heavy_wait_s)
     known = KnownDocuments()
+    reads = ReadPath()
+    reads.enabled = compiled_reads
     persisted = DocumentsByHash(documents, shipped=shipped_documents)
     built = SecgovSchema(
         query=Query,
@@ -133,11 +138,28 @@ def build_schema(
             lambda: QueryCost(limits),
             Executed,  # after every check that refuses before execution
             DataVersionFirst,
-            DirectReads,
+            lambda: CompiledReads(reads),
             *([] if introspection else [DisableIntrospection]),
         ],
         config=StrawberryConfig(auto_camel_case=True),
     )
     # The estimate walks graphql-core's types, rebuilt from the SDL (strawberry keeps its own private).
-    limits.types = graphql.build_schema(built.as_str())
+    limits.types = reads.schema = typed(graphql.build_schema(built.as_str()))
     return built
+
+
+def typed(rebuilt: graphql.GraphQLSchema) -> graphql.GraphQLSchema:
+    """The rebuilt schema's Date scalar reads ISO days as the served schema's does (the planner coerces with it)."""
+    day = rebuilt.type_map["Date"]
+    assert isinstance(day, graphql.GraphQLScalarType)
+    day.parse_value = day.coerce_input_value = _iso_day  # type: ignore[method-assign]
+    return rebuilt
+
+
+def _iso_day(value: Any) -> date:
+    if not isinstance(value, str):
+        raise GraphQLError(f"Date cannot represent value: {value!r}")
+    return date.fromisoformat(value)
+
+
+schema = build_schema()

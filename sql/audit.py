@@ -86,8 +86,18 @@ async def record(
     return entry
 
 
-async def page(conn: Conn, *, after: int | None, limit: int, where: AuditFilter) -> list[AuditRow]:
-    return from_records(AuditRow, await fetch(conn, "audit.page", after=after, limit=limit, **where.args()))
+async def page(
+    conn: Conn,
+    *,
+    after: int | None,
+    limit: int,
+    where: AuditFilter,
+    before: int | None = None,
+    backward: bool = False,
+) -> list[AuditRow]:
+    """A page; `backward`: the page before `before`, nearest first."""
+    name = "audit.page_backward" if backward else "audit.page"
+    return from_records(AuditRow, await fetch(conn, name, after=after, before=before, limit=limit, **where.args()))
 
 
 async def count(conn: Conn, *, where: AuditFilter) -> int:

@@ -195,15 +195,25 @@ class ExceptionFilter(TypedDict):
 
 
 async def page(
-    conn: Conn, *, after: tuple[int, Any, int] | None, limit: int, **filter: Unpack[ExceptionFilter]
+    conn: Conn,
+    *,
+    after: tuple[int, Any, int] | None,
+    limit: int,
+    before: tuple[int, Any, int] | None = None,
+    backward: bool = False,
+    **filter: Unpack[ExceptionFilter],
 ) -> list[ExceptionRow]:
+    """A page of the queue; `backward`: the page before `before`, nearest first."""
     rows = await fetch(
         conn,
-        "exceptions.page",
+        "exceptions.page_backward" if backward else "exceptions.page",
         **filter,
         after_rank=after[0] if after else None,
         after_at=after[1] if after else None,
         after_id=after[2] if after else None,
+        before_rank=before[0] if before else None,
+        before_at=before[1] if before else None,
+        before_id=before[2] if before else None,
         limit=limit,
     )
     return from_records(ExceptionRow, rows)

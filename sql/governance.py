@@ -97,16 +97,21 @@ async def highlights_page(
     text_contains: str | None,
     after: tuple[date, int] | None,
     limit: int,
+    before: tuple[date, int] | None = None,
+    backward: bool = False,
 ) -> list[HighlightRow]:
+    """A page; `backward`: the page before `before`, nearest first."""
     rows = await fetch(
         conn,
-        "highlights.page",
+        "highlights.page_backward" if backward else "highlights.page",
         body_code=body_code,
         from_date=from_date,
         to_date=to_date,
         text_contains=text_contains,
         after_date=after[0] if after else None,
         after_id=after[1] if after else None,
+        before_date=before[0] if before else None,
+        before_id=before[1] if before else None,
         limit=limit,
         **viewer.sql_args(),
     )
@@ -167,14 +172,24 @@ async def create_highlight(
 
 
 async def actions_page(
-    conn: Conn, *, viewer: Viewer, meeting_id: int | None, status: str | None, after: str | None, limit: int
+    conn: Conn,
+    *,
+    viewer: Viewer,
+    meeting_id: int | None,
+    status: str | None,
+    after: str | None,
+    limit: int,
+    before: str | None = None,
+    backward: bool = False,
 ) -> list[ActionRow]:
+    """A page; `backward`: the page before `before`, nearest first."""
     rows = await fetch(
         conn,
-        "actions.page",
+        "actions.page_backward" if backward else "actions.page",
         meeting_id=meeting_id,
         status=status,
         after_reference=after,
+        before_reference=before,
         limit=limit,
         **viewer.sql_args(),
     )

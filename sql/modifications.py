@@ -34,16 +34,20 @@ async def page(
     raised_to: date | None,
     after: str | None,
     limit: int,
+    before: str | None = None,
+    backward: bool = False,
 ) -> list[ModificationRow]:
+    """A page; `backward`: the page before `before`, nearest first."""
     rows = await fetch(
         conn,
-        "modifications.page",
+        "modifications.page_backward" if backward else "modifications.page",
         stage=stage,
         path=path,
         text_contains=text_contains,
         raised_from=raised_from,
         raised_to=raised_to,
         after_reference=after,
+        before_reference=before,
         limit=limit,
     )
     return from_records(ModificationRow, rows)

@@ -49,14 +49,23 @@ def _filter_args(f: PartyFilter) -> dict[str, Any]:
 
 
 async def page(
-    conn: Conn, *, after: tuple[str, int] | None = None, limit: int, **filter: Unpack[PartyFilter]
+    conn: Conn,
+    *,
+    after: tuple[str, int] | None = None,
+    before: tuple[str, int] | None = None,
+    backward: bool = False,
+    limit: int,
+    **filter: Unpack[PartyFilter],
 ) -> list[PartyRow]:
+    """A page in name order; `backward`: the page before `before`, nearest first."""
     rows = await fetch(
         conn,
-        "parties.page",
+        "parties.page_backward" if backward else "parties.page",
         **_filter_args(filter),
         after_name=after[0] if after else None,
         after_id=after[1] if after else None,
+        before_name=before[0] if before else None,
+        before_id=before[1] if before else None,
         limit=limit,
     )
     return from_records(PartyRow, rows)

@@ -234,10 +234,26 @@ async def by_ids(conn: Conn, *, ids: list[int]) -> list[SubmissionRow]:
 
 
 async def page(
-    conn: Conn, *, report_type: str | None, period: str | None, status: str | None, after: int | None, limit: int
+    conn: Conn,
+    *,
+    report_type: str | None,
+    period: str | None,
+    status: str | None,
+    after: int | None,
+    limit: int,
+    before: int | None = None,
+    backward: bool = False,
 ) -> list[SubmissionRow]:
+    """A page; `backward`: the page before `before`, nearest first."""
     rows = await fetch(
-        conn, "submissions.page", report_type=report_type, period=period, status=status, after_id=after, limit=limit
+        conn,
+        "submissions.page_backward" if backward else "submissions.page",
+        report_type=report_type,
+        period=period,
+        status=status,
+        after_id=after,
+        before_id=before,
+        limit=limit,
     )
     return from_records(SubmissionRow, rows)
 
@@ -251,8 +267,18 @@ async def runs(conn: Conn, *, ids: list[int]) -> list[RunRow]:
     return from_records(RunRow, await fetch(conn, "submissions.runs_of", ids=ids))
 
 
-async def findings_page(conn: Conn, *, submission_id: int, after: int | None, limit: int) -> list[FindingRow]:
-    rows = await fetch(conn, "submissions.findings_page", submission_id=submission_id, after_id=after, limit=limit)
+async def findings_page(
+    conn: Conn,
+    *,
+    submission_id: int,
+    after: int | None,
+    limit: int,
+    before: int | None = None,
+    backward: bool = False,
+) -> list[FindingRow]:
+    """A page; `backward`: the page before `before`, nearest first."""
+    name = "submissions.findings_page_backward" if backward else "submissions.findings_page"
+    rows = await fetch(conn, name, submission_id=submission_id, after_id=after, before_id=before, limit=limit)
     return from_records(FindingRow, rows)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 import strawberry
 
@@ -17,8 +17,13 @@ from schema.governance.types import (
     Highlight,
     HighlightFilter,
 )
-from schema.relay import After, Connection, First, connection, decode_cursor, page_size, pk_of
+from schema.relay import After, Before, Connection, First, Last, connection, keys_of, pk_of, text_key, window
 from sql import governance
+
+
+def highlight_key(key: list[Any]) -> tuple[date, int]:
+    """A highlight's position in the list: (published on, id)."""
+    return date.fromisoformat(key[0]), int(key[1])
 
 
 @strawberry.type
@@ -37,14 +42,12 @@ class GovernanceQuery:
         ] = None,
         first: First = None,
         after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[Highlight]:
-        limit = page_size(first)
+        w = window(first, after, last, before)
         f = filter or HighlightFilter()
-        try:
-            cursor = decode_cursor(after, 2) if after is not None else None
-            key = (date.fromisoformat(cursor[0]), int(cursor[1])) if cursor else None
-        except (BadId, ValueError, TypeError) as e:
-            raise bad_user_input(f"{after!r} is not a valid cursor") from e
+        after_key, before_key = keys_of(w, 2, highlight_key)
         args = dict(
             viewer=info.context.viewer,
             body_code=f.body_code,
@@ -53,7 +56,14 @@ class GovernanceQuery:
             text_contains=f.text_contains,
         )
         async with info.context.connection() as conn:
-            rows = await governance.highlights_page(conn, after=key, limit=limit + 1, **args)  # type: ignore[arg-type]
+            rows = await governance.highlights_page(
+                conn,
+                after=after_key,
+                before=before_key,
+                backward=w.backward,
+                limit=w.limit + 1,
+                **args,  # type: ignore[arg-type]
+            )
 
         async def total() -> int:
             async with info.context.connection() as conn:
@@ -61,8 +71,10 @@ class GovernanceQuery:
 
         return connection(
             rows,
-            limit=limit,
+            limit=w.limit,
             after=after,
+            before=before,
+            backward=w.backward,
             key=lambda r: [r.published_on.isoformat(), r.id],
             node=Highlight.from_row,
             counter=total,
@@ -77,16 +89,16 @@ class GovernanceQuery:
         ] = None,
         first: First = None,
         after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[Action]:
-        limit = page_size(first)
+        w = window(first, after, last, before)
         f = filter or ActionFilter()
         try:
             meeting = pk_of(f.meeting_id, "Meeting", field="meetingId") if f.meeting_id is not None else None
-            cursor = decode_cursor(after, 1) if after is not None else None
         except BadId as e:
             raise bad_user_input(e.message) from e
-        if cursor is not None and not isinstance(cursor[0], str):
-            raise bad_user_input(f"{after!r} is not a valid cursor")
+        after_key, before_key = keys_of(w, 1, text_key)
         viewer = info.context.viewer
         async with info.context.connection() as conn:
             rows = await governance.actions_page(
@@ -94,8 +106,10 @@ class GovernanceQuery:
                 viewer=viewer,
                 meeting_id=meeting,
                 status=value(f.status),
-                after=str(cursor[0]) if cursor else None,
-                limit=limit + 1,
+                after=after_key,
+                before=before_key,
+                backward=w.backward,
+                limit=w.limit + 1,
             )
 
         async def total() -> int:
@@ -103,5 +117,12 @@ class GovernanceQuery:
                 return await governance.actions_count(conn, viewer=viewer, meeting_id=meeting, status=value(f.status))
 
         return connection(
-            rows, limit=limit, after=after, key=lambda r: [r.reference], node=Action.from_row, counter=total
+            rows,
+            limit=w.limit,
+            after=after,
+            before=before,
+            backward=w.backward,
+            key=lambda r: [r.reference],
+            node=Action.from_row,
+            counter=total,
         )

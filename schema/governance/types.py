@@ -9,7 +9,7 @@ import strawberry
 
 from schema.context import Info
 from schema.enums import ActionKind, ActionStatus, Classification, DecisionOutcome
-from schema.relay import Connection, Node, global_id, in_memory
+from schema.relay import Before, Connection, Last, Node, global_id, in_memory
 from sql.rows import ActionRow, BodyRow, HighlightRow, MeetingRow
 
 
@@ -39,9 +39,13 @@ class Body(Node):
             str | None,
             strawberry.argument(description="Return the meetings after this cursor (endCursor of the page before)."),
         ] = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[Meeting]:
         rows = await info.context.loaders.body_meetings.load(self.row.id)
-        return in_memory(rows, first=first, after=after, key=lambda m: m.id, node=Meeting.from_row)
+        return in_memory(
+            rows, first=first, after=after, last=last, before=before, key=lambda m: m.id, node=Meeting.from_row
+        )
 
 
 @strawberry.type(description="A meeting of a body, with its classification.")

@@ -8,9 +8,9 @@ import strawberry
 
 from schema.context import Info
 from schema.enums import value
-from schema.errors import BadId, bad_user_input
+from schema.errors import bad_user_input
 from schema.modifications.types import Modification, ModificationFilter
-from schema.relay import After, Connection, First, connection, decode_cursor, page_size
+from schema.relay import After, Before, Connection, First, Last, connection, keys_of, text_key, window
 from sql import modifications
 from sql.errors import InvalidInput
 
@@ -26,15 +26,12 @@ class ModificationQuery:
         ] = None,
         first: First = None,
         after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[Modification]:
-        limit = page_size(first)
+        w = window(first, after, last, before)
         f = filter or ModificationFilter()
-        try:
-            cursor = decode_cursor(after, 1) if after is not None else None
-        except BadId as e:
-            raise bad_user_input(e.message) from e
-        if cursor is not None and not isinstance(cursor[0], str):
-            raise bad_user_input(f"{after!r} is not a valid cursor")
+        after_key, before_key = keys_of(w, 1, text_key)
         args = dict(
             stage=value(f.stage),
             path=value(f.path),
@@ -43,14 +40,28 @@ class ModificationQuery:
             raised_to=f.raised_to,
         )
         async with info.context.connection() as conn:
-            rows = await modifications.page(conn, after=str(cursor[0]) if cursor else None, limit=limit + 1, **args)  # type: ignore[arg-type]
+            rows = await modifications.page(
+                conn,
+                after=after_key,
+                before=before_key,
+                backward=w.backward,
+                limit=w.limit + 1,
+                **args,  # type: ignore[arg-type]
+            )
 
         async def total() -> int:
             async with info.context.connection() as conn:
                 return await modifications.count(conn, **args)  # type: ignore[arg-type]
 
         return connection(
-            rows, limit=limit, after=after, key=lambda r: [r.reference], node=Modification.from_row, counter=total
+            rows,
+            limit=w.limit,
+            after=after,
+            before=before,
+            backward=w.backward,
+            key=lambda r: [r.reference],
+            node=Modification.from_row,
+            counter=total,
         )
 
     @strawberry.field(description='"SECMP0019", "MP118", "MP134A"; a former reference finds the same one.')

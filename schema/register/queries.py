@@ -17,7 +17,20 @@ from schema.register.types import (
     PartyFilter,
     VotingGroup,
 )
-from schema.relay import After, Connection, First, connection, decode_cursor, needs_page, page_size, pk_of
+from schema.relay import (
+    After,
+    Before,
+    Connection,
+    First,
+    Last,
+    Window,
+    connection,
+    decode_cursor,
+    needs_page,
+    parse_node_id,
+    pk_of,
+    window,
+)
 from schema.selection import selected
 from sql import parties
 from sql.rows import PartyRow
@@ -44,21 +57,30 @@ def statistics_months(from_month: str, to_month: str) -> tuple[date, date]:
     return start, end
 
 
+def _party_position(cursor: str | None, field: str) -> tuple[str, int] | None:
+    if cursor is None:
+        return None
+    try:
+        key = decode_cursor(cursor, 2, field=field)
+    except BadId as e:
+        raise bad_user_input(e.message) from e
+    if not (isinstance(key[0], str) and type(key[1]) is int):
+        raise bad_user_input(f"{cursor!r} is not a valid cursor")
+    return key[0], key[1]
+
+
 def party_page_args(
-    filter: PartyFilter | None, as_of: date | None, first: int | None, after: str | None
-) -> tuple[int, dict[str, Any], tuple[str, int] | None]:
-    """(page size, the store's filter arguments, the keyset position after the cursor) of a parties page."""
-    limit = page_size(first)
+    filter: PartyFilter | None, as_of: date | None, w: Window
+) -> tuple[dict[str, Any], tuple[str, int] | None, tuple[str, int] | None]:
+    """(the store's filter arguments, the keyset positions after and before the cursors) of a parties page."""
     f = filter or PartyFilter()
     try:
         group = (
             pk_of(f.voting_group_id, "VotingGroup", field="votingGroupId") if f.voting_group_id is not None else None
         )
-        cursor = decode_cursor(after, 2) if after is not None else None
     except BadId as e:
         raise bad_user_input(e.message) from e
-    if cursor is not None and not (isinstance(cursor[0], str) and type(cursor[1]) is int):
-        raise bad_user_input(f"{after!r} is not a valid cursor")
+    after, before = _party_position(w.after, "after"), _party_position(w.before, "before")
     args = dict(
         as_of=as_of or today(),
         members_only=as_of is not None,
@@ -67,7 +89,7 @@ def party_page_args(
         name_contains=f.name_contains,
         voting_group_id=group,
     )
-    return limit, args, (cursor[0], cursor[1]) if cursor else None
+    return args, after, before
 
 
 def party_cursor(row: PartyRow) -> list[Any]:
@@ -92,13 +114,18 @@ class RegisterQuery:
         ] = None,
         first: First = None,
         after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[Party]:
-        limit, args, cursor = party_page_args(filter, as_of, first, after)
-        day = args["as_of"]
+        w = window(first, after, last, before)
+        args, after_key, before_key = party_page_args(filter, as_of, w)
+        limit, day = w.limit, args["as_of"]
         rows = []
         if needs_page(info):
             async with info.context.connection() as conn:
-                rows = await parties.page(conn, after=cursor, limit=limit + 1, **args)
+                rows = await parties.page(
+                    conn, after=after_key, before=before_key, backward=w.backward, limit=limit + 1, **args
+                )
 
         async def total() -> int:
             async with info.context.connection() as conn:
@@ -110,7 +137,16 @@ class RegisterQuery:
                 info, rows[:limit], day, explicit=as_of is not None, fields=selected(info, "edges", "node")
             )
         }
-        return connection(rows, limit=limit, after=after, key=party_cursor, node=lambda r: shown[id(r)], counter=total)
+        return connection(
+            rows,
+            limit=limit,
+            after=after,
+            before=before,
+            backward=w.backward,
+            key=party_cursor,
+            node=lambda r: shown[id(r)],
+            counter=total,
+        )
 
     @strawberry.field(description="One Party by its ID; null when there is none.")
     async def party(
@@ -119,10 +155,12 @@ class RegisterQuery:
         id: Annotated[strawberry.ID, strawberry.argument(description="The Party's global ID.")],
     ) -> Party | None:
         try:
-            pk = pk_of(id, "Party")
+            kind, pk, day = parse_node_id(id)
         except BadId as e:
             raise bad_user_input(e.message) from e
-        return await Party.load(info, pk, None)
+        if kind != "Party":
+            raise bad_user_input(f"{id!r} is not the ID of a Party")
+        return await Party.load(info, pk, day)
 
     @strawberry.field(description="Voting Groups; with asOf, those that had a member Party at the end of that day.")
     async def voting_groups(

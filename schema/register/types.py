@@ -15,7 +15,7 @@ from domain.periods import today
 from domain.register import COUNTED
 from schema.context import Info
 from schema.enums import DccUserRole, PartyCategory, PartyEventKind, PartyStatus
-from schema.relay import After, Connection, First, Node, global_id, in_memory
+from schema.relay import After, Before, Connection, First, Last, Node, global_id, in_memory
 from sql.rows import MembershipMonthRow, PartyEventRow, PartyRow, VotingGroupRow
 
 FOREVER = date(9999, 12, 31)
@@ -109,7 +109,7 @@ class Party(Node):
     @classmethod
     def from_row(cls, row: PartyRow, as_of: date, *, explicit: bool, prefetched: Prefetched = NOTHING) -> Party:
         return cls(
-            id=global_id("Party", row.id),
+            id=global_id("Party", row.id, as_of if explicit else None),
             name=row.name,
             category=PartyCategory(row.category),
             status=PartyStatus(row.status),
@@ -199,9 +199,13 @@ class Party(Node):
         info: Info,
         first: First = None,
         after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[PartyEvent]:
         events = self.prefetched.events if self.prefetched.events is not None else await self._events(info)
-        return in_memory(events, first=first, after=after, key=lambda e: e.id, node=PartyEvent.from_row)
+        return in_memory(
+            events, first=first, after=after, last=last, before=before, key=lambda e: e.id, node=PartyEvent.from_row
+        )
 
     @strawberry.field(description="The most recent event (by date) up to the day the Party is shown as of.")
     def last_event(self, info: Info) -> PartyEvent | None:
@@ -221,7 +225,7 @@ class VotingGroup(Node):
     @classmethod
     def from_row(cls, row: VotingGroupRow, as_of: date, *, explicit: bool) -> VotingGroup:
         return cls(
-            id=global_id("VotingGroup", row.id),
+            id=global_id("VotingGroup", row.id, as_of if explicit else None),
             name=row.name,
             category=PartyCategory(row.category),
             row=row,

@@ -13,15 +13,20 @@ from schema.enums import value
 from schema.errors import BadId, bad_user_input
 from schema.relay import (
     After,
+    Before,
     Connection,
     Edge,
     First,
+    Last,
     PageInfo,
+    Window,
     connection,
     decode_cursor,
+    id_key,
+    keys_of,
     needs_page,
-    page_size,
     pk_of,
+    window,
 )
 from schema.reports.types import (
     ExceptionFilter,
@@ -47,17 +52,22 @@ def empty() -> Connection:  # type: ignore[type-arg]
     )
 
 
-def exception_page_args(
-    filter: ExceptionFilter | None, first: int | None, after: str | None
-) -> tuple[int, dict[str, Any], tuple[int, datetime, int] | None]:
-    """(page size, the store's filter arguments, the keyset position after the cursor) of an exceptions page."""
-    limit = page_size(first)
-    f = filter or ExceptionFilter()
+def _exception_position(cursor: str | None, field: str) -> tuple[int, datetime, int] | None:
+    if cursor is None:
+        return None
     try:
-        c = decode_cursor(after, 3) if after else None
-        key = (int(c[0]), datetime.fromisoformat(c[1]), int(c[2])) if c else None
+        c = decode_cursor(cursor, 3, field=field)
+        return int(c[0]), datetime.fromisoformat(c[1]), int(c[2])
     except (BadId, ValueError, TypeError) as e:
-        raise bad_user_input(f"{after!r} is not a valid cursor") from e
+        raise bad_user_input(f"{cursor!r} is not a valid cursor") from e
+
+
+def exception_page_args(
+    filter: ExceptionFilter | None, w: Window
+) -> tuple[dict[str, Any], tuple[int, datetime, int] | None, tuple[int, datetime, int] | None]:
+    """(the store's filter arguments, the keyset positions after and before the cursors) of an exceptions page."""
+    f = filter or ExceptionFilter()
+    after, before = _exception_position(w.after, "after"), _exception_position(w.before, "before")
     args = dict(
         status=value(f.status),
         severity=value(f.severity),
@@ -65,7 +75,7 @@ def exception_page_args(
         period=f.period,
         rule_code=f.rule_code,
     )
-    return limit, args, key
+    return args, after, before
 
 
 def exception_cursor(row: ExceptionRow) -> list[Any]:
@@ -88,25 +98,39 @@ class ReportQuery:
         ] = None,
         first: First = None,
         after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[ReportSubmission]:
-        limit = page_size(first)
+        w = window(first, after, last, before)
         if info.context.viewer.role not in REPORT_READERS:
             return empty()
         f = filter or SubmissionFilter()
-        try:
-            cursor = int(decode_cursor(after, 1)[0]) if after else None
-        except (BadId, ValueError, TypeError) as e:
-            raise bad_user_input(f"{after!r} is not a valid cursor") from e
-        args = dict(report_type=f.report_type, period=f.period, status=value(f.status))
+        after_key, before_key = keys_of(w, 1, id_key)
         async with info.context.connection() as conn:
-            rows = await submissions.page(conn, after=cursor, limit=limit + 1, **args)
+            rows = await submissions.page(
+                conn,
+                report_type=f.report_type,
+                period=f.period,
+                status=value(f.status),
+                after=after_key,
+                before=before_key,
+                backward=w.backward,
+                limit=w.limit + 1,
+            )
 
         async def total() -> int:
             async with info.context.connection() as conn:
-                return await submissions.count(conn, **args)
+                return await submissions.count(conn, report_type=f.report_type, period=f.period, status=value(f.status))
 
         return connection(
-            rows, limit=limit, after=after, key=lambda r: [r.id], node=ReportSubmission.from_row, counter=total
+            rows,
+            limit=w.limit,
+            after=after,
+            before=before,
+            backward=w.backward,
+            key=lambda r: [r.id],
+            node=ReportSubmission.from_row,
+            counter=total,
         )
 
     @strawberry.field(description="One submission by its ID; null when absent or not visible to the caller.")
@@ -133,19 +157,31 @@ class ReportQuery:
         ] = None,
         first: First = None,
         after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[ReportException]:
-        limit, args, key = exception_page_args(filter, first, after)
+        w = window(first, after, last, before)
+        args, after_key, before_key = exception_page_args(filter, w)
         if info.context.viewer.role not in REPORT_READERS:
             return empty()
         rows = []
         if needs_page(info):
             async with info.context.connection() as conn:
-                rows = await exceptions.page(conn, after=key, limit=limit + 1, **args)
+                rows = await exceptions.page(
+                    conn, after=after_key, before=before_key, backward=w.backward, limit=w.limit + 1, **args
+                )
 
         async def total() -> int:
             async with info.context.connection() as conn:
                 return await exceptions.count(conn, **args)
 
         return connection(
-            rows, limit=limit, after=after, node=ReportException.from_row, counter=total, key=exception_cursor
+            rows,
+            limit=w.limit,
+            after=after,
+            before=before,
+            backward=w.backward,
+            node=ReportException.from_row,
+            counter=total,
+            key=exception_cursor,
         )

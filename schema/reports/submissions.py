@@ -11,8 +11,20 @@ from strawberry.scalars import JSON
 
 from schema.context import Info
 from schema.enums import described
-from schema.errors import BadId, bad_user_input
-from schema.relay import After, Connection, First, Node, connection, decode_cursor, global_id, in_memory, page_size
+from schema.relay import (
+    After,
+    Before,
+    Connection,
+    First,
+    Last,
+    Node,
+    connection,
+    global_id,
+    id_key,
+    in_memory,
+    keys_of,
+    window,
+)
 from schema.reports.catalogue import ReportType, Severity, load_report_type
 from sql import submissions
 from sql.rows import FindingRow, RunRow, SubmissionRow
@@ -164,20 +176,35 @@ class ReportSubmission(Node):
         info: Info,
         first: First = None,
         after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[Finding]:
-        limit = page_size(first)
-        try:
-            cursor = int(decode_cursor(after, 1)[0]) if after else None
-        except (BadId, ValueError, TypeError) as e:
-            raise bad_user_input(f"{after!r} is not a valid cursor") from e
+        w = window(first, after, last, before)
+        after_key, before_key = keys_of(w, 1, id_key)
         async with info.context.connection() as conn:
-            rows = await submissions.findings_page(conn, submission_id=self.row.id, after=cursor, limit=limit + 1)
+            rows = await submissions.findings_page(
+                conn,
+                submission_id=self.row.id,
+                after=after_key,
+                before=before_key,
+                backward=w.backward,
+                limit=w.limit + 1,
+            )
 
         async def total() -> int:
             async with info.context.connection() as conn:
                 return await submissions.findings_count(conn, submission_id=self.row.id)
 
-        return connection(rows, limit=limit, after=after, key=lambda r: [r.id], node=Finding.from_row, counter=total)
+        return connection(
+            rows,
+            limit=w.limit,
+            after=after,
+            before=before,
+            backward=w.backward,
+            key=lambda r: [r.id],
+            node=Finding.from_row,
+            counter=total,
+        )
 
     @strawberry.field(description="The exceptions that point at this submission as the latest that raised them.")
     async def exceptions(
@@ -185,11 +212,15 @@ class ReportSubmission(Node):
         info: Info,
         first: First = None,
         after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[Annotated[ReportException, strawberry.lazy("schema.reports.exceptions")]]:
         from schema.reports.exceptions import ReportException  # here: exceptions imports this module
 
         rows = await info.context.loaders.submission_exceptions.load(self.row.id)
-        return in_memory(rows, first=first, after=after, key=lambda e: e.id, node=ReportException.from_row)
+        return in_memory(
+            rows, first=first, after=after, last=last, before=before, key=lambda e: e.id, node=ReportException.from_row
+        )
 
 
 @strawberry.input(description="Narrows a list of submissions; every field given must match.")

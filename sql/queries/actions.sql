@@ -5,7 +5,21 @@ WHERE can_see(a.classification, b.code, :viewer_role, :viewer_bodies)
   AND (:meeting_id::bigint IS NULL OR a.meeting_id = :meeting_id)
   AND (:status::text IS NULL OR a.status = :status)
   AND (:after_reference::text IS NULL OR a.reference > :after_reference)
+  AND (:before_reference::text IS NULL OR a.reference < :before_reference)
 ORDER BY a.reference
+LIMIT :limit;
+
+-- name: page_backward
+-- The same, paged backward: the items before a position, nearest first (a statement of its own, so that each
+-- direction walks its index in order).
+SELECT a.id, a.reference, a.meeting_id, a.kind, a.text, a.owner, a.status, a.outcome, a.due_on, a.classification
+FROM actions a JOIN meetings m ON m.id = a.meeting_id JOIN bodies b ON b.id = m.body_id
+WHERE can_see(a.classification, b.code, :viewer_role, :viewer_bodies)
+  AND (:meeting_id::bigint IS NULL OR a.meeting_id = :meeting_id)
+  AND (:status::text IS NULL OR a.status = :status)
+  AND (:after_reference::text IS NULL OR a.reference > :after_reference)
+  AND (:before_reference::text IS NULL OR a.reference < :before_reference)
+ORDER BY a.reference DESC
 LIMIT :limit;
 
 -- name: count

@@ -71,6 +71,8 @@ WITH keys AS (
       AND (:rule_code::text IS NULL OR e.rule_code = :rule_code)
       AND (:after_rank::int IS NULL OR (CASE e.severity WHEN 'HIGH' THEN 0 ELSE 1 END, e.first_flagged_at, e.id)
                                        > (:after_rank, :after_at::timestamptz, :after_id::bigint))
+      AND (:before_rank::int IS NULL OR (CASE e.severity WHEN 'HIGH' THEN 0 ELSE 1 END, e.first_flagged_at, e.id)
+                                       < (:before_rank, :before_at::timestamptz, :before_id::bigint))
     ORDER BY rank, e.first_flagged_at, e.id
     LIMIT :limit
 )
@@ -81,6 +83,32 @@ FROM keys k
 JOIN report_exceptions e ON e.id = k.id
 JOIN report_types t ON t.id = e.report_type_id
 ORDER BY k.rank, k.first_flagged_at, k.id;
+
+-- name: page_backward
+-- The same queue paged backward: the exceptions before a position, nearest first. A statement of its own (not a
+-- direction parameter) so that each direction walks its index in order.
+WITH keys AS (
+    SELECT e.id, CASE e.severity WHEN 'HIGH' THEN 0 ELSE 1 END AS rank, e.first_flagged_at
+    FROM report_exceptions e
+    WHERE (:status::text IS NULL OR e.status = :status)
+      AND (:severity::text IS NULL OR e.severity = :severity)
+      AND (:report_type::text IS NULL OR e.report_type_id = (SELECT id FROM report_types WHERE code = :report_type))
+      AND (:period::text IS NULL OR e.period = :period)
+      AND (:rule_code::text IS NULL OR e.rule_code = :rule_code)
+      AND (:after_rank::int IS NULL OR (CASE e.severity WHEN 'HIGH' THEN 0 ELSE 1 END, e.first_flagged_at, e.id)
+                                       > (:after_rank, :after_at::timestamptz, :after_id::bigint))
+      AND (:before_rank::int IS NULL OR (CASE e.severity WHEN 'HIGH' THEN 0 ELSE 1 END, e.first_flagged_at, e.id)
+                                       < (:before_rank, :before_at::timestamptz, :before_id::bigint))
+    ORDER BY rank DESC, e.first_flagged_at DESC, e.id DESC
+    LIMIT :limit
+)
+SELECT e.id, e.report_type_id, t.code AS report_type, e.period, e.rule_code, e.subject, e.severity, e.status,
+       e.message, e.sec_clause, e.details, e.submission_id, e.first_flagged_at, e.last_raised_at,
+       e.closed_by_system, e.meeting_id, e.version, k.rank
+FROM keys k
+JOIN report_exceptions e ON e.id = k.id
+JOIN report_types t ON t.id = e.report_type_id
+ORDER BY k.rank DESC, k.first_flagged_at DESC, k.id DESC;
 
 -- name: count
 -- Without a join to report_types (a code names one type): four times faster over a long queue.

@@ -9,7 +9,25 @@ WHERE (:stage::text IS NULL OR stage = :stage)
   AND (:raised_from::date IS NULL OR raised_on >= :raised_from)
   AND (:raised_to::date IS NULL OR raised_on <= :raised_to)
   AND (:after_reference::text IS NULL OR reference > :after_reference)
+  AND (:before_reference::text IS NULL OR reference < :before_reference)
 ORDER BY reference
+LIMIT :limit;
+
+-- name: page_backward
+-- The same, paged backward: the items before a position, nearest first (a statement of its own, so that each
+-- direction walks its index in order).
+SELECT id, reference, former_references, title, path, stage, proposer, raised_on, working_group, release,
+       implemented_on, parties_impacted, sec_sections
+FROM modifications
+WHERE (:stage::text IS NULL OR stage = :stage)
+  AND (:path::text IS NULL OR path = :path)
+  AND (:text_contains::text IS NULL
+       OR strpos(lower(reference || ' ' || title || ' ' || coalesce(proposer, '')), lower(:text_contains)) > 0)
+  AND (:raised_from::date IS NULL OR raised_on >= :raised_from)
+  AND (:raised_to::date IS NULL OR raised_on <= :raised_to)
+  AND (:after_reference::text IS NULL OR reference > :after_reference)
+  AND (:before_reference::text IS NULL OR reference < :before_reference)
+ORDER BY reference DESC
 LIMIT :limit;
 
 -- name: count

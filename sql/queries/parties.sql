@@ -14,7 +14,27 @@ WHERE (:category::text IS NULL OR s.category = :category)
   AND (:voting_group_id::bigint IS NULL OR s.voting_group_id = :voting_group_id)
   AND (NOT :members_only OR s.status = ANY(:member_statuses::text[]))
   AND (:after_name::text IS NULL OR (p.name, p.id) > (:after_name, :after_id::bigint))
+  AND (:before_name::text IS NULL OR (p.name, p.id) < (:before_name, :before_id::bigint))
 ORDER BY p.name, p.id
+LIMIT :limit;
+
+-- name: page_backward
+-- The same, paging backward: the Parties before a position, nearest first. A statement of its own (not a
+-- direction parameter) so that each direction walks its index in order.
+SELECT p.id, p.name, s.status, s.category, s.voting_group_id, s.acceded_on, p.note
+FROM parties p
+CROSS JOIN LATERAL (
+    SELECT * FROM party_periods s WHERE s.party_id = p.id AND s.valid_from <= :as_of::date
+    ORDER BY s.valid_from DESC LIMIT 1
+) AS s
+WHERE (:category::text IS NULL OR s.category = :category)
+  AND (:status::text IS NULL OR s.status = :status)
+  AND (:name_contains::text IS NULL OR strpos(lower(p.name), lower(:name_contains)) > 0)
+  AND (:voting_group_id::bigint IS NULL OR s.voting_group_id = :voting_group_id)
+  AND (NOT :members_only OR s.status = ANY(:member_statuses::text[]))
+  AND (:after_name::text IS NULL OR (p.name, p.id) > (:after_name, :after_id::bigint))
+  AND (:before_name::text IS NULL OR (p.name, p.id) < (:before_name, :before_id::bigint))
+ORDER BY p.name DESC, p.id DESC
 LIMIT :limit;
 
 -- name: count

@@ -46,7 +46,24 @@ WHERE (:report_type::text IS NULL OR t.code = :report_type)
   AND (:period::text IS NULL OR s.period = :period)
   AND (:status::text IS NULL OR s.status = :status)
   AND (:after_id::bigint IS NULL OR s.id < :after_id)
+  AND (:before_id::bigint IS NULL OR s.id > :before_id)
 ORDER BY s.id DESC
+LIMIT :limit;
+
+-- name: page_backward
+-- The same, paged backward: the items before a position, nearest first (a statement of its own, so that each
+-- direction walks its index in order).
+SELECT s.id, s.report_type_id, t.code AS report_type, s.period, s.sha256, s.size_bytes, s.filename, s.format,
+       s.received_at, s.status, s.attempts, s.row_count, s.supersedes_id, s.uploaded_by, s.request_id,
+       due_at(t.due_working_days, s.period) AS due_at,
+       delivery(s.report_type_id, s.period, now()) AS delivery
+FROM submissions s JOIN report_types t ON t.id = s.report_type_id
+WHERE (:report_type::text IS NULL OR t.code = :report_type)
+  AND (:period::text IS NULL OR s.period = :period)
+  AND (:status::text IS NULL OR s.status = :status)
+  AND (:after_id::bigint IS NULL OR s.id < :after_id)
+  AND (:before_id::bigint IS NULL OR s.id > :before_id)
+ORDER BY s.id
 LIMIT :limit;
 
 -- name: count
@@ -153,7 +170,20 @@ FROM (SELECT id, findings_after, findings_last FROM validation_runs
       WHERE submission_id = :submission_id ORDER BY id DESC LIMIT 1) r
 JOIN findings f ON f.id > greatest(r.findings_after, :after_id::bigint) AND f.id <= r.findings_last
                    AND f.run_id = r.id
+WHERE (:before_id::bigint IS NULL OR f.id < :before_id)
 ORDER BY f.id
+LIMIT :limit;
+
+-- name: findings_page_backward
+-- The same, paged backward: the items before a position, nearest first (a statement of its own, so that each
+-- direction walks its index in order).
+SELECT f.id, f.rule_code, f.severity, f.subject, f.message, f.sec_clause, f.details, f.row
+FROM (SELECT id, findings_after, findings_last FROM validation_runs
+      WHERE submission_id = :submission_id ORDER BY id DESC LIMIT 1) r
+JOIN findings f ON f.id > greatest(r.findings_after, :after_id::bigint) AND f.id <= r.findings_last
+                   AND f.run_id = r.id
+WHERE (:before_id::bigint IS NULL OR f.id < :before_id)
+ORDER BY f.id DESC
 LIMIT :limit;
 
 -- name: findings_count

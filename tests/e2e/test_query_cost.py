@@ -88,6 +88,32 @@ async def test_two_fifty_year_statistics_exceed_the_budget_and_a_lower_budget_is
         )
 
 
+async def test_the_estimate_counts_what_execution_will_run(gql):
+    """Fields as graphql-core collects them: a skipped field costs nothing, a repeated one (merged) costs once."""
+    two = (
+        "query($skip: Boolean!) { a: membershipStatistics"
+        + FIFTY_YEARS
+        + " @skip(if: $skip) "
+        + STATS
+        + " b: membershipStatistics"
+        + FIFTY_YEARS
+        + STATS
+        + " }"
+    )
+    assert len((await gql(two, {"skip": True}))["data"]["b"]) == 600
+    refused = await gql(two, {"skip": False}, expect_errors=True)
+    assert {e["extensions"]["code"] for e in refused["errors"]} == {"QUERY_TOO_COMPLEX"}
+    repeated = "{ membershipStatistics" + FIFTY_YEARS + STATS + " ...Again } fragment Again on Query { "
+    repeated += "membershipStatistics" + FIFTY_YEARS + " { expulsions } }"
+    months = (await gql(repeated))["data"]["membershipStatistics"]
+    assert len(months) == 600 and set(months[0]) == {
+        "month",
+        "partiesAtMonthEnd",
+        "votingGroupsByCategory",
+        "expulsions",
+    }
+
+
 @pytest.fixture
 async def small_pool(dsn: str) -> AsyncIterator[Pool]:
     p = await db.create_pool(dsn, min_size=1, max_size=2, statement_timeout_s=1.0)
@@ -117,7 +143,7 @@ async def test_a_statement_past_the_timeout_is_answered_503_with_retry_after(sma
 
 
 async def test_statistics_answered_straight_from_rows_keep_the_statement_timeout(small_pool, dsn):
-    """membershipStatistics with plain fields skips graphql-core's execution (schema/direct/), not the bound."""
+    """membershipStatistics with plain fields is answered by its compiled statement (schema/reads/), which keeps the bound."""
     blocker = await db.connect(dsn)
     try:
         async with blocker.transaction():

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
@@ -33,3 +34,18 @@ def proxy(direct_url: str) -> Iterator[TcpProxy]:
     default = 5672 if parts.scheme.startswith("amqp") else 6379
     with TcpProxy(parts.hostname or "127.0.0.1", parts.port or default) as p:
         yield p
+
+
+def spying(seen: list[bool]) -> Callable[..., Any]:
+    """ReadPath.statements that also notes whether the compiled path answered each operation (True) or left it to
+    normal execution (False)."""
+    from schema.reads import ReadPath
+
+    plain = ReadPath.statements
+
+    def spy(self: ReadPath, *args: Any) -> Any:
+        found = plain(self, *args)
+        seen.append(found is not None)
+        return found
+
+    return spy

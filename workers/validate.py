@@ -17,9 +17,10 @@ from services.validation import Begun
 from sql.db import Pool
 from sql.errors import cannot_hold
 from sql.rows import ReportTypeRow, ServiceLevelRow
-from validation.findings import FINDINGS, Finding, Severity, frame_of
+from validation.findings import FINDINGS
 from validation.parsing import parse
 from validation.pipeline import ValidationResult, validate_report
+from validation.rejected_runs import attempts_exhausted, refused_by_store
 from validation.spec import ReportSpec, ServiceLevel
 from workers import copy
 from workers.lease import holding
@@ -73,35 +74,6 @@ def findings_frame(result: ValidationResult, run_id: int, submission_id: int) ->
     )
 
 
-def _unreadable(spec: ReportSpec, message: str, details: dict[str, object]) -> ValidationResult:
-    """A run that rejects the file with one UNREADABLE_FILE finding saying why."""
-    finding = Finding("UNREADABLE_FILE", Severity.HIGH, "FILE", message, spec.sec_clause, details)
-    return ValidationResult("REJECTED", frame_of([finding]), None, 0, None)
-
-
-def _exhausted(attempts: int, spec: ReportSpec) -> ValidationResult:
-    return _unreadable(
-        spec,
-        f"Validation did not complete after {attempts - 1} attempts (the worker stopped each time): "
-        "the file is rejected rather than retried for ever",
-        {"attempts": attempts - 1, "reason": "attempts exhausted"},
-    )
-
-
-def _unstorable(exc: BaseException, spec: ReportSpec) -> ValidationResult:
-    """A run whose result the store refused for good: the file is rejected with the store's own reason."""
-    return _unreadable(
-        spec,
-        f"The file's contents could not be stored: {exc}. Storing them again would fail the same way, so the file "
-        "is rejected",
-        {
-            "reason": "the store refused a value",
-            "error": type(exc).__name__,
-            "sqlstate": getattr(exc, "sqlstate", None),
-        },
-    )
-
-
 @dataclass(frozen=True)
 class Outcome:
     status: str | None  # None: nothing done (already final)
@@ -129,7 +101,7 @@ async def validate(pool: Pool, submission_id: int, limits: Limits, parser: Parse
         spec = spec_of(begun.report_type, begun.service_levels)
         laps("load")
         if data is None:
-            result = _exhausted(begun.attempt, spec)
+            result = attempts_exhausted(begun.attempt, spec)
         else:
             sub = begun.submission
             # Polars releases the GIL for most of the work; the event loop stays free for other messages.
@@ -150,7 +122,7 @@ async def validate(pool: Pool, submission_id: int, limits: Limits, parser: Parse
             if not cannot_hold(exc):
                 raise  # a fault (the database went away, ...): the delivery is retried
             log.warning("submission %s: the store refused the run's result for good: %s", submission_id, exc)
-            result = _unstorable(exc, spec)
+            result = refused_by_store(exc, spec)
             flagged = await _store(pool, begun, result, limits, laps)
     if flagged is None:
         return Outcome(None, [])

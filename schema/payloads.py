@@ -12,7 +12,7 @@ from domain.errors import Refusal
 from domain.roles import check_role
 from schema.context import Info
 from schema.errors import ErrorCode, UserError, user_error
-from schema.loading import Pick, load_one
+from schema.load_one import Pick, load_one
 from sql.db import Conn
 
 T = TypeVar("T")

@@ -16,7 +16,7 @@ from schema.enums import (
     value,
 )
 from schema.errors import UserError, errors_field
-from schema.loading import load_one
+from schema.load_one import load_one
 from schema.modifications.types import Modification, ModificationEvent
 from schema.payloads import run, run_then_load
 from schema.relay import pk_of

@@ -14,7 +14,7 @@ from domain.roles import STAFF
 from domain.size_cap import read_capped
 from schema.context import Info
 from schema.errors import UserError, errors_field, user_error
-from schema.loading import load_one
+from schema.load_one import load_one
 from schema.payloads import run
 from schema.relay import pk_of
 from schema.reports.types import ReportSubmission, ReportType

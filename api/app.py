@@ -81,7 +81,7 @@ def create_app(
         from workers.broker import make_broker
 
         broker = make_broker(settings.broker_url, settings=settings)
-        resources.enqueue = make_enqueue(broker, lambda: resources.pool, settings.queue)
+        resources.enqueue = make_enqueue(broker, settings.queue)
         broker_ping = broker_ping or make_ping(broker)
 
     @asynccontextmanager

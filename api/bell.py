@@ -8,8 +8,7 @@ from collections.abc import Awaitable, Callable
 
 import dramatiq
 
-from sql import submissions
-from sql.db import Pool
+from services.upload import Enqueue
 from workers import broker as broker_module
 
 log = logging.getLogger("secgov.api")
@@ -17,12 +16,10 @@ log = logging.getLogger("secgov.api")
 ENQUEUE_TIMEOUT_S = 5.0
 
 
-def make_enqueue(
-    broker: dramatiq.Broker, pool_of: Callable[[], Pool], queue: str | None = None
-) -> Callable[[int, str], Awaitable[None]]:
-    """The bell: a message on `queue` (SECGOV_QUEUE) per stored upload, then the submission marked enqueued."""
+def make_enqueue(broker: dramatiq.Broker, queue: str | None = None) -> Enqueue:
+    """The bell: a message on `queue` (SECGOV_QUEUE) per stored upload; False when the broker is out of reach."""
 
-    async def enqueue(submission_id: int, request_id: str) -> None:
+    async def enqueue(submission_id: int, request_id: str) -> bool:
         try:
             # Bounded: with RabbitMQ refusing connections dramatiq and pika retry for ~20 s, and the upload is stored.
             await asyncio.wait_for(
@@ -33,9 +30,8 @@ def make_enqueue(
             log.warning(
                 "broker unreachable (%s); submission %s waits for the reconciler", type(e).__name__, submission_id
             )
-            return
-        async with pool_of().acquire() as conn:
-            await submissions.mark_enqueued(conn, id=submission_id)
+            return False
+        return True
 
     return enqueue
 

@@ -59,8 +59,9 @@ async def load(pool: Pool, limits: Limits | None = None) -> dict[str, int]:
     limits = limits or Limits()
     delivered = 0
 
-    async def validate_now(submission_id: int, request_id: str) -> None:  # the demo validates in its own process
+    async def validate_now(submission_id: int, request_id: str) -> bool:  # the demo validates in its own process
         await run(pool, submission_id, limits)
+        return False  # no broker had it: the submission is not marked enqueued
 
     for report in REPORTS:
         file = File(content(report.file), f"demo-{report.file}", "text/csv")

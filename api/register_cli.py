@@ -6,14 +6,15 @@ import argparse
 import asyncio
 import sys
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from domain.register import CheckedFile, RowError
-from sql import db, register
-
-
-class _Refused(Exception):
-    """Raised inside the transaction so that it rolls back."""
+from domain.viewer import Viewer
+from services.register_import import Check, Imported, ReadFile, import_register
+from sql import db
+from sql.db import Conn
 
 
 def _progress(message: str) -> None:
@@ -32,54 +33,65 @@ def _print_errors(errors: list[RowError], where: str) -> None:
         print(f"... and {len(errors) - 200:,} more")
 
 
-def _check(path: Path, kind: str) -> CheckedFile:
+# The command line is the operator's own door: it may do what an admin may.
+OPERATOR = Viewer(role="admin", name="secgov register import")
+
+
+def _checker(names: dict[str, str]) -> Check:
+    """Checks in this process, a progress line before and after each file (`names`: each kind's file name)."""
     # Imported here: only this command loads polars and pandera (the composition root may).
     from validation.register import check_balance, check_register
 
-    _progress(f"checking {path.name} ...")
-    checked = (check_register if kind == "register" else check_balance)(path.read_bytes())
-    _progress(f"checked {path.name}: {checked.rows:,} rows, {len(checked.errors):,} refused")
-    return checked
+    async def check(kind: str, data: bytes) -> CheckedFile:
+        _progress(f"checking {names[kind]} ...")
+        checked = (check_register if kind == "register" else check_balance)(data)
+        _progress(f"checked {names[kind]}: {checked.rows:,} rows, {len(checked.errors):,} refused")
+        return checked
+
+    return check
 
 
-async def _load(
-    database_url: str, parties: CheckedFile, balance: CheckedFile | None, dry_run: bool
-) -> register.ImportOutcome:
-    conn = await db.connect(database_url)
-    try:
+def _reader(path: Path) -> ReadFile:
+    async def read() -> bytes:
+        return await asyncio.to_thread(path.read_bytes)
+
+    return read
+
+
+async def _import(args: argparse.Namespace, database_url: str) -> Imported:
+    @asynccontextmanager
+    async def connection() -> AsyncIterator[Conn]:
+        conn = await db.connect(database_url)
         try:
-            async with conn.transaction():
-                _progress(f"comparing {len(parties.parties):,} Parties with the register and storing ...")
-                outcome = await register.import_register(conn, parties, balance, dry_run=dry_run)
-                if outcome.errors or dry_run:
-                    raise _Refused
-        except _Refused:
-            pass
-        return outcome
-    finally:
-        await conn.close()
+            yield conn
+        finally:
+            await conn.close()
+
+    path, balance = Path(args.file), Path(args.opening_balance) if args.opening_balance else None
+    names = {"register": path.name, "balance": balance.name if balance else ""}
+    return await import_register(
+        connection,
+        OPERATOR,
+        _checker(names),
+        _reader(path),
+        None if balance is None else _reader(balance),
+        dry_run=args.dry_run,
+        storing=lambda n: _progress(f"comparing {n:,} Parties with the register and storing ..."),
+    )
 
 
 def cmd_register(args: argparse.Namespace, database_url: str) -> int:
     started = time.perf_counter()
-    path = Path(args.file)
-    parties = _check(path, "register")
-    balance = _check(Path(args.opening_balance), "balance") if args.opening_balance else None
+    imported = asyncio.run(_import(args, database_url))
     if sys.stderr.isatty():
         print(file=sys.stderr)
-    if parties.errors or (balance and balance.errors):
-        _print_errors(parties.errors, path.name)
-        if balance:
-            _print_errors(balance.errors, Path(args.opening_balance).name)
+    if imported.refused:
+        _print_errors(imported.register_errors, Path(args.file).name)
+        if imported.balance_errors:
+            _print_errors(imported.balance_errors, Path(args.opening_balance).name)
         print("nothing stored: correct the rows above and import the file again", file=sys.stderr)
         return 1
-    outcome = asyncio.run(_load(database_url, parties, balance, args.dry_run))
-    if sys.stderr.isatty():
-        print(file=sys.stderr)
-    if outcome.errors:
-        _print_errors(outcome.errors, path.name)
-        print("nothing stored: correct the rows above and import the file again", file=sys.stderr)
-        return 1
+    outcome = imported.outcome
     verb = "would add" if args.dry_run else "added"
     print(
         f"{verb} {outcome.parties:,} Parties, {outcome.events:,} events, {outcome.voting_groups:,} Voting Groups"

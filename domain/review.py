@@ -28,6 +28,8 @@ ALL_ACTIONS = ("ACKNOWLEDGE", "RESOLVE", "WAIVE", "ESCALATE", "REOPEN", COMMENT)
 # Roles that may take every action; dcc may only comment; panel decides what was escalated to it.
 REVIEWERS = frozenset({"opsg", "secas", "admin"})
 PANEL_ON_ESCALATED = frozenset({"RESOLVE", "WAIVE", COMMENT})
+# The bodies at whose meetings exceptions are discussed: the Operations Group, and the Panel for escalated ones.
+DISCUSSED_AT = ("OPSG", "PANEL")
 
 
 def allowed(role: str, status: str, action: str) -> bool:

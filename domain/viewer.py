@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from domain.classification import clearance, may_see
 from domain.roles import IMPLIED_BODIES, is_staff
 
 
@@ -26,9 +27,13 @@ class Viewer:
         """The administrator's roles: see and change everything."""
         return is_staff(self.role)
 
+    def may_see(self, classification: str, body_code: str | None) -> bool:
+        """Whether an item of this classification owned by this body is shown to this viewer."""
+        return may_see(classification, body_code, clearance(self.role, self.all_bodies))
+
     def sql_args(self) -> dict[str, object]:
         """The arguments the store's classification filters take."""
-        return {"viewer_role": self.role, "viewer_bodies": list(self.all_bodies)}
+        return clearance(self.role, self.all_bodies).sql_args()
 
 
 PUBLIC = Viewer()

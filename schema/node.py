@@ -13,7 +13,7 @@ from schema.audit import AuditEntry
 from schema.context import Info
 from schema.errors import BadId, bad_user_input
 from schema.governance.types import Action, Body, Highlight, Meeting
-from schema.loading import Resolver, resolver
+from schema.load_one import Resolver, resolver
 from schema.modifications.types import Modification, ModificationEvent
 from schema.register.types import FOREVER, Party, PartyEvent, VotingGroup
 from schema.relay import Node, parse_node_id

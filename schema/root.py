@@ -20,15 +20,14 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
 from schema.audit import AuditQuery, audited
-from schema.bounds import bounded
 from schema.cost import DEFAULT_BUDGET, CostLimits, QueryCost
 from schema.data_version import DataVersionFirst
+from schema.document_length import DocumentSize
 from schema.documents import KnownDocuments, ParseAndValidateOnce
 from schema.errors import ErrorPolicy, coded
 from schema.governance.mutations import GovernanceMutation
 from schema.governance.queries import GovernanceQuery
 from schema.labels import LabelQuery
-from schema.limits import DocumentSize
 from schema.modifications.mutations import ModificationMutation
 from schema.modifications.queries import ModificationQuery
 from schema.node import NodeQuery
@@ -48,6 +47,7 @@ from schema.reports.queries import ReportQuery
 from schema.reports.review import ReviewMutation
 from schema.reports.status_chart import StatusChartQuery
 from schema.reports.whatif import WhatIfQuery
+from schema.text_limits import bounded
 from schema.viewer import ViewerQuery
 from sql.list_sizes import ListSizes
 

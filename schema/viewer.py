@@ -7,6 +7,7 @@ from enum import Enum
 
 import strawberry
 
+from domain.review import DISCUSSED_AT
 from domain.roles import (
     MEETING_RECORDERS,
     OBSERVATION_WRITERS,
@@ -52,6 +53,9 @@ class Viewer:
         description="The bodies the caller belongs to (OPSG for opsg and PANEL for panel, plus any on the key), "
         "which open Amber and Red items of those bodies."
     )
+    discussed_at: list[str] = strawberry.field(
+        description="The bodies at whose meetings an exception is discussed: a review names one of their meetings."
+    )
     may: list[str] = strawberry.field(
         description="The role-restricted queries and mutations this caller may use, by field name "
         f"(of {', '.join(RESTRICTED)}); the server stays the judge when they are called."
@@ -64,4 +68,4 @@ class ViewerQuery:
     def viewer(self, info: Info) -> Viewer:
         who = info.context.viewer
         may = [name for name, roles in RESTRICTED.items() if who.role in roles]
-        return Viewer(role=Role(who.role), bodies=list(who.all_bodies), may=may)
+        return Viewer(role=Role(who.role), bodies=list(who.all_bodies), discussed_at=list(DISCUSSED_AT), may=may)

@@ -3,7 +3,7 @@
 The door parses its request and hands in how to read the file; this checks the uploader and reads the report type
 once, reads the file only after those cheap checks (refused as soon as it passes the size cap), stores the bytes
 verbatim in one transaction, then rings the workers' bell (the door's `enqueue`, so no door needs the validation
-stack).
+stack) and marks the submission enqueued once the broker has it.
 """
 
 from __future__ import annotations
@@ -25,7 +25,8 @@ from sql.db import Pool
 from sql.submissions import Received
 
 # Hands a stored submission (its id and the request id) to the workers; wired by the process that owns the broker.
-Enqueue = Callable[[int, str], Awaitable[None]]
+# False when the broker could not be reached: the submission waits for the scheduler's requeue job.
+Enqueue = Callable[[int, str], Awaitable[bool]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,9 +99,16 @@ async def accept(
             request_id=request.request_id,
             format=fmt,
         )
-    if received.duplicate_of is None and enqueue is not None:
-        await enqueue(received.submission_id, request.request_id)
+    if received.duplicate_of is None:
+        await ring(pool, enqueue, received.submission_id, request.request_id)
     return received
+
+
+async def ring(pool: Pool, enqueue: Enqueue | None, submission_id: int, request_id: str) -> None:
+    """Ring the workers' bell for a stored (or reset) submission, and mark it enqueued once the broker has it."""
+    if enqueue is not None and await enqueue(submission_id, request_id):
+        async with pool.acquire() as conn:
+            await submissions.mark_enqueued(conn, id=submission_id)
 
 
 def given(file: File) -> ReadFile:

@@ -13,7 +13,7 @@ from domain.periods import month_start
 from domain.viewer import Viewer
 from sql import parties
 from sql.db import Conn
-from sql.loader import fetch, fetchval
+from sql.loader import fetch
 
 MONTH_EVENTS = ["WITHDRAWAL", "DEFAULT_ENTERED", "EXPULSION"]
 WINDOW_EVENTS = ["UEP_COMPLETED", "SREPT_COMPLETED", "UEPT_COMPLETED"]
@@ -80,11 +80,7 @@ async def report_input(conn: Conn, *, month: str, viewer: Viewer, item: int | No
         )
         for r in rows
     )
-    show_amber = bool(
-        await fetchval(
-            conn, "operations_report.may_see", classification="AMBER", body_code="PANEL", **viewer.sql_args()
-        )
-    )
+    show_amber = viewer.may_see("AMBER", "PANEL")
     return ReportInput(
         month=month,
         first_day=first_day,

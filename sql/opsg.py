@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
+from domain.opsg.dates_numbers import month_end
 from domain.opsg.model import (
     ExceptionNote,
     FollowUpNote,
@@ -17,7 +18,6 @@ from domain.opsg.model import (
     ReportRow,
     Shortfall,
 )
-from domain.opsg.words import month_end
 from domain.periods import check_period, month_start
 from domain.viewer import Viewer
 from sql import catalogue

@@ -14,9 +14,8 @@ _HIGHLIGHT_FILTERS = {"body_code": "text", "from_date": "date", "to_date": "date
 
 
 def viewer_args(args: Mapping[str, Any], p: Params) -> dict[str, str]:
-    """The viewer's role and bodies, as the statements' classification filters take them."""
-    viewer = args["viewer"]
-    return {"viewer_role": p(viewer["viewer_role"], "text"), "viewer_bodies": p(viewer["viewer_bodies"], "text[]")}
+    """The viewer's clearance, as the statements' classification filters take it (domain/classification.py)."""
+    return {name: p(value, "text[]") for name, value in args["viewer"].items()}
 
 
 def _highlights(a: str, args: Mapping[str, Any], p: Params) -> str:

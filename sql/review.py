@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from domain.classification import clearance
 from sql import exceptions
 from sql.db import Conn
 from sql.errors import Conflict, NotFound
@@ -34,7 +35,7 @@ async def review(
     to, text = decide(current.status)
     # A meeting hidden from the reviewer (its role and `bodies`) gets the answer of one that does not exist.
     if meeting_id is not None and not await fetchval(
-        conn, "review.meeting_visible", id=meeting_id, viewer_role=role, viewer_bodies=list(bodies)
+        conn, "review.meeting_visible", id=meeting_id, **clearance(role, tuple(bodies)).sql_args()
     ):
         raise NotFound("no such meeting", field="meetingId")
     # Compare-and-set on the version read: of two reviewers acting at once, exactly one wins.

@@ -8,28 +8,12 @@ from datetime import datetime
 from uuid import UUID
 
 from domain.formats import Format, detect_format
+from domain.report_rows import REPORT_ROWS
 from sql import catalogue
 from sql.db import Conn
 from sql.errors import NotFound
 from sql.loader import execute, fetch, fetchrow, fetchval
 from sql.rows import FindingRow, RunRow, SubmissionRow, from_record, from_records
-
-# Parsed-row tables per report type, with their columns in COPY order (after submission_id).
-ROW_TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
-    "SR_VARIANCE": (
-        "sr_variance_rows",
-        ("row", "subject", "user_id", "forecast", "actual", "user_role", "service", "party_name"),
-    ),
-    "CSR_VARIANCE": ("csr_variance_rows", ("row", "subject", "subscriber", "forecast", "actual", "party_name")),
-    "PMR": (
-        "pmr_rows",
-        ("row", "subject", "measure", "provider", "actual_pct", "target_pct", "minimum_pct", "name", "volume"),
-    ),
-    "RDP_INCIDENT": (
-        "rdp_incident_rows",
-        ("row", "subject", "incident_ref", "rdp", "raised_on", "status", "resolved_on", "category", "summary"),
-    ),
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,22 +117,37 @@ async def give_back_attempt(conn: Conn, *, id: int) -> None:
 
 @dataclass(frozen=True, slots=True)
 class RunContext:
+    """What judging a submission needs, read as its run begins."""
+
     id: int
     report_type_id: int
     period: str
     status: str
     received_at: datetime
     attempts: int
-    lease_token: UUID | None
+    supersedes_id: int | None
     first_received_at: datetime | None
     due_at: datetime | None
-    newest_accepted_id: int | None
 
 
-async def for_run(conn: Conn, *, id: int) -> RunContext | None:
-    """The submission locked for its run, with what judging it needs."""
+async def for_run(conn: Conn, *, id: int) -> RunContext:
     row = await fetchrow(conn, "submissions.for_run", id=id)
-    return from_record(RunContext, row) if row else None
+    if row is None:
+        raise NotFound(f"no submission {id}", field="id")
+    return from_record(RunContext, row)
+
+
+@dataclass(frozen=True, slots=True)
+class Held:
+    """The run still holds its submission (locked in the run's transaction)."""
+
+    newest_accepted_id: int
+
+
+async def run_held(conn: Conn, *, id: int, token: UUID) -> Held | None:
+    """None when another delivery finished the submission meanwhile or took it over once the run's lease lapsed."""
+    row = await fetchrow(conn, "submissions.run_held", id=id, token=token)
+    return from_record(Held, row) if row else None
 
 
 async def next_run_id(conn: Conn) -> int:
@@ -189,7 +188,7 @@ async def store_run(
     """Record a run: its findings, the run row and the parsed rows (one COPY each, rows replacing earlier ones).
 
     Both come in PostgreSQL's binary COPY format: findings with FINDING_COLUMNS, rows with submission_id then the
-    type's columns (ROW_TABLES).
+    type's stored columns (domain.report_rows).
     Their submission and run are checked once, by the run's own row, not row by row; the run row, written after
     its findings, keeps the range of ids they were given.
     """
@@ -210,12 +209,13 @@ async def store_run(
         rule_counts=dict(rule_counts),
         findings_after=findings_after,
     )
-    table = ROW_TABLES.get(code)
+    table = REPORT_ROWS.get(code)
     if table is not None:
-        name, columns = table
-        await conn.execute(f"DELETE FROM {name} WHERE submission_id = $1", submission_id)
+        await conn.execute(f"DELETE FROM {table.table} WHERE submission_id = $1", submission_id)
         if rows is not None:
-            await conn.copy_to_table(name, source=rows, columns=["submission_id", *columns], format="binary")
+            await conn.copy_to_table(
+                table.table, source=rows, columns=["submission_id", *table.stored], format="binary"
+            )
     await execute(conn, "submissions.finish", id=submission_id, status=status, row_count=row_count)
     return run_id
 

@@ -179,7 +179,7 @@ async def intake_client(pool: Pool, broker: Any) -> AsyncIterator[httpx.AsyncCli
     """The app with its bell wired to a real broker."""
     from api.bell import make_enqueue
 
-    app = create_app(Settings(), pool=pool, enqueue=make_enqueue(broker, lambda: pool))
+    app = create_app(Settings(), pool=pool, enqueue=make_enqueue(broker))
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
         yield c

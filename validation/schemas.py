@@ -1,4 +1,5 @@
-"""The pandera models of the report types that have a schema, and what the pipeline derives from them."""
+"""The pandera models of the report types that have a schema (their columns as domain.report_rows names them), and
+what the pipeline derives from them."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import pandera.polars as pa
 import polars as pl
 
 from domain.limits import MAX_SUBJECT_CHARS
+from domain.report_rows import REPORT_ROWS
 
 PROVIDERS = ("CODE", "DSP", "CSP_N", "CSP_C", "CSP_S")
 INCIDENT_STATUSES = ("OPEN", "RESOLVED")
@@ -103,6 +105,16 @@ class ReportSchema:
     key: str
     subject_parts: tuple[str, ...]
     noun: str = "requests"
+
+    def __post_init__(self) -> None:
+        # A report type's column names are domain.report_rows'; the model adds each one's type and checks, in the
+        # same order. (A register file is checked with a schema too, and keeps no rows of a report type.)
+        rows = REPORT_ROWS.get(self.code)
+        declared = tuple(c.name for c in column_specs(self.model))
+        if rows is not None and declared != rows.columns:
+            raise TypeError(
+                f"{self.model.__name__} declares {declared}, not {self.code}'s columns in domain.report_rows"
+            )
 
     @property
     def schema(self) -> pa.DataFrameSchema:

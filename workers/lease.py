@@ -9,18 +9,12 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
 from uuid import UUID
 
+from services.validation import LeaseHeld
 from sql import submissions
 from sql.db import Pool
 
 log = logging.getLogger("secgov.worker")
-
-
-class LeaseHeld(Exception):
-    """Another delivery of the submission holds a live lease: this one comes back when it may have lapsed."""
-
-    def __init__(self, submission_id: int, seconds: float) -> None:
-        super().__init__(f"submission {submission_id} is being validated by another delivery for {seconds:.1f} s more")
-        self.seconds = seconds
+__all__ = ["LeaseHeld", "holding"]
 
 
 @asynccontextmanager

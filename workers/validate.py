@@ -6,25 +6,24 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from uuid import UUID, uuid4
 
 import polars as pl
 
-from domain.exception_lifecycle import Raised, RaisePolicy, raised_from, run_effect
-from services.raising import raise_and_close
-from sql import catalogue, events, exceptions, submissions
-from sql.db import Conn, Pool
-from sql.errors import NotFound, cannot_hold
-from sql.rows import ReportTypeRow
-from validation.findings import FINDINGS, Finding, Severity, frame_of
+from domain.report_rows import REPORT_ROWS
+from services import validation
+from services.validation import Begun
+from sql.db import Pool
+from sql.errors import cannot_hold
+from sql.rows import ReportTypeRow, ServiceLevelRow
+from validation.findings import FINDINGS
 from validation.parsing import parse
 from validation.pipeline import ValidationResult, validate_report
+from validation.rejected_runs import attempts_exhausted, refused_by_store
 from validation.spec import ReportSpec, ServiceLevel
-from validation.text import as_utc
 from workers import copy
-from workers.lease import LeaseHeld, holding
+from workers.lease import holding
 
 log = logging.getLogger("secgov.worker")
 
@@ -37,9 +36,8 @@ class Limits:
     lease_s: float = 60.0
 
 
-async def spec_for(pool: Pool, rt: ReportTypeRow) -> ReportSpec:
-    async with pool.acquire() as conn:
-        levels = await catalogue.service_levels(conn, ids=[rt.id])
+def spec_of(rt: ReportTypeRow, levels: list[ServiceLevelRow]) -> ReportSpec:
+    """The report type as the validation reads it."""
     return ReportSpec(
         code=rt.code,
         sec_clause=rt.sec_clause,
@@ -52,11 +50,11 @@ async def spec_for(pool: Pool, rt: ReportTypeRow) -> ReportSpec:
 
 
 def rows_frame(result: ValidationResult, code: str, submission_id: int) -> pl.DataFrame | None:
-    """The parsed rows as store_run COPYs them: submission_id, then the type's columns (submissions.ROW_TABLES)."""
-    table = submissions.ROW_TABLES.get(code)
+    """The parsed rows as store_run COPYs them: submission_id, then the type's stored columns (domain.report_rows)."""
+    table = REPORT_ROWS.get(code)
     if table is None or result.rows is None or result.rows.height == 0:
         return None
-    _, columns = table
+    columns = table.stored
     frame = result.rows
     return frame.select(
         pl.lit(submission_id, dtype=pl.Int64).alias("submission_id"),
@@ -76,35 +74,6 @@ def findings_frame(result: ValidationResult, run_id: int, submission_id: int) ->
     )
 
 
-def _unreadable(spec: ReportSpec, message: str, details: dict[str, object]) -> ValidationResult:
-    """A run that rejects the file with one UNREADABLE_FILE finding saying why."""
-    finding = Finding("UNREADABLE_FILE", Severity.HIGH, "FILE", message, spec.sec_clause, details)
-    return ValidationResult("REJECTED", frame_of([finding]), None, 0, None)
-
-
-def _exhausted(attempts: int, spec: ReportSpec) -> ValidationResult:
-    return _unreadable(
-        spec,
-        f"Validation did not complete after {attempts - 1} attempts (the worker stopped each time): "
-        "the file is rejected rather than retried for ever",
-        {"attempts": attempts - 1, "reason": "attempts exhausted"},
-    )
-
-
-def _unstorable(exc: BaseException, spec: ReportSpec) -> ValidationResult:
-    """A run whose result the store refused for good: the file is rejected with the store's own reason."""
-    return _unreadable(
-        spec,
-        f"The file's contents could not be stored: {exc}. Storing them again would fail the same way, so the file "
-        "is rejected",
-        {
-            "reason": "the store refused a value",
-            "error": type(exc).__name__,
-            "sqlstate": getattr(exc, "sqlstate", None),
-        },
-    )
-
-
 @dataclass(frozen=True)
 class Outcome:
     status: str | None  # None: nothing done (already final)
@@ -120,54 +89,41 @@ async def run(pool: Pool, submission_id: int, limits: Limits, parser: Parser | N
 
 
 async def validate(pool: Pool, submission_id: int, limits: Limits, parser: Parser | None = None) -> Outcome:
-    """Validate a submission once; a final one is left as it is (redelivery changes nothing). `parser` reads the
-    bytes (the worker's sandbox); without one they are parsed in this process. Raises LeaseHeld while another
-    delivery's run holds the submission."""
-    started, laps, token = datetime.now(UTC), _Laps(), uuid4()
-    async with pool.acquire() as conn:
-        attempt = await submissions.begin_attempt(conn, id=submission_id, token=token, lease_s=limits.lease_s)
-        if attempt.final:
-            log.info("submission %s is already final; nothing to do", submission_id)
-            return Outcome(None, [])
-        if attempt.number is None:
-            raise LeaseHeld(submission_id, attempt.lease_left_s)
-        attempts = attempt.number
-        found = await submissions.by_ids(conn, ids=[submission_id])
-        if not found:
-            raise NotFound(f"no submission {submission_id}", field="id")
-        sub = found[0]
-        rt = (await catalogue.report_types_by_ids(conn, ids=[sub.report_type_id]))[0]
-        data = await submissions.content(conn, submission_id=submission_id) if attempts <= limits.max_attempts else b""
-    async with holding(pool, submission_id, token, limits.lease_s):
-        spec = await spec_for(pool, rt)
+    """Validate a submission once through services.validation; a final one is left as it is (redelivery changes
+    nothing). `parser` reads the bytes (the worker's sandbox); without one they are parsed in this process. Raises
+    LeaseHeld while another delivery's run holds the submission."""
+    laps = _Laps()
+    begun = await validation.begin(pool, submission_id, lease_s=limits.lease_s, max_attempts=limits.max_attempts)
+    if begun is None:
+        return Outcome(None, [])
+    data, begun = begun.content, replace(begun, content=None)  # the bytes go once validated, before the store
+    async with holding(pool, submission_id, begun.token, limits.lease_s):
+        spec = spec_of(begun.report_type, begun.service_levels)
         laps("load")
-        if attempts > limits.max_attempts:
-            result = _exhausted(attempts, spec)
+        if data is None:
+            result = attempts_exhausted(begun.attempt, spec)
         else:
-            async with pool.acquire() as conn:
-                ctx = await submissions.for_run(conn, id=submission_id)
-            assert ctx is not None
+            sub = begun.submission
             # Polars releases the GIL for most of the work; the event loop stays free for other messages.
             result = await asyncio.to_thread(
                 validate_report,
                 data,
                 spec,
-                received_at=ctx.first_received_at,
-                due_at=ctx.due_at,
+                received_at=sub.first_received_at,
+                due_at=sub.due_at,
                 max_rows=limits.max_rows,
                 parser=parser or parse,
             )
         laps.split("parse_validate", result.seconds)
         del data
-        run = _Run(submission_id, token, started, attempts, rt, sub.supersedes_id is not None, limits, laps)
         try:
-            flagged = await run.store(pool, result)
+            flagged = await _store(pool, begun, result, limits, laps)
         except Exception as exc:
             if not cannot_hold(exc):
                 raise  # a fault (the database went away, ...): the delivery is retried
             log.warning("submission %s: the store refused the run's result for good: %s", submission_id, exc)
-            result = _unstorable(exc, spec)
-            flagged = await run.store(pool, result)
+            result = refused_by_store(exc, spec)
+            flagged = await _store(pool, begun, result, limits, laps)
     if flagged is None:
         return Outcome(None, [])
     log.info(
@@ -176,64 +132,27 @@ async def validate(pool: Pool, submission_id: int, limits: Limits, parser: Parse
         result.status,
         result.findings_frame.height,
         len(flagged),
-        extra=laps.fields(submission_id, started),
+        extra=laps.fields(submission_id, begun.started),
     )
     return Outcome(result.status, flagged)
 
 
-@dataclass(frozen=True)
-class _Run:
-    """What storing one run's result needs besides the result."""
-
-    submission_id: int
-    token: UUID
-    started: datetime
-    attempt: int
-    report_type: ReportTypeRow
-    is_resubmission: bool
-    limits: Limits
-    laps: _Laps
-
-    async def store(self, pool: Pool, result: ValidationResult) -> list[int] | None:
-        """Store the result in one transaction; None (nothing stored) when another delivery overtook this one."""
-        submission_id, rt = self.submission_id, self.report_type
-        async with pool.acquire() as conn:
-            run_id = await submissions.next_run_id(conn)
-        # Laid out before the transaction; they are encoded batch by batch as their COPYs read them.
-        rows = rows_frame(result, rt.code, submission_id)
-        found = findings_frame(result, run_id, submission_id)
-        self.laps("write_out")
-        async with pool.acquire() as conn, conn.transaction():
-            ctx = await submissions.for_run(conn, id=submission_id)
-            if ctx is None or ctx.status not in ("RECEIVED", "VALIDATING") or ctx.lease_token != self.token:
-                # Another delivery finished it meanwhile, or took it over once this one's lease had lapsed: this
-                # one stores nothing, and its attempt is given back, as it neither failed nor ran to the end.
-                await submissions.give_back_attempt(conn, id=submission_id)
-                log.info("submission %s was taken by another delivery meanwhile; nothing stored", submission_id)
-                return None
-            await submissions.store_run(
-                conn,
-                run_id=run_id,
-                submission_id=submission_id,
-                code=rt.code,
-                started_at=self.started,
-                catalogue_version=rt.version,
-                attempt=self.attempt,
-                status=result.status,
-                row_count=result.row_count,
-                rule_counts=result.rule_counts,
-                findings=None if found is None else copy.stream(found),
-                rows=None if rows is None else copy.stream(rows),
-            )
-            self.laps("store")
-            policy = RaisePolicy(cap=self.limits.max_exceptions_per_rule)
-            raised = raised_from(await exceptions.raised_by_run(conn, run_id=run_id, policy=policy), policy)
-            flagged = await _raise(conn, ctx, result, raised, run_id, self.is_resubmission)
-            self.laps("exceptions")
-            await events.notify(conn, events.SubmissionChanged(submission_id, result.status))
-            await events.flagged(conn, flagged, rt.code)
-        self.laps("commit")
-        return flagged
+async def _store(pool: Pool, begun: Begun, result: ValidationResult, limits: Limits, laps: _Laps) -> list[int] | None:
+    """The result laid out as the store takes it (before the transaction; encoded batch by batch as the COPYs read
+    them), then stored by the use case."""
+    sid = begun.submission.id
+    rows = rows_frame(result, begun.report_type.code, sid)
+    found = findings_frame(result, begun.run_id, sid)
+    laps("write_out")
+    stored = validation.Result(
+        status=result.status,
+        row_count=result.row_count,
+        rule_counts=result.rule_counts,
+        findings=None if found is None else copy.stream(found),
+        rows=None if rows is None else copy.stream(rows),
+        late=bool((result.findings_frame.get_column("rule_code") == "LATE_DELIVERY").any()),
+    )
+    return await validation.store(pool, begun, stored, max_exceptions_per_rule=limits.max_exceptions_per_rule, lap=laps)
 
 
 class _Laps:
@@ -263,32 +182,3 @@ class _Laps:
             "finished_at": datetime.now(UTC).timestamp(),
             "stages_ms": self.ms,
         }
-
-
-async def _raise(
-    conn: Conn,
-    ctx: submissions.RunContext,
-    result: ValidationResult,
-    raised: list[Raised],
-    run_id: int,
-    is_resubmission: bool,
-) -> list[int]:
-    """What the run does to its period's exceptions, as domain.exception_lifecycle decides."""
-    effect = run_effect(
-        rejected=result.status == "REJECTED",
-        newest_accepted=ctx.newest_accepted_id == ctx.id,
-        resubmission=is_resubmission,
-        received_at=as_utc(ctx.received_at),
-        late=bool((result.findings_frame.get_column("rule_code") == "LATE_DELIVERY").any()),
-    )
-    if effect is None:
-        return []
-    return await raise_and_close(
-        conn,
-        report_type_id=ctx.report_type_id,
-        period=ctx.period,
-        raised=raised,
-        submission_id=ctx.id,
-        run_id=run_id,
-        effect=effect,
-    )

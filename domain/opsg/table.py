@@ -8,8 +8,17 @@ from datetime import datetime
 from itertools import groupby
 
 from domain.opsg import wording
+from domain.opsg.dates_numbers import (
+    day,
+    london,
+    long_day,
+    month_end,
+    month_name,
+    period_label,
+    periods_label,
+    short_period,
+)
 from domain.opsg.model import FollowUpNote, Meeting, MonthInput, ReportRow
-from domain.opsg.words import day, london, long_day, month_end, month_name, period_label, periods_label, short_period
 from domain.periods import LONDON
 
 HEADER = ("Report", "Delivery per SEC", "Content", "Observations")

@@ -9,8 +9,8 @@ and nothing is open, otherwise the open exceptions marked as not yet reviewed. T
 
 from __future__ import annotations
 
+from domain.opsg.dates_numbers import count, day, ordinal, pct, plural, tbc
 from domain.opsg.model import ExceptionNote, ReportRow
-from domain.opsg.words import count, day, ordinal, pct, plural, tbc
 
 PROVIDERS = {"CODE": "Code", "DSP": "DSP", "CSP_N": "CSP", "CSP_C": "CSP", "CSP_S": "CSP"}
 PROVIDER_ORDER = ("Code", "DSP", "CSP")

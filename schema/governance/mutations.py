@@ -18,7 +18,7 @@ from schema.enums import (
 )
 from schema.errors import UserError, errors_field
 from schema.governance.types import Action, Body, Highlight, Meeting
-from schema.mutation import run, run_then_load
+from schema.payloads import run, run_then_load
 from schema.relay import pk_of
 from sql import governance
 from sql.db import Conn

@@ -16,9 +16,9 @@ from schema.enums import (
     value,
 )
 from schema.errors import UserError, errors_field
-from schema.loading import load_one
+from schema.load_one import load_one
 from schema.modifications.types import Modification, ModificationEvent
-from schema.mutation import run, run_then_load
+from schema.payloads import run, run_then_load
 from schema.relay import pk_of
 from sql import governance, modifications
 from sql.db import Conn

@@ -8,14 +8,11 @@ import strawberry
 from strawberry.file_uploads import Upload
 
 from domain.errors import Refusal
-from domain.register import CheckedFile, RowError
-from domain.roles import STAFF
+from domain.register import RowError
 from schema.context import Info
 from schema.errors import ErrorCode, user_error
-from schema.mutation import refusal
 from schema.reports.mutations import read_upload
-from sql import register
-from sql.register import ImportOutcome
+from services.register_import import ReadFile, import_register
 
 
 @strawberry.type(description="Why a register load was refused: the file, row and column at fault.")
@@ -37,11 +34,6 @@ class ImportRegisterPayload:
     errors: list[RegisterImportError] = strawberry.field(description="Why nothing was stored; empty when it was.")
 
 
-class _Refused(Exception):
-    def __init__(self, outcome: ImportOutcome) -> None:
-        self.outcome = outcome
-
-
 def _errors(found: list[RowError], argument: str) -> list[RegisterImportError]:
     return [
         RegisterImportError(
@@ -51,11 +43,8 @@ def _errors(found: list[RowError], argument: str) -> list[RegisterImportError]:
     ]
 
 
-async def _checked(info: Info, kind: str, file: Any) -> CheckedFile:
-    check = info.context.check_file
-    if check is None:
-        raise RuntimeError("no register checker is wired into this process")
-    return await check(kind, await read_upload(file, info.context.max_upload_bytes))
+def _refused(errors: list[RegisterImportError]) -> ImportRegisterPayload:
+    return ImportRegisterPayload(parties=None, events=None, voting_groups=None, errors=errors)
 
 
 @strawberry.type
@@ -73,42 +62,31 @@ class RegisterImportMutation:
         ] = None,
         dry_run: Annotated[bool, strawberry.argument(description="Check and count, store nothing.")] = False,
     ) -> ImportRegisterPayload:
-        refused = refusal(info, STAFF)
-        if refused:
-            return ImportRegisterPayload(
-                parties=None,
-                events=None,
-                voting_groups=None,
-                errors=[RegisterImportError(code=refused.code, message=refused.message)],
-            )
+        ctx = info.context
+        check = ctx.check_file
+        if check is None:
+            raise RuntimeError("no register checker is wired into this process")
+
+        def reader(upload: Any) -> ReadFile:
+            return lambda: read_upload(upload, ctx.max_upload_bytes)
+
         try:
-            parties = await _checked(info, "register", file)
-            balance = await _checked(info, "balance", opening_balance) if opening_balance is not None else None
+            imported = await import_register(
+                ctx.connection,
+                ctx.viewer,
+                check,
+                reader(file),
+                None if opening_balance is None else reader(opening_balance),
+                dry_run=dry_run,
+            )
         except Refusal as e:
-            refusal_ = user_error(e)
-            return ImportRegisterPayload(
-                parties=None,
-                events=None,
-                voting_groups=None,
-                errors=[RegisterImportError(code=refusal_.code, message=refusal_.message, field=refusal_.field)],
+            refused = user_error(e)
+            return _refused([RegisterImportError(code=refused.code, message=refused.message, field=refused.field)])
+        if imported.refused:
+            return _refused(
+                _errors(imported.register_errors, "file") + _errors(imported.balance_errors, "openingBalance")
             )
-        if parties.errors or (balance and balance.errors):
-            return ImportRegisterPayload(
-                parties=None,
-                events=None,
-                voting_groups=None,
-                errors=_errors(parties.errors, "file") + _errors(balance.errors if balance else [], "openingBalance"),
-            )
-        try:
-            async with info.context.connection() as conn, conn.transaction():
-                outcome = await register.import_register(conn, parties, balance, dry_run=dry_run)
-                if outcome.errors or dry_run:
-                    raise _Refused(outcome)  # rolls the transaction back: all or nothing
-        except _Refused as r:
-            outcome = r.outcome
+        outcome = imported.outcome
         return ImportRegisterPayload(
-            parties=None if outcome.errors else outcome.parties,
-            events=None if outcome.errors else outcome.events,
-            voting_groups=None if outcome.errors else outcome.voting_groups,
-            errors=_errors(outcome.errors, "file"),
+            parties=outcome.parties, events=outcome.events, voting_groups=outcome.voting_groups, errors=[]
         )

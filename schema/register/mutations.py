@@ -11,7 +11,7 @@ from domain.roles import STAFF
 from schema.context import Info
 from schema.enums import DccUserRole, PartyCategory, PartyEventKind, value
 from schema.errors import UserError, errors_field
-from schema.mutation import run
+from schema.payloads import run
 from schema.register.types import FOREVER, Party, PartyEvent, VotingGroup
 from schema.relay import pk_of
 from sql import parties

@@ -17,7 +17,7 @@ from schema.context import Info
 from schema.enums import Classification, DccUserRole, PartyCategory
 from schema.errors import bad_user_input
 from schema.governance.types import Meeting
-from schema.loading import load_one
+from schema.load_one import load_one
 from schema.register.types import CategoryCount, MembershipMonth, Party
 from sql import operations_report
 

@@ -14,11 +14,11 @@ from domain.roles import STAFF
 from domain.size_cap import read_capped
 from schema.context import Info
 from schema.errors import UserError, errors_field, user_error
-from schema.loading import load_one
-from schema.mutation import run
+from schema.load_one import load_one
+from schema.payloads import run
 from schema.relay import pk_of
 from schema.reports.types import ReportSubmission, ReportType
-from services.upload import File, ReadFile, UploadRequest, accept, file_cap
+from services.upload import File, ReadFile, UploadRequest, accept, file_cap, ring
 from sql import catalogue, submissions
 from sql.db import Conn
 
@@ -160,8 +160,8 @@ class ReportMutation:
             return pk
 
         pk, errors = await run(info, STAFF, act)
-        if pk and info.context.enqueue is not None:
-            await info.context.enqueue(pk, info.context.request_id)
+        if pk:
+            await ring(info.context.pool, info.context.enqueue, pk, info.context.request_id)
         info.context.loaders.submission.clear_all()
         return ReportSubmissionPayload(submission=await _submission(info, pk), errors=errors)
 

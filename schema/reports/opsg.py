@@ -20,7 +20,7 @@ from domain.viewer import Viewer
 from schema.context import Info
 from schema.errors import UserError, bad_user_input, unauthenticated
 from schema.governance.types import Meeting
-from schema.mutation import run
+from schema.payloads import run
 from schema.relay import Node, global_id, parse_global_id
 from schema.reports import READERS
 from schema.reports.meeting import FollowUp

@@ -8,7 +8,7 @@ import strawberry
 
 from schema.context import Info
 from schema.errors import UserError, errors_field
-from schema.mutation import answer
+from schema.payloads import answer
 from schema.relay import pk_of
 from schema.reports.types import ReportException, ReviewAction
 from services.review import Review, review_exception

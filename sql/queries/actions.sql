@@ -1,7 +1,7 @@
 -- name: page
 SELECT a.id, a.reference, a.meeting_id, a.kind, a.text, a.owner, a.status, a.outcome, a.due_on, a.classification
 FROM actions a JOIN meetings m ON m.id = a.meeting_id JOIN bodies b ON b.id = m.body_id
-WHERE can_see(a.classification, b.code, :viewer_role, :viewer_bodies)
+WHERE can_see(a.classification, b.code, :seen_anywhere, :seen_as_member, :viewer_bodies)
   AND (:meeting_id::bigint IS NULL OR a.meeting_id = :meeting_id)
   AND (:status::text IS NULL OR a.status = :status)
   AND (:after_reference::text IS NULL OR a.reference > :after_reference)
@@ -14,7 +14,7 @@ LIMIT :limit;
 -- direction walks its index in order).
 SELECT a.id, a.reference, a.meeting_id, a.kind, a.text, a.owner, a.status, a.outcome, a.due_on, a.classification
 FROM actions a JOIN meetings m ON m.id = a.meeting_id JOIN bodies b ON b.id = m.body_id
-WHERE can_see(a.classification, b.code, :viewer_role, :viewer_bodies)
+WHERE can_see(a.classification, b.code, :seen_anywhere, :seen_as_member, :viewer_bodies)
   AND (:meeting_id::bigint IS NULL OR a.meeting_id = :meeting_id)
   AND (:status::text IS NULL OR a.status = :status)
   AND (:after_reference::text IS NULL OR a.reference > :after_reference)
@@ -25,7 +25,7 @@ LIMIT :limit;
 -- name: count
 SELECT count(*)
 FROM actions a JOIN meetings m ON m.id = a.meeting_id JOIN bodies b ON b.id = m.body_id
-WHERE can_see(a.classification, b.code, :viewer_role, :viewer_bodies)
+WHERE can_see(a.classification, b.code, :seen_anywhere, :seen_as_member, :viewer_bodies)
   AND (:meeting_id::bigint IS NULL OR a.meeting_id = :meeting_id)
   AND (:status::text IS NULL OR a.status = :status);
 
@@ -33,7 +33,7 @@ WHERE can_see(a.classification, b.code, :viewer_role, :viewer_bodies)
 SELECT a.id, a.reference, a.meeting_id, a.kind, a.text, a.owner, a.status, a.outcome, a.due_on, a.classification
 FROM actions a JOIN meetings m ON m.id = a.meeting_id JOIN bodies b ON b.id = m.body_id
 WHERE a.id = ANY(:ids::bigint[])
-  AND can_see(a.classification, b.code, :viewer_role, :viewer_bodies);
+  AND can_see(a.classification, b.code, :seen_anywhere, :seen_as_member, :viewer_bodies);
 
 -- name: insert
 INSERT INTO actions (reference, meeting_id, kind, text, owner, status, outcome, due_on, classification)

@@ -16,7 +16,7 @@ SELECT a.id, a.reference, a.meeting_id, b.code AS body_code, a.text, a.owner, a.
 FROM actions a JOIN meetings m ON m.id = a.meeting_id JOIN bodies b ON b.id = m.body_id
 LEFT JOIN report_types t ON t.id = a.report_type_id
 WHERE a.id = ANY(:ids::bigint[]) AND a.follow_up
-  AND can_see(a.classification, b.code, :viewer_role, :viewer_bodies);
+  AND can_see(a.classification, b.code, :seen_anywhere, :seen_as_member, :viewer_bodies);
 
 -- name: page
 -- The follow-ups the viewer may see, soonest due first; keyset after (due_on, id). OVERDUE is OPEN past :today.
@@ -25,7 +25,7 @@ SELECT a.id, a.reference, a.meeting_id, b.code AS body_code, a.text, a.owner, a.
        a.closing_comment, a.overdue_flagged_at
 FROM actions a JOIN meetings m ON m.id = a.meeting_id JOIN bodies b ON b.id = m.body_id
 LEFT JOIN report_types t ON t.id = a.report_type_id
-WHERE a.follow_up AND can_see(a.classification, b.code, :viewer_role, :viewer_bodies)
+WHERE a.follow_up AND can_see(a.classification, b.code, :seen_anywhere, :seen_as_member, :viewer_bodies)
   AND (:status::text IS NULL
        OR (:status = 'CLOSED' AND a.status = 'CLOSED')
        OR (:status = 'OPEN' AND a.status = 'OPEN' AND a.due_on >= :today::date)
@@ -40,7 +40,7 @@ LIMIT :limit;
 -- name: count
 SELECT count(*)
 FROM actions a JOIN meetings m ON m.id = a.meeting_id JOIN bodies b ON b.id = m.body_id
-WHERE a.follow_up AND can_see(a.classification, b.code, :viewer_role, :viewer_bodies)
+WHERE a.follow_up AND can_see(a.classification, b.code, :seen_anywhere, :seen_as_member, :viewer_bodies)
   AND (:status::text IS NULL
        OR (:status = 'CLOSED' AND a.status = 'CLOSED')
        OR (:status = 'OPEN' AND a.status = 'OPEN' AND a.due_on >= :today::date)
@@ -78,7 +78,7 @@ WHERE e.report_type_id = :report_type_id AND e.period = :period AND e.rule_code 
 -- The meeting an outcome is recorded for, as the recorder may see it, with its body.
 SELECT m.id, m.body_id, b.code AS body_code, m.reference, m.held_on, m.title, m.classification
 FROM meetings m JOIN bodies b ON b.id = m.body_id
-WHERE m.id = :id AND can_see(m.classification, b.code, :viewer_role, :viewer_bodies);
+WHERE m.id = :id AND can_see(m.classification, b.code, :seen_anywhere, :seen_as_member, :viewer_bodies);
 
 -- name: record_outcome
 INSERT INTO opsg_meeting_outcomes (month, meeting_id, recorded_by)
@@ -90,7 +90,7 @@ SET meeting_id = excluded.meeting_id, recorded_by = excluded.recorded_by, record
 -- The meeting at which a month's table was recorded, when the viewer may see it.
 SELECT m.id, m.reference, m.held_on
 FROM opsg_meeting_outcomes o JOIN meetings m ON m.id = o.meeting_id JOIN bodies b ON b.id = m.body_id
-WHERE o.month = :month AND can_see(m.classification, b.code, :viewer_role, :viewer_bodies);
+WHERE o.month = :month AND can_see(m.classification, b.code, :seen_anywhere, :seen_as_member, :viewer_bodies);
 
 -- name: party_name
 SELECT name FROM parties WHERE id = :id;

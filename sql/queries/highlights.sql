@@ -1,7 +1,7 @@
 -- name: page
 SELECT h.id, h.body_id, b.code AS body_code, h.meeting_id, h.title, h.body, h.classification, h.published_on
 FROM highlights h JOIN bodies b ON b.id = h.body_id
-WHERE can_see(h.classification, b.code, :viewer_role, :viewer_bodies)
+WHERE can_see(h.classification, b.code, :seen_anywhere, :seen_as_member, :viewer_bodies)
   AND (:body_code::text IS NULL OR b.code = :body_code)
   AND (:from_date::date IS NULL OR h.published_on >= :from_date)
   AND (:to_date::date IS NULL OR h.published_on <= :to_date)
@@ -16,7 +16,7 @@ LIMIT :limit;
 -- direction walks its index in order).
 SELECT h.id, h.body_id, b.code AS body_code, h.meeting_id, h.title, h.body, h.classification, h.published_on
 FROM highlights h JOIN bodies b ON b.id = h.body_id
-WHERE can_see(h.classification, b.code, :viewer_role, :viewer_bodies)
+WHERE can_see(h.classification, b.code, :seen_anywhere, :seen_as_member, :viewer_bodies)
   AND (:body_code::text IS NULL OR b.code = :body_code)
   AND (:from_date::date IS NULL OR h.published_on >= :from_date)
   AND (:to_date::date IS NULL OR h.published_on <= :to_date)
@@ -29,7 +29,7 @@ LIMIT :limit;
 -- name: count
 SELECT count(*)
 FROM highlights h JOIN bodies b ON b.id = h.body_id
-WHERE can_see(h.classification, b.code, :viewer_role, :viewer_bodies)
+WHERE can_see(h.classification, b.code, :seen_anywhere, :seen_as_member, :viewer_bodies)
   AND (:body_code::text IS NULL OR b.code = :body_code)
   AND (:from_date::date IS NULL OR h.published_on >= :from_date)
   AND (:to_date::date IS NULL OR h.published_on <= :to_date)
@@ -39,7 +39,7 @@ WHERE can_see(h.classification, b.code, :viewer_role, :viewer_bodies)
 SELECT h.id, h.body_id, b.code AS body_code, h.meeting_id, h.title, h.body, h.classification, h.published_on
 FROM highlights h JOIN bodies b ON b.id = h.body_id
 WHERE h.id = ANY(:ids::bigint[])
-  AND can_see(h.classification, b.code, :viewer_role, :viewer_bodies);
+  AND can_see(h.classification, b.code, :seen_anywhere, :seen_as_member, :viewer_bodies);
 
 -- name: insert
 INSERT INTO highlights (body_id, meeting_id, title, body, classification, published_on)

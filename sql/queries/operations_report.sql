@@ -3,12 +3,12 @@
 -- latest held on or before the month's end), as the viewer may see them.
 (SELECT 'next' AS which, m.id, m.body_id, b.code AS body_code, m.reference, m.held_on, m.title, m.classification
  FROM meetings m JOIN bodies b ON b.id = m.body_id
- WHERE b.code = 'PANEL' AND m.held_on > :month_end AND can_see(m.classification, b.code, :viewer_role, :viewer_bodies)
+ WHERE b.code = 'PANEL' AND m.held_on > :month_end AND can_see(m.classification, b.code, :seen_anywhere, :seen_as_member, :viewer_bodies)
  ORDER BY m.held_on, m.id LIMIT 1)
 UNION ALL
 (SELECT 'previous', m.id, m.body_id, b.code, m.reference, m.held_on, m.title, m.classification
  FROM meetings m JOIN bodies b ON b.id = m.body_id
- WHERE b.code = 'PANEL' AND m.held_on <= :month_end AND can_see(m.classification, b.code, :viewer_role, :viewer_bodies)
+ WHERE b.code = 'PANEL' AND m.held_on <= :month_end AND can_see(m.classification, b.code, :seen_anywhere, :seen_as_member, :viewer_bodies)
  ORDER BY m.held_on DESC, m.id DESC LIMIT 1);
 
 -- name: events_between
@@ -38,7 +38,3 @@ SELECT s.party_id, p.name, s.category
 FROM party_periods s JOIN parties p ON p.id = s.party_id
 WHERE s.valid_from <= :day AND s.valid_to > :day AND s.status = 'IN_DEFAULT' AND s.category <> 'DCC'
 ORDER BY p.name;
-
--- name: may_see
--- Whether the viewer may see an item of this classification owned by this body (the one visibility rule).
-SELECT can_see(:classification, :body_code, :viewer_role, :viewer_bodies);

@@ -33,8 +33,8 @@ ORDER BY c.due_at, c.report_type_id, c.period;
 -- the parsed rows of the submission that counts (the newest one not REJECTED, received by then); the exceptions of
 -- the report and period (the first 20, most severe first) with the latest review comment of each; and the
 -- observation OPSG recorded for the report and period. Every row also names the month's first OPSG meeting, the
--- meeting at which the table was recorded and the follow-ups it carries, as the viewer (:viewer_role,
--- :viewer_bodies) may see them.
+-- meeting at which the table was recorded and the follow-ups it carries, as the viewer's clearance
+-- (:seen_anywhere, :seen_as_member, :viewer_bodies) may see them.
 WITH win AS (
     SELECT first_day,
            first_day::timestamp AT TIME ZONE 'Europe/London' AS starts,
@@ -47,7 +47,7 @@ WITH win AS (
         SELECT mm.id, mm.reference, mm.held_on
         FROM meetings mm JOIN bodies b ON b.id = mm.body_id
         WHERE b.code = 'OPSG' AND mm.held_on >= m.first_day AND mm.held_on < m.first_day + interval '1 month'
-          AND can_see(mm.classification, b.code, :viewer_role, :viewer_bodies)
+          AND can_see(mm.classification, b.code, :seen_anywhere, :seen_as_member, :viewer_bodies)
         ORDER BY mm.held_on, mm.id
         LIMIT 1
     ) AS mt ON true
@@ -73,7 +73,7 @@ WITH win AS (
     -- The meeting at which the month's table was recorded, when the viewer may see it.
     SELECT m.id, m.reference, m.held_on
     FROM opsg_meeting_outcomes oc JOIN meetings m ON m.id = oc.meeting_id JOIN bodies b ON b.id = m.body_id
-    WHERE oc.month = :month AND can_see(m.classification, b.code, :viewer_role, :viewer_bodies)
+    WHERE oc.month = :month AND can_see(m.classification, b.code, :seen_anywhere, :seen_as_member, :viewer_bodies)
 ), carried AS (
     -- The OPSG follow-ups the table carries: from meetings held by the month's end, open at that end or closed
     -- during the month, as the viewer may see them; soonest due first.
@@ -86,7 +86,7 @@ WITH win AS (
     CROSS JOIN win
     WHERE a.follow_up AND b.code = 'OPSG' AND m.held_on < (win.first_day + interval '1 month')::date
       AND (a.closed_at IS NULL OR a.closed_at >= win.starts)
-      AND can_see(a.classification, b.code, :viewer_role, :viewer_bodies)
+      AND can_see(a.classification, b.code, :seen_anywhere, :seen_as_member, :viewer_bodies)
 )
 SELECT t.id AS report_type_id, t.code AS report_type, t.name AS report_name, t.sec_clause, t.cadence,
        t.due_working_days, t.tbc, t.tolerance_lower_pct::float8 AS tolerance_lower_pct,
@@ -202,7 +202,7 @@ LEFT JOIN LATERAL (
               -- A comment made at a meeting the viewer may not see is not theirs to read.
               AND (eh.meeting_id IS NULL OR EXISTS (
                   SELECT 1 FROM meetings hm JOIN bodies hb ON hb.id = hm.body_id
-                  WHERE hm.id = eh.meeting_id AND can_see(hm.classification, hb.code, :viewer_role, :viewer_bodies)))
+                  WHERE hm.id = eh.meeting_id AND can_see(hm.classification, hb.code, :seen_anywhere, :seen_as_member, :viewer_bodies)))
             ORDER BY eh.id DESC LIMIT 1
         ) AS h ON true
         WHERE e.report_type_id = t.id AND e.period = k.period
@@ -217,7 +217,7 @@ SELECT m.id, m.reference, m.held_on
 FROM meetings m JOIN bodies b ON b.id = m.body_id
 WHERE b.code = 'OPSG' AND m.held_on >= to_date(:month::text || '-01', 'YYYY-MM-DD')
   AND m.held_on < to_date(:month::text || '-01', 'YYYY-MM-DD') + interval '1 month'
-  AND can_see(m.classification, b.code, :viewer_role, :viewer_bodies)
+  AND can_see(m.classification, b.code, :seen_anywhere, :seen_as_member, :viewer_bodies)
 ORDER BY m.held_on, m.id
 LIMIT 1;
 

@@ -105,16 +105,23 @@ UPDATE submissions SET lease_until = now()
 WHERE id = :id AND lease_token = :token AND status = 'VALIDATING';
 
 -- name: for_run
-SELECT s.id, s.report_type_id, s.period, s.status, s.received_at, s.attempts, s.lease_token,
+-- What judging a submission needs, read once as its run begins (no lock: the run's transaction checks its lease).
+SELECT s.id, s.report_type_id, s.period, s.status, s.received_at, s.attempts, s.supersedes_id,
        (SELECT min(o.received_at) FROM submissions o
         WHERE o.report_type_id = s.report_type_id AND o.period = s.period AND o.status <> 'REJECTED')
            AS first_received_at,
-       due_at(t.due_working_days, s.period) AS due_at,
-       (SELECT max(o.id) FROM submissions o
+       due_at(t.due_working_days, s.period) AS due_at
+FROM submissions s JOIN report_types t ON t.id = s.report_type_id
+WHERE s.id = :id;
+
+-- name: run_held
+-- In the run's transaction: the submission locked, still this run's (its lease), with the newest accepted submission
+-- of its period (only that one closes exceptions); no row when another delivery finished it or took it over.
+SELECT (SELECT max(o.id) FROM submissions o
         WHERE o.report_type_id = s.report_type_id AND o.period = s.period AND o.status <> 'REJECTED')
            AS newest_accepted_id
-FROM submissions s JOIN report_types t ON t.id = s.report_type_id
-WHERE s.id = :id
+FROM submissions s
+WHERE s.id = :id AND s.status IN ('RECEIVED', 'VALIDATING') AND s.lease_token = :token
 FOR UPDATE OF s;
 
 -- name: finish

@@ -19,7 +19,7 @@ from typing import Any
 import graphql
 import pytest
 
-from domain.opsg.words import long_day
+from domain.opsg.dates_numbers import long_day
 from domain.roles import OPSG_READERS
 from schema.export import sdl
 from schema.relay import global_id

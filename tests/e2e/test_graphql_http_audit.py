@@ -13,7 +13,7 @@ from tests.conftest import need_tool
 from tests.support.server import LiveServer
 
 NODE_DIR = Path(__file__).resolve().parents[1] / "node"
-# Warnings we would accept by design, each explained in the README ("Observability and limits"); none today.
+# Warnings we would accept by design, each explained in docs/operations.md ("Limits and protections"); none today.
 ACCEPTED_WARNINGS: set[str] = set()
 
 

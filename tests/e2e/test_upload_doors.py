@@ -124,8 +124,9 @@ async def test_the_file_is_read_once_and_only_after_the_checks(pool):
 
     rung: list[tuple[int, str]] = []
 
-    async def enqueue(submission_id: int, request_id: str) -> None:
+    async def enqueue(submission_id: int, request_id: str) -> bool:
         rung.append((submission_id, request_id))
+        return True
 
     request = UploadRequest(Viewer(role="dcc", name="d"), " sr_variance ", "2019-01", "req-1")
     received = await accept(pool, enqueue, request, reader(reads, file), max_upload_bytes=1000)

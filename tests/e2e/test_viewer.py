@@ -58,3 +58,8 @@ async def test_only_the_administrator_may_load_the_register(gql, api_keys):
     for role, may in [("secas", True), ("admin", True), ("opsg", False), ("panel", False), ("dcc", False)]:
         got = (await gql("{ viewer { may } }", key=await api_keys.get(role)))["data"]["viewer"]["may"]
         assert ("importRegister" in got) == may, role
+
+
+async def test_viewer_names_the_bodies_whose_meetings_discuss_exceptions(gql):
+    """The console offers only these bodies' meetings for a review; the list is the server's, not the console's."""
+    assert (await gql("{ viewer { discussedAt } }"))["data"]["viewer"]["discussedAt"] == ["OPSG", "PANEL"]

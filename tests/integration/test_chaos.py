@@ -4,7 +4,7 @@ machine's servers are never touched).
 
 Every good file must be validated exactly once (one run, its findings and exceptions once), every hostile one
 REJECTED with its reason, nothing lost, no exception doubled, no 5xx. The figures are printed (run with -s) and kept
-in the README ("Untrusted files"). Marked `chaos`: not part of the default run; `.ci/run` runs it after `make test`
+in docs/operations.md ("Chaos, measured"). Marked `chaos`: not part of the default run; `.ci/run` runs it after `make test`
 (`pytest -m chaos -s`).
 """
 

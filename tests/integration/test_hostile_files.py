@@ -100,7 +100,7 @@ def _children(pid: int) -> set[int]:
 async def http(pool: Pool, broker: Any) -> AsyncIterator[httpx.AsyncClient]:
     # Generous rate limits: the module sends some eighty uploads with one key in a minute or two.
     settings = Settings(rate_limits="uploads=100000/minute;graphql=100000/minute")
-    app = create_app(settings, pool=pool, enqueue=make_enqueue(broker, lambda: pool))
+    app = create_app(settings, pool=pool, enqueue=make_enqueue(broker))
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as c:
         yield c
 

@@ -94,7 +94,10 @@ async def test_migrations_from_an_empty_database_and_twice(empty_dsn):
         assert "voting_group_memberships" in first["views"]
         assert {
             ("party_states", "as_of date"),
-            ("can_see", "classification text, body_code text, viewer_role text, viewer_bodies text[]"),
+            (
+                "can_see",
+                "classification text, body_code text, seen_anywhere text[], seen_as_member text[], viewer_bodies text[]",
+            ),
         } <= set(first["routines"])
 
         assert await migrate.apply(conn) == []

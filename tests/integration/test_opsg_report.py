@@ -16,10 +16,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from docx import Document
 
+from domain.opsg.dates_numbers import ordinal
 from domain.opsg.model import ReportRow, Shortfall
 from domain.opsg.render import neutralise
 from domain.opsg.wording import content, delivery_text
-from domain.opsg.words import ordinal
 from sql import parties
 from sql.submissions import receive
 from workers.validate import Limits, run

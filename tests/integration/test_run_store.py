@@ -200,3 +200,24 @@ async def test_a_delivery_overtaken_once_its_lease_lapsed_stores_nothing_and_giv
     overtaken = await slow
     assert (fast.status, overtaken.status) == ("FLAGGED", None)
     assert await _attempts_and_runs(pool, submission_id) == (1, 1)
+
+
+class _CountingPool:
+    """The real pool, counting the connections a run takes from it."""
+
+    def __init__(self, pool: Any) -> None:
+        self.pool, self.acquired = pool, 0
+
+    def acquire(self) -> Any:
+        self.acquired += 1
+        return self.pool.acquire()
+
+
+async def test_a_run_takes_two_connections_one_to_begin_and_one_to_store(pool: Any) -> None:
+    submission_id = await _received(pool, "2018-09", *ROWS)
+    counting = _CountingPool(pool)
+    # A lease long enough that no renewal falls inside the run: only the run's own steps are counted.
+    outcome = await validate(counting, submission_id, Limits(lease_s=600))  # type: ignore[arg-type]
+    assert outcome.status == "FLAGGED"
+    assert counting.acquired == 2
+    assert await _attempts_and_runs(pool, submission_id) == (1, 1)

@@ -42,7 +42,7 @@ def api_broker(proxy: TcpProxy, direct_url: str, queue: str, monkeypatch: pytest
 
 @pytest.fixture
 async def api(pool: Any, api_broker: Any) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(Settings(), pool=pool, enqueue=make_enqueue(api_broker, lambda: pool))
+    app = create_app(Settings(), pool=pool, enqueue=make_enqueue(api_broker))
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as c:
         yield c
 

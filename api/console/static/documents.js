@@ -10,7 +10,7 @@ const DETAIL_FIELDS = `${QUEUE_FIELDS} secClause details availableActions { acti
   history { at actor action fromStatus toStatus comment }`;
 
 // Signing in: the key works, who it makes the caller, what it may use, and the words for the API's values.
-export const Q_SIGN_IN = `query SignIn { exceptions(first: 1) { totalCount } viewer { role bodies may }
+export const Q_SIGN_IN = `query SignIn { exceptions(first: 1) { totalCount } viewer { role bodies discussedAt may }
   labels { kind value text doneText } }`;
 export const Q_SETUP = `query Setup {
   reportTypes { code name secClause toleranceLowerPct toleranceUpperPct toBeConfirmed }

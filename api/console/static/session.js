@@ -10,7 +10,7 @@ export const session = {
   api: null,
   key: null,
   signedInAt: 0,
-  viewer: null, // { role, bodies, may }
+  viewer: null, // { role, bodies, discussedAt, may }
   visible: 0, // how many exceptions the key may see
   labels: new Map(), // kind → value → { text, doneText }
   reportTypes: [],
@@ -41,7 +41,7 @@ export async function loadCatalogue() {
   const d = await session.api.query(Q_SETUP);
   session.reportTypes = d.reportTypes;
   session.periods = [...new Set(d.reportSubmissions.edges.map((e) => e.node.period))].sort().reverse();
-  session.meetings = d.bodies.filter((b) => b.code === "OPSG" || b.code === "PANEL")
+  session.meetings = d.bodies.filter((b) => session.viewer.discussedAt.includes(b.code))
     .flatMap((b) => b.meetings.edges.map((e) => ({ ...e.node, body: b.code })));
   session.latestReceived = d.reportSubmissions.edges.map((e) => e.node.receivedAt).sort().pop() || null;
 }

@@ -1,4 +1,4 @@
-"""How numbers, days, months and periods read in the OPSG table: London days, thousands separators, one decimal."""
+"""Dates, numbers, months and periods as the OPSG table writes them: London days, thousands separators, one decimal."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""Running a mutation: role check, one transaction, expected failures returned as payload errors; then the object
-it made or changed, loaded as the caller may see it."""
+"""Mutations' answers as payloads: the role checked, one transaction, expected refusals returned as payload errors;
+then the object made or changed, loaded as the caller may see it."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from domain.errors import Refusal
 from domain.roles import check_role
 from schema.context import Info
 from schema.errors import ErrorCode, UserError, user_error
-from schema.loading import Pick, load_one
+from schema.load_one import Pick, load_one
 from sql.db import Conn
 
 T = TypeVar("T")

@@ -29,13 +29,16 @@ Statements = tuple[tuple[str, str | None, list[Any]], ...]  # (response key, SQL
 
 
 class ReadPath:
-    """Plans and statements, kept per (document, operation, variables, day, viewer's clearance): the variables
-    decide what @include/@skip keep and every argument, the day what `today` is, the clearance what is visible."""
+    """Plans and statements, kept per (document, operation, day, viewer's clearance) and, under each, per variables:
+    the variables decide what @include/@skip keep and every argument, the day what `today` is, the clearance what is
+    visible. Bounded twice, so that no client grows it: a few variable sets per document (a client paging through
+    cursors or asking for many IDs keeps only its latest), and the bytes of the statements kept in all."""
 
-    def __init__(self, size: int = 2_000) -> None:
+    def __init__(self, documents: int = 256, per_document: int = 8, max_bytes: int = 8 * 1024 * 1024) -> None:
         self.schema: GraphQLSchema | None = None
-        self.size = size
-        self.kept: OrderedDict[tuple[Any, ...], Statements | None] = OrderedDict()
+        self.documents, self.per_document, self.max_bytes = documents, per_document, max_bytes
+        self.kept: OrderedDict[tuple[Any, ...], OrderedDict[bytes, tuple[Statements | None, int]]] = OrderedDict()
+        self.bytes = 0
         self.enabled = True
 
     def statements(
@@ -45,17 +48,30 @@ class ReadPath:
         asking = Asking(today(), viewer)
         clearance = (viewer.role, viewer.all_bodies, viewer.party_id)
         try:
-            key = (text, operation, orjson.dumps(variables, option=orjson.OPT_SORT_KEYS), asking.today, clearance)
+            given = orjson.dumps(variables, option=orjson.OPT_SORT_KEYS)
         except TypeError:
             return None  # variables JSON never gives (an upload): not a read of ours
-        if key in self.kept:
+        key = (text, operation, asking.today, clearance)
+        by_variables = self.kept.get(key)
+        if by_variables is not None:
             self.kept.move_to_end(key)
-            return self.kept[key]
+            if given in by_variables:
+                by_variables.move_to_end(given)
+                return by_variables[given][0]
         found = self.compile(document, operation, variables, asking)
-        self.kept[key] = found
-        if len(self.kept) > self.size:
-            self.kept.popitem(last=False)
+        self._keep(key, given, found, len(text) + len(given) + _size(found))
         return found
+
+    def _keep(self, key: tuple[Any, ...], given: bytes, found: Statements | None, size: int) -> None:
+        by_variables = self.kept.setdefault(key, OrderedDict())
+        self.kept.move_to_end(key)
+        by_variables[given] = (found, size)
+        self.bytes += size
+        if len(by_variables) > self.per_document:
+            self.bytes -= by_variables.popitem(last=False)[1][1]
+        while self.kept and (len(self.kept) > self.documents or self.bytes > self.max_bytes):
+            _, dropped = self.kept.popitem(last=False)
+            self.bytes -= sum(n for _, n in dropped.values())
 
     def compile(
         self, document: DocumentNode, operation: str | None, variables: Mapping[str, Any], asking: Asking
@@ -66,6 +82,11 @@ class ReadPath:
             return tuple(_statement(s) for s in plan)
         except Unanswerable:
             return None
+
+
+def _size(found: Statements | None) -> int:
+    """What a plan's statements hold, roughly: their SQL text and a word per parameter."""
+    return sum(len(sql or "") + 64 * len(params) for _, sql, params in found or ())
 
 
 def _statement(sel: Sel) -> tuple[str, str | None, list[Any]]:

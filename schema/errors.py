@@ -87,6 +87,8 @@ class ErrorPolicy(SchemaExtension):
 
     def on_parse(self) -> Iterator[None]:
         yield
+        # The errors before execution are the execution context's field of that name (strawberry's own ValidationCache
+        # writes it); tests/e2e/test_limits.py and test_graphql_http_audit.py fail if their codes go missing.
         errors = self.execution_context.pre_execution_errors
         if errors and beyond_parse_limits(self.execution_context.query or "", self.execution_context.parse_options):
             _tag(errors, "QUERY_TOO_COMPLEX")

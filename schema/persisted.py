@@ -142,6 +142,8 @@ class PersistedDocuments(SchemaExtension):
         except Exception as e:  # noqa: BLE001 - the database away, say: masked (UNAVAILABLE) by the error policy
             ec.graphql_document = refused(ec.operation_name)
             ec.query = None  # so no memory of parsed documents stands in for the refusal
+            # Refused before parsing, as strawberry's own ValidationCache reports its errors: the execution context's
+            # field; tests/e2e/test_persisted_documents.py fails if strawberry stops answering with them.
             ec.pre_execution_errors = [e if isinstance(e, GraphQLError) else GraphQLError(str(e), original_error=e)]
         yield
 

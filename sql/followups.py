@@ -92,11 +92,20 @@ class FollowUpFilter:
 
 
 async def page(
-    conn: Conn, *, filter: FollowUpFilter, today: date, after: tuple[date, int] | None, limit: int, viewer: Viewer
+    conn: Conn,
+    *,
+    filter: FollowUpFilter,
+    today: date,
+    after: tuple[date, int] | None,
+    limit: int,
+    viewer: Viewer,
+    before: tuple[date, int] | None = None,
+    backward: bool = False,
 ) -> list[FollowUpRow]:
+    """A page, soonest due first; `backward`: the page before `before`, nearest first."""
     rows = await fetch(
         conn,
-        "followups.page",
+        "followups.page_backward" if backward else "followups.page",
         status=filter.status,
         owner=filter.owner,
         body_code=filter.body_code,
@@ -104,6 +113,8 @@ async def page(
         today=today,
         after_due=after[0] if after else None,
         after_id=after[1] if after else None,
+        before_due=before[0] if before else None,
+        before_id=before[1] if before else None,
         limit=limit,
         **viewer.sql_args(),
     )

@@ -15,9 +15,21 @@ from domain.periods import today
 from domain.roles import REPORT_READERS
 from schema.context import Info
 from schema.enums import described, value
-from schema.errors import BadId, UserError, bad_user_input, errors_field, user_error
+from schema.errors import UserError, errors_field, user_error
 from schema.governance.types import Meeting
-from schema.relay import After, Connection, First, Node, connection, decode_cursor, global_id, page_size, pk_of
+from schema.relay import (
+    After,
+    Before,
+    Connection,
+    First,
+    Last,
+    Node,
+    connection,
+    global_id,
+    keys_of,
+    pk_of,
+    window,
+)
 from schema.reports.types import ReportException, ReviewAction
 from services import meeting
 from sql import followups
@@ -190,6 +202,11 @@ def _errors(e: Refusal) -> list[UserError]:
     return [user_error(p) for p in problems]
 
 
+def _position(key: list[object]) -> tuple[date, int]:
+    """A follow-up's position in the list: (due on, id)."""
+    return date.fromisoformat(str(key[0])), int(str(key[1]))
+
+
 @strawberry.type
 class MeetingQuery:
     @strawberry.field(
@@ -201,18 +218,25 @@ class MeetingQuery:
         filter: Annotated[FollowUpFilter | None, strawberry.argument(description="Only those that match it.")] = None,
         first: First = None,
         after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[FollowUp]:
-        limit, f = page_size(first), filter or FollowUpFilter()
-        try:
-            cursor = decode_cursor(after, 2) if after is not None else None
-            key = (date.fromisoformat(cursor[0]), int(cursor[1])) if cursor else None
-        except (BadId, ValueError, TypeError) as e:
-            raise bad_user_input(f"{after!r} is not a valid cursor") from e
+        w, f = window(first, after, last, before), filter or FollowUpFilter()
+        after_key, before_key = keys_of(w, 2, _position)
         owner = policy.owner_kind(f.owner) or f.owner if f.owner else None
         wanted = StoreFilter(value(f.status), owner, f.body_code, f.due_before)
         viewer, day = info.context.viewer, today()
         async with info.context.connection() as conn:
-            rows = await followups.page(conn, filter=wanted, today=day, after=key, limit=limit + 1, viewer=viewer)
+            rows = await followups.page(
+                conn,
+                filter=wanted,
+                today=day,
+                after=after_key,
+                before=before_key,
+                backward=w.backward,
+                limit=w.limit + 1,
+                viewer=viewer,
+            )
 
         async def total() -> int:
             async with info.context.connection() as conn:
@@ -220,8 +244,10 @@ class MeetingQuery:
 
         return connection(
             rows,
-            limit=limit,
+            limit=w.limit,
             after=after,
+            before=before,
+            backward=w.backward,
             key=lambda r: [r.due_on.isoformat() if r.due_on else "9999-12-31", r.id],
             node=FollowUp.from_row,
             counter=total,

@@ -34,7 +34,28 @@ WHERE a.follow_up AND can_see(a.classification, b.code, :seen_anywhere, :seen_as
   AND (:body_code::text IS NULL OR b.code = :body_code)
   AND (:due_before::date IS NULL OR a.due_on < :due_before)
   AND (:after_due::date IS NULL OR (a.due_on, a.id) > (:after_due::date, :after_id::bigint))
+  AND (:before_due::date IS NULL OR (a.due_on, a.id) < (:before_due::date, :before_id::bigint))
 ORDER BY a.due_on, a.id
+LIMIT :limit;
+
+-- name: page_backward
+-- The same, paged backward: the follow-ups before a position, nearest first.
+SELECT a.id, a.reference, a.meeting_id, b.code AS body_code, a.text, a.owner, a.owner_party_id, a.status, a.due_on,
+       a.classification, t.code AS report_type, a.report_type_id, a.period, a.exception_id, a.closed_at, a.closed_by,
+       a.closing_comment, a.overdue_flagged_at
+FROM actions a JOIN meetings m ON m.id = a.meeting_id JOIN bodies b ON b.id = m.body_id
+LEFT JOIN report_types t ON t.id = a.report_type_id
+WHERE a.follow_up AND can_see(a.classification, b.code, :seen_anywhere, :seen_as_member, :viewer_bodies)
+  AND (:status::text IS NULL
+       OR (:status = 'CLOSED' AND a.status = 'CLOSED')
+       OR (:status = 'OPEN' AND a.status = 'OPEN' AND a.due_on >= :today::date)
+       OR (:status = 'OVERDUE' AND a.status = 'OPEN' AND a.due_on < :today::date))
+  AND (:owner::text IS NULL OR a.owner = :owner)
+  AND (:body_code::text IS NULL OR b.code = :body_code)
+  AND (:due_before::date IS NULL OR a.due_on < :due_before)
+  AND (:after_due::date IS NULL OR (a.due_on, a.id) > (:after_due::date, :after_id::bigint))
+  AND (:before_due::date IS NULL OR (a.due_on, a.id) < (:before_due::date, :before_id::bigint))
+ORDER BY a.due_on DESC, a.id DESC
 LIMIT :limit;
 
 -- name: count

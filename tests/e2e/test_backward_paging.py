@@ -50,7 +50,30 @@ CONNECTIONS = [
         "query($f: Int, $l: Int, $a: String, $b: String) { actions(first: $f, last: $l, after: $a, "
         "before: $b) { " + PAGE + " } }",
     ),
+    (
+        ["followUps"],
+        "query($f: Int, $l: Int, $a: String, $b: String) { followUps(first: $f, last: $l, after: $a, "
+        "before: $b) { " + PAGE + " } }",
+    ),
 ]
+
+
+def test_every_connection_takes_first_after_last_and_before():
+    """Every field answering a connection, wherever it stands in the schema, pages both ways."""
+    from graphql import get_named_type
+
+    from schema.root import build_schema
+
+    schema = build_schema()._schema
+    missing = [
+        f"{type_name}.{name}"
+        for type_name, t in schema.type_map.items()
+        if not type_name.startswith("__") and hasattr(t, "fields")
+        for name, field in t.fields.items()
+        if get_named_type(field.type).name.endswith("Connection")
+        and not {"first", "after", "last", "before"} <= set(field.args)
+    ]
+    assert missing == []
 
 
 @pytest.fixture

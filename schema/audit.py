@@ -24,10 +24,10 @@ from schema.relay import (
     Last,
     Node,
     PageInfo,
-    connection,
     global_id,
     id_key,
     keys_of,
+    page_of,
     window,
 )
 from sql import audit
@@ -139,12 +139,9 @@ class AuditQuery:
             async with info.context.connection() as conn:
                 return await audit.count(conn, where=where)
 
-        return connection(
+        return page_of(
             rows,
-            limit=w.limit,
-            after=after,
-            before=before,
-            backward=w.backward,
+            w,
             key=lambda r: [r.id],
             node=AuditEntry.from_row,
             counter=total,

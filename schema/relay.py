@@ -184,6 +184,20 @@ class Connection(Generic[T]):
         return await self.counter()
 
 
+def page_of(
+    rows: Sequence[R],
+    w: Window,
+    *,
+    key: Callable[[R], Sequence[Any]],
+    node: Callable[[R], T],
+    counter: Callable[[], Awaitable[int]],
+) -> Connection[T]:
+    """The connection of a window's page: up to its limit+1 rows, fetched as the window asks."""
+    return connection(
+        rows, limit=w.limit, after=w.after, before=w.before, backward=w.backward, key=key, node=node, counter=counter
+    )
+
+
 def connection(
     rows: Sequence[R],
     *,
@@ -250,12 +264,9 @@ def in_memory(
     async def total() -> int:
         return len(items)
 
-    return connection(
+    return page_of(
         rows,
-        limit=w.limit,
-        after=after,
-        before=before,
-        backward=w.backward,
+        w,
         key=lambda r: [key(r)],
         node=node,
         counter=total,

@@ -17,7 +17,7 @@ from schema.governance.types import (
     Highlight,
     HighlightFilter,
 )
-from schema.relay import After, Before, Connection, First, Last, connection, keys_of, pk_of, text_key, window
+from schema.relay import After, Before, Connection, First, Last, keys_of, page_of, pk_of, text_key, window
 from sql import governance
 
 
@@ -69,12 +69,9 @@ class GovernanceQuery:
             async with info.context.connection() as conn:
                 return await governance.highlights_count(conn, **args)  # type: ignore[arg-type]
 
-        return connection(
+        return page_of(
             rows,
-            limit=w.limit,
-            after=after,
-            before=before,
-            backward=w.backward,
+            w,
             key=lambda r: [r.published_on.isoformat(), r.id],
             node=Highlight.from_row,
             counter=total,
@@ -116,12 +113,9 @@ class GovernanceQuery:
             async with info.context.connection() as conn:
                 return await governance.actions_count(conn, viewer=viewer, meeting_id=meeting, status=value(f.status))
 
-        return connection(
+        return page_of(
             rows,
-            limit=w.limit,
-            after=after,
-            before=before,
-            backward=w.backward,
+            w,
             key=lambda r: [r.reference],
             node=Action.from_row,
             counter=total,

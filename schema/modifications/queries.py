@@ -10,7 +10,7 @@ from schema.context import Info
 from schema.enums import value
 from schema.errors import bad_user_input
 from schema.modifications.types import Modification, ModificationFilter
-from schema.relay import After, Before, Connection, First, Last, connection, keys_of, text_key, window
+from schema.relay import After, Before, Connection, First, Last, keys_of, page_of, text_key, window
 from sql import modifications
 from sql.errors import InvalidInput
 
@@ -53,12 +53,9 @@ class ModificationQuery:
             async with info.context.connection() as conn:
                 return await modifications.count(conn, **args)  # type: ignore[arg-type]
 
-        return connection(
+        return page_of(
             rows,
-            limit=w.limit,
-            after=after,
-            before=before,
-            backward=w.backward,
+            w,
             key=lambda r: [r.reference],
             node=Modification.from_row,
             counter=total,

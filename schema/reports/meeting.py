@@ -24,9 +24,9 @@ from schema.relay import (
     First,
     Last,
     Node,
-    connection,
     global_id,
     keys_of,
+    page_of,
     pk_of,
     window,
 )
@@ -242,12 +242,9 @@ class MeetingQuery:
             async with info.context.connection() as conn:
                 return await followups.count(conn, filter=wanted, today=day, viewer=viewer)
 
-        return connection(
+        return page_of(
             rows,
-            limit=w.limit,
-            after=after,
-            before=before,
-            backward=w.backward,
+            w,
             key=lambda r: [r.due_on.isoformat() if r.due_on else "9999-12-31", r.id],
             node=FollowUp.from_row,
             counter=total,

@@ -20,11 +20,11 @@ from schema.relay import (
     Last,
     PageInfo,
     Window,
-    connection,
     decode_cursor,
     id_key,
     keys_of,
     needs_page,
+    page_of,
     pk_of,
     window,
 )
@@ -122,12 +122,9 @@ class ReportQuery:
             async with info.context.connection() as conn:
                 return await submissions.count(conn, report_type=f.report_type, period=f.period, status=value(f.status))
 
-        return connection(
+        return page_of(
             rows,
-            limit=w.limit,
-            after=after,
-            before=before,
-            backward=w.backward,
+            w,
             key=lambda r: [r.id],
             node=ReportSubmission.from_row,
             counter=total,
@@ -175,12 +172,9 @@ class ReportQuery:
             async with info.context.connection() as conn:
                 return await exceptions.count(conn, **args)
 
-        return connection(
+        return page_of(
             rows,
-            limit=w.limit,
-            after=after,
-            before=before,
-            backward=w.backward,
+            w,
             node=ReportException.from_row,
             counter=total,
             key=exception_cursor,

@@ -18,11 +18,11 @@ from schema.relay import (
     First,
     Last,
     Node,
-    connection,
     global_id,
     id_key,
     in_memory,
     keys_of,
+    page_of,
     window,
 )
 from schema.reports.catalogue import ReportType, Severity, load_report_type
@@ -195,12 +195,9 @@ class ReportSubmission(Node):
             async with info.context.connection() as conn:
                 return await submissions.findings_count(conn, submission_id=self.row.id)
 
-        return connection(
+        return page_of(
             rows,
-            limit=w.limit,
-            after=after,
-            before=before,
-            backward=w.backward,
+            w,
             key=lambda r: [r.id],
             node=Finding.from_row,
             counter=total,
